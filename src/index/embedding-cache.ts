@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { replaceFileAtomically } from './fs-atomic.ts';
+
+/**
+ * Vectors already computed, keyed by embedder and passage content hash, so that re-ingesting
+ * an unchanged corpus embeds nothing and an edit re-embeds only the passages that changed.
+ *
+ * One binary file per embedder: "ATGC", version, dims, count, then `count` 32-byte sha256
+ * hashes, then `count * dims` float32 values.
+ */
+const MAGIC = 0x43475441; // "ATGC" little-endian
+const VERSION = 1;
+const HEADER_BYTES = 16;
+
+export class EmbeddingCache {
+  private constructor(
+    private readonly path: string,
+    readonly dims: number,
+    private readonly entries: Map<string, Float32Array>,
+  ) {}
+
+  /** The cache for an embedder key (e.g. `local-hash-v1:384`); empty if missing or unreadable. */
+  static async open(indexDir: string, embedderKey: string, dims: number): Promise<EmbeddingCache> {
+    const name = createHash('sha256').update(embedderKey).digest('hex').slice(0, 16);
+    const path = join(indexDir, 'cache', `${name}.bin`);
+    const entries = new Map<string, Float32Array>();
+    try {
+      const bytes = await readFile(path);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const count = view.getUint32(12, true);
+      const expected = HEADER_BYTES + count * 32 + count * dims * 4;
+      if (view.getUint32(0, true) === MAGIC && view.getUint32(4, true) === VERSION && view.getUint32(8, true) === dims && bytes.byteLength === expected) {
+        // Copy into an aligned buffer: Float32Array views need 4-byte aligned offsets.
+        const vectors = new Float32Array(count * dims);
+        new Uint8Array(vectors.buffer).set(bytes.subarray(HEADER_BYTES + count * 32));
+        for (let i = 0; i < count; i++) {
+          const hash = bytes.subarray(HEADER_BYTES + i * 32, HEADER_BYTES + (i + 1) * 32).toString('hex');
+          entries.set(hash, vectors.subarray(i * dims, (i + 1) * dims));
+        }
+      }
+    } catch {
+      // No cache yet (or an unreadable one): everything is embedded afresh.
+    }
+    return new EmbeddingCache(path, dims, entries);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(hash: string): Float32Array | undefined {
+    return this.entries.get(hash);
+  }
+
+  hashes(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  has(hash: string): boolean {
+    return this.entries.has(hash);
+  }
+
+  /** Replace the cache with exactly these entries (the current corpus), atomically. */
+  async save(entries: Map<string, Float32Array>): Promise<void> {
+    const count = entries.size;
+    const bytes = new Uint8Array(HEADER_BYTES + count * 32 + count * this.dims * 4);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, MAGIC, true);
+    view.setUint32(4, VERSION, true);
+    view.setUint32(8, this.dims, true);
+    view.setUint32(12, count, true);
+    const vectors = new Float32Array(count * this.dims);
+    let i = 0;
+    for (const [hash, vector] of entries) {
+      bytes.set(Buffer.from(hash, 'hex'), HEADER_BYTES + i * 32);
+      vectors.set(vector, i * this.dims);
+      i++;
+    }
+    bytes.set(new Uint8Array(vectors.buffer), HEADER_BYTES + count * 32);
+    await mkdir(join(this.path, '..'), { recursive: true });
+    await replaceFileAtomically(this.path, bytes);
+  }
+}

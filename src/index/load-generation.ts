@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Embeddings } from '@langchain/core/embeddings';
+import type { Chunk } from '../corpus/types.ts';
+import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import { HnswSearcher } from './hnsw-searcher.ts';
+import { loadLexicalIndex } from './lexical-index.ts';
+import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
+import { GENERATION_FILES, INDEX_FORMAT_VERSION, manifestSchema, type EmbedderInfo, type Manifest } from './manifest.ts';
+import { generationDir, readCurrentGeneration } from './write-generation.ts';
+
+/** A generation that must not be served, with the reason in one line. */
+export class IndexVerificationError extends Error {
+  override name = 'IndexVerificationError';
+}
+
+/** Builds the query embedder an index needs; throws IndexVerificationError when it cannot. */
+export type QueryEmbedderFactory = (info: EmbedderInfo, local: LocalEmbeddings) => Pick<Embeddings, 'embedQuery'>;
+
+/** The local embedder serves its own indexes; other embedders need configuration (see node.ts). */
+export const localOnlyQueryEmbedder: QueryEmbedderFactory = (info, local) => {
+  if (info.id === local.id) return local;
+  throw new IndexVerificationError(`index was built with ${info.id} embeddings (${info.model}); configure that embedder or re-run npm run ingest`);
+};
+
+/** Load the generation the pointer names; null when no index has been built yet. */
+export async function loadCurrentGeneration(indexDir: string, createQueryEmbedder: QueryEmbedderFactory): Promise<LoadedIndex | null> {
+  const generation = await readCurrentGeneration(indexDir);
+  if (!generation) return null;
+  return loadGeneration(indexDir, generation, createQueryEmbedder);
+}
+
+/**
+ * Verify and load one generation: format version, every file present with the size and
+ * sha256 the manifest records, and a vector index holding exactly one vector per chunk.
+ * Anything else is refused with IndexVerificationError, so a half-written or tampered
+ * generation is never served.
+ */
+export async function loadGeneration(indexDir: string, generation: string, createQueryEmbedder: QueryEmbedderFactory): Promise<LoadedIndex> {
+  const dir = generationDir(indexDir, generation);
+  const manifest = await readManifest(dir, generation);
+  const contents = new Map<string, Buffer>();
+  for (const [name, expected] of Object.entries(manifest.files)) {
+    const path = join(dir, name);
+    const size = await stat(path).then((s) => s.size, () => -1);
+    if (size < 0) throw new IndexVerificationError(`generation ${generation}: ${name} is missing`);
+    if (size !== expected.bytes) throw new IndexVerificationError(`generation ${generation}: ${name} has ${size} bytes, manifest says ${expected.bytes}`);
+    const bytes = await readFile(path);
+    if (createHash('sha256').update(bytes).digest('hex') !== expected.sha256) throw new IndexVerificationError(`generation ${generation}: ${name} fails its sha256 check`);
+    contents.set(name, bytes);
+  }
+  const json = <T>(name: string): T => {
+    const bytes = contents.get(name);
+    if (!bytes) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${name}`);
+    return JSON.parse(bytes.toString('utf8')) as T;
+  };
+  const chunks = json<Chunk[]>(GENERATION_FILES.chunks);
+  const documents = json<StoredDocument[]>(GENERATION_FILES.documents);
+  const localEmbedder = new LocalEmbeddings(json<LocalEmbedderParams>(GENERATION_FILES.localEmbedder));
+  const lexical = loadLexicalIndex(contents.get(GENERATION_FILES.lexical)?.toString('utf8') ?? '');
+  if (!contents.has(GENERATION_FILES.vectors)) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${GENERATION_FILES.vectors}`);
+  const vectors = await HnswSearcher.read(join(dir, GENERATION_FILES.vectors), manifest.embedder.dims, manifest.hnsw.efSearch).catch((error: Error) => {
+    throw new IndexVerificationError(`generation ${generation}: vector index unreadable (${error.message})`);
+  });
+  if (vectors.size !== chunks.length || chunks.length !== manifest.counts.chunks) {
+    throw new IndexVerificationError(`generation ${generation}: ${vectors.size} vectors for ${chunks.length} chunks`);
+  }
+  return {
+    generation,
+    manifest,
+    documents: new Map(documents.map((d) => [d.id, d])),
+    chunks,
+    vectors,
+    lexical,
+    localEmbedder,
+    queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
+  };
+}
+
+async function readManifest(dir: string, generation: string): Promise<Manifest> {
+  let raw: string;
+  try {
+    raw = await readFile(join(dir, GENERATION_FILES.manifest), 'utf8');
+  } catch {
+    throw new IndexVerificationError(`generation ${generation}: manifest.json is missing`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new IndexVerificationError(`generation ${generation}: manifest.json is not valid JSON`);
+  }
+  const version = (parsed as { formatVersion?: unknown })?.formatVersion;
+  if (version !== INDEX_FORMAT_VERSION) {
+    throw new IndexVerificationError(`generation ${generation}: index format ${String(version)}, this server reads format ${INDEX_FORMAT_VERSION}; re-run npm run ingest`);
+  }
+  const result = manifestSchema.safeParse(parsed);
+  if (!result.success) throw new IndexVerificationError(`generation ${generation}: manifest.json is malformed`);
+  if (result.data.generation !== generation) throw new IndexVerificationError(`generation ${generation}: manifest names ${result.data.generation}`);
+  return result.data;
+}

@@ -1,0 +1,26 @@
+import type { Embeddings } from '@langchain/core/embeddings';
+import type { Chunk, SourceDocument } from '../corpus/types.ts';
+import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
+import type { LexicalIndex } from './lexical-index.ts';
+import type { Manifest } from './manifest.ts';
+import type { VectorSearcher } from './vector-searcher.ts';
+
+/** A document as stored in an index generation: what /source renders and citations link to. */
+export type StoredDocument = Omit<SourceDocument, 'fileName'>;
+
+/**
+ * One index generation in memory, immutable once loaded. A request takes the generation
+ * current when it starts and uses it to the end, so a hot swap never mixes generations.
+ */
+export interface LoadedIndex {
+  generation: string;
+  manifest: Manifest;
+  documents: Map<string, StoredDocument>;
+  chunks: Chunk[];
+  vectors: VectorSearcher;
+  lexical: LexicalIndex;
+  /** Always present: scores sentences and retrieval support, whatever embedded the vectors. */
+  localEmbedder: LocalEmbeddings;
+  /** Embeds questions into the space of `vectors` (the embedder named by the manifest). */
+  queryEmbedder: Pick<Embeddings, 'embedQuery'>;
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Embeddings } from '@langchain/core/embeddings';
+import type { Config } from '../config.ts';
+import { chunkSection, embeddingText } from '../corpus/chunk-sections.ts';
+import { loadCorpus } from '../corpus/load-corpus.ts';
+import { splitSections } from '../corpus/split-sections.ts';
+import type { Chunk, Section, SourceDocument } from '../corpus/types.ts';
+import { DEFAULT_DIMS, fitLocalEmbedder, LocalEmbeddings, LOCAL_EMBEDDER_ID } from '../embeddings/local-embeddings.ts';
+import { createOpenAIEmbeddings, openAIEmbedderKey } from '../embeddings/openai-embeddings.ts';
+import { EmbeddingCache } from '../index/embedding-cache.ts';
+import { HNSW_DEFAULTS, HnswSearcher } from '../index/hnsw-searcher.ts';
+import { buildLexicalIndex } from '../index/lexical-index.ts';
+import type { EmbedderInfo } from '../index/manifest.ts';
+import { writeGeneration, type WriteHooks } from '../index/write-generation.ts';
+
+export interface IngestSummary {
+  documents: number;
+  sections: number;
+  chunks: number;
+  embedded: number;
+  reused: number;
+  removed: number;
+  generation: string;
+  ms: number;
+}
+
+export interface IngestOptions {
+  config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'EMBEDDINGS' | 'EMBEDDINGS_MODEL' | 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'REQUEST_TIMEOUT_MS'> & Partial<Config>;
+  /** Progress of the embedding step, for a progress bar. */
+  onProgress?(done: number, total: number): void;
+  /** Documents already loaded (benchmarks); otherwise read from CORPUS_DIR. */
+  documents?: SourceDocument[];
+  writeHooks?: WriteHooks;
+  dims?: number;
+}
+
+const EMBED_BATCH = 256;
+
+/**
+ * Read the corpus, chunk it, embed what the cache does not hold, and publish a new index
+ * generation atomically. Throws CorpusError / IngestError with a one-line message; on any
+ * failure the generation being served is untouched.
+ */
+export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const { config } = options;
+  const documents = options.documents ?? (await loadCorpus(config.CORPUS_DIR));
+  const sections: Section[] = documents.flatMap(splitSections);
+  const chunks: Chunk[] = sections.flatMap((section) => chunkSection(section));
+  const embedTexts = chunks.map(embeddingText);
+
+  const localParams = fitLocalEmbedder(embedTexts, options.dims ?? DEFAULT_DIMS);
+  const local = new LocalEmbeddings(localParams);
+  const { embedder, key, model } =
+    config.EMBEDDINGS === 'local'
+      ? { embedder: local as Embeddings, key: `${LOCAL_EMBEDDER_ID}:${local.dims}`, model: null }
+      : { embedder: createOpenAIEmbeddings(config as Config) as Embeddings, key: openAIEmbedderKey(config as Config), model: config.EMBEDDINGS_MODEL };
+
+  await mkdir(config.INDEX_DIR, { recursive: true });
+  const releaseLock = await acquireLock(config.INDEX_DIR);
+  try {
+    // Vectors by content hash: from the cache, or embedded now in batches.
+    const cachedDims = config.EMBEDDINGS === 'local' ? local.dims : await probeDims(embedder);
+    const cache = await EmbeddingCache.open(config.INDEX_DIR, key, cachedDims);
+    const byHash = new Map<string, Float32Array>();
+    const missing: number[] = [];
+    for (let i = 0; i < chunks.length; i++) {
+      const hash = chunks[i]!.hash;
+      const cached = cache.get(hash);
+      if (cached) byHash.set(hash, cached);
+      else missing.push(i);
+    }
+    const toEmbed = uniqueByHash(missing, chunks);
+    let embedded = 0;
+    options.onProgress?.(0, toEmbed.length);
+    for (let offset = 0; offset < toEmbed.length; offset += EMBED_BATCH) {
+      const batch = toEmbed.slice(offset, offset + EMBED_BATCH);
+      const vectors =
+        embedder === local ? batch.map((i) => local.embedPassage(embedTexts[i]!)) : (await embedder.embedDocuments(batch.map((i) => embedTexts[i]!))).map(toUnitVector);
+      batch.forEach((i, j) => {
+        if (vectors[j]!.length !== cachedDims) throw new IngestError(`embedder returned ${vectors[j]!.length} dimensions, expected ${cachedDims}`);
+        byHash.set(chunks[i]!.hash, vectors[j]!);
+      });
+      embedded += batch.length;
+      options.onProgress?.(embedded, toEmbed.length);
+    }
+
+    const dims = cachedDims;
+    const matrix = new Float32Array(chunks.length * dims);
+    chunks.forEach((chunk, row) => matrix.set(byHash.get(chunk.hash)!, row * dims));
+    const vectors = HnswSearcher.build(matrix, dims, HNSW_DEFAULTS);
+    const lexical = buildLexicalIndex(chunks.map((chunk, id) => ({ id, heading: chunk.headingPath.slice(1).join(' ') || chunk.section, text: chunk.text })));
+
+    const reused = chunks.length - embedded;
+    let removed = 0;
+    for (const hash of cache.hashes()) if (!byHash.has(hash)) removed++;
+
+    const info: EmbedderInfo = { id: config.EMBEDDINGS === 'local' ? LOCAL_EMBEDDER_ID : 'openai', model, dims };
+    const generation = await writeGeneration(
+      config.INDEX_DIR,
+      {
+        documents: documents.map(({ fileName: _fileName, ...doc }) => doc),
+        chunks,
+        lexicalJson: JSON.stringify(lexical),
+        localEmbedder: localParams,
+        vectors,
+        manifest: {
+          embedder: info,
+          hnsw: { space: 'cosine', ...HNSW_DEFAULTS },
+          counts: { documents: documents.length, sections: sections.length, chunks: chunks.length },
+          corpus: corpusFingerprint(documents),
+        },
+      },
+      options.writeHooks,
+    );
+    await cache.save(byHash);
+    return {
+      documents: documents.length,
+      sections: sections.length,
+      chunks: chunks.length,
+      embedded,
+      reused: Math.max(0, reused),
+      removed,
+      generation,
+      ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    await releaseLock();
+  }
+}
+
+export class IngestError extends Error {
+  override name = 'IngestError';
+}
+
+/** sha256 per corpus file and over all of them: lets `npm start` tell whether to re-index. */
+export function corpusFingerprint(documents: Array<Pick<SourceDocument, 'fileName' | 'sha256'>>): { hash: string; files: Record<string, string> } {
+  const files = Object.fromEntries(documents.map((d) => [d.fileName, d.sha256]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+  return { hash: createHash('sha256').update(JSON.stringify(files)).digest('hex'), files };
+}
+
+function uniqueByHash(positions: number[], chunks: Chunk[]): number[] {
+  const seen = new Set<string>();
+  return positions.filter((i) => {
+    const hash = chunks[i]!.hash;
+    if (seen.has(hash)) return false;
+    seen.add(hash);
+    return true;
+  });
+}
+
+async function probeDims(embedder: Embeddings): Promise<number> {
+  return (await embedder.embedQuery('dimensions')).length;
+}
+
+function toUnitVector(values: number[]): Float32Array {
+  const vector = Float32Array.from(values);
+  let norm = 0;
+  for (const v of vector) norm += v * v;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}
+
+/** One ingest at a time per index folder; a lock left by a dead process is taken over. */
+async function acquireLock(indexDir: string): Promise<() => Promise<void>> {
+  const path = join(indexDir, '.ingest.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(await readFile(path, 'utf8').catch(() => ''));
+      if (pid && isAlive(pid)) throw new IngestError(`${path}: another ingest (pid ${pid}) is running`);
+      await rm(path, { force: true });
+    }
+  }
+  throw new IngestError(`${path}: could not take the ingest lock`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
