@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { embeddingText } from './embedding-text.ts';
+import { sentenceSpans, type Span } from './sentences.ts';
 import type { Chunk, Section } from './types.ts';
 
 export interface ChunkOptions {
@@ -10,11 +12,9 @@ export interface ChunkOptions {
   overlapChars: number;
 }
 
-export const defaultChunkOptions: ChunkOptions = { maxChars: 700, minChars: 200, overlapChars: 120 };
+export const defaultChunkOptions: ChunkOptions = { maxChars: 700, minChars: 80, overlapChars: 120 };
 
-const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
-type Span = { start: number; end: number };
 
 /**
  * Cut a section into passages that never cross the section. Blocks (paragraphs, list items)
@@ -40,7 +40,7 @@ export function chunkSection(section: Section, options: ChunkOptions = defaultCh
 
   return spans.map((span, i) => {
     const text = section.text.slice(span.start, span.end);
-    const hash = sha256(`${section.headingPath.join(' > ')}\n${text}`);
+    const hash = sha256(embeddingText({ headingPath: section.headingPath, text }));
     return {
       id: `${section.document}#${section.anchor}#${i}`,
       document: section.document,
@@ -53,11 +53,6 @@ export function chunkSection(section: Section, options: ChunkOptions = defaultCh
       hash,
     };
   });
-}
-
-/** The text that is embedded: the passage with its heading path, so a passage keeps its topic. */
-export function embeddingText(chunk: Pick<Chunk, 'headingPath' | 'text'>): string {
-  return `${chunk.headingPath.slice(1).join(' > ') || chunk.headingPath[0]}\n${chunk.text}`;
 }
 
 function splitLongBlock(text: string, block: Span, options: ChunkOptions): Span[] {
@@ -78,18 +73,6 @@ function splitLongBlock(text: string, block: Span, options: ChunkOptions): Span[
   return out;
 }
 
-/** Sentence spans within a range, trimmed of surrounding whitespace. */
-export function sentenceSpans(text: string, range: Span): Span[] {
-  const spans: Span[] = [];
-  for (const { segment, index } of sentenceSegmenter.segment(text.slice(range.start, range.end))) {
-    const lead = segment.length - segment.trimStart().length;
-    const trimmed = segment.trim();
-    if (!trimmed) continue;
-    const start = range.start + index + lead;
-    spans.push({ start, end: start + trimmed.length });
-  }
-  return spans;
-}
 
 function wordSpans(text: string, range: Span, maxChars: number): Span[] {
   const out: Span[] = [];

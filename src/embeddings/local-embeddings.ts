@@ -131,9 +131,14 @@ export class LocalEmbeddings extends Embeddings {
     return this.project(extractFeatures(text), (feature) => this.idfByFeature.get(feature) ?? this.unseenIdf);
   }
 
-  /** IDF of a feature hash, for callers that weigh query terms (e.g. retrieval support). */
-  idf(feature: number): number {
-    return this.idfByFeature.get(feature) ?? this.unseenIdf;
+  /** IDF of a stemmed word, for callers that weigh query terms (retrieval support, sentences). */
+  termIdf(termStem: string): number {
+    return this.idfByFeature.get(hash32(termStem, WORD_SEED)) ?? this.unseenIdf;
+  }
+
+  /** Whether the corpus contains a stemmed word at all. */
+  knowsTerm(termStem: string): boolean {
+    return this.idfByFeature.has(hash32(termStem, WORD_SEED));
   }
 
   override async embedDocuments(texts: string[]): Promise<number[][]> {

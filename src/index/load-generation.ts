@@ -1,28 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Embeddings } from '@langchain/core/embeddings';
 import type { Chunk } from '../corpus/types.ts';
 import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
 import { HnswSearcher } from './hnsw-searcher.ts';
 import { loadLexicalIndex } from './lexical-index.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
-import { GENERATION_FILES, INDEX_FORMAT_VERSION, manifestSchema, type EmbedderInfo, type Manifest } from './manifest.ts';
+import { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory } from './index-errors.ts';
+import { GENERATION_FILES, INDEX_FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.ts';
 import { generationDir, readCurrentGeneration } from './write-generation.ts';
 
-/** A generation that must not be served, with the reason in one line. */
-export class IndexVerificationError extends Error {
-  override name = 'IndexVerificationError';
-}
-
-/** Builds the query embedder an index needs; throws IndexVerificationError when it cannot. */
-export type QueryEmbedderFactory = (info: EmbedderInfo, local: LocalEmbeddings) => Pick<Embeddings, 'embedQuery'>;
-
-/** The local embedder serves its own indexes; other embedders need configuration (see node.ts). */
-export const localOnlyQueryEmbedder: QueryEmbedderFactory = (info, local) => {
-  if (info.id === local.id) return local;
-  throw new IndexVerificationError(`index was built with ${info.id} embeddings (${info.model}); configure that embedder or re-run npm run ingest`);
-};
+export { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory };
 
 /** Load the generation the pointer names; null when no index has been built yet. */
 export async function loadCurrentGeneration(indexDir: string, createQueryEmbedder: QueryEmbedderFactory): Promise<LoadedIndex | null> {

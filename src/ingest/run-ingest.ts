@@ -3,7 +3,8 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Config } from '../config.ts';
-import { chunkSection, embeddingText } from '../corpus/chunk-sections.ts';
+import { chunkSection } from '../corpus/chunk-sections.ts';
+import { embeddingText } from '../corpus/embedding-text.ts';
 import { loadCorpus } from '../corpus/load-corpus.ts';
 import { splitSections } from '../corpus/split-sections.ts';
 import type { Chunk, Section, SourceDocument } from '../corpus/types.ts';
@@ -63,6 +64,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   try {
     // Vectors by content hash: from the cache, or embedded now in batches.
     const cachedDims = config.EMBEDDINGS === 'local' ? local.dims : await probeDims(embedder);
+    // An empty vector would publish a generation whose manifest the server refuses (dims must be > 0).
+    if (cachedDims < 1) throw new IngestError('embedder returned an empty vector; check EMBEDDINGS_MODEL and OPENAI_BASE_URL');
     const cache = await EmbeddingCache.open(config.INDEX_DIR, key, cachedDims);
     const byHash = new Map<string, Float32Array>();
     const missing: number[] = [];

@@ -12,7 +12,11 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   there there's these they they'd they'll they're they've this those through to too under until up very was
   wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while who who's
   whom why why's will with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
-  s t d ll m re ve y really even still much many lot get got`
+  s t d ll m re ve y really even still much many lot get got
+  whats hows whos wheres im ive id dont doesnt didnt cant wont isnt arent wasnt thats theres youre theyre
+  actually honestly basically just kind kinda sort like maybe probably pretty quite yet already ever
+  anyone anybody someone somebody something anything thing things stuff way ways guess think know want wanted
+  tell say said please thanks thank hi hello hey ok okay yes yeah well oh um`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -1,0 +1,151 @@
+/**
+ * npm run eval [-- --json] [-- --file eval/holdout.jsonl] [-- --calibrate]
+ *
+ * Runs the evaluation questions through the real pipeline (the current index, the answer
+ * mode the configuration selects) and prints section accuracy, MRR, abstention precision
+ * and recall, citation validity, and every failure. --calibrate sweeps the abstention
+ * threshold over the retrieval support of each question.
+ */
+import { loadConfig, resolveAnswerMode } from '../src/config.ts';
+import { splitSections } from '../src/corpus/split-sections.ts';
+import { readEvalSet, type EvalQuestion } from '../src/eval/eval-set.ts';
+import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../src/index/load-generation.ts';
+import type { LoadedIndex } from '../src/index/loaded-index.ts';
+import { answerOnce } from '../src/rag/answer-question.ts';
+import { markersIn } from '../src/rag/citations.ts';
+import { condenseExtractive } from '../src/rag/condense.ts';
+import { retrieve } from '../src/rag/retrieve.ts';
+import { retrievalSupport, SUPPORT_THRESHOLD } from '../src/rag/support.ts';
+import type { AskResponse } from '../src/rag/types.ts';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const calibrate = args.includes('--calibrate');
+const file = args[args.indexOf('--file') + 1] && args.includes('--file') ? args[args.indexOf('--file') + 1]! : 'eval/questions.jsonl';
+
+interface Outcome {
+  q: EvalQuestion;
+  response: AskResponse;
+  support: number;
+  rank: number; // 1-based rank of the first citation from an expected section, 0 if none
+  citationProblems: string[];
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const index = await loadCurrentGeneration(config.INDEX_DIR, localOnlyQueryEmbedder);
+  if (!index) throw new Error(`no index in ${config.INDEX_DIR}: run npm run ingest first`);
+  const mode = resolveAnswerMode(config);
+  if (mode !== 'extractive') throw new Error('npm run eval measures the embedded default; unset OPENAI_API_KEY / OPENAI_BASE_URL or set ANSWERS=extractive');
+  const questions = await readEvalSet(file);
+  const sectionText = sectionTexts(index);
+
+  const outcomes: Outcome[] = [];
+  for (const q of questions) {
+    const signal = AbortSignal.timeout(10_000);
+    const response = await answerOnce(index, { question: q.question, history: q.history }, { mode: 'extractive' }, signal);
+    const retrieval = await retrieve(index, condenseExtractive(q.question, q.history), 4);
+    const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
+    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages), rank, citationProblems: checkCitations(response, sectionText) });
+  }
+
+  const answerable = outcomes.filter((o) => o.q.sections.length > 0);
+  const uncovered = outcomes.filter((o) => o.q.sections.length === 0);
+  const abstained = outcomes.filter((o) => !o.response.grounded);
+  const truePositives = abstained.filter((o) => o.q.sections.length === 0).length;
+  const metrics = {
+    file,
+    questions: outcomes.length,
+    answerable: answerable.length,
+    notCovered: uncovered.length,
+    top1: ratio(answerable.filter((o) => o.rank === 1).length, answerable.length),
+    top3: ratio(answerable.filter((o) => o.rank >= 1 && o.rank <= 3).length, answerable.length),
+    mrr: ratio(answerable.reduce((sum, o) => sum + (o.rank ? 1 / o.rank : 0), 0), answerable.length),
+    abstentionPrecision: ratio(truePositives, abstained.length),
+    abstentionRecall: ratio(truePositives, uncovered.length),
+    citationValidity: ratio(outcomes.filter((o) => o.citationProblems.length === 0).length, outcomes.length),
+    threshold: SUPPORT_THRESHOLD,
+  };
+  const failures = outcomes
+    .filter((o) => o.citationProblems.length > 0 || (o.q.sections.length > 0 ? o.rank !== 1 : o.response.grounded))
+    .map((o) => ({
+      id: o.q.id,
+      question: o.q.question,
+      expected: o.q.sections,
+      got: o.response.grounded ? o.response.citations.map((c) => c.section) : 'abstained',
+      support: round(o.support),
+      problems: o.citationProblems,
+    }));
+
+  const calibration = calibrate ? calibrateThreshold(outcomes) : undefined;
+  if (json) {
+    console.log(JSON.stringify({ ...metrics, failures, calibration }));
+    return;
+  }
+  console.log(`Evaluation of ${file}: ${metrics.questions} questions (${metrics.answerable} answerable, ${metrics.notCovered} not covered)`);
+  console.log(`  top-1 section accuracy   ${metrics.top1.toFixed(3)}   (target >= 0.90)`);
+  console.log(`  top-3 section accuracy   ${metrics.top3.toFixed(3)}   (target 1.00)`);
+  console.log(`  MRR                      ${metrics.mrr.toFixed(3)}`);
+  console.log(`  abstention precision     ${metrics.abstentionPrecision.toFixed(3)}   (target >= 0.90)`);
+  console.log(`  abstention recall        ${metrics.abstentionRecall.toFixed(3)}   (target >= 0.90)`);
+  console.log(`  citation validity        ${metrics.citationValidity.toFixed(3)}   (target 1.000)`);
+  console.log(`  support threshold        ${SUPPORT_THRESHOLD}`);
+  if (failures.length) {
+    console.log(`\nFailures (${failures.length}):`);
+    for (const f of failures) console.log(`  ${f.id} [support ${f.support}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
+  }
+  if (calibration) console.log(`\nCalibration: ${JSON.stringify(calibration)}`);
+}
+
+/** Every marker resolves, every citation is referred to, every quote is in its section. */
+function checkCitations(response: AskResponse, sectionText: Map<string, string>): string[] {
+  const problems: string[] = [];
+  const ids = new Set(response.citations.map((c) => c.id));
+  const used = new Set(markersIn(response.answer));
+  for (const n of used) if (!ids.has(n)) problems.push(`marker [${n}] has no citation`);
+  for (const c of response.citations) {
+    if (!used.has(c.id)) problems.push(`citation ${c.id} is never referred to`);
+    const text = sectionText.get(`${c.document}#${c.anchor}`);
+    if (!text || !collapse(text).includes(collapse(c.quote))) problems.push(`citation ${c.id} quote is not in section "${c.section}"`);
+  }
+  if (!response.grounded && response.citations.length > 0) problems.push('abstained answer has citations');
+  return problems;
+}
+
+function sectionTexts(index: LoadedIndex): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const doc of index.documents.values()) for (const s of splitSections({ ...doc, fileName: `${doc.id}.md` })) out.set(`${s.document}#${s.anchor}`, s.text);
+  return out;
+}
+
+/**
+ * Sweep thresholds over the support values: the best threshold maximises abstention F1
+ * plus answerable recall; ties are broken by the widest margin to the nearest question.
+ */
+function calibrateThreshold(outcomes: Outcome[]) {
+  const values = [...new Set(outcomes.map((o) => round(o.support)))].sort((a, b) => a - b);
+  let best = { threshold: 0, f1: -1, margin: -1, answered: 0 };
+  for (let i = 0; i < values.length - 1; i++) {
+    const threshold = (values[i]! + values[i + 1]!) / 2;
+    const margin = (values[i + 1]! - values[i]!) / 2;
+    const abstain = outcomes.filter((o) => o.support < threshold);
+    const tp = abstain.filter((o) => o.q.sections.length === 0).length;
+    const positives = outcomes.filter((o) => o.q.sections.length === 0).length;
+    const precision = abstain.length ? tp / abstain.length : 0;
+    const recall = positives ? tp / positives : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    const answered = outcomes.filter((o) => o.q.sections.length > 0 && o.support >= threshold).length;
+    if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && margin > best.margin)) best = { threshold: round(threshold), f1: round(f1), margin: round(margin), answered };
+  }
+  const supports = (covered: boolean) => outcomes.filter((o) => (o.q.sections.length > 0) === covered).map((o) => round(o.support)).sort((a, b) => a - b);
+  return { ...best, answerableSupports: supports(true).slice(0, 8), notCoveredSupports: supports(false).slice(-8) };
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+main().catch((error: Error) => {
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+});

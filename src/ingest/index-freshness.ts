@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import { LOCAL_EMBEDDER_ID } from '../embeddings/local-embeddings.ts';
+import { GENERATION_FILES, manifestSchema } from '../index/manifest.ts';
+import { generationDir, readCurrentGeneration } from '../index/write-generation.ts';
+import { corpusFingerprint } from './run-ingest.ts';
+
+/**
+ * Whether the current generation still matches the corpus folder and the configured
+ * embedder, so `npm start` can re-index only when something changed. Hashing the files is
+ * cheap next to parsing them.
+ */
+export async function indexIsCurrent(config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'EMBEDDINGS'>): Promise<boolean> {
+  const generation = await readCurrentGeneration(config.INDEX_DIR);
+  if (!generation) return false;
+  let manifest;
+  try {
+    manifest = manifestSchema.parse(JSON.parse(await readFile(join(generationDir(config.INDEX_DIR, generation), GENERATION_FILES.manifest), 'utf8')));
+  } catch {
+    return false;
+  }
+  const wantedEmbedder = config.EMBEDDINGS === 'local' ? LOCAL_EMBEDDER_ID : 'openai';
+  if (manifest.embedder.id !== wantedEmbedder) return false;
+  let names: string[];
+  try {
+    names = (await readdir(config.CORPUS_DIR)).filter((n) => n.toLowerCase().endsWith('.md'));
+  } catch {
+    // No corpus folder here: serve the index that exists rather than nothing.
+    return true;
+  }
+  const files = await Promise.all(
+    names.map(async (fileName) => ({ fileName, sha256: createHash('sha256').update(await readFile(join(config.CORPUS_DIR, fileName))).digest('hex') })),
+  );
+  return corpusFingerprint(files).hash === manifest.corpus.hash;
+}

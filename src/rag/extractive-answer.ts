@@ -1,0 +1,105 @@
+import { sentenceSpans } from '../corpus/sentences.ts';
+import type { LoadedIndex } from '../index/loaded-index.ts';
+import { contentTerms } from '../text/analyze.ts';
+import { citationFor } from './citations.ts';
+import { coverage, type QueryTerm } from './query-terms.ts';
+import { dot } from './retrieve.ts';
+import type { AskResponse, Passage } from './types.ts';
+
+/**
+ * The offline answerer: picks the best-supported sentences of the retrieved passages and
+ * cites each one. It never writes a word that is not in the corpus; the answer reads as
+ * the guide's own sentences, most relevant first.
+ */
+
+const MIN_SENTENCES = 2;
+const MAX_SENTENCES = 5;
+/** Sentences below this share of the best sentence's score are not worth adding. */
+const RELATIVE_CUTOFF = 0.55;
+/** Maximal marginal relevance: how much a sentence's novelty counts against its relevance. */
+const MMR_LAMBDA = 0.75;
+/** Sentences shorter than this carry no answer on their own ("That's great!"). */
+const MIN_WORDS = 6;
+
+interface Candidate {
+  passageIndex: number;
+  /** Offsets within the section text. */
+  start: number;
+  end: number;
+  text: string;
+  vector: Float32Array;
+  relevance: number;
+}
+
+export function extractiveAnswer(index: LoadedIndex, passages: Passage[], terms: QueryTerm[], queryVector: Float32Array): AskResponse {
+  const candidates = sentenceCandidates(index, passages, terms, queryVector);
+  const chosen = selectSentences(candidates);
+
+  // Cite passages in order of relevance, and read sentences in the order of the guide within each.
+  const byPassage = new Map<number, Candidate[]>();
+  for (const c of chosen) byPassage.set(c.passageIndex, [...(byPassage.get(c.passageIndex) ?? []), c]);
+  const order = [...byPassage.keys()].sort((a, b) => bestRelevance(byPassage.get(b)!) - bestRelevance(byPassage.get(a)!));
+
+  const parts: string[] = [];
+  const citations = order.map((passageIndex, i) => {
+    const sentences = byPassage.get(passageIndex)!.sort((a, b) => a.start - b.start);
+    const passage = passages[passageIndex]!;
+    for (const s of sentences) parts.push(withMarker(s.text, i + 1));
+    const sectionText = passage.chunk.text;
+    const quote = sectionText.slice(sentences[0]!.start - passage.chunk.start, sentences.at(-1)!.end - passage.chunk.start);
+    return citationFor(passage, i + 1, index.documents.get(passage.chunk.document), quote);
+  });
+  return { answer: parts.join(' '), grounded: citations.length > 0, mode: 'extractive', citations };
+}
+
+function sentenceCandidates(index: LoadedIndex, passages: Passage[], terms: QueryTerm[], queryVector: Float32Array): Candidate[] {
+  const out: Candidate[] = [];
+  passages.forEach((passage, passageIndex) => {
+    const { chunk } = passage;
+    for (const span of sentenceSpans(chunk.text, { start: 0, end: chunk.text.length })) {
+      const text = chunk.text.slice(span.start, span.end);
+      if (text.split(/\s+/).length < MIN_WORDS) continue;
+      const vector = index.localEmbedder.embedPassage(`${chunk.section}\n${text}`);
+      const similarity = Math.max(0, dot(queryVector, vector));
+      const termShare = coverage(terms, new Set(contentTerms(`${chunk.section} ${text}`)));
+      // A sentence is as good as its own match to the question, lifted by how well its passage ranked.
+      const relevance = 0.45 * similarity + 0.3 * termShare + 0.25 * passage.score;
+      out.push({ passageIndex, start: chunk.start + span.start, end: chunk.start + span.end, text, vector, relevance });
+    }
+  });
+  return out;
+}
+
+function selectSentences(candidates: Candidate[]): Candidate[] {
+  const chosen: Candidate[] = [];
+  const pool = [...candidates].sort((a, b) => b.relevance - a.relevance);
+  const best = pool[0]?.relevance ?? 0;
+  while (pool.length && chosen.length < MAX_SENTENCES) {
+    let pick = -1;
+    let pickScore = -Infinity;
+    pool.forEach((c, i) => {
+      const redundancy = chosen.length ? Math.max(...chosen.map((s) => dot(s.vector, c.vector))) : 0;
+      const score = MMR_LAMBDA * c.relevance - (1 - MMR_LAMBDA) * redundancy;
+      if (score > pickScore) {
+        pickScore = score;
+        pick = i;
+      }
+    });
+    const candidate = pool[pick]!;
+    if (chosen.length >= MIN_SENTENCES && candidate.relevance < RELATIVE_CUTOFF * best) break;
+    chosen.push(candidate);
+    pool.splice(pick, 1);
+  }
+  return chosen;
+}
+
+function bestRelevance(sentences: Candidate[]): number {
+  return Math.max(...sentences.map((s) => s.relevance));
+}
+
+/** "It pays off." -> "It pays off [2]." so the marker sits inside the sentence it supports. */
+function withMarker(sentence: string, id: number): string {
+  const match = /([.!?…]+["'”’)]*)$/.exec(sentence);
+  if (!match) return `${sentence} [${id}].`;
+  return `${sentence.slice(0, match.index)} [${id}]${match[1]}`;
+}

@@ -1,0 +1,69 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import type { LoadedIndex } from '../index/loaded-index.ts';
+import { citationFor, repairMarkers, tidySpacing } from './citations.ts';
+import { OutputGuard } from './output-guard.ts';
+import { answerPrompt, condensePrompt, CONDENSE_SYSTEM_PROMPT, NOT_COVERED_SENTINEL, systemPrompt } from './prompts.ts';
+import type { Semaphore } from './semaphore.ts';
+import type { AskResponse, ChatTurn, Citation, Passage } from './types.ts';
+
+export interface LlmDeps {
+  model: Pick<BaseChatModel, 'stream' | 'invoke'>;
+  upstreamSlots: Semaphore;
+  /** Random token in the system prompt that must never come back (see prompts.ts). */
+  canary: string;
+}
+
+/** Rewrite a follow-up into a standalone question with the model (llm mode). */
+export async function condenseWithModel(deps: LlmDeps, question: string, history: ChatTurn[], signal: AbortSignal): Promise<string> {
+  const release = await deps.upstreamSlots.acquire(signal);
+  try {
+    const reply = await deps.model.invoke([new SystemMessage(CONDENSE_SYSTEM_PROMPT), new HumanMessage(condensePrompt(question, history))], { signal });
+    const text = typeof reply.content === 'string' ? reply.content : '';
+    const standalone = sanitizeLine(text);
+    // A model that answers instead of rewriting, or says nothing, leaves the question as asked.
+    return standalone && standalone.length <= 500 ? standalone : question;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Stream an answer from the model. Yields safe text deltas (prompt numbering, invalid
+ * markers dropped) and returns the final response: markers renumbered by first use,
+ * unreferenced passages removed, and no valid marker at all meaning "not grounded".
+ */
+export async function* llmAnswer(
+  deps: LlmDeps,
+  index: LoadedIndex,
+  question: string,
+  passages: Passage[],
+  signal: AbortSignal,
+): AsyncGenerator<string, AskResponse | null> {
+  const boundary = `PASSAGES-${crypto.randomUUID()}`;
+  const messages: BaseMessage[] = [new SystemMessage(systemPrompt(deps.canary)), new HumanMessage(answerPrompt(question, passages, boundary))];
+  const guard = new OutputGuard(passages.length, deps.canary);
+  const release = await deps.upstreamSlots.acquire(signal);
+  try {
+    const stream = await deps.model.stream(messages, { signal });
+    for await (const chunk of stream) {
+      const text = typeof chunk.content === 'string' ? chunk.content : '';
+      const safe = guard.push(text);
+      if (safe) yield safe;
+      if (guard.leaked) break;
+    }
+    const rest = guard.flush();
+    if (rest) yield rest;
+  } finally {
+    release();
+  }
+  if (guard.leaked || guard.text.trim().startsWith(NOT_COVERED_SENTINEL)) return null;
+  const { answer, used } = repairMarkers(guard.text, passages);
+  if (used.length === 0) return null;
+  const citations: Citation[] = used.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document)));
+  return { answer: tidySpacing(answer), grounded: true, mode: 'llm', citations };
+}
+
+function sanitizeLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/<[^>]*>/g, '').trim();
+}

@@ -1,0 +1,133 @@
+import { embeddingText } from '../corpus/embedding-text.ts';
+import type { Chunk } from '../corpus/types.ts';
+import { searchLexical } from '../index/lexical-index.ts';
+import type { LoadedIndex } from '../index/loaded-index.ts';
+import { contentTerms } from '../text/analyze.ts';
+import { coverage, expansionTerms, queryTerms, type QueryTerm } from './query-terms.ts';
+import type { Passage, RetrievalQuery } from './types.ts';
+
+/** Reciprocal-rank fusion constant: 60 is the value from Cormack et al., robust across corpora. */
+const RRF_K = 60;
+/** How deep each retriever looks before fusion. */
+const CANDIDATES = 24;
+/** Weight of carried-over context and of synonym expansion in the query vector. */
+const CONTEXT_WEIGHT = 0.45;
+const EXPANSION_WEIGHT = 0.3;
+
+export interface Retrieval {
+  passages: Passage[];
+  terms: QueryTerm[];
+  /** The query vector in the local embedder's space, for sentence scoring. */
+  localQueryVector: Float32Array;
+}
+
+/**
+ * Hybrid retrieval: vector top-k and BM25 top-k fused with reciprocal-rank fusion, then
+ * near-duplicates removed. Scores are reported per passage: fused relevance, cosine
+ * similarity, and the share of the question's weighted terms the passage contains.
+ */
+export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: number, signal?: AbortSignal): Promise<Retrieval> {
+  const fullText = query.context ? `${query.text}\n${query.context}` : query.text;
+  const terms = queryTerms(fullText, index.localEmbedder);
+  const expansion = expansionTerms(terms);
+
+  const localQueryVector = combine([
+    [index.localEmbedder.embedQueryVector(query.text), 1],
+    [query.context ? index.localEmbedder.embedQueryVector(query.context) : null, CONTEXT_WEIGHT],
+    [expansion.length ? index.localEmbedder.embedQueryVector(expansion.join(' ')) : null, EXPANSION_WEIGHT],
+  ]);
+  const queryVector =
+    index.queryEmbedder === index.localEmbedder ? localQueryVector : Float32Array.from(await index.queryEmbedder.embedQuery(fullText));
+  signal?.throwIfAborted();
+
+  const vectorHits = index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));
+  const lexicalHits = searchLexical(index.lexical, [fullText, ...expansion].join(' '), CANDIDATES);
+
+  const fused = new Map<number, { rrf: number; cosine: number }>();
+  const add = (position: number, rank: number, cosine?: number) => {
+    const entry = fused.get(position) ?? { rrf: 0, cosine: Number.NaN };
+    entry.rrf += 1 / (RRF_K + rank + 1);
+    if (cosine !== undefined) entry.cosine = cosine;
+    fused.set(position, entry);
+  };
+  vectorHits.forEach((hit, rank) => add(hit.position, rank, hit.score));
+  lexicalHits.forEach((hit, rank) => add(hit.position, rank));
+
+  const best = 2 / (RRF_K + 1);
+  const ranked = [...fused.entries()]
+    .map(([position, entry]) => {
+      const chunk = index.chunks[position]!;
+      return {
+        chunk,
+        score: entry.rrf / best,
+        // Passages found only lexically still get a similarity, measured in the local space.
+        vectorScore: Number.isNaN(entry.cosine) ? dot(localQueryVector, localPassageVector(index, chunk)) : entry.cosine,
+        coverage: coverage(terms, chunkStems(chunk)),
+      };
+    })
+    .sort((a, b) => b.score - a.score || b.coverage - a.coverage);
+
+  return { passages: dropDuplicates(ranked).slice(0, k), terms, localQueryVector };
+}
+
+/** Same text twice (a file copied), or two overlapping chunks of one section: keep the first. */
+function dropDuplicates(passages: Passage[]): Passage[] {
+  const kept: Passage[] = [];
+  const texts = new Set<string>();
+  for (const passage of passages) {
+    const { chunk } = passage;
+    const key = chunk.text.replace(/\s+/g, ' ').trim();
+    if (texts.has(key)) continue;
+    const overlaps = kept.some(
+      (p) => p.chunk.document === chunk.document && p.chunk.anchor === chunk.anchor && p.chunk.start < chunk.end && chunk.start < p.chunk.end,
+    );
+    if (overlaps) continue;
+    texts.add(key);
+    kept.push(passage);
+  }
+  return kept;
+}
+
+const stemsByChunk = new WeakMap<Chunk, ReadonlySet<string>>();
+
+/** Stems of a passage and its heading path, computed once per chunk of a loaded index. */
+export function chunkStems(chunk: Chunk): ReadonlySet<string> {
+  let stems = stemsByChunk.get(chunk);
+  if (!stems) {
+    stems = new Set(contentTerms(`${chunk.headingPath.join(' ')} ${chunk.text}`));
+    stemsByChunk.set(chunk, stems);
+  }
+  return stems;
+}
+
+const localVectorByChunk = new WeakMap<Chunk, Float32Array>();
+
+/** A passage's vector in the local embedder's space (cached per chunk of a loaded index). */
+export function localPassageVector(index: LoadedIndex, chunk: Chunk): Float32Array {
+  let vector = localVectorByChunk.get(chunk);
+  if (!vector) {
+    vector = index.localEmbedder.embedPassage(embeddingText(chunk));
+    localVectorByChunk.set(chunk, vector);
+  }
+  return vector;
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+function combine(parts: Array<[Float32Array | null, number]>): Float32Array {
+  const first = parts[0]![0]!;
+  const out = new Float32Array(first.length);
+  for (const [vector, weight] of parts) {
+    if (!vector) continue;
+    for (let i = 0; i < out.length; i++) out[i]! += vector[i]! * weight;
+  }
+  let norm = 0;
+  for (const v of out) norm += v * v;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < out.length; i++) out[i]! /= norm;
+  return out;
+}

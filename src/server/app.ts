@@ -1,0 +1,258 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { streamSSE } from 'hono/streaming';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { LoadedIndex } from '../index/loaded-index.ts';
+import { answerQuestion, type AnswerDeps } from '../rag/answer-question.ts';
+import type { AskEvent } from '../rag/types.ts';
+import type { Logger } from './logger.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
+import { AskRequestSchema, AskResponseSchema, cleanText, ErrorSchema, HealthSchema } from './schemas.ts';
+
+/** Where the generation being served comes from: a watched folder on Node, a bundle on Workers. */
+export interface IndexSource {
+  current(): LoadedIndex | null;
+}
+
+export interface AppDeps {
+  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS'>;
+  index: IndexSource;
+  answer: AnswerDeps;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+  /** The client's address for rate limiting (the socket on Node, CF-Connecting-IP on Workers). */
+  clientAddress(c: Context): string;
+  /** Serves the built web UI (static files); platform-specific. */
+  assets?: MiddlewareHandler;
+}
+
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** One CSP for every page we serve: nothing inline, nothing from elsewhere. */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]));
+
+const askRoute = createRoute({
+  method: 'post',
+  path: '/ask',
+  summary: 'Answer a question from the guide, with citations',
+  request: { body: { required: true, content: { 'application/json': { schema: AskRequestSchema } } } },
+  responses: {
+    200: {
+      description: 'A grounded answer (JSON), or Server-Sent Events when the request accepts text/event-stream: `citations`, one or more `delta`, then `done` (or `error`).',
+      content: {
+        'application/json': { schema: AskResponseSchema },
+        'text/event-stream': { schema: z.string() },
+      },
+    },
+    ...errorResponses(400, 413, 415, 429, 502, 503, 504),
+  },
+});
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/health',
+  summary: 'Liveness and the index generation being served',
+  responses: { 200: { description: 'OK', content: { 'application/json': { schema: HealthSchema } } }, ...errorResponses(503) },
+});
+
+const sourceRoute = createRoute({
+  method: 'get',
+  path: '/source/{document}',
+  summary: 'A corpus document rendered as HTML; each section heading has id = its anchor',
+  request: { params: z.object({ document: z.string().min(1).max(200) }) },
+  responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }, ...errorResponses(404, 503) },
+});
+
+/**
+ * Build the Hono app from injected dependencies. No platform code lives here: node.ts and
+ * worker.ts build the dependencies for their runtime and hand over `app.fetch`.
+ */
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    // Schema violations become the contract's 400, naming the field.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const field = issue?.path.length ? issue.path.join('.') : 'body';
+        throw new AppError('invalid_request', `${field}: ${issue?.message ?? 'invalid value'}`);
+      }
+    },
+  });
+
+  app.use('*', requestLog(deps));
+  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false, referrerPolicy: 'no-referrer' }));
+  // CORS stays closed (same origin only) unless origins are listed explicitly.
+  if (deps.config.ALLOWED_ORIGINS.length) {
+    app.use('*', cors({ origin: deps.config.ALLOWED_ORIGINS, allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Accept'], maxAge: 600 }));
+  }
+
+  app.use('/ask', async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    const limit = await deps.rateLimiter.check(deps.clientAddress(c));
+    if (!limit.allowed) throw new AppError('rate_limited', undefined, { 'Retry-After': String(limit.retryAfter) });
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) throw new AppError('unsupported_media_type');
+    return next();
+  });
+  // Enforced while the body streams in, not only from Content-Length.
+  app.use('/ask', bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: () => { throw new AppError('payload_too_large'); } }));
+
+  app.openapi(askRoute, async (c) => {
+    const index = requireIndex(deps);
+    const body = c.req.valid('json');
+    const input = {
+      question: cleanText(body.question),
+      history: body.history?.map((t) => ({ role: t.role, content: cleanText(t.content) })),
+      k: body.k,
+    };
+    c.set('question' as never, input.question as never);
+    const timeout = AbortSignal.timeout(deps.config.REQUEST_TIMEOUT_MS);
+    const controller = new AbortController();
+    const signal = AbortSignal.any([timeout, controller.signal, c.req.raw.signal]);
+    const events = answerQuestion(index, input, deps.answer, signal);
+    const wantsStream = (c.req.header('accept') ?? '').includes('text/event-stream');
+
+    if (!wantsStream) {
+      for await (const event of events) {
+        if (event.type === 'done') {
+          c.set('grounded' as never, event.response.grounded as never);
+          return c.json(event.response, 200);
+        }
+      }
+      throw new AppError('internal_error');
+    }
+
+    // Hold the stream back until the answer has started, so a failure before the first
+    // word (model server down, timeout) still gets a proper HTTP error status.
+    const head: AskEvent[] = [];
+    for await (const event of events) {
+      head.push(event);
+      if (event.type !== 'citations') break;
+    }
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => controller.abort(new DOMException('client went away', 'AbortError')));
+      const send = async (event: AskEvent) => {
+        if (event.type === 'done') c.set('grounded' as never, event.response.grounded as never);
+        const data = event.type === 'citations' ? event.citations : event.type === 'delta' ? { text: event.text } : event.response;
+        await stream.writeSSE({ event: event.type, data: JSON.stringify(data) });
+      };
+      try {
+        for (const event of head) await send(event);
+        for await (const event of events) await send(event);
+      } catch (error) {
+        const appError = error instanceof AppError ? error : new AppError('internal_error');
+        if (!(error instanceof AppError)) deps.logger.error({ err: describe(error) }, 'stream failed');
+        if (!stream.aborted) await stream.writeSSE({ event: 'error', data: JSON.stringify(appError.toJSON()) });
+      }
+    });
+  });
+
+  app.openapi(healthRoute, (c) => {
+    const index = requireIndex(deps);
+    return c.json(
+      {
+        status: 'ok' as const,
+        index: {
+          documents: index.manifest.counts.documents,
+          chunks: index.manifest.counts.chunks,
+          embedder: index.manifest.embedder.model ? `${index.manifest.embedder.id}:${index.manifest.embedder.model}` : index.manifest.embedder.id,
+          builtAt: index.manifest.createdAt,
+          generation: index.generation,
+        },
+      },
+      200,
+    );
+  });
+
+  app.openapi(sourceRoute, (c) => {
+    const index = requireIndex(deps);
+    const doc = index.documents.get(c.req.valid('param').document);
+    if (!doc) throw new AppError('not_found', 'No such document in the corpus.');
+    return c.html(renderSourcePage(doc), 200);
+  });
+
+  app.get('/source.css', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(SOURCE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Ask the Guide', version: '1.0.0', description: 'Answers questions from a guidance article, every claim cited to the passage it came from.' },
+  });
+
+  if (deps.assets) app.use('*', deps.assets);
+
+  app.notFound(() => {
+    throw new AppError('not_found');
+  });
+
+  app.onError((error, c) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500 && !(error instanceof AppError)) deps.logger.error({ err: describe(error), route: c.req.path }, 'unhandled error');
+    for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
+    return c.json(appError.toJSON(), appError.status as 400);
+  });
+
+  return app;
+}
+
+function requireIndex(deps: AppDeps): LoadedIndex {
+  const index = deps.index.current();
+  if (!index) throw new AppError('index_unavailable');
+  return index;
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    // Hono's JSON validator throws 400 for a body that is not valid JSON.
+    if (error.status === 400) return new AppError('invalid_request', 'body: malformed JSON');
+    if (error.status === 413) return new AppError('payload_too_large');
+  }
+  return new AppError('internal_error');
+}
+
+/** Structured access log: request id, route, status, latency, mode, grounded. Never a key. */
+function requestLog(deps: AppDeps): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    const requestId = crypto.randomUUID();
+    c.header('X-Request-Id', requestId);
+    await next();
+    const question = c.get('question' as never) as string | undefined;
+    deps.logger.info({
+      requestId,
+      method: c.req.method,
+      route: c.req.routePath === '/*' ? c.req.path : c.req.routePath,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(c.req.path === '/ask' ? { mode: deps.answer.mode, grounded: c.get('grounded' as never) } : {}),
+      ...(deps.config.LOG_QUESTIONS && question ? { question } : {}),
+    });
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

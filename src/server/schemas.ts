@@ -1,0 +1,97 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * The HTTP contract's schemas: they validate requests and generate /openapi.json, so the
+ * documentation cannot drift from what the server accepts.
+ */
+
+export const MAX_QUESTION_CHARS = 2000;
+export const MAX_HISTORY_MESSAGES = 20;
+export const MAX_HISTORY_CONTENT_CHARS = 4000;
+export const MAX_K = 10;
+
+/** Control characters other than tab and newline: stripped from text before use. */
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+const text = (field: string, max: number) =>
+  z
+    .string()
+    .refine((s) => s.isWellFormed(), { message: `${field} contains an unpaired surrogate (invalid Unicode)` })
+    .refine((s) => s.replace(CONTROL_CHARS, '').trim().length >= 1, { message: `${field} must not be empty` })
+    .refine((s) => s.normalize('NFC').replace(CONTROL_CHARS, '').trim().length <= max, { message: `${field} must be at most ${max} characters` });
+
+export const ChatTurnSchema = z
+  .object({
+    role: z.enum(['user', 'assistant']),
+    content: text('history content', MAX_HISTORY_CONTENT_CHARS),
+  })
+  .strict()
+  .openapi('ChatTurn');
+
+export const AskRequestSchema = z
+  .object({
+    question: text('question', MAX_QUESTION_CHARS).openapi({ example: 'How do I move from sales into product?' }),
+    history: z.array(ChatTurnSchema).max(MAX_HISTORY_MESSAGES).optional(),
+    k: z.number().int().min(1).max(MAX_K).optional().openapi({ description: 'How many passages to retrieve (default 4).' }),
+  })
+  .strict()
+  .openapi('AskRequest');
+
+export const CitationSchema = z
+  .object({
+    id: z.number().int().min(1),
+    document: z.string(),
+    section: z.string(),
+    anchor: z.string(),
+    url: z.string(),
+    sourceUrl: z.string(),
+    quote: z.string(),
+    score: z.number(),
+  })
+  .openapi('Citation');
+
+export const AskResponseSchema = z
+  .object({
+    answer: z.string(),
+    grounded: z.boolean(),
+    mode: z.enum(['extractive', 'llm']),
+    citations: z.array(CitationSchema),
+  })
+  .openapi('AskResponse');
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum([
+        'invalid_request',
+        'not_found',
+        'payload_too_large',
+        'unsupported_media_type',
+        'rate_limited',
+        'internal_error',
+        'upstream_error',
+        'index_unavailable',
+        'timeout',
+      ]),
+      message: z.string(),
+    }),
+  })
+  .openapi('Error');
+
+export const HealthSchema = z
+  .object({
+    status: z.literal('ok'),
+    index: z.object({
+      documents: z.number().int(),
+      chunks: z.number().int(),
+      embedder: z.string(),
+      builtAt: z.string(),
+      generation: z.string(),
+    }),
+  })
+  .openapi('Health');
+
+/** Clean user text once validated: NFC, no control characters, trimmed. */
+export function cleanText(s: string): string {
+  return s.normalize('NFC').replace(CONTROL_CHARS, '').trim();
+}

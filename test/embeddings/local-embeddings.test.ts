@@ -1,0 +1,121 @@
+import { Embeddings, type EmbeddingsInterface } from '@langchain/core/embeddings';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chunkSection } from '../../src/corpus/chunk-sections.ts';
+import { embeddingText } from '../../src/corpus/embedding-text.ts';
+import { loadCorpus } from '../../src/corpus/load-corpus.ts';
+import { splitSections } from '../../src/corpus/split-sections.ts';
+import { DEFAULT_DIMS, fitLocalEmbedder, LOCAL_EMBEDDER_ID, LocalEmbeddings, type LocalEmbedderParams } from '../../src/embeddings/local-embeddings.ts';
+import { realCorpusDir } from '../helpers/temp-dir.ts';
+
+const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot / (norm(a) * norm(b));
+};
+
+// Sentences of the real article, each with a paraphrase a reader might write and an unrelated
+// sentence from elsewhere in the same article.
+const triples = [
+  {
+    passage: 'As a Project Manager, you already have the time management, team leadership, and project planning skills that are used in Product.',
+    paraphrase: 'Project managers already bring skills in managing their time, leading a team and planning projects, which product work uses.',
+    unrelated: 'Shadow the product team: Some larger companies offer rotational programs that expose teams to how other teams work.',
+  },
+  {
+    passage: 'Getting certified as a PM is a great step to take, for a number of reasons. First of all, it fills in the gaps in your knowledge.',
+    paraphrase: 'A PM certification is worth getting because it fills gaps in what you know.',
+    unrelated: 'Marketing and product go hand in hand nowadays, often working closely together on launches.',
+  },
+  {
+    passage: 'Moving from consultancy to Product Management is another common move, as you’re usually transitioning from things like business and technology.',
+    paraphrase: 'Consultants commonly move into product management, coming from business and technology work.',
+    unrelated: 'If you’re fresh out of college, you might try getting an internship at a startup.',
+  },
+];
+
+let params: LocalEmbedderParams;
+
+beforeAll(async () => {
+  // IDF fitted on the real corpus's passages, as ingest does.
+  const documents = await loadCorpus(realCorpusDir);
+  const texts = documents.flatMap(splitSections).flatMap((s) => chunkSection(s)).map(embeddingText);
+  params = fitLocalEmbedder(texts);
+});
+
+describe('LocalEmbeddings', () => {
+  it('fits parameters over the corpus passages', () => {
+    expect(params.dims).toBe(DEFAULT_DIMS);
+    expect(params.documentCount).toBeGreaterThan(10);
+    expect(params.featureIds).toHaveLength(params.documentFrequencies.length);
+    expect(Math.max(...params.documentFrequencies)).toBeLessThanOrEqual(params.documentCount);
+    expect(Math.min(...params.documentFrequencies)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is deterministic: the same input gives the identical vector, in one instance and across two built from the same params', async () => {
+    const a = new LocalEmbeddings(params);
+    const b = new LocalEmbeddings(JSON.parse(JSON.stringify(params)) as LocalEmbedderParams);
+    for (const { passage } of triples) {
+      expect(a.embedPassage(passage)).toEqual(a.embedPassage(passage));
+      expect(b.embedPassage(passage)).toEqual(a.embedPassage(passage));
+      expect(b.embedQueryVector(passage)).toEqual(a.embedQueryVector(passage));
+      expect(await b.embedQuery(passage)).toEqual(await a.embedQuery(passage));
+    }
+    expect(await b.embedDocuments(triples.map((t) => t.paraphrase))).toEqual(await a.embedDocuments(triples.map((t) => t.paraphrase)));
+  });
+
+  it('embeds a passage from its own text alone, so cached passage vectors survive corpus edits', () => {
+    const other = fitLocalEmbedder(['a completely different corpus about gardening and tomatoes']);
+    const text = triples[0]!.passage;
+    expect(new LocalEmbeddings(other).embedPassage(text)).toEqual(new LocalEmbeddings(params).embedPassage(text));
+    // ...while a query is weighted by the corpus it was fitted on.
+    expect(new LocalEmbeddings(other).embedQueryVector(text)).not.toEqual(new LocalEmbeddings(params).embedQueryVector(text));
+  });
+
+  it('returns unit-length vectors of the configured size', async () => {
+    const local = new LocalEmbeddings(params);
+    for (const { passage, paraphrase, unrelated } of triples) {
+      for (const v of [local.embedPassage(passage), local.embedQueryVector(paraphrase), ...(await local.embedDocuments([unrelated]))]) {
+        expect(v).toHaveLength(DEFAULT_DIMS);
+        expect(norm(v)).toBeCloseTo(1, 5);
+      }
+    }
+    const small = new LocalEmbeddings({ ...params, dims: 64 });
+    expect(small.embedPassage('product roadmap')).toHaveLength(64);
+    expect(norm(small.embedPassage('product roadmap'))).toBeCloseTo(1, 5);
+  });
+
+  it('gives a text with no content words the zero vector rather than NaN', () => {
+    const v = new LocalEmbeddings(params).embedPassage('it is what it is');
+    expect(Array.from(v).every((x) => x === 0)).toBe(true);
+  });
+
+  it('puts a passage nearer its own paraphrase than an unrelated passage', () => {
+    const local = new LocalEmbeddings(params);
+    for (const { passage, paraphrase, unrelated } of triples) {
+      const p = local.embedPassage(passage);
+      expect(cosine(p, local.embedPassage(paraphrase))).toBeGreaterThan(cosine(p, local.embedPassage(unrelated)));
+      // The same holds for a question embedded as a query against passage vectors.
+      expect(cosine(local.embedQueryVector(paraphrase), p)).toBeGreaterThan(cosine(local.embedQueryVector(unrelated), p));
+    }
+  });
+
+  it('honours LangChain’s Embeddings interface', async () => {
+    const local = new LocalEmbeddings(params);
+    const asInterface: EmbeddingsInterface = local;
+    expect(local).toBeInstanceOf(Embeddings);
+    expect(local.id).toBe(LOCAL_EMBEDDER_ID);
+    const docs = await asInterface.embedDocuments(['first passage about sales', 'second passage about design']);
+    expect(docs).toHaveLength(2);
+    for (const [i, v] of docs.entries()) {
+      expect(Array.isArray(v)).toBe(true);
+      expect(v).toHaveLength(DEFAULT_DIMS);
+      expect(v).toEqual(Array.from(local.embedPassage(i === 0 ? 'first passage about sales' : 'second passage about design')));
+    }
+    expect(docs[0]).not.toEqual(docs[1]);
+    const query = await asInterface.embedQuery('what about sales?');
+    expect(Array.isArray(query)).toBe(true);
+    expect(query).toEqual(Array.from(local.embedQueryVector('what about sales?')));
+    expect(await asInterface.embedDocuments([])).toEqual([]);
+  });
+});

@@ -1,0 +1,102 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { Chunk } from '../../src/corpus/types.ts';
+import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
+import { runIngest } from '../../src/ingest/run-ingest.ts';
+import { copyDir, fixtureCorpusDir, useTempDirs } from '../helpers/temp-dir.ts';
+
+const tempDir = useTempDirs('atg-incremental-');
+
+async function setup() {
+  const root = await tempDir();
+  const corpusDir = await copyDir(fixtureCorpusDir, join(root, 'corpus'));
+  const indexDir = join(root, 'index');
+  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  const chunks = async (): Promise<Chunk[]> => (await loadCurrentGeneration(indexDir, localOnlyQueryEmbedder))!.chunks;
+  return { corpusDir, indexDir, config, chunks };
+}
+
+async function editFile(path: string, from: string, to: string): Promise<void> {
+  const text = await readFile(path, 'utf8');
+  expect(text).toContain(from);
+  await writeFile(path, text.replace(from, to));
+}
+
+const hashes = (chunks: Chunk[]) => new Set(chunks.map((c) => c.hash));
+const minus = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x));
+
+describe('incremental ingest', () => {
+  it('embeds everything once, then nothing when the corpus is unchanged', async () => {
+    const { config, chunks } = await setup();
+    const first = await runIngest({ config });
+    expect(first.embedded).toBe(hashes(await chunks()).size);
+    expect(first.embedded).toBe(first.chunks);
+    expect(first).toMatchObject({ reused: 0, removed: 0 });
+
+    const second = await runIngest({ config });
+    expect(second).toMatchObject({ documents: first.documents, sections: first.sections, chunks: first.chunks, embedded: 0, reused: first.chunks, removed: 0 });
+    expect(second.generation).not.toBe(first.generation);
+  });
+
+  it('re-embeds only the chunks an edit changed, and counts the hashes it dropped', async () => {
+    const { corpusDir, config, chunks } = await setup();
+    await runIngest({ config });
+    const before = await chunks();
+
+    await editFile(join(corpusDir, 'alpha.md'), 'A Langstroth hive is the common choice', 'A top-bar hive is a cheaper choice');
+    const after = await runIngest({ config });
+    const now = await chunks();
+
+    const added = minus(hashes(now), hashes(before));
+    const dropped = minus(hashes(before), hashes(now));
+    expect(added).toHaveLength(1);
+    expect(after.embedded).toBe(added.length);
+    expect(after.removed).toBe(dropped.length);
+    expect(after.removed).toBe(1);
+    expect(after.reused).toBe(after.chunks - after.embedded);
+    expect(now.find((c) => c.hash === added[0])!.text).toMatch(/^A top-bar hive/);
+  });
+
+  it('re-embeds a small number of chunks when a paragraph of a long section changes', async () => {
+    const { corpusDir, config, chunks } = await setup();
+    await runIngest({ config });
+    const before = hashes(await chunks());
+
+    await editFile(join(corpusDir, 'alpha.md'), 'A record book helps more than memory.', 'A notebook helps more than memory.');
+    const after = await runIngest({ config });
+    const now = hashes(await chunks());
+    expect(after.embedded).toBeGreaterThan(0);
+    expect(after.embedded).toBeLessThanOrEqual(2);
+    expect(after.embedded).toBe(minus(now, before).length);
+    expect(after.removed).toBe(minus(before, now).length);
+  });
+
+  it('drops a deleted document’s hashes from the cache, so restoring it embeds its chunks again', async () => {
+    const { corpusDir, config } = await setup();
+    const first = await runIngest({ config });
+    const beta = await readFile(join(corpusDir, 'beta.md'));
+    await rm(join(corpusDir, 'beta.md'));
+    const without = await runIngest({ config });
+    expect(without.documents).toBe(1);
+    expect(without.embedded).toBe(0);
+    expect(without.removed).toBe(first.chunks - without.chunks);
+
+    // The cache holds the current corpus only, so the restored document is embedded again.
+    await writeFile(join(corpusDir, 'beta.md'), beta);
+    const back = await runIngest({ config });
+    expect(back.embedded).toBe(first.chunks - without.chunks);
+    expect(back.removed).toBe(0);
+  });
+
+  it('embeds afresh when the cache is gone, and publishes the same chunks', async () => {
+    const { indexDir, config, chunks } = await setup();
+    const first = await runIngest({ config });
+    const before = await chunks();
+    await rm(join(indexDir, 'cache'), { recursive: true });
+    const second = await runIngest({ config });
+    expect(second.embedded).toBe(first.chunks);
+    expect(await chunks()).toEqual(before);
+  });
+});

@@ -1,0 +1,42 @@
+import { cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/** Where the built UI goes; served by the Node server and bundled as Workers static assets. */
+export const WEB_OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+const WEB_DIR = dirname(fileURLToPath(import.meta.url));
+const STAMP = '.built';
+
+/** Bundle web/src/main.ts and copy the static files into dist/web. */
+export async function buildWeb(outDir = WEB_OUT_DIR): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await build({
+    entryPoints: [join(WEB_DIR, 'src', 'main.ts')],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    outfile: join(outDir, 'app.js'),
+    logLevel: 'warning',
+  });
+  for (const file of ['index.html', 'styles.css']) await cp(join(WEB_DIR, file), join(outDir, file));
+  await writeFile(join(outDir, STAMP), new Date().toISOString());
+}
+
+/** True when dist/web is missing or older than any file under web/. */
+export async function webAssetsStale(outDir = WEB_OUT_DIR): Promise<boolean> {
+  const built = await stat(join(outDir, STAMP)).then((s) => s.mtimeMs, () => 0);
+  if (!built) return true;
+  return (await newestMtime(WEB_DIR)) > built;
+}
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(path) : (await stat(path)).mtimeMs);
+  }
+  return newest;
+}
