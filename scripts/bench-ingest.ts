@@ -150,7 +150,7 @@ function sampleRank(cumulative: Float64Array, u: number): number {
 }
 
 /** A vocabulary of `size` words (common English, then pronounceable made-up words) and topics. */
-export function corpusModel(size = 30_000, topicCount = 300, topicSize = 200, seed = 7): CorpusModel {
+export function corpusModel(size = 30_000, topicCount = 300, topicSize = Number(process.env.TSZ ?? 200), seed = 7): CorpusModel {
   const random = rng(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const seen = new Set<string>(COMMON_WORDS);
@@ -174,7 +174,7 @@ export function corpusModel(size = 30_000, topicCount = 300, topicSize = 200, se
   return { vocabulary, cumulative: zipfCumulative(size, 1.05), topics, topicCumulative: zipfCumulative(topicSize, 0.8) };
 }
 
-const TOPICAL_SHARE = 0.3;
+const TOPICAL_SHARE = Number(process.env.TS ?? 0.3);
 
 export class TextGenerator {
   private readonly random: () => number;
@@ -209,19 +209,24 @@ export class TextGenerator {
     return out;
   }
 
-  /** A paragraph of `count` words in sentences of 6 to 16 words, with the odd comma. */
-  paragraph(topic: number, count: number): string {
-    const sentences: string[] = [];
+  /**
+   * A paragraph of `count` words in sentences of 6 to 16 words, with the odd comma, cut short
+   * at `maxChars` so that it is exactly one chunk (the chunker's maxChars is 700).
+   */
+  paragraph(topic: number, count: number, maxChars = 680): string {
+    let paragraph = '';
     let left = count;
     while (left > 0) {
       const length = Math.min(left, this.int(6, 16));
       left -= length;
       const words = this.words(topic, length);
       if (length > 8 && this.random() < 0.4) words[this.int(2, length - 3)] += ',';
+      while (words.length > 1 && paragraph.length + words.join(' ').length + 2 > maxChars) words.pop();
       const sentence = words.join(' ');
-      sentences.push(sentence[0]!.toUpperCase() + sentence.slice(1) + '.');
+      if (paragraph.length + sentence.length + 2 > maxChars) break;
+      paragraph += `${paragraph ? ' ' : ''}${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`;
     }
-    return sentences.join(' ');
+    return paragraph;
   }
 
   heading(topic: number): string {

@@ -7,6 +7,8 @@ import { build } from 'esbuild';
 export const WEB_OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
 const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 const STAMP = '.built';
+/** Copied as they are, next to the bundle. */
+const STATIC_FILES = ['index.html', 'styles.css', 'favicon.svg'];
 
 /** Bundle web/src/main.ts and copy the static files into dist/web. */
 export async function buildWeb(outDir = WEB_OUT_DIR): Promise<void> {
@@ -21,7 +23,7 @@ export async function buildWeb(outDir = WEB_OUT_DIR): Promise<void> {
     outfile: join(outDir, 'app.js'),
     logLevel: 'warning',
   });
-  for (const file of ['index.html', 'styles.css']) await cp(join(WEB_DIR, file), join(outDir, file));
+  for (const file of STATIC_FILES) await cp(join(WEB_DIR, file), join(outDir, file));
   await writeFile(join(outDir, STAMP), new Date().toISOString());
 }
 

@@ -8,3 +8,21 @@ import type { Chunk } from './types.ts';
 export function embeddingText(chunk: Pick<Chunk, 'headingPath' | 'text'>): string {
   return `${chunk.headingPath.slice(1).join(' > ') || chunk.headingPath[0]}\n${chunk.text}`;
 }
+
+/**
+ * The lead-in label of a passage written as "Label: text" ("Teacher: Crowd control!",
+ * "Shadow the product team: Some larger companies..."): in guidance writing it works as a
+ * small heading, so retrieval weighs it like one. Null when the passage has none.
+ */
+export function passageLabel(text: string): string | null {
+  const match = /^([^:.!?\n]{2,48}):\s/.exec(text);
+  if (!match) return null;
+  return match[1]!.trim().split(/\s+/).length <= 5 ? match[1]!.trim() : null;
+}
+
+/** What the lexical index treats as a passage's heading: its section path and its label. */
+export function lexicalHeading(chunk: Pick<Chunk, 'headingPath' | 'section' | 'text'>): string {
+  const label = passageLabel(chunk.text);
+  const path = chunk.headingPath.slice(1).join(' ') || chunk.section;
+  return label ? `${path} ${label}` : path;
+}

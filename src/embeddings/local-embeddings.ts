@@ -22,6 +22,8 @@ export interface LocalEmbedderParams {
   /** Feature hashes and their document frequencies, as parallel arrays (compact JSON). */
   featureIds: number[];
   documentFrequencies: number[];
+  /** Related words (WordNet) from question vocabulary to corpus stems; see related-words.ts. */
+  related?: Record<string, string[]>;
 }
 
 const WORD_WEIGHT = 1;
@@ -107,6 +109,8 @@ export function fitLocalEmbedder(texts: Iterable<string>, dims = DEFAULT_DIMS): 
 export class LocalEmbeddings extends Embeddings {
   readonly id = LOCAL_EMBEDDER_ID;
   readonly dims: number;
+  /** Corpus stems related to a stem the corpus lacks (empty when none). */
+  readonly related: ReadonlyMap<string, readonly string[]>;
   private readonly idfByFeature = new Map<number, number>();
   private readonly unseenIdf: number;
 
@@ -119,6 +123,7 @@ export class LocalEmbeddings extends Embeddings {
     const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
     params.featureIds.forEach((id, i) => this.idfByFeature.set(id, idf(params.documentFrequencies[i]!)));
     this.unseenIdf = idf(0);
+    this.related = new Map(Object.entries(params.related ?? {}));
   }
 
   /** A passage's vector: depends on its own text only, so it can be cached by content hash. */
@@ -128,7 +133,9 @@ export class LocalEmbeddings extends Embeddings {
 
   /** A query's vector: features weighted by corpus IDF. */
   embedQueryVector(text: string): Float32Array {
-    return this.project(extractFeatures(text), (feature) => this.idfByFeature.get(feature) ?? this.unseenIdf);
+    // Features the corpus never saw cannot match a passage; leaving them out keeps their hash
+    // collisions from adding noise.
+    return this.project(extractFeatures(text), (feature) => this.idfByFeature.get(feature) ?? 0);
   }
 
   /** IDF of a stemmed word, for callers that weigh query terms (retrieval support, sentences). */

@@ -1,4 +1,4 @@
-import MiniSearch, { type Options, type SearchResult } from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import { isStopword, stem, words } from '../text/analyze.ts';
 
 /**
@@ -38,8 +38,25 @@ export interface LexicalHit {
   score: number;
 }
 
-/** BM25 top-k for a query; an empty query (only stop words) finds nothing. */
-export function searchLexical(index: LexicalIndex, query: string, k: number): LexicalHit[] {
-  const results: SearchResult[] = index.search(query);
-  return results.slice(0, k).map((r) => ({ position: Number(r.id), score: r.score }));
+/**
+ * BM25 top-k for a query: each distinct query term is scored by the library on its own and
+ * the scores are summed, weighted: the question's own words count 1, stand-ins (synonyms,
+ * related words, given as stems with weights) count less. Summing per term keeps BM25's
+ * meaning and avoids rewarding a passage merely for matching many loose stand-ins.
+ */
+export function searchLexical(index: LexicalIndex, query: string, k: number, expansion: ReadonlyMap<string, number> = new Map()): LexicalHit[] {
+  const weights = new Map<string, number>();
+  for (const word of words(query)) if (!isStopword(word)) weights.set(stem(word), 1);
+  for (const [term, weight] of expansion) if (!weights.has(term)) weights.set(term, weight);
+  const scores = new Map<number, number>();
+  for (const [term, weight] of weights) {
+    for (const result of index.search(term, { processTerm: (t) => t })) {
+      const position = Number(result.id);
+      scores.set(position, (scores.get(position) ?? 0) + weight * result.score);
+    }
+  }
+  return [...scores.entries()]
+    .map(([position, score]) => ({ position, score }))
+    .sort((a, b) => b.score - a.score || a.position - b.position)
+    .slice(0, k);
 }

@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Config } from '../config.ts';
 import { chunkSection } from '../corpus/chunk-sections.ts';
-import { embeddingText } from '../corpus/embedding-text.ts';
+import { embeddingText, lexicalHeading } from '../corpus/embedding-text.ts';
 import { loadCorpus } from '../corpus/load-corpus.ts';
 import { splitSections } from '../corpus/split-sections.ts';
 import type { Chunk, Section, SourceDocument } from '../corpus/types.ts';
 import { DEFAULT_DIMS, fitLocalEmbedder, LocalEmbeddings, LOCAL_EMBEDDER_ID } from '../embeddings/local-embeddings.ts';
 import { createOpenAIEmbeddings, openAIEmbedderKey } from '../embeddings/openai-embeddings.ts';
+import { buildRelatedWords, RELATED_WORDS_VERSION } from '../embeddings/related-words.ts';
 import { EmbeddingCache } from '../index/embedding-cache.ts';
+import { replaceFileAtomically } from '../index/fs-atomic.ts';
+import { words } from '../text/analyze.ts';
 import { HNSW_DEFAULTS, HnswSearcher } from '../index/hnsw-searcher.ts';
 import { buildLexicalIndex } from '../index/lexical-index.ts';
 import type { EmbedderInfo } from '../index/manifest.ts';
@@ -53,13 +56,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   const embedTexts = chunks.map(embeddingText);
 
   const localParams = fitLocalEmbedder(embedTexts, options.dims ?? DEFAULT_DIMS);
+  await mkdir(config.INDEX_DIR, { recursive: true });
+  localParams.related = await relatedWordsCached(config.INDEX_DIR, chunks);
   const local = new LocalEmbeddings(localParams);
   const { embedder, key, model } =
     config.EMBEDDINGS === 'local'
       ? { embedder: local as Embeddings, key: `${LOCAL_EMBEDDER_ID}:${local.dims}`, model: null }
       : { embedder: createOpenAIEmbeddings(config as Config) as Embeddings, key: openAIEmbedderKey(config as Config), model: config.EMBEDDINGS_MODEL };
 
-  await mkdir(config.INDEX_DIR, { recursive: true });
   const releaseLock = await acquireLock(config.INDEX_DIR);
   try {
     // Vectors by content hash: from the cache, or embedded now in batches.
@@ -94,7 +98,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     const matrix = new Float32Array(chunks.length * dims);
     chunks.forEach((chunk, row) => matrix.set(byHash.get(chunk.hash)!, row * dims));
     const vectors = HnswSearcher.build(matrix, dims, HNSW_DEFAULTS);
-    const lexical = buildLexicalIndex(chunks.map((chunk, id) => ({ id, heading: chunk.headingPath.slice(1).join(' ') || chunk.section, text: chunk.text })));
+    const lexical = buildLexicalIndex(chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text })));
 
     const reused = chunks.length - embedded;
     let removed = 0;
@@ -165,6 +169,26 @@ function toUnitVector(values: number[]): Float32Array {
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
   return vector;
+}
+
+/**
+ * The WordNet related-words table depends only on the corpus vocabulary, so it is cached by
+ * a hash of that vocabulary: an edit that adds no new word does not look anything up again.
+ */
+async function relatedWordsCached(indexDir: string, chunks: Chunk[]): Promise<Record<string, string[]>> {
+  const vocabulary = new Set<string>();
+  for (const chunk of chunks) for (const word of words(`${chunk.headingPath.join(' ')} ${chunk.text}`)) vocabulary.add(word);
+  const sorted = [...vocabulary].sort();
+  const key = createHash('sha256').update(`${RELATED_WORDS_VERSION}\n${sorted.join('\n')}`).digest('hex').slice(0, 16);
+  const path = join(indexDir, 'cache', `related-${key}.json`);
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, string[]>;
+  } catch {
+    const related = buildRelatedWords(sorted);
+    await mkdir(join(indexDir, 'cache'), { recursive: true });
+    await replaceFileAtomically(path, JSON.stringify(related));
+    return related;
+  }
 }
 
 /** One ingest at a time per index folder; a lock left by a dead process is taken over. */

@@ -34,6 +34,9 @@ export interface AppDeps {
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
+/** Per-request values the access log reads after the handler has run. */
+type AppEnv = { Variables: { question?: string; grounded?: boolean } };
+
 /** One CSP for every page we serve: nothing inline, nothing from elsewhere. */
 const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -87,8 +90,8 @@ const sourceRoute = createRoute({
  * Build the Hono app from injected dependencies. No platform code lives here: node.ts and
  * worker.ts build the dependencies for their runtime and hand over `app.fetch`.
  */
-export function createApp(deps: AppDeps): OpenAPIHono {
-  const app = new OpenAPIHono({
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
     // Schema violations become the contract's 400, naming the field.
     defaultHook: (result) => {
       if (!result.success) {
@@ -125,7 +128,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       history: body.history?.map((t) => ({ role: t.role, content: cleanText(t.content) })),
       k: body.k,
     };
-    c.set('question' as never, input.question as never);
+    c.set('question', input.question);
     const timeout = AbortSignal.timeout(deps.config.REQUEST_TIMEOUT_MS);
     const controller = new AbortController();
     const signal = AbortSignal.any([timeout, controller.signal, c.req.raw.signal]);
@@ -135,7 +138,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     if (!wantsStream) {
       for await (const event of events) {
         if (event.type === 'done') {
-          c.set('grounded' as never, event.response.grounded as never);
+          c.set('grounded', event.response.grounded);
           return c.json(event.response, 200);
         }
       }
@@ -152,7 +155,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => controller.abort(new DOMException('client went away', 'AbortError')));
       const send = async (event: AskEvent) => {
-        if (event.type === 'done') c.set('grounded' as never, event.response.grounded as never);
+        if (event.type === 'done') c.set('grounded', event.response.grounded);
         const data = event.type === 'citations' ? event.citations : event.type === 'delta' ? { text: event.text } : event.response;
         await stream.writeSSE({ event: event.type, data: JSON.stringify(data) });
       };
@@ -234,20 +237,20 @@ function toAppError(error: unknown): AppError {
 }
 
 /** Structured access log: request id, route, status, latency, mode, grounded. Never a key. */
-function requestLog(deps: AppDeps): MiddlewareHandler {
+function requestLog(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     const requestId = crypto.randomUUID();
     c.header('X-Request-Id', requestId);
     await next();
-    const question = c.get('question' as never) as string | undefined;
+    const question = c.get('question');
     deps.logger.info({
       requestId,
       method: c.req.method,
       route: c.req.routePath === '/*' ? c.req.path : c.req.routePath,
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      ...(c.req.path === '/ask' ? { mode: deps.answer.mode, grounded: c.get('grounded' as never) } : {}),
+      ...(c.req.path === '/ask' ? { mode: deps.answer.mode, grounded: c.get('grounded') } : {}),
       ...(deps.config.LOG_QUESTIONS && question ? { question } : {}),
     });
   };

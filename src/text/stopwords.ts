@@ -16,7 +16,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   whats hows whos wheres im ive id dont doesnt didnt cant wont isnt arent wasnt thats theres youre theyre
   actually honestly basically just kind kinda sort like maybe probably pretty quite yet already ever
   anyone anybody someone somebody something anything thing things stuff way ways guess think know want wanted
-  tell say said please thanks thank hi hello hey ok okay yes yeah well oh um`
+  one ones tell say said please thanks thank hi hello hey ok okay yes yeah well oh um`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -48,12 +48,14 @@ export async function copyDir(from: string, to: string): Promise<string> {
 /**
  * Every file under a folder (recursively, hidden ones included) with its size and sha256,
  * keyed by relative path: compare two snapshots to prove a folder was left untouched.
+ * `include` picks the relative paths that matter (default: all).
  */
-export async function snapshotDir(dir: string): Promise<Record<string, string>> {
+export async function snapshotDir(dir: string, include: (path: string) => boolean = () => true): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     const path = join(entry.parentPath, entry.name);
     const key = relative(dir, path);
+    if (!include(key)) continue;
     if (entry.isDirectory()) {
       out[`${key}/`] = 'dir';
     } else {
@@ -63,3 +65,10 @@ export async function snapshotDir(dir: string): Promise<Record<string, string>> 
   }
   return out;
 }
+
+/**
+ * What a failed ingest must leave alone in an index folder: the pointer, the generations,
+ * any stray folder or lock, and the embedding caches (`cache/*.bin`). Other cache files
+ * (derived tables keyed by content) may be added by a run that fails later.
+ */
+export const servedIndexFiles = (path: string): boolean => !path.startsWith('cache/') || path.endsWith('.bin');

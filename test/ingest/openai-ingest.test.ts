@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { embeddingText } from '../../src/corpus/embedding-text.ts';
 import { IndexVerificationError, loadCurrentGeneration, localOnlyQueryEmbedder, type QueryEmbedderFactory } from '../../src/index/load-generation.ts';
 import { IngestError, runIngest } from '../../src/ingest/run-ingest.ts';
-import { snapshotDir, useTempDirs } from '../helpers/temp-dir.ts';
+import { servedIndexFiles, snapshotDir, useTempDirs } from '../helpers/temp-dir.ts';
 import { encodeBase64Float32, OPENAI_TEST_API_KEY, OPENAI_TEST_BASE_URL, useOpenAITestServer, type EmbeddingsRequestBody } from '../mocks/openai-server.ts';
 
 const DIMS = 16;
@@ -78,7 +78,7 @@ describe('runIngest with EMBEDDINGS=openai (msw at the HTTP edge)', () => {
     const { corpusDir, indexDir } = await bigCorpus();
     const config = openAIConfig(corpusDir, indexDir);
     await runIngest({ config });
-    openai.requests.length = 0;
+    openai.clearRequests();
     const second = await runIngest({ config });
     expect(second).toMatchObject({ embedded: 0, reused: second.chunks, removed: 0 });
     expect(batchInputs(openai.embeddingRequests())).toEqual([]);
@@ -116,15 +116,15 @@ describe('runIngest with EMBEDDINGS=openai (msw at the HTTP edge)', () => {
     const { corpusDir, indexDir } = await bigCorpus();
     const config = openAIConfig(corpusDir, indexDir);
     await runIngest({ config });
-    const before = await snapshotDir(indexDir);
+    const before = await snapshotDir(indexDir, servedIndexFiles);
     await writeFile(join(corpusDir, 'many.md'), '# Changed\n\nA different corpus that needs embedding.\n');
-    openai.requests.length = 0;
+    openai.clearRequests();
     openai.on('/embeddings', ({ body }) =>
       Array.isArray((body as EmbeddingsRequestBody).input) ? rateLimited({}, { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' }) : undefined,
     );
     await expect(runIngest({ config })).rejects.toThrow(/429/);
     expect(batchInputs(openai.embeddingRequests())).toHaveLength(1);
-    expect(await snapshotDir(indexDir)).toEqual(before);
+    expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
   });
 
   it('rejects vectors whose size differs from the probe with a one-line IngestError', async () => {

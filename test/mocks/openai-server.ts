@@ -69,6 +69,8 @@ export interface OpenAITestServer {
   /** The vector the built-in embeddings handler answers for a text. */
   vectorFor(text: string): number[];
   listen(): void;
+  /** Forget the requests recorded so far (handlers stay). */
+  clearRequests(): void;
   /** Drop handlers added by `use`/`on` and forget recorded requests. */
   reset(): void;
   close(): void;
@@ -153,6 +155,9 @@ export function createOpenAITestServer(options: OpenAITestServerOptions = {}): O
     on: (path, resolver, opts) => server.use(post(path, resolver, opts?.once ?? false)),
     vectorFor: (text) => embed(text, dims),
     listen: () => server.listen({ onUnhandledRequest: 'error' }),
+    clearRequests: () => {
+      requests.length = 0;
+    },
     reset: () => {
       server.resetHandlers();
       requests.length = 0;

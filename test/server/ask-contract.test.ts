@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AskResponse } from '../../src/rag/types.ts';
+import { createApp } from '../../src/server/app.ts';
+import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { citationProblems, fixtureSections, markers, parseSse, readAskStream, startServer, testDeps, useNoNetwork, type RunningServer } from './harness.ts';
+
+/**
+ * The /ask contract (DESIGN.md, "HTTP API") in the default extractive mode, over a real
+ * socket: the real app served by @hono/node-server on loopback, answering from a real index
+ * built from test/fixtures/guide.
+ */
+
+useNoNetwork();
+
+let fixture: FixtureIndex;
+let server: RunningServer;
+
+beforeAll(async () => {
+  fixture = await buildFixtureIndex();
+  server = await startServer(createApp(testDeps(fixture.index)));
+});
+
+afterAll(async () => {
+  await server?.close();
+  await fixture?.dispose();
+});
+
+const SOURCE_URL = {
+  'transition-product-management-background': 'https://productschool.com/blog/product-management-2/transition-product-management-background',
+  'product-side-projects': 'https://example.com/guides/side-projects',
+} as Record<string, string>;
+
+const ask = (body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}/ask`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+async function askJson(body: unknown): Promise<AskResponse> {
+  const res = await ask(body);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  return (await res.json()) as AskResponse;
+}
+
+const ANSWERABLE = [
+  { question: 'How do I move from sales into product?', section: 'Moving from Sales to Product Management' },
+  { question: 'What do marketers already know that helps them as product managers?', section: 'Transition from Marketing to Product Management' },
+  { question: 'Can a software engineer become a technical product manager?', section: 'Becoming a Product Manager as an Engineer' },
+  { question: 'Why would a side project help me get hired?', section: 'Building a Side Project' },
+];
+
+const OFF_TOPIC = ['What is the capital of France?', 'How long should I bake sourdough bread?'];
+
+describe('POST /ask (JSON, extractive)', () => {
+  it.each(ANSWERABLE)('answers "$question" with the contract shape, citing "$section"', async ({ question, section }) => {
+    const body = await askJson({ question });
+    expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'mode']);
+    expect(body.grounded).toBe(true);
+    expect(body.mode).toBe('extractive');
+    expect(body.answer.trim().length).toBeGreaterThan(0);
+    expect(body.citations.length).toBeGreaterThan(0);
+    for (const c of body.citations) {
+      expect(Object.keys(c).sort()).toEqual(['anchor', 'document', 'id', 'quote', 'score', 'section', 'sourceUrl', 'url']);
+      expect(c).toMatchObject({ id: expect.any(Number), document: expect.any(String), section: expect.any(String), anchor: expect.any(String), quote: expect.any(String), score: expect.any(Number) });
+      expect(c.sourceUrl).toBe(SOURCE_URL[c.document]);
+      expect(Number.isFinite(c.score)).toBe(true);
+    }
+    expect(citationProblems(body)).toEqual([]);
+    expect(body.citations.map((c) => c.section)).toContain(section);
+  });
+
+  it('orders citations by relevance: the reported scores never increase', async () => {
+    for (const { question } of ANSWERABLE) {
+      const { citations } = await askJson({ question });
+      const scores = citations.map((c) => c.score);
+      expect(scores, question).toEqual([...scores].sort((a, b) => b - a));
+    }
+  });
+
+  it('uses 2 to 5 sentences, each carrying a marker', async () => {
+    const { answer } = await askJson({ question: ANSWERABLE[0]!.question });
+    const sentences = answer.match(/[^.!?]+[.!?]+/g) ?? [];
+    expect(sentences.length).toBeGreaterThanOrEqual(2);
+    expect(sentences.length).toBeLessThanOrEqual(5);
+    for (const s of sentences) expect(markers(s).length, s).toBeGreaterThan(0);
+  });
+
+  it('honours k: no more passages cited than asked for', async () => {
+    const body = await askJson({ question: ANSWERABLE[0]!.question, k: 1 });
+    expect(body.grounded).toBe(true);
+    expect(body.citations).toHaveLength(1);
+    expect(citationProblems(body)).toEqual([]);
+  });
+
+  it('cites only sections that exist in the fixture, with anchors the fixture headings produce', async () => {
+    const headings = new Set(fixtureSections().map((s) => `${s.document}#${s.anchor}`));
+    const { citations } = await askJson({ question: 'What skills transfer from sales, marketing or design?', k: 10 });
+    expect(citations.length).toBeGreaterThan(0);
+    for (const c of citations) expect(headings).toContain(`${c.document}#${c.anchor}`);
+  });
+
+  it.each(OFF_TOPIC)('abstains on an off-topic question: "%s"', async (question) => {
+    const body = await askJson({ question });
+    expect(body).toMatchObject({ grounded: false, mode: 'extractive', citations: [] });
+    expect(body.answer).toMatch(/guide (doesn't|does not) cover/i);
+    expect(markers(body.answer)).toEqual([]);
+  });
+});
+
+describe('POST /ask (Server-Sent Events)', () => {
+  async function askStream(body: unknown) {
+    const res = await ask(body, { Accept: 'text/event-stream' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    return readAskStream(parseSse(await res.text()));
+  }
+
+  it('sends citations, then one or more deltas, then done with the JSON response', async () => {
+    const question = ANSWERABLE[0]!.question;
+    const stream = await askStream({ question });
+    const kinds = stream.events.map((e) => e.event);
+    expect(kinds[0]).toBe('citations');
+    expect(kinds.at(-1)).toBe('done');
+    expect(kinds.slice(1, -1).length).toBeGreaterThanOrEqual(1);
+    expect(new Set(kinds.slice(1, -1))).toEqual(new Set(['delta']));
+
+    // done carries exactly what the JSON form answers, and the citations event matches it.
+    expect(stream.done).toEqual(await askJson({ question }));
+    expect(stream.citations).toEqual(stream.done.citations);
+    expect(stream.deltas.join('')).toBe(stream.done.answer);
+    expect(citationProblems(stream.done)).toEqual([]);
+  });
+
+  it('streams an abstention the same way: empty citations, the plain sentence, done', async () => {
+    const stream = await askStream({ question: OFF_TOPIC[0] });
+    expect(stream.events.map((e) => e.event)).toEqual(['citations', ...stream.deltas.map(() => 'delta'), 'done']);
+    expect(stream.citations).toEqual([]);
+    expect(stream.done).toMatchObject({ grounded: false, citations: [], mode: 'extractive' });
+    expect(stream.deltas.join('')).toBe(stream.done.answer);
+    expect(stream.done.answer).toMatch(/guide (doesn't|does not) cover/i);
+  });
+
+  it('still answers errors before the stream starts with a JSON error status', async () => {
+    const res = await ask({ question: '' }, { Accept: 'text/event-stream' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+});

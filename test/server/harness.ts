@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import GithubSlugger from 'github-slugger';
+import { http, passthrough } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll } from 'vitest';
+import type { LoadedIndex } from '../../src/index/loaded-index.ts';
+import type { AskResponse, Citation } from '../../src/rag/types.ts';
+import { createApp, type AppDeps } from '../../src/server/app.ts';
+import { silentLogger } from '../../src/server/logger.ts';
+import { unlimited } from '../../src/server/rate-limiter.ts';
+import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
+
+/** Dependencies for createApp in tests: the given index, extractive answers, no rate limit, no logs. */
+export function testDeps(index: LoadedIndex | null, overrides: Partial<AppDeps> = {}): AppDeps {
+  return {
+    config: { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false },
+    index: { current: () => index },
+    answer: { mode: 'extractive' },
+    logger: silentLogger,
+    rateLimiter: unlimited,
+    clientAddress: () => '127.0.0.1',
+    ...overrides,
+  };
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:43117 */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serve an app with @hono/node-server on loopback, on a free port. */
+export function startServer(app: ReturnType<typeof createApp>): Promise<RunningServer> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
+      });
+    });
+  });
+}
+
+/**
+ * No test reaches the network: any request msw sees fails the test, except requests to our
+ * own server on loopback, which go through untouched.
+ */
+export function useNoNetwork(): void {
+  const guard = setupServer(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+  beforeAll(() => guard.listen({ onUnhandledRequest: 'error' }));
+  afterAll(() => guard.close());
+}
+
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Parse a complete Server-Sent Events body into events (`event:` and joined `data:` lines). */
+export function parseSse(body: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  for (const block of body.replace(/\r\n/g, '\n').split('\n\n')) {
+    if (!block.trim()) continue;
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+    events.push({ event, data: data.join('\n') });
+  }
+  return events;
+}
+
+export interface AskStream {
+  events: SseEvent[];
+  citations: Citation[];
+  deltas: string[];
+  done: AskResponse;
+}
+
+/** The contract's SSE sequence: citations, one or more deltas, done (asserted by the caller). */
+export function readAskStream(events: SseEvent[]): AskStream {
+  const citations = events.find((e) => e.event === 'citations');
+  const done = events.find((e) => e.event === 'done');
+  return {
+    events,
+    citations: citations ? (JSON.parse(citations.data) as Citation[]) : [],
+    deltas: events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text),
+    done: done ? (JSON.parse(done.data) as AskResponse) : (undefined as unknown as AskResponse),
+  };
+}
+
+/** Marker numbers in an answer, in order of appearance. */
+export const markers = (answer: string): number[] => [...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+
+export const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+export interface FixtureSection {
+  document: string;
+  heading: string;
+  anchor: string;
+  /** The raw Markdown under the heading, up to the next heading, whitespace collapsed. */
+  text: string;
+}
+
+/**
+ * The fixture's sections read straight from the Markdown files (independently of the
+ * app's own parser): every heading, its GitHub-style anchor, and the text under it.
+ */
+export function fixtureSections(dir: string = guideFixtureDir): FixtureSection[] {
+  const out: FixtureSection[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+    const document = file.replace(/\.md$/, '');
+    const body = readFileSync(join(dir, file), 'utf8').replace(/^---\n[\s\S]*?\n---\n/, '');
+    const slugger = new GithubSlugger();
+    const headings = [...body.matchAll(/^(#{1,6})\s+(.+?)\s*$/gm)];
+    headings.forEach((m, i) => {
+      const start = m.index + m[0].length;
+      const end = i + 1 < headings.length ? headings[i + 1]!.index : body.length;
+      out.push({ document, heading: m[2]!, anchor: slugger.slug(m[2]!), text: collapse(body.slice(start, end)) });
+    });
+  }
+  return out;
+}
+
+/**
+ * Assert-free check of the contract's citation rules; returns the problems found so a
+ * failing test shows all of them at once.
+ */
+export function citationProblems(response: AskResponse, sections: FixtureSection[] = fixtureSections()): string[] {
+  const problems: string[] = [];
+  const ids = response.citations.map((c) => c.id);
+  if (ids.join(',') !== ids.map((_, i) => i + 1).join(',')) problems.push(`ids are ${ids.join(',')}, expected 1..${ids.length}`);
+  const used = new Set(markers(response.answer));
+  for (const n of used) if (!ids.includes(n)) problems.push(`[${n}] in the answer has no citation`);
+  for (const id of ids) if (!used.has(id)) problems.push(`citation ${id} is not referred to in the answer`);
+  for (const c of response.citations) {
+    const section = sections.find((s) => s.document === c.document && s.heading === c.section);
+    if (!section) {
+      problems.push(`citation ${c.id}: "${c.section}" is not a heading of ${c.document}`);
+      continue;
+    }
+    if (c.anchor !== section.anchor) problems.push(`citation ${c.id}: anchor ${c.anchor}, expected ${section.anchor}`);
+    if (c.url !== `/source/${c.document}#${section.anchor}`) problems.push(`citation ${c.id}: url ${c.url}`);
+    if (!c.quote.trim()) problems.push(`citation ${c.id}: empty quote`);
+    else if (!section.text.includes(collapse(c.quote))) problems.push(`citation ${c.id}: quote is not in section "${c.section}": ${c.quote}`);
+  }
+  return problems;
+}

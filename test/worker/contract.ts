@@ -1,0 +1,105 @@
+/**
+ * Helpers for the tests inside workerd: requests through the whole Worker (as Cloudflare
+ * would deliver them), SSE parsing, and the /ask contract's citation rules. Runtime-neutral:
+ * nothing here may import Node code.
+ */
+import { exports } from 'cloudflare:workers';
+import { inject } from 'vitest';
+import type { AskResponse, Citation } from '../../src/rag/types.ts';
+import type { SourceSection } from './reference-types.ts';
+
+let clients = 0;
+
+/** A fresh client address, so tests never share a rate-limit counter by accident. */
+export const newClient = (): string => {
+  clients++;
+  return `10.${(clients >> 16) & 255}.${(clients >> 8) & 255}.${clients & 255}`;
+};
+
+/** POST /ask through the Worker. */
+export function ask(body: unknown, options: { stream?: boolean; client?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  return exports.default.fetch(
+    new Request('http://worker.test/ask', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'CF-Connecting-IP': options.client ?? newClient(),
+        ...(options.stream ? { Accept: 'text/event-stream' } : {}),
+        ...options.headers,
+      },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+export const get = (path: string): Promise<Response> => exports.default.fetch(new Request(`http://worker.test${path}`, { headers: { 'CF-Connecting-IP': newClient() } }));
+
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Parse a complete Server-Sent Events body (`event:` and joined `data:` lines). */
+export function parseSse(body: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  for (const block of body.replace(/\r\n/g, '\n').split('\n\n')) {
+    if (!block.trim()) continue;
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      const colon = line.indexOf(':');
+      if (colon === 0) continue;
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+    events.push({ event, data: data.join('\n') });
+  }
+  return events;
+}
+
+/**
+ * The SSE sequence the contract promises: `citations`, one or more `delta`, then `done`.
+ * Returns the problems found (empty when the stream is right) and its parts.
+ */
+export function readAskStream(body: string): { problems: string[]; citations: Citation[]; text: string; done: AskResponse } {
+  const events = parseSse(body);
+  const names = events.map((e) => e.event);
+  const problems: string[] = [];
+  if (!/^citations(,delta)+,done$/.test(names.join(','))) problems.push(`events were ${names.join(',')}`);
+  const data = (name: string) => events.find((e) => e.event === name)?.data;
+  const citations = JSON.parse(data('citations') ?? '[]') as Citation[];
+  const text = events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text).join('');
+  const done = JSON.parse(data('done') ?? 'null') as AskResponse;
+  return { problems, citations, text, done };
+}
+
+const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
+const markers = (answer: string): number[] => [...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+
+/**
+ * The contract's citation rules, checked against the sections' source text computed in Node:
+ * ids run 1..n, every [n] resolves and every citation is used, section/anchor/url are the
+ * source's, and each quote is a substring of its section (whitespace collapsed).
+ */
+export function citationProblems(response: AskResponse, sections: SourceSection[] = inject('nodeReference').sections): string[] {
+  const problems: string[] = [];
+  const ids = response.citations.map((c) => c.id);
+  if (ids.join(',') !== ids.map((_, i) => i + 1).join(',')) problems.push(`ids are ${ids.join(',')}, expected 1..${ids.length}`);
+  const used = new Set(markers(response.answer));
+  for (const n of used) if (!ids.includes(n)) problems.push(`[${n}] in the answer has no citation`);
+  for (const id of ids) if (!used.has(id)) problems.push(`citation ${id} is not referred to in the answer`);
+  for (const c of response.citations) {
+    const section = sections.find((s) => s.document === c.document && s.anchor === c.anchor);
+    if (!section) {
+      problems.push(`citation ${c.id}: no section ${c.document}#${c.anchor}`);
+      continue;
+    }
+    if (c.section !== section.heading) problems.push(`citation ${c.id}: section "${c.section}", source heading "${section.heading}"`);
+    if (c.url !== `/source/${c.document}#${c.anchor}`) problems.push(`citation ${c.id}: url ${c.url}`);
+    if (!c.quote.trim()) problems.push(`citation ${c.id}: empty quote`);
+    else if (!collapse(section.text).includes(collapse(c.quote))) problems.push(`citation ${c.id}: quote is not in section "${c.section}"`);
+  }
+  return problems;
+}

@@ -1,0 +1,102 @@
+import { describe, expect, inject, it } from 'vitest';
+import type { AskResponse } from '../../src/rag/types.ts';
+import { ask, citationProblems, get, newClient, readAskStream } from './contract.ts';
+
+/**
+ * The Worker inside workerd, configured by wrangler.toml as it is (no model server: extractive
+ * answers), answering from the index bundled by npm run build:worker.
+ */
+
+const QUESTION = 'How do I move from sales into product?';
+
+describe('GET /health', () => {
+  it('reports the bundled generation', async () => {
+    const res = await get('/health');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; index: Record<string, unknown> };
+    expect(body.status).toBe('ok');
+    expect(body.index).toMatchObject({ generation: inject('nodeReference').generation, embedder: expect.stringMatching(/^local/) });
+    expect(body.index.chunks).toBeGreaterThan(0);
+    expect(body.index.documents).toBeGreaterThan(0);
+  });
+});
+
+describe('POST /ask', () => {
+  it('answers JSON with the contract shape and citations that resolve', async () => {
+    const res = await ask({ question: QUESTION });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as AskResponse;
+    expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'mode']);
+    expect(body).toMatchObject({ grounded: true, mode: 'extractive' });
+    expect(body.citations.length).toBeGreaterThan(0);
+    for (const c of body.citations) expect(Object.keys(c).sort()).toEqual(['anchor', 'document', 'id', 'quote', 'score', 'section', 'sourceUrl', 'url']);
+    expect(citationProblems(body)).toEqual([]);
+  });
+
+  it('streams SSE: citations, then deltas, then done with the same answer', async () => {
+    const res = await ask({ question: QUESTION }, { stream: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const stream = readAskStream(await res.text());
+    expect(stream.problems).toEqual([]);
+    expect(stream.done).toMatchObject({ grounded: true, mode: 'extractive' });
+    expect(stream.text).toBe(stream.done.answer);
+    expect(stream.citations).toEqual(stream.done.citations);
+    expect(citationProblems(stream.done)).toEqual([]);
+  });
+
+  it('says plainly when the guide does not cover a question', async () => {
+    const body = (await (await ask({ question: 'How long should I bake sourdough bread?' })).json()) as AskResponse;
+    expect(body).toMatchObject({ grounded: false, citations: [] });
+    expect(body.answer.length).toBeGreaterThan(0);
+  });
+
+  it('rejects a bad request with the contract error', async () => {
+    const res = await ask({ question: '' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_request', message: expect.stringContaining('question') } });
+  });
+
+  it('limits each client through the rate-limiting binding (60 a minute in wrangler.toml)', async () => {
+    const client = newClient();
+    // Wrong media type: cheap requests that still count against the limit.
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await ask('x', { client, headers: { 'Content-Type': 'text/plain' } })).status);
+    expect(new Set(statuses)).toEqual(new Set([415]));
+    const limited = await ask({ question: QUESTION }, { client });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    // Another client is not affected.
+    expect((await ask({ question: QUESTION })).status).toBe(200);
+  });
+});
+
+describe('static assets and pages', () => {
+  it('serves the chat UI at / with the app script and the security headers', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toMatch(/<script[^>]+src="\/app\.js"/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const script = await get('/app.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('renders a source document with an id on each section heading', async () => {
+    const { sections } = inject('nodeReference');
+    const res = await get(`/source/${sections[0]!.document}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const s of sections.filter((s) => s.document === sections[0]!.document)) expect(html).toContain(`id="${s.anchor}"`);
+  });
+
+  it('serves /openapi.json and answers unknown paths with the JSON 404', async () => {
+    expect((await get('/openapi.json')).status).toBe(200);
+    const missing = await get('/no-such-page');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});

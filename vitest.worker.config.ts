@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { control, OPENAI_WORKER_API_KEY, OPENAI_WORKER_BASE_URL, outbound } from './test/worker/openai-outbound.ts';
+
+/**
+ * Tests that run inside workerd (Cloudflare's runtime) against the real Worker entry and
+ * wrangler.toml. Run `npm run build:worker` first (npm test and test:worker do): the Worker
+ * imports the index it exports. Two projects, because configuration is per Worker:
+ * `workerd` with wrangler.toml as is (extractive answers), `workerd-llm` with a model server
+ * configured whose outbound requests are answered by a fake in Node.
+ */
+
+// Never phone home or write to $HOME, even when this config is run directly (see STACK.md).
+process.env.WRANGLER_SEND_METRICS ??= 'false';
+process.env.WRANGLER_SEND_ERROR_REPORTS ??= 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+process.env.XDG_CONFIG_HOME ??= fileURLToPath(new URL('./.wrangler/config', import.meta.url));
+
+const wrangler = { configPath: './wrangler.toml' };
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // In Node: the Node pipeline's answers (hnswlib, from disk) and the sections' source text.
+  globalSetup: ['test/worker/node-reference.setup.ts'],
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [cloudflareTest({ wrangler, miniflare: { outboundService: refuseOutbound } })],
+        test: {
+          ...shared,
+          name: 'workerd',
+          include: ['test/worker/**/*.test.ts'],
+          exclude: ['test/worker/llm.test.ts'],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler,
+            miniflare: {
+              bindings: { OPENAI_API_KEY: OPENAI_WORKER_API_KEY, OPENAI_BASE_URL: OPENAI_WORKER_BASE_URL },
+              outboundService: outbound,
+              serviceBindings: { OPENAI_CONTROL: control },
+            },
+          }),
+        ],
+        test: { ...shared, name: 'workerd-llm', include: ['test/worker/llm.test.ts'] },
+      },
+    ],
+  },
+});
+
+function refuseOutbound(request: Request): Response {
+  return new Response(`unexpected outbound request: ${request.method} ${request.url}`, { status: 599 });
+}

@@ -1,0 +1,135 @@
+import { excerpt, h } from './dom.ts';
+import type { Citation } from './types.ts';
+
+/** Called when a citation chip or source is activated; `opener` gets focus back on close. */
+export type OpenCitation = (citation: Citation, opener: HTMLElement) => void;
+
+const MARKER = /\[(\d{1,3})\]/g;
+/** A marker still arriving at the end of the streamed text: "[" or "[1" so far. */
+const PARTIAL_MARKER = /\[\d{0,3}$/;
+
+/**
+ * The text of one answer, with each `[n]` marker shown as a clickable chip. Streaming
+ * appends as deltas arrive (a marker split across deltas waits for its closing bracket);
+ * `replace` re-renders from the final answer, whose citations may be renumbered.
+ */
+export class AnswerText {
+  private pending = '';
+  private citations = new Map<number, Citation>();
+
+  constructor(
+    readonly element: HTMLElement,
+    private readonly open: OpenCitation,
+  ) {}
+
+  setCitations(citations: Citation[]): void {
+    this.citations = new Map(citations.map((c) => [c.id, c]));
+  }
+
+  append(delta: string): void {
+    const text = this.pending + delta;
+    const partial = PARTIAL_MARKER.exec(text);
+    const stable = partial ? partial.index : text.length;
+    this.pending = text.slice(stable);
+    this.write(text.slice(0, stable));
+  }
+
+  /** Write out whatever was held back (the stream ended). */
+  flush(): void {
+    this.write(this.pending);
+    this.pending = '';
+  }
+
+  replace(answer: string, citations: Citation[]): void {
+    this.element.replaceChildren();
+    this.pending = '';
+    this.setCitations(citations);
+    this.write(answer);
+  }
+
+  private write(text: string): void {
+    let last = 0;
+    for (const match of text.matchAll(MARKER)) {
+      const citation = this.citations.get(Number(match[1]));
+      if (!citation) continue; // Not a citation we know: leave it as text.
+      this.text(text.slice(last, match.index));
+      this.keepWithPreviousWord();
+      this.element.appendChild(this.chip(citation));
+      last = match.index + match[0].length;
+    }
+    this.text(text.slice(last));
+  }
+
+  private text(text: string): void {
+    if (!text) return;
+    const tail = this.element.lastChild;
+    if (tail instanceof Text) tail.appendData(text);
+    else this.element.appendChild(document.createTextNode(text));
+  }
+
+  /** "needs [1]." must not wrap between the word and its chip. */
+  private keepWithPreviousWord(): void {
+    const tail = this.element.lastChild;
+    if (tail instanceof Text && tail.data.endsWith(' ')) tail.replaceData(tail.length - 1, 1, '\u00a0');
+  }
+
+  private chip(citation: Citation): HTMLButtonElement {
+    const chip = h(
+      'button',
+      {
+        type: 'button',
+        class: 'chip',
+        'data-testid': 'citation',
+        'data-citation': String(citation.id),
+        'aria-haspopup': 'dialog',
+        'aria-label': `Source ${citation.id}: ${citation.section}`,
+        title: citation.section,
+      },
+      String(citation.id),
+    );
+    chip.addEventListener('click', () => this.open(citation, chip));
+    return chip;
+  }
+}
+
+/** The numbered sources under an answer: section title and a short excerpt of the quote. */
+export function renderSourceList(citations: Citation[], open: OpenCitation): HTMLElement {
+  const list = h('ol', { class: 'source-list', 'data-testid': 'source-list', 'aria-label': 'Sources' });
+  for (const citation of citations) {
+    const button = h(
+      'button',
+      { type: 'button', class: 'source', 'data-citation': String(citation.id), 'aria-haspopup': 'dialog' },
+      h('span', { class: 'source-number', 'aria-hidden': 'true' }, String(citation.id)),
+      h(
+        'span',
+        { class: 'source-text' },
+        h('span', { class: 'sr-only' }, `Source ${citation.id}: `),
+        h('span', { class: 'source-section' }, citation.section),
+        h('span', { class: 'source-quote' }, `“${excerpt(citation.quote, 140)}”`),
+      ),
+    );
+    button.addEventListener('click', () => open(citation, button));
+    list.appendChild(h('li', {}, button));
+  }
+  return h('section', { class: 'sources' }, h('h3', { class: 'sources-title' }, 'Sources'), list);
+}
+
+/** The answer as plain text for the clipboard: the text, then where each [n] comes from. */
+export function answerAsPlainText(answer: string, citations: Citation[], origin: string): string {
+  if (!citations.length) return answer;
+  const lines = citations.map((c) => `[${c.id}] ${c.section}: ${absoluteUrl(c.sourceUrl, origin)}`);
+  return `${answer}\n\nSources:\n${lines.join('\n')}`;
+}
+
+function absoluteUrl(url: string, origin: string): string {
+  try {
+    return new URL(url, origin).href;
+  } catch {
+    return url;
+  }
+}
+
+/** The answer without its markers: what goes back to the server as history. */
+export function stripMarkers(answer: string): string {
+  return answer.replace(/\s*\[\d{1,3}\]/g, '').trim();
+}
