@@ -15,7 +15,7 @@ import { answerOnce } from '../src/rag/answer-question.ts';
 import { markersIn } from '../src/rag/citations.ts';
 import { condenseExtractive } from '../src/rag/condense.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
-import { retrievalSupport, SUPPORT_THRESHOLD } from '../src/rag/support.ts';
+import { retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, unknownShare } from '../src/rag/support.ts';
 import type { AskResponse } from '../src/rag/types.ts';
 
 const args = process.argv.slice(2);
@@ -27,6 +27,8 @@ interface Outcome {
   q: EvalQuestion;
   response: AskResponse;
   support: number;
+  /** The signals support combines, for --calibrate. */
+  signals: { coverage: number; similarity: number; unknown: number };
   rank: number; // 1-based rank of the first citation from an expected section, 0 if none
   citationProblems: string[];
 }
@@ -46,7 +48,13 @@ async function main(): Promise<void> {
     const response = await answerOnce(index, { question: q.question, history: q.history }, { mode: 'extractive' }, signal);
     const retrieval = await retrieve(index, condenseExtractive(q.question, q.history), 4);
     const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
-    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages), rank, citationProblems: checkCitations(response, sectionText) });
+    const top = retrieval.passages.slice(0, 3);
+    const signals = {
+      coverage: Math.max(0, ...top.map((p) => p.coverage)),
+      similarity: Math.max(0, ...top.map((p) => p.vectorScore)),
+      unknown: unknownShare(retrieval.terms),
+    };
+    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), signals, rank, citationProblems: checkCitations(response, sectionText) });
   }
 
   const answerable = outcomes.filter((o) => o.q.sections.length > 0);
@@ -119,26 +127,31 @@ function sectionTexts(index: LoadedIndex): Map<string, string> {
 }
 
 /**
- * Sweep thresholds over the support values: the best threshold maximises abstention F1
- * plus answerable recall; ties are broken by the widest margin to the nearest question.
+ * Grid search over the support weights and threshold (support = coverage + a * similarity
+ * - b * unknown share), maximising abstention F1 on this set; ties go to the threshold with
+ * the widest margin to the nearest question, then to smaller weights.
  */
 function calibrateThreshold(outcomes: Outcome[]) {
-  const values = [...new Set(outcomes.map((o) => round(o.support)))].sort((a, b) => a - b);
-  let best = { threshold: 0, f1: -1, margin: -1, answered: 0 };
-  for (let i = 0; i < values.length - 1; i++) {
-    const threshold = (values[i]! + values[i + 1]!) / 2;
-    const margin = (values[i + 1]! - values[i]!) / 2;
-    const abstain = outcomes.filter((o) => o.support < threshold);
-    const tp = abstain.filter((o) => o.q.sections.length === 0).length;
-    const positives = outcomes.filter((o) => o.q.sections.length === 0).length;
-    const precision = abstain.length ? tp / abstain.length : 0;
-    const recall = positives ? tp / positives : 0;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    const answered = outcomes.filter((o) => o.q.sections.length > 0 && o.support >= threshold).length;
-    if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && margin > best.margin)) best = { threshold: round(threshold), f1: round(f1), margin: round(margin), answered };
+  const positives = outcomes.filter((o) => o.q.sections.length === 0).length;
+  let best = { similarity: 0, unknown: 0, threshold: 0, f1: -1, precision: 0, recall: 0, margin: -1 };
+  for (const a of [0, 0.25, 0.5, 0.75, 1, 1.5]) {
+    for (const b of [0, 0.25, 0.5, 0.75, 1]) {
+      const scored = outcomes.map((o) => ({ o, s: o.signals.coverage + a * o.signals.similarity - b * o.signals.unknown })).sort((x, y) => x.s - y.s);
+      for (let i = 0; i < scored.length - 1; i++) {
+        const threshold = (scored[i]!.s + scored[i + 1]!.s) / 2;
+        const margin = (scored[i + 1]!.s - scored[i]!.s) / 2;
+        const abstain = scored.slice(0, i + 1);
+        const tp = abstain.filter((x) => x.o.q.sections.length === 0).length;
+        const precision = tp / abstain.length;
+        const recall = positives ? tp / positives : 0;
+        const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+        if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && margin > best.margin + 1e-9)) {
+          best = { similarity: a, unknown: b, threshold: round(threshold), f1: round(f1), precision: round(precision), recall: round(recall), margin: round(margin) };
+        }
+      }
+    }
   }
-  const supports = (covered: boolean) => outcomes.filter((o) => (o.q.sections.length > 0) === covered).map((o) => round(o.support)).sort((a, b) => a - b);
-  return { ...best, answerableSupports: supports(true).slice(0, 8), notCoveredSupports: supports(false).slice(-8) };
+  return { best, current: { ...SUPPORT_WEIGHTS, threshold: SUPPORT_THRESHOLD } };
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);

@@ -9,7 +9,6 @@ import { loadCorpus } from '../corpus/load-corpus.ts';
 import { splitSections } from '../corpus/split-sections.ts';
 import type { Chunk, Section, SourceDocument } from '../corpus/types.ts';
 import { DEFAULT_DIMS, fitLocalEmbedder, LocalEmbeddings, LOCAL_EMBEDDER_ID } from '../embeddings/local-embeddings.ts';
-import { createOpenAIEmbeddings, openAIEmbedderKey } from '../embeddings/openai-embeddings.ts';
 import { buildRelatedWords, RELATED_WORDS_VERSION } from '../embeddings/related-words.ts';
 import { EmbeddingCache } from '../index/embedding-cache.ts';
 import { replaceFileAtomically } from '../index/fs-atomic.ts';
@@ -62,7 +61,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   const { embedder, key, model } =
     config.EMBEDDINGS === 'local'
       ? { embedder: local as Embeddings, key: `${LOCAL_EMBEDDER_ID}:${local.dims}`, model: null }
-      : { embedder: createOpenAIEmbeddings(config as Config) as Embeddings, key: openAIEmbedderKey(config as Config), model: config.EMBEDDINGS_MODEL };
+      : await openAIEmbedder(config as Config);
 
   const releaseLock = await acquireLock(config.INDEX_DIR);
   try {
@@ -95,9 +94,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     }
 
     const dims = cachedDims;
-    const matrix = new Float32Array(chunks.length * dims);
-    chunks.forEach((chunk, row) => matrix.set(byHash.get(chunk.hash)!, row * dims));
-    const vectors = HnswSearcher.build(matrix, dims, HNSW_DEFAULTS);
+    const vectors = buildVectorIndex(chunks, byHash, dims);
     const lexical = buildLexicalIndex(chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text })));
 
     const reused = chunks.length - embedded;
@@ -146,6 +143,26 @@ export class IngestError extends Error {
 export function corpusFingerprint(documents: Array<Pick<SourceDocument, 'fileName' | 'sha256'>>): { hash: string; files: Record<string, string> } {
   const files = Object.fromEntries(documents.map((d) => [d.fileName, d.sha256]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
   return { hash: createHash('sha256').update(JSON.stringify(files)).digest('hex'), files };
+}
+
+/**
+ * The HNSW index over the chunks' vectors, row = chunk position. The row-major matrix it is
+ * built from lives only in here, so it can be collected before the generation is written
+ * (at 100,000 chunks of 384 dimensions it is 150 MB).
+ */
+function buildVectorIndex(chunks: Chunk[], byHash: Map<string, Float32Array>, dims: number): HnswSearcher {
+  const matrix = new Float32Array(chunks.length * dims);
+  chunks.forEach((chunk, row) => matrix.set(byHash.get(chunk.hash)!, row * dims));
+  return HnswSearcher.build(matrix, dims, HNSW_DEFAULTS);
+}
+
+/**
+ * Loaded only when configured: @langchain/openai is by far the largest import of the ingest
+ * CLI (about 1.5 s of CPU at start-up), and a local ingest never uses it.
+ */
+async function openAIEmbedder(config: Config): Promise<{ embedder: Embeddings; key: string; model: string }> {
+  const { createOpenAIEmbeddings, openAIEmbedderKey } = await import('../embeddings/openai-embeddings.ts');
+  return { embedder: createOpenAIEmbeddings(config) as Embeddings, key: openAIEmbedderKey(config), model: config.EMBEDDINGS_MODEL };
 }
 
 function uniqueByHash(positions: number[], chunks: Chunk[]): number[] {

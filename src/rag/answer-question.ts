@@ -42,7 +42,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
         : condenseExtractive(input.question, history);
 
     const retrieval = await retrieve(index, query, k, signal);
-    if (retrievalSupport(retrieval.passages) < SUPPORT_THRESHOLD) {
+    if (retrievalSupport(retrieval.passages, retrieval.terms) < SUPPORT_THRESHOLD) {
       yield* notCovered(index, deps.mode);
       return;
     }

@@ -35,10 +35,11 @@ export function extractiveAnswer(index: LoadedIndex, passages: Passage[], terms:
   const candidates = sentenceCandidates(index, passages, terms, queryVector);
   const chosen = selectSentences(candidates);
 
-  // Cite passages in order of relevance, and read sentences in the order of the guide within each.
+  // Cite passages in retrieval order (their relevance), reading sentences in the order of the
+  // guide within each passage.
   const byPassage = new Map<number, Candidate[]>();
   for (const c of chosen) byPassage.set(c.passageIndex, [...(byPassage.get(c.passageIndex) ?? []), c]);
-  const order = [...byPassage.keys()].sort((a, b) => bestRelevance(byPassage.get(b)!) - bestRelevance(byPassage.get(a)!));
+  const order = [...byPassage.keys()].sort((a, b) => a - b);
 
   const parts: string[] = [];
   const citations = order.map((passageIndex, i) => {
@@ -91,10 +92,6 @@ function selectSentences(candidates: Candidate[]): Candidate[] {
     pool.splice(pick, 1);
   }
   return chosen;
-}
-
-function bestRelevance(sentences: Candidate[]): number {
-  return Math.max(...sentences.map((s) => s.relevance));
 }
 
 /** "It pays off." -> "It pays off [2]." so the marker sits inside the sentence it supports. */

@@ -15,6 +15,8 @@ const RRF_K = 60;
  */
 const LEXICAL_WEIGHT = 1;
 const LOCAL_VECTOR_WEIGHT = 0.5;
+/** Weight of section-level agreement (see below) next to the passage's own ranks. */
+const SECTION_WEIGHT = 1;
 /** How deep each retriever looks before fusion. */
 const CANDIDATES = 24;
 /** Weight of carried-over context and of synonym expansion in the query vector. */
@@ -61,7 +63,28 @@ export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: num
   vectorHits.forEach((hit, rank) => add(hit.position, rank, hit.score));
   lexicalHits.forEach((hit, rank) => add(hit.position, rank));
 
-  const best = (LEXICAL_WEIGHT + vectorWeight) / (RRF_K + 1);
+  // Section-level RRF: a section ranked high by both lists (through different passages) is
+  // strong evidence for its passages too. Each list contributes the best rank any passage of
+  // the section reached in it.
+  const sectionRrf = new Map<string, number>();
+  const addSection = (hits: Array<{ position: number }>, weight: number) => {
+    const seen = new Set<string>();
+    hits.forEach((hit, rank) => {
+      const chunk = index.chunks[hit.position]!;
+      const key = `${chunk.document}#${chunk.anchor}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      sectionRrf.set(key, (sectionRrf.get(key) ?? 0) + weight / (RRF_K + rank + 1));
+    });
+  };
+  addSection(vectorHits, vectorWeight);
+  addSection(lexicalHits, LEXICAL_WEIGHT);
+  const SW = SECTION_WEIGHT;
+  for (const [position, entry] of fused) {
+    const chunk = index.chunks[position]!;
+    entry.rrf += SW * (sectionRrf.get(`${chunk.document}#${chunk.anchor}`) ?? 0);
+  }
+  const best = (1 + SW) * (LEXICAL_WEIGHT + vectorWeight) / (RRF_K + 1);
   const ranked = [...fused.entries()]
     .map(([position, entry]) => {
       const chunk = index.chunks[position]!;
