@@ -31,7 +31,7 @@ export const configSchema = z.object({
   EMBEDDINGS_MODEL: withDefault(z.string().min(1), 'text-embedding-3-small'),
   ANSWERS: withDefault(z.enum(['auto', 'extractive', 'llm']), 'auto'),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  OPENAI_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
   CHAT_MODEL: withDefault(z.string().min(1), 'gpt-4o-mini'),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 60),
   REQUEST_TIMEOUT_MS: integer(100, 600_000, 30_000),

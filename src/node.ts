@@ -14,7 +14,6 @@ import { GenerationWatcher } from './index/generation-watcher.ts';
 import { indexIsCurrent } from './ingest/index-freshness.ts';
 import { IngestError, runIngest } from './ingest/run-ingest.ts';
 import type { AnswerDeps } from './rag/answer-question.ts';
-import { createChatModel } from './rag/chat-model.ts';
 import { Semaphore } from './rag/semaphore.ts';
 import { createApp } from './server/app.ts';
 import type { Logger } from './server/logger.ts';
@@ -42,7 +41,7 @@ async function main(): Promise<void> {
   const app = createApp({
     config,
     index: watcher,
-    answer: answerDeps(config),
+    answer: await answerDeps(config),
     logger,
     rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE),
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
@@ -72,9 +71,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-function answerDeps(config: Config): AnswerDeps {
+async function answerDeps(config: Config): Promise<AnswerDeps> {
   const mode = resolveAnswerMode(config);
   if (mode === 'extractive') return { mode };
+  // Only llm mode pays for loading @langchain/openai.
+  const { createChatModel } = await import('./rag/chat-model.ts');
   return {
     mode,
     llm: {

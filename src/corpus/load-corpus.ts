@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import matter from 'gray-matter';
+import { lexer, type Tokens } from 'marked';
 import { z } from 'zod';
+import { inlineText } from './markdown-text.ts';
 import type { SourceDocument } from './types.ts';
 
 /** A corpus problem, reported as one line naming the file. */
@@ -80,7 +82,9 @@ export function parseDocument(path: string, bytes: Uint8Array): SourceDocument {
 
   const fileName = basename(path);
   const id = fileName.replace(/\.md$/i, '');
-  const firstHeading = /^#\s+(.+?)\s*#*\s*$/m.exec(markdown)?.[1];
+  // The first level-1 heading, found by the parser so a "# comment" in a code block is not it.
+  const h1 = lexer(markdown).find((t): t is Tokens.Heading => t.type === 'heading' && (t as Tokens.Heading).depth === 1);
+  const firstHeading = h1 ? inlineText(h1.tokens).trim() || undefined : undefined;
   return {
     id,
     fileName,

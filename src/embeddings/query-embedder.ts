@@ -1,6 +1,6 @@
+import type { Embeddings } from '@langchain/core/embeddings';
 import type { Config } from '../config.ts';
 import { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory } from '../index/index-errors.ts';
-import { createOpenAIEmbeddings } from './openai-embeddings.ts';
 
 /**
  * The query embedder for an index: the local one for local indexes; OpenAIEmbeddings with
@@ -15,6 +15,13 @@ export function queryEmbedderFactory(config: Config): QueryEmbedderFactory {
         `the index was built with OpenAI embeddings (${info.model}) but OPENAI_API_KEY / OPENAI_BASE_URL are not set; set them, or rebuild with EMBEDDINGS=local npm run ingest`,
       );
     }
-    return createOpenAIEmbeddings(config, info.model ?? config.EMBEDDINGS_MODEL);
+    // Imported on first use: @langchain/openai is slow to load and most servers never need it.
+    let embedder: Promise<Pick<Embeddings, 'embedQuery'>> | null = null;
+    return {
+      embedQuery: async (text: string) => {
+        embedder ??= import('./openai-embeddings.ts').then((m) => m.createOpenAIEmbeddings(config, info.model ?? config.EMBEDDINGS_MODEL));
+        return (await embedder).embedQuery(text);
+      },
+    };
   };
 }
