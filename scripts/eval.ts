@@ -1,5 +1,5 @@
 /**
- * npm run eval [-- --json] [-- --file eval/holdout.jsonl] [-- --calibrate]
+ * npm run eval [-- --json] [-- --file eval/holdout.jsonl[,more.jsonl]] [-- --calibrate]
  *
  * Runs the evaluation questions through the real pipeline (the current index, the answer
  * mode the configuration selects) and prints section accuracy, MRR, abstention precision
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   if (!index) throw new Error(`no index in ${config.INDEX_DIR}: run npm run ingest first`);
   const mode = resolveAnswerMode(config);
   if (mode !== 'extractive') throw new Error('npm run eval measures the embedded default; unset OPENAI_API_KEY / OPENAI_BASE_URL or set ANSWERS=extractive');
-  const questions = await readEvalSet(file);
+  const questions = (await Promise.all(file.split(',').map((f) => readEvalSet(f)))).flat();
   const sectionText = sectionTexts(index);
 
   const outcomes: Outcome[] = [];

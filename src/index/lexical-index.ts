@@ -40,14 +40,15 @@ export interface LexicalHit {
 
 /**
  * BM25 top-k for a query: each distinct query term is scored by the library on its own and
- * the scores are summed, weighted: the question's own words count 1, stand-ins (synonyms,
- * related words, given as stems with weights) count less. Summing per term keeps BM25's
+ * the scores are summed, weighted: the question's own words count 1 (or the weight given
+ * in `termWeights`), stand-ins (synonyms, related words, given as stems) count less. Summing per term keeps BM25's
  * meaning and avoids rewarding a passage merely for matching many loose stand-ins.
  */
-export function searchLexical(index: LexicalIndex, query: string, k: number, expansion: ReadonlyMap<string, number> = new Map()): LexicalHit[] {
+export function searchLexical(index: LexicalIndex, query: string, k: number, termWeights: ReadonlyMap<string, number> = new Map()): LexicalHit[] {
   const weights = new Map<string, number>();
   for (const word of words(query)) if (!isStopword(word)) weights.set(stem(word), 1);
-  for (const [term, weight] of expansion) if (!weights.has(term)) weights.set(term, weight);
+  // Stand-ins are added; a weight given for one of the question's own words replaces its 1.
+  for (const [term, weight] of termWeights) weights.set(term, weight);
   const scores = new Map<number, number>();
   for (const [term, weight] of weights) {
     for (const result of index.search(term, { processTerm: (t) => t })) {

@@ -1,4 +1,6 @@
 import { sentenceSpans } from '../corpus/sentences.ts';
+import type { Chunk } from '../corpus/types.ts';
+import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { citationFor } from './citations.ts';
@@ -57,30 +59,62 @@ function sentenceCandidates(index: LoadedIndex, passages: Passage[], terms: Quer
   const out: Candidate[] = [];
   passages.forEach((passage, passageIndex) => {
     const { chunk } = passage;
-    for (const span of sentenceSpans(chunk.text, { start: 0, end: chunk.text.length })) {
-      const text = chunk.text.slice(span.start, span.end);
-      if (text.split(/\s+/).length < MIN_WORDS) continue;
-      const vector = index.localEmbedder.embedPassage(`${chunk.section}\n${text}`);
-      const similarity = Math.max(0, dot(queryVector, vector));
-      const termShare = coverage(terms, new Set(contentTerms(`${chunk.section} ${text}`)));
+    for (const sentence of chunkSentences(index, chunk)) {
+      const similarity = Math.max(0, dot(queryVector, sentence.vector));
+      const termShare = coverage(terms, sentence.stems);
       // A sentence is as good as its own match to the question, lifted by how well its passage ranked.
       const relevance = 0.45 * similarity + 0.3 * termShare + 0.25 * passage.score;
-      out.push({ passageIndex, start: chunk.start + span.start, end: chunk.start + span.end, text, vector, relevance });
+      out.push({ passageIndex, start: chunk.start + sentence.start, end: chunk.start + sentence.end, text: sentence.text, vector: sentence.vector, relevance });
     }
   });
   return out;
 }
 
+/** A sentence of a passage long enough to answer, with what scoring needs (offsets within the passage). */
+interface ChunkSentence {
+  start: number;
+  end: number;
+  text: string;
+  vector: Float32Array;
+  stems: ReadonlySet<string>;
+}
+
+/**
+ * A passage's candidate sentences depend only on the passage and the local embedder, so
+ * they are split, embedded and stemmed once per chunk of a loaded index, not per request.
+ */
+const sentencesByChunk = new WeakMap<Chunk, { embedder: LocalEmbeddings; sentences: ChunkSentence[] }>();
+
+function chunkSentences(index: LoadedIndex, chunk: Chunk): ChunkSentence[] {
+  const cached = sentencesByChunk.get(chunk);
+  if (cached && cached.embedder === index.localEmbedder) return cached.sentences;
+  const sentences: ChunkSentence[] = [];
+  for (const span of sentenceSpans(chunk.text, { start: 0, end: chunk.text.length })) {
+    const text = chunk.text.slice(span.start, span.end);
+    if (text.split(/\s+/).length < MIN_WORDS) continue;
+    sentences.push({
+      start: span.start,
+      end: span.end,
+      text,
+      vector: index.localEmbedder.embedPassage(`${chunk.section}\n${text}`),
+      stems: new Set(contentTerms(`${chunk.section} ${text}`)),
+    });
+  }
+  sentencesByChunk.set(chunk, { embedder: index.localEmbedder, sentences });
+  return sentences;
+}
+
 function selectSentences(candidates: Candidate[]): Candidate[] {
   const chosen: Candidate[] = [];
   const pool = [...candidates].sort((a, b) => b.relevance - a.relevance);
+  // Each pooled sentence's highest similarity to a chosen one, updated as sentences are chosen.
+  const redundancy = pool.map(() => 0);
   const best = pool[0]?.relevance ?? 0;
   while (pool.length && chosen.length < MAX_SENTENCES) {
     let pick = -1;
     let pickScore = -Infinity;
     pool.forEach((c, i) => {
-      const redundancy = chosen.length ? Math.max(...chosen.map((s) => dot(s.vector, c.vector))) : 0;
-      const score = MMR_LAMBDA * c.relevance - (1 - MMR_LAMBDA) * redundancy;
+      const score = MMR_LAMBDA * c.relevance - (1 - MMR_LAMBDA) * redundancy[i]!;
       if (score > pickScore) {
         pickScore = score;
         pick = i;
@@ -90,6 +124,11 @@ function selectSentences(candidates: Candidate[]): Candidate[] {
     if (chosen.length >= MIN_SENTENCES && candidate.relevance < RELATIVE_CUTOFF * best) break;
     chosen.push(candidate);
     pool.splice(pick, 1);
+    redundancy.splice(pick, 1);
+    pool.forEach((c, i) => {
+      const similarity = dot(candidate.vector, c.vector);
+      redundancy[i] = chosen.length === 1 ? similarity : Math.max(redundancy[i]!, similarity);
+    });
   }
   return chosen;
 }

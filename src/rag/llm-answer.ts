@@ -18,8 +18,12 @@ export interface LlmDeps {
 export async function condenseWithModel(deps: LlmDeps, question: string, history: ChatTurn[], signal: AbortSignal): Promise<string> {
   const release = await deps.upstreamSlots.acquire(signal);
   try {
-    const reply = await deps.model.invoke([new SystemMessage(CONDENSE_SYSTEM_PROMPT), new HumanMessage(condensePrompt(question, history))], { signal });
-    const text = typeof reply.content === 'string' ? reply.content : '';
+    // Streamed, not invoke(): ChatOpenAI's invoke() with streaming on estimates token usage
+    // with tiktoken, which downloads its tables from the internet, retries for minutes when
+    // offline, and ignores the request's abort signal.
+    const stream = await deps.model.stream([new SystemMessage(CONDENSE_SYSTEM_PROMPT), new HumanMessage(condensePrompt(question, history))], { signal });
+    let text = '';
+    for await (const chunk of stream) if (typeof chunk.content === 'string') text += chunk.content;
     const standalone = sanitizeLine(text);
     // A model that answers instead of rewriting, or says nothing, leaves the question as asked.
     return standalone && standalone.length <= 500 ? standalone : question;

@@ -1,5 +1,5 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
-import { contentTerms } from '../text/analyze.ts';
+import { contentTerms, isStopword, stem, words } from '../text/analyze.ts';
 import { synonymsOf } from '../text/synonyms.ts';
 
 /**
@@ -10,7 +10,11 @@ import { synonymsOf } from '../text/synonyms.ts';
 export interface QueryTerm {
   stem: string;
   idf: number;
+  /** 1, or more for the words naming the asker's own background ("I'm a teacher"). */
+  weight: number;
   matches: ReadonlyMap<string, number>;
+  /** The corpus contains the word itself. */
+  known: boolean;
   /** Neither the word nor any stand-in occurs in the corpus: often the topic of an off-topic question. */
   unknown: boolean;
 }
@@ -20,6 +24,7 @@ const RELATED_CREDIT = 0.4;
 
 /** Distinct content terms of a question (numbers left out), weighted by corpus IDF. */
 export function queryTerms(text: string, embedder: LocalEmbeddings): QueryTerm[] {
+  const background = new Set(backgroundStems(text));
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   for (const termStem of contentTerms(text)) {
@@ -27,31 +32,67 @@ export function queryTerms(text: string, embedder: LocalEmbeddings): QueryTerm[]
     seen.add(termStem);
     const known = embedder.knowsTerm(termStem);
     const matches = new Map<string, number>([[termStem, 1]]);
-    for (const synonym of synonymsOf(termStem)) if (!matches.has(synonym)) matches.set(synonym, SYNONYM_CREDIT);
+    // Stand-ins the corpus does not contain could never match; they would only dilute the rest.
+    for (const synonym of synonymsOf(termStem)) if (!matches.has(synonym) && embedder.knowsTerm(synonym)) matches.set(synonym, SYNONYM_CREDIT);
     // Words the corpus lacks are looked up among related words (WordNet, fitted at ingest).
     if (!known) for (const relative of embedder.related.get(termStem) ?? []) if (!matches.has(relative)) matches.set(relative, RELATED_CREDIT);
     // A word the corpus lacks but whose stand-ins it has is a vocabulary gap, not a new
     // topic: weigh it like its stand-ins, on average.
     const standIns = [...matches.keys()].filter((m) => m !== termStem && embedder.knowsTerm(m)).map((m) => embedder.termIdf(m));
     const idf = known || standIns.length === 0 ? embedder.termIdf(termStem) : standIns.reduce((a, b) => a + b, 0) / standIns.length;
-    terms.push({ stem: termStem, idf, matches, unknown: !known && standIns.length === 0 });
+    terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown: !known && standIns.length === 0 });
   }
   return terms;
 }
 
 /**
- * Stand-in stems not in the question itself, each with a weight for searching: one word's
- * stand-ins share its credit, so a word with twenty loose relatives does not outweigh the
- * words the person actually typed.
+ * Search weights: the question's own words (1, more for its background words) and their
+ * stand-ins. One word's stand-ins share its credit, so a word with twenty loose relatives
+ * does not outweigh the words the person actually typed.
  */
-export function expansionTerms(terms: QueryTerm[]): Map<string, number> {
+export function termWeights(terms: QueryTerm[]): Map<string, number> {
   const own = new Set(terms.map((t) => t.stem));
+  const known = new Set(terms.filter((t) => t.known).map((t) => t.stem));
   const out = new Map<string, number>();
   for (const term of terms) {
+    out.set(term.stem, Math.max(out.get(term.stem) ?? 0, term.weight));
     const extra = [...term.matches].filter(([m]) => !own.has(m));
-    for (const [match, credit] of extra) {
-      const weight = (0.75 * credit) / Math.sqrt(extra.length);
-      out.set(match, Math.max(out.get(match) ?? 0, weight));
+    // A word the corpus lacks ("SDR") lives only through its stand-ins, which then carry its
+    // full weight between them; a word the corpus has keeps most of it for itself.
+    const share = (known.has(term.stem) ? 0.75 : 1.5) / Math.sqrt(extra.length);
+    for (const [match, credit] of extra) out.set(match, Math.max(out.get(match) ?? 0, term.weight * credit * share));
+  }
+  return out;
+}
+
+/** The stand-ins alone (stems not typed by the asker), with their weights. */
+export function expansionTerms(terms: QueryTerm[]): Map<string, number> {
+  const own = new Set(terms.map((t) => t.stem));
+  return new Map([...termWeights(terms)].filter(([stem]) => !own.has(stem)));
+}
+
+/**
+ * People asking how to move into a new career say where they come from: "I'm a teacher",
+ * "as a consultant", "I used to be a journalist", "SDR here", "I work in marketing". Those
+ * words name the path the answer must be about, so they count double.
+ */
+const BACKGROUND_WEIGHT = 2;
+const BACKGROUND_CUES = [
+  /\b(?:i am|i'm|im|i was|i've been|i have been|i used to be|i used to work as|i worked as|i work as|as|being)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
+  /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
+  /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
+];
+
+export function backgroundStems(text: string): string[] {
+  const out: string[] = [];
+  for (const cue of BACKGROUND_CUES) {
+    for (const match of text.matchAll(cue)) {
+      // The head of an English noun phrase is its last word before any function word:
+      // "high school teacher" -> teacher, "management consultant at a firm" -> consultant.
+      const phrase = words(match[1]!);
+      const cut = phrase.findIndex((w) => isStopword(w));
+      const head = (cut < 0 ? phrase : phrase.slice(0, cut)).at(-1);
+      if (head && !isStopword(head)) out.push(stem(head));
     }
   }
   return out;

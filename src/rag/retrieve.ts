@@ -3,7 +3,7 @@ import type { Chunk } from '../corpus/types.ts';
 import { searchLexical } from '../index/lexical-index.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { contentTerms } from '../text/analyze.ts';
-import { coverage, expansionTerms, queryTerms, type QueryTerm } from './query-terms.ts';
+import { coverage, expansionTerms, queryTerms, termWeights, type QueryTerm } from './query-terms.ts';
 import type { Passage, RetrievalQuery } from './types.ts';
 
 /** Reciprocal-rank fusion constant: 60 is the value from Cormack et al., robust across corpora. */
@@ -22,6 +22,7 @@ const CANDIDATES = 24;
 /** Weight of carried-over context and of synonym expansion in the query vector. */
 const CONTEXT_WEIGHT = 0.45;
 const EXPANSION_WEIGHT = 0.3;
+const BACKGROUND_VECTOR_WEIGHT = 0.5;
 
 export interface Retrieval {
   passages: Passage[];
@@ -39,18 +40,21 @@ export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: num
   const fullText = query.context ? `${query.text}\n${query.context}` : query.text;
   const terms = queryTerms(fullText, index.localEmbedder);
   const expansion = expansionTerms(terms);
+  const background = terms.filter((t) => t.weight > 1).map((t) => t.stem);
 
   const localQueryVector = combine([
     [index.localEmbedder.embedQueryVector(query.text), 1],
     [query.context ? index.localEmbedder.embedQueryVector(query.context) : null, CONTEXT_WEIGHT],
     [expansion.size ? index.localEmbedder.embedQueryVector([...expansion.keys()].join(' ')) : null, EXPANSION_WEIGHT],
+    // The asker's background words count double here too (see query-terms.ts).
+    [background.length ? index.localEmbedder.embedQueryVector(background.join(' ')) : null, BACKGROUND_VECTOR_WEIGHT],
   ]);
   const queryVector =
     index.queryEmbedder === index.localEmbedder ? localQueryVector : Float32Array.from(await index.queryEmbedder.embedQuery(fullText));
   signal?.throwIfAborted();
 
   const vectorHits = index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));
-  const lexicalHits = searchLexical(index.lexical, fullText, CANDIDATES, expansion);
+  const lexicalHits = searchLexical(index.lexical, fullText, CANDIDATES, termWeights(terms));
 
   const vectorWeight = index.queryEmbedder === index.localEmbedder ? LOCAL_VECTOR_WEIGHT : 1;
   const fused = new Map<number, { rrf: number; cosine: number }>();
@@ -107,7 +111,7 @@ function dropDuplicates(passages: Passage[]): Passage[] {
   const texts = new Set<string>();
   for (const passage of passages) {
     const { chunk } = passage;
-    const key = chunk.text.replace(/\s+/g, ' ').trim();
+    const key = duplicateKey(chunk);
     if (texts.has(key)) continue;
     const overlaps = kept.some(
       (p) => p.chunk.document === chunk.document && p.chunk.anchor === chunk.anchor && p.chunk.start < chunk.end && chunk.start < p.chunk.end,
@@ -117,6 +121,18 @@ function dropDuplicates(passages: Passage[]): Passage[] {
     kept.push(passage);
   }
   return kept;
+}
+
+const duplicateKeyByChunk = new WeakMap<Chunk, string>();
+
+/** A passage's text with whitespace collapsed (computed once per chunk of a loaded index). */
+function duplicateKey(chunk: Chunk): string {
+  let key = duplicateKeyByChunk.get(chunk);
+  if (key === undefined) {
+    key = chunk.text.replace(/\s+/g, ' ').trim();
+    duplicateKeyByChunk.set(chunk, key);
+  }
+  return key;
 }
 
 const stemsByChunk = new WeakMap<Chunk, ReadonlySet<string>>();
