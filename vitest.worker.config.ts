@@ -23,6 +23,17 @@ const shared = {
   hookTimeout: 60_000,
   // In Node: the Node pipeline's answers (hnswlib, from disk) and the sections' source text.
   globalSetup: ['test/worker/node-reference.setup.ts'],
+  // Pre-bundle dependencies with Vite, as wrangler's esbuild does for a deploy: a few large
+  // modules load far faster in workerd than hundreds of small ones, and xss is CommonJS whose
+  // named exports the pool's own loader does not expose.
+  deps: {
+    optimizer: {
+      ssr: {
+        enabled: true,
+        include: ['xss', 'hono', '@hono/zod-openapi', 'zod', 'minisearch', 'marked', 'stemmer', 'github-slugger', '@langchain/core/messages', '@langchain/core/embeddings', '@langchain/openai'],
+      },
+    },
+  },
 };
 
 export default defineConfig({

@@ -4,7 +4,7 @@
  * Nothing here may import Node-only code (hnswlib-node, node:fs, pino): wrangler bundles
  * everything this file reaches.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { ExecutionContext, MiddlewareHandler } from 'hono';
 import bundle from '../dist/worker/index-data.js';
 import { loadConfig, resolveAnswerMode, type Config } from './config.ts';
 import { queryEmbedderFactory } from './embeddings/query-embedder.ts';
@@ -39,7 +39,7 @@ type App = ReturnType<typeof createApp>;
 let cached: { key: string; app: App } | null = null;
 
 export default {
-  fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
+  fetch(request: Request, env: WorkerEnv, ctx?: ExecutionContext): Response | Promise<Response> {
     const vars = stringVars(env);
     const key = JSON.stringify(vars);
     if (cached?.key !== key) {
@@ -47,7 +47,7 @@ export default {
       if (!app) return configErrorResponse();
       cached = { key, app };
     }
-    return cached.app.fetch(request, env, ctx as never);
+    return cached.app.fetch(request, env, ctx);
   },
 };
 

@@ -1,4 +1,5 @@
-import { sentenceSpans } from '../corpus/sentences.ts';
+import { passageLabel } from '../corpus/embedding-text.ts';
+import { sentenceSpans, type Span } from '../corpus/sentences.ts';
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
@@ -17,11 +18,13 @@ import type { AskResponse, Passage } from './types.ts';
 const MIN_SENTENCES = 2;
 const MAX_SENTENCES = 5;
 /** Sentences below this share of the best sentence's score are not worth adding. */
-const RELATIVE_CUTOFF = 0.55;
+const RELATIVE_CUTOFF = 0.6;
 /** Maximal marginal relevance: how much a sentence's novelty counts against its relevance. */
 const MMR_LAMBDA = 0.75;
 /** Sentences shorter than this carry no answer on their own ("That's great!"). */
 const MIN_WORDS = 6;
+/** A labelled list item up to this length is quoted whole. */
+const LABELLED_ITEM_MAX_CHARS = 300;
 
 interface Candidate {
   passageIndex: number;
@@ -31,6 +34,8 @@ interface Candidate {
   text: string;
   vector: Float32Array;
   relevance: number;
+  /** Sentences in this unit: 1, or more for a short labelled item kept whole. */
+  count: number;
 }
 
 export function extractiveAnswer(index: LoadedIndex, passages: Passage[], terms: QueryTerm[], queryVector: Float32Array): AskResponse {
@@ -64,7 +69,7 @@ function sentenceCandidates(index: LoadedIndex, passages: Passage[], terms: Quer
       const termShare = coverage(terms, sentence.stems);
       // A sentence is as good as its own match to the question, lifted by how well its passage ranked.
       const relevance = 0.45 * similarity + 0.3 * termShare + 0.25 * passage.score;
-      out.push({ passageIndex, start: chunk.start + sentence.start, end: chunk.start + sentence.end, text: sentence.text, vector: sentence.vector, relevance });
+      out.push({ passageIndex, start: chunk.start + sentence.start, end: chunk.start + sentence.end, text: sentence.text, vector: sentence.vector, relevance, count: sentence.count });
     }
   });
   return out;
@@ -77,6 +82,7 @@ interface ChunkSentence {
   text: string;
   vector: Float32Array;
   stems: ReadonlySet<string>;
+  count: number;
 }
 
 /**
@@ -89,19 +95,38 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk): ChunkSentence[] {
   const cached = sentencesByChunk.get(chunk);
   if (cached && cached.embedder === index.localEmbedder) return cached.sentences;
   const sentences: ChunkSentence[] = [];
-  for (const span of sentenceSpans(chunk.text, { start: 0, end: chunk.text.length })) {
-    const text = chunk.text.slice(span.start, span.end);
-    if (text.split(/\s+/).length < MIN_WORDS) continue;
-    sentences.push({
-      start: span.start,
-      end: span.end,
-      text,
-      vector: index.localEmbedder.embedPassage(`${chunk.section}\n${text}`),
-      stems: new Set(contentTerms(`${chunk.section} ${text}`)),
-    });
+  const unit = (start: number, end: number, count: number): ChunkSentence => {
+    const text = chunk.text.slice(start, end);
+    return { start, end, text, count, vector: index.localEmbedder.embedPassage(`${chunk.section}\n${text}`), stems: new Set(contentTerms(`${chunk.section} ${text}`)) };
+  };
+  // Blocks (paragraphs, list items) are separated by blank lines in the section text.
+  for (const block of blockSpans(chunk.text)) {
+    const spans = sentenceSpans(chunk.text, block);
+    const blockText = chunk.text.slice(block.start, block.end);
+    if (passageLabel(blockText) && blockText.length <= LABELLED_ITEM_MAX_CHARS && spans.length > 0) {
+      // "Teacher: Crowd control! The voice of reason in a chaotic room." reads as one
+      // statement; split, its second sentence would lose its subject.
+      sentences.push(unit(spans[0]!.start, spans.at(-1)!.end, Math.min(spans.length, MAX_SENTENCES)));
+      continue;
+    }
+    for (const span of spans) {
+      if (chunk.text.slice(span.start, span.end).split(/\s+/).length < MIN_WORDS) continue;
+      sentences.push(unit(span.start, span.end, 1));
+    }
   }
   sentencesByChunk.set(chunk, { embedder: index.localEmbedder, sentences });
   return sentences;
+}
+
+function blockSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  for (const match of text.matchAll(/\n\s*\n/g)) {
+    spans.push({ start, end: match.index });
+    start = match.index + match[0].length;
+  }
+  spans.push({ start, end: text.length });
+  return spans.filter((s) => s.end > s.start);
 }
 
 function selectSentences(candidates: Candidate[]): Candidate[] {
@@ -110,7 +135,8 @@ function selectSentences(candidates: Candidate[]): Candidate[] {
   // Each pooled sentence's highest similarity to a chosen one, updated as sentences are chosen.
   const redundancy = pool.map(() => 0);
   const best = pool[0]?.relevance ?? 0;
-  while (pool.length && chosen.length < MAX_SENTENCES) {
+  let sentenceCount = 0;
+  while (pool.length && sentenceCount < MAX_SENTENCES) {
     let pick = -1;
     let pickScore = -Infinity;
     pool.forEach((c, i) => {
@@ -121,8 +147,10 @@ function selectSentences(candidates: Candidate[]): Candidate[] {
       }
     });
     const candidate = pool[pick]!;
-    if (chosen.length >= MIN_SENTENCES && candidate.relevance < RELATIVE_CUTOFF * best) break;
+    if (sentenceCount >= MIN_SENTENCES && candidate.relevance < RELATIVE_CUTOFF * best) break;
+    if (sentenceCount + candidate.count > MAX_SENTENCES) break;
     chosen.push(candidate);
+    sentenceCount += candidate.count;
     pool.splice(pick, 1);
     redundancy.splice(pick, 1);
     pool.forEach((c, i) => {

@@ -78,6 +78,15 @@ const LINK = /\[([^\]]*)\]\((?:[^)]*)\)?/g;
 const HTML_TAG = /<\/?[a-z!][^>]*>?/gi;
 const URL = /\b(?:https?|ftp|data|javascript):[^\s)\]]*/gi;
 const MARKER = /\[(\d{1,3})\]/g;
+// What the patterns above miss and a Markdown renderer would still turn into a live link or
+// image: link reference definitions (`[ref]: //host/x` with `![x][ref]`), link text with
+// nested brackets (`![a[b]c](//host/x)`), protocol-relative and `www.` URLs, and numeric
+// character references that spell out a scheme.
+const REFERENCE_DEFINITION = /^[ \t]{0,3}\[[^\]\n]*\]:[^\n]*$/gm;
+const IMAGE_OPENER = /!\[/g;
+const LINK_DESTINATION = /\]\([^)]*\)?/g;
+const BARE_HOST_URL = /(^|[^\w/:])(?:\/\/|www\.)[^\s)\]]+/gi;
+const NUMERIC_ENTITY = /&#x?[0-9a-f]+;?/gi;
 
 /** Strip images, links (keeping their text), HTML and URLs; drop out-of-range markers. */
 export function sanitizeAnswerText(text: string, passageCount: number): string {
@@ -86,6 +95,11 @@ export function sanitizeAnswerText(text: string, passageCount: number): string {
     .replace(LINK, (_m, label: string) => label)
     .replace(HTML_TAG, '')
     .replace(URL, '')
+    .replace(NUMERIC_ENTITY, '')
+    .replace(REFERENCE_DEFINITION, '')
+    .replace(IMAGE_OPENER, '[')
+    .replace(LINK_DESTINATION, ']')
+    .replace(BARE_HOST_URL, '$1')
     .replace(MARKER, (m, digits: string) => {
       const n = Number(digits);
       return n >= 1 && n <= passageCount ? m : '';

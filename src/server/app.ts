@@ -166,11 +166,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
     // Hold the stream back until the answer has started, so a failure before the first
     // word (model server down, timeout) still gets a proper HTTP error status.
+    // Pulled with next(), not for-await: leaving a for-await loop early (break) calls return()
+    // on the generator and ends the answer after its first word.
     const head: AskEvent[] = [];
     try {
-      for await (const event of events) {
-        head.push(event);
-        if (event.type !== 'citations') break;
+      for (let step = await events.next(); !step.done; step = await events.next()) {
+        head.push(step.value);
+        if (step.value.type !== 'citations') break;
       }
     } catch (error) {
       cancel.release();
@@ -192,6 +194,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         if (!stream.aborted) await stream.writeSSE({ event: 'error', data: JSON.stringify(appError.toJSON()) });
       } finally {
         cancel.release();
+        // A client that went away mid-answer leaves the pipeline parked at a yield; closing it
+        // runs its finally blocks, which hand the upstream slot back.
+        await events.return(undefined);
       }
     });
   });

@@ -97,6 +97,17 @@ describe('POST /ask (JSON, extractive)', () => {
     for (const c of citations) expect(headings).toContain(`${c.document}#${c.anchor}`);
   });
 
+  it('carries the topic of the last turn into an elliptical follow-up, answering about its own subject', async () => {
+    const history = [
+      { role: 'user', content: 'How do I move from marketing into product management?' },
+      { role: 'assistant', content: 'Marketers already know user research [1].' },
+    ];
+    const body = await askJson({ question: 'And what about designers?', history });
+    expect(body.grounded).toBe(true);
+    expect(body.citations[0]!.section).toBe('Transition from Design to Product Management');
+    expect(citationProblems(body)).toEqual([]);
+  });
+
   it.each(OFF_TOPIC)('abstains on an off-topic question: "%s"', async (question) => {
     const body = await askJson({ question });
     expect(body).toMatchObject({ grounded: false, mode: 'extractive', citations: [] });

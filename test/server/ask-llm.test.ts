@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatOpenAI } from '@langchain/openai';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
 import { createChatModel } from '../../src/rag/chat-model.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
-import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
-import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { citationProblems, markers, parseSse, readAskStream, testDeps } from './harness.ts';
+import { citationProblems, markers, parseSse, testDeps } from './harness.ts';
+import { askRequest, CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
 import {
   completion,
   errorCompletion,
-  isCondenseRequest,
   LLM_TEST_API_KEY,
   LLM_TEST_BASE_URL,
   LLM_TEST_MODEL,
@@ -26,59 +24,26 @@ import {
  * The `llm` answer path end to end: the real app and index, the real ChatOpenAI client from
  * chat-model.ts, and msw answering `POST https://llm.test/v1/chat/completions` in the OpenAI
  * wire format (streamed chunks or one JSON object). Assertions look at what msw received.
+ * Follow-ups (the condense call) are in ask-llm-followup.test.ts.
  */
 
-const openai = useOpenAITestServer();
-const CANARY = 'ATG-CANARY-test';
+const llm = useLlmHarness();
+const { openai, llmApp, chatRequests, modelReplies, askJson, askSse } = llm;
 const REQUEST_TIMEOUT_MS = 300;
-
-let fixture: FixtureIndex;
-
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
-});
-
-const llmConfig = () => loadConfig({ OPENAI_API_KEY: LLM_TEST_API_KEY, OPENAI_BASE_URL: LLM_TEST_BASE_URL, CHAT_MODEL: LLM_TEST_MODEL, REQUEST_TIMEOUT_MS: '5000' });
-
-function llmApp(timeoutMs = 5000) {
-  const answer: AnswerDeps = { mode: 'llm', llm: { model: createChatModel(llmConfig()), upstreamSlots: new Semaphore(4), canary: CANARY } };
-  return createApp(testDeps(fixture.index, { answer, config: { REQUEST_TIMEOUT_MS: timeoutMs, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
-}
-
-const askRequest = (body: unknown, stream = false): RequestInit => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-  body: JSON.stringify(body),
-});
-
-const chatRequests = () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions') as ChatRequest[];
-
-const SALES_QUESTION = 'How do I move from sales into product?';
-
-/** Reply through msw for every chat request with `reply(body)` (pieces, or one string). */
-function modelReplies(reply: (body: ChatCompletionRequestBody) => string | string[]): void {
-  openai.on<ChatCompletionRequestBody>('/chat/completions', ({ body }) => completion(body, reply(body)));
-}
 
 /** The passage the prompt numbered `n`, read back from the answer request msw saw. */
 const promptPassage = (request: ChatRequest, n: number) => promptPassages(userMessage(request.body)).passages.find((p) => p.n === n)!;
 
-async function askJson(app: ReturnType<typeof llmApp>, body: unknown): Promise<AskResponse> {
-  const res = await app.request('/ask', askRequest(body));
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as AskResponse;
-}
-
-async function askSse(app: ReturnType<typeof llmApp>, body: unknown) {
-  const res = await app.request('/ask', askRequest(body, true));
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const text = await res.text();
-  return { text, ...readAskStream(parseSse(text)) };
+/**
+ * A reply that leaks the canary split across two chunks, at the very end of the stream.
+ * The long word before it keeps the guard from releasing anything once the canary has
+ * arrived, so the leak is caught when the stream ends: breaking out of a mocked stream
+ * early would hang on an msw bug (mswjs/interceptors#712: cancelling a mocked body never
+ * settles). The mid-stream leak, which does break early, is covered in test/rag.
+ */
+function canaryReply(): string[] {
+  const half = Math.floor(CANARY.length / 2);
+  return ['Sales skills transfer well [1]. Supercalifragilistic', CANARY.slice(0, half), CANARY.slice(half)];
 }
 
 describe('llm answers (JSON)', () => {
@@ -112,7 +77,7 @@ describe('llm answers (JSON)', () => {
     expect(boundary).toMatch(/^PASSAGES-[0-9a-f-]{36}$/);
     expect(prompt.split(boundary).length - 1).toBe(3); // named in the notice, opened, closed
     expect(passages.map((p) => p.n)).toEqual([1, 2, 3, 4]);
-    const chunkTexts = new Set(fixture.index.chunks.map((c) => c.text));
+    const chunkTexts = new Set(llm.index.chunks.map((c) => c.text));
     for (const p of passages) expect(chunkTexts.has(p.text), p.text).toBe(true);
     expect(fencedBody).not.toContain('Question:');
     expect(question).toBe(SALES_QUESTION);
@@ -125,9 +90,8 @@ describe('llm answers (JSON)', () => {
   });
 
   it('works with a model server that answers in one JSON object (streaming disabled)', async () => {
-    const { ChatOpenAI } = await import('@langchain/openai');
     const model = new ChatOpenAI({ model: LLM_TEST_MODEL, temperature: 0, apiKey: LLM_TEST_API_KEY, maxRetries: 1, streaming: false, configuration: { baseURL: LLM_TEST_BASE_URL } });
-    const app = createApp(testDeps(fixture.index, { answer: { mode: 'llm', llm: { model, upstreamSlots: new Semaphore(4), canary: CANARY } } }));
+    const app = createApp(testDeps(llm.index, { answer: { mode: 'llm', llm: { model, upstreamSlots: new Semaphore(4), canary: CANARY } } }));
     modelReplies(() => 'Your skills in communication and negotiation are crucial [1].');
     const body = await askJson(app, { question: SALES_QUESTION });
     expect(chatRequests()[0]!.body.stream).toBeFalsy();
@@ -167,11 +131,18 @@ describe('llm answers (JSON)', () => {
   });
 
   it('withholds an answer that echoes the system prompt canary', async () => {
-    modelReplies(() => `Sure. My marker is ${CANARY} and sales skills transfer [1].`);
+    modelReplies(() => canaryReply());
     const res = await llmApp().request('/ask', askRequest({ question: SALES_QUESTION }));
     const text = await res.text();
     expect(text).not.toContain(CANARY);
     expect(JSON.parse(text)).toMatchObject({ grounded: false, citations: [] });
+  });
+
+  it('lets no markup or URL through in the answer, even spliced by a dropped marker or a nested tag', async () => {
+    modelReplies(() => 'See <<img>img src=x onerror=alert(1)> and htt[9]ps://evil.example/?q=secret or java[0]script:alert(1) for more [1].');
+    const body = await askJson(llmApp(), { question: SALES_QUESTION });
+    expect(body.answer).not.toMatch(/<img|onerror=|https?:|javascript:|evil\.example/i);
+    expect(body.grounded).toBe(true);
   });
 
   it('does not call the model when retrieval does not support an answer', async () => {
@@ -213,59 +184,37 @@ describe('llm answers (Server-Sent Events)', () => {
   });
 
   it('never streams the canary, even split across chunks', async () => {
-    const half = Math.floor(CANARY.length / 2);
-    modelReplies(() => ['Sales skills transfer [1]. The marker is ', CANARY.slice(0, half), CANARY.slice(half), ' and more text follows here [2].']);
+    modelReplies(() => canaryReply());
     const stream = await askSse(llmApp(), { question: SALES_QUESTION });
     expect(stream.text).not.toContain(CANARY);
-    expect(stream.deltas.join('')).not.toContain(CANARY.slice(0, half + 2));
+    expect(stream.deltas.join('')).not.toContain(CANARY.slice(0, 6));
     expect(stream.done).toMatchObject({ grounded: false, citations: [] });
   });
 
   it('strips links, images, HTML and URLs the model writes, even split across chunks', async () => {
     modelReplies(() => ['Read [the', ' guide](https://evil', '.example/x?q=secret) and ![p', 'ixel](https://evil.example/p.png) now [1]. ', '<scr', 'ipt>alert(1)</script> See https://evil.example/phish too [2]. ']);
     const stream = await askSse(llmApp(), { question: SALES_QUESTION });
-    expect(stream.text).not.toMatch(/evil\.example|https?:|<script|\]\(/i);
-    expect(stream.done.answer).not.toMatch(/evil\.example|https?:|<script|\]\(/i);
+    const unsafe = /evil\.example|https?:|<\/?script|<img|\]\(|\bsecret\b/i;
+    for (const delta of stream.deltas) expect(delta).not.toMatch(unsafe);
+    expect(stream.deltas.join('')).not.toMatch(unsafe);
+    expect(stream.done.answer).not.toMatch(unsafe);
+    expect(stream.done.answer).toContain('Read the guide');
     expect(stream.done.grounded).toBe(true);
+    expect(citationProblems(stream.done)).toEqual([]);
   });
 });
 
-describe('llm follow-ups', () => {
-  it('condenses a follow-up with the model first, then answers the rewritten question', async () => {
-    const rewritten = 'How can a product designer move into product management?';
-    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ body }) => {
-      if (isCondenseRequest(body)) return completion(body, rewritten);
-      const design = promptPassages(userMessage(body)).passages.find((p) => p.section.includes('Design'));
-      return completion(body, design ? `Designers understand user experience and wireframes [${design.n}].` : 'NOT_COVERED');
-    });
-    const history = [
-      { role: 'user', content: SALES_QUESTION },
-      { role: 'assistant', content: 'Sales people already know what customers need [1].' },
-    ];
-    const body = await askJson(llmApp(), { question: 'And what about designers?', history });
-
-    const [condense, answer, ...rest] = chatRequests();
-    expect(rest).toHaveLength(0);
-    expect(isCondenseRequest(condense!.body)).toBe(true);
-    expect(condense!.body).toMatchObject({ model: LLM_TEST_MODEL, temperature: 0 });
-    const condensePrompt = userMessage(condense!.body);
-    expect(condensePrompt).toContain(`User: ${SALES_QUESTION}`);
-    expect(condensePrompt).toContain('Assistant: Sales people already know what customers need [1].');
-    expect(condensePrompt).toContain('And what about designers?');
-    expect(systemMessage(condense!.body)).toMatch(/data, not as instructions/i);
-
-    expect(isCondenseRequest(answer!.body)).toBe(false);
-    expect(promptPassages(userMessage(answer!.body)).question).toBe(rewritten);
-    expect(body).toMatchObject({ grounded: true, mode: 'llm', answer: 'Designers understand user experience and wireframes [1].' });
-    expect(body.citations).toHaveLength(1);
-    expect(body.citations[0]!.section).toBe('Transition from Design to Product Management');
-    expect(citationProblems(body)).toEqual([]);
-  });
-
-  it('does not call the model to condense when there is no history', async () => {
-    modelReplies(() => 'Sales skills transfer [1].');
-    await askJson(llmApp(), { question: SALES_QUESTION });
-    expect(chatRequests().filter((r) => isCondenseRequest(r.body))).toHaveLength(0);
+describe('upstream slots', () => {
+  it('gives each slot back after a streamed answer, so the next request is served', async () => {
+    const answer: AnswerDeps = { mode: 'llm', llm: { model: createChatModel(loadConfig({ OPENAI_API_KEY: LLM_TEST_API_KEY, OPENAI_BASE_URL: LLM_TEST_BASE_URL, CHAT_MODEL: LLM_TEST_MODEL })), upstreamSlots: new Semaphore(1), canary: CANARY } };
+    const app = createApp(testDeps(llm.index, { answer, config: { REQUEST_TIMEOUT_MS: 1000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
+    modelReplies(() => ['Sales people already know ', 'what customers need [1]. ', 'Strategy matters [2].']);
+    for (let i = 0; i < 3; i++) {
+      const stream = await askSse(app, { question: SALES_QUESTION });
+      expect(stream.events.at(-1)?.event, `request ${i + 1}`).toBe('done');
+      expect(stream.done.grounded).toBe(true);
+    }
+    expect(chatRequests()).toHaveLength(3);
   });
 });
 

@@ -1,4 +1,6 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
+import worker from '../../src/worker.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { ask, citationProblems, get, newClient, readAskStream } from './contract.ts';
 
@@ -98,5 +100,17 @@ describe('static assets and pages', () => {
     const missing = await get('/no-such-page');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});
+
+describe('configuration', () => {
+  it('refuses to serve with an invalid variable, without saying more to the client', async () => {
+    const res = await worker.fetch(new Request('http://worker.test/health'), { ...env, REQUEST_TIMEOUT_MS: 'soon' });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'internal_error' } });
+    expect(text).not.toContain('soon');
+    // The configuration from wrangler.toml still serves.
+    expect((await get('/health')).status).toBe(200);
   });
 });

@@ -56,7 +56,7 @@ export class Chat {
     this.turns.push(turn);
     this.deps.emptyState.hidden = true;
     this.deps.conversation.appendChild(turn.view.element);
-    scrollToBottom();
+    follow(turn.view.element);
     void this.run(turn);
   }
 
@@ -107,7 +107,7 @@ export class Chat {
               : 'The guide does not cover that question.',
           );
         }
-        if (stick) scrollToBottom();
+        if (stick) follow(turn.view.element);
       }
     } catch (error) {
       if (controller.signal.aborted) {
@@ -136,7 +136,15 @@ function nearBottom(): boolean {
   return root.scrollHeight - (root.scrollTop + root.clientHeight) < 120;
 }
 
-function scrollToBottom(): void {
+/**
+ * Keep the newest words in view as they stream, but never scroll the start of the turn (the
+ * question) up under the header: a long answer is read from its beginning.
+ */
+function follow(turn: HTMLElement): void {
   const root = document.scrollingElement ?? document.documentElement;
-  root.scrollTop = root.scrollHeight;
+  const header = document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0;
+  const turnTop = turn.getBoundingClientRect().top + root.scrollTop - header - 12;
+  const bottom = root.scrollHeight - root.clientHeight;
+  const target = Math.min(bottom, turnTop);
+  if (target > root.scrollTop) root.scrollTop = target;
 }

@@ -25,18 +25,26 @@ export function buildHistory(exchanges: Exchange[]): ChatTurn[] {
     { role: 'assistant', content: cap(stripMarkers(e.answer)) },
   ]).filter((t) => t.content.trim().length > 0);
   let history = turns.slice(-MAX_HISTORY_MESSAGES);
-  const encoder = new TextEncoder();
-  while (history.length && encoder.encode(JSON.stringify(history)).length > MAX_HISTORY_BYTES) history = history.slice(2);
   // Never start with a lone assistant message.
   while (history[0]?.role === 'assistant') history = history.slice(1);
+  while (history.length > 2 && bytes(history) > MAX_HISTORY_BYTES) history = history.slice(2);
+  // The last exchange alone is too big (long non-Latin text): shorten its longest message.
+  while (history.length && bytes(history) > MAX_HISTORY_BYTES) {
+    const longest = history.reduce((a, b) => (b.content.length > a.content.length ? b : a));
+    history = history.map((t) => (t === longest ? { ...t, content: cap(t.content, Math.floor(t.content.length * 0.75)) } : t));
+  }
   return history;
 }
 
+function bytes(history: ChatTurn[]): number {
+  return new TextEncoder().encode(JSON.stringify(history)).length;
+}
+
 /** Counted in UTF-16 units, as the server counts; never splits a surrogate pair. */
-function cap(text: string): string {
+function cap(text: string, max = MAX_MESSAGE_CHARS): string {
   const trimmed = text.trim();
-  if (trimmed.length <= MAX_MESSAGE_CHARS) return trimmed;
-  let cut = trimmed.slice(0, MAX_MESSAGE_CHARS - 1);
+  if (trimmed.length <= max) return trimmed;
+  let cut = trimmed.slice(0, max - 1);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
 }

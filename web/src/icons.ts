@@ -1,18 +1,14 @@
-/** Inline SVG icons built with DOM calls (the CSP allows no inline markup from strings). */
+/** The icons the script adds, as SVG built with DOM calls (no markup strings); static ones live in index.html. */
 const SVG = 'http://www.w3.org/2000/svg';
 
 const PATHS = {
   send: ['M4 12l16-8-6 16-2.5-6.5z', 'M11.5 13.5L20 4'],
   stop: [],
-  plus: ['M12 5v14', 'M5 12h14'],
   copy: ['M9 9h10v10H9z', 'M5 15V5h10'],
   check: ['M5 12.5l4.5 4.5L19 7'],
-  close: ['M6 6l12 12', 'M18 6L6 18'],
   retry: ['M4 12a8 8 0 1 0 2.4-5.7', 'M4 4v4.5h4.5'],
-  external: ['M14 4h6v6', 'M20 4l-9 9', 'M18 14v6H4V6h6'],
   info: ['M12 11v6', 'M12 7.5v.01', 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z'],
   alert: ['M12 8v5', 'M12 16.5v.01', 'M10.3 3.9L2.4 18a2 2 0 0 0 1.7 3h15.8a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z'],
-  book: ['M4 5a2 2 0 0 1 2-2h13v16H6a2 2 0 0 0-2 2z', 'M4 21V5', 'M8 7h7'],
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -21,6 +21,8 @@ export class SourcePanel {
   private readonly link = byId<HTMLAnchorElement>('source-panel-link');
   private readonly closeButton = byId<HTMLButtonElement>('source-panel-close');
   private opener: HTMLElement | null = null;
+  /** Whether closing should move focus back to the opener (not when the user is typing elsewhere). */
+  private restoreFocus = true;
   private current: Citation | null = null;
   private generation = 0;
 
@@ -71,7 +73,10 @@ export class SourcePanel {
   }
 
   close(): void {
-    if (this.dialog.open) this.dialog.close();
+    if (!this.dialog.open) return;
+    const active = document.activeElement;
+    this.restoreFocus = !active || active === document.body || this.dialog.contains(active);
+    this.dialog.close();
   }
 
   /** Forget the opener (its turn is gone, e.g. after "New chat") and close. */
@@ -84,8 +89,11 @@ export class SourcePanel {
     document.body.classList.remove('panel-open');
     this.generation++;
     const opener = this.opener;
+    const restore = this.restoreFocus;
+    this.restoreFocus = true;
     opener?.classList.remove('is-active');
     this.opener = null;
+    if (!restore) return;
     if (opener?.isConnected) opener.focus();
     else this.fallbackFocus();
   }
@@ -128,20 +136,22 @@ export class SourcePanel {
 
   private render(citation: Citation, page: Document, path: string): void {
     const section = extractSection(page, citation.anchor, path);
-    const article = h('article', { class: 'source-section' });
-    if (section.documentTitle) article.appendChild(h('p', { class: 'source-document-title' }, section.documentTitle));
-    article.appendChild(h('h3', { class: 'source-heading' }, section.heading ?? citation.section));
+    const article = h('article', { class: 'panel-section' });
+    // The section heading is the panel's title; the body names the document it is from.
+    if (section.documentTitle) article.appendChild(h('p', { class: 'source-document-title' }, `From “${section.documentTitle}”`));
+    if (section.heading === null) article.appendChild(h('p', { class: 'panel-note' }, 'This section is no longer in the source; showing the passage as cited.'));
     const content = h('div', { class: 'source-content' });
     content.appendChild(section.content);
     article.appendChild(content);
     this.body.replaceChildren(article);
 
     const { marks, match } = highlightQuote(content, citation.quote);
-    if (match !== 'quote') {
+    if (match !== 'quote' && section.heading !== null) {
       // Show the quoted words even when they cannot be located exactly in the page.
-      const note = match === 'none' ? 'The quoted passage could not be found on the page; here it is as cited:' : 'Closest match highlighted below. As cited:';
+      const note = match === 'none' ? 'The quoted words could not be located on the page. As cited:' : 'The closest matching sentence is highlighted. As cited:';
       content.before(h('div', { class: 'panel-note' }, h('p', {}, note), h('blockquote', { class: 'panel-quote' }, citation.quote)));
     }
+    if (section.heading === null) article.appendChild(h('blockquote', { class: 'panel-quote' }, citation.quote));
     const first = marks[0];
     if (first) {
       const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;

@@ -64,6 +64,7 @@ export class TurnView {
   /** Back to the typing indicator (a new attempt). */
   thinking(): void {
     this.stopCountdown();
+    this.answer.querySelector('.not-covered-label')?.remove();
     this.setState('thinking');
     this.text.replace('', []);
     this.extras.replaceChildren();
@@ -86,8 +87,9 @@ export class TurnView {
       if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, this.actions.open));
       this.extras.appendChild(this.toolbar(answerAsPlainText(response.answer, response.citations, location.origin)));
     } else {
+      this.text.element.before(h('p', { class: 'not-covered-label' }, icon('info'), 'Not covered by the guide'));
       this.extras.appendChild(
-        h('div', { class: 'not-covered-help' }, h('p', { class: 'starters-label' }, 'The guide can answer questions like these:'), renderStarters(this.actions.ask)),
+        h('div', { class: 'not-covered-help' }, h('p', { class: 'starters-label' }, 'Questions the guide can answer'), renderStarters(this.actions.ask)),
       );
     }
   }
@@ -113,7 +115,7 @@ export class TurnView {
     );
     this.extras.replaceChildren(box);
     if (error.kind === 'rate_limited' && error.retryAfter) {
-      detail.textContent = `${error.message} You can ask again in ${seconds(error.retryAfter)}.`;
+      detail.textContent = `The guide answers a limited number of questions per minute. You can ask again in ${seconds(error.retryAfter)}.`;
       this.waitBeforeRetry(retry, error.retryAfter);
     }
   }

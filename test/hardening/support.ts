@@ -1,0 +1,261 @@
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { HttpResponse, http, passthrough } from 'msw';
+import { loadConfig } from '../../src/config.ts';
+import type { LoadedIndex } from '../../src/index/loaded-index.ts';
+import type { AnswerDeps } from '../../src/rag/answer-question.ts';
+import { createChatModel } from '../../src/rag/chat-model.ts';
+import { Semaphore } from '../../src/rag/semaphore.ts';
+import { createApp, type AppDeps } from '../../src/server/app.ts';
+import { silentLogger, type Logger } from '../../src/server/logger.ts';
+import { unlimited } from '../../src/server/rate-limiter.ts';
+import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
+
+/**
+ * Shared pieces of the hardening suite: an app wired like node.ts (real index, real
+ * ChatOpenAI client talking to msw), a loopback server, a raw-socket HTTP client for what
+ * fetch cannot do (stream a body without Content-Length, hang up mid-response), SSE parsing
+ * and OpenAI-format model replies.
+ */
+
+export const TEST_CANARY = 'ATG-CANARY-7f3e9c1d-hardening';
+export const TEST_API_KEY = 'sk-test-SECRET';
+export const CHAT_MODEL = 'hardening-test-model';
+
+export type App = ReturnType<typeof createApp>;
+
+/** AnswerDeps for `llm` mode: the real ChatOpenAI client from chat-model.ts, pointed at msw. */
+export function llmAnswerDeps(options: { slots?: number; canary?: string } = {}): AnswerDeps {
+  const config = loadConfig({ OPENAI_API_KEY: TEST_API_KEY, OPENAI_BASE_URL: OPENAI_TEST_BASE_URL, CHAT_MODEL });
+  return {
+    mode: 'llm',
+    llm: { model: createChatModel(config), upstreamSlots: new Semaphore(options.slots ?? 8), canary: options.canary ?? TEST_CANARY },
+  };
+}
+
+export function appDeps(index: LoadedIndex | null, overrides: Partial<AppDeps> = {}): AppDeps {
+  return {
+    config: { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false },
+    index: { current: () => index },
+    answer: { mode: 'extractive' },
+    logger: silentLogger,
+    rateLimiter: unlimited,
+    clientAddress: () => '127.0.0.1',
+    ...overrides,
+  };
+}
+
+/** A Logger that keeps every record as the JSON line a real logger would write. */
+export function memoryLogger(): Logger & { lines: string[]; records(): Array<Record<string, unknown>> } {
+  const lines: string[] = [];
+  const write = (level: string) => (fields: Record<string, unknown>, msg?: string) => {
+    lines.push(JSON.stringify({ level, ...fields, ...(msg ? { msg } : {}) }));
+  };
+  return { lines, info: write('info'), warn: write('warn'), error: write('error'), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+export interface Loopback {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serve an app with @hono/node-server on 127.0.0.1, on a free port. */
+export function serveOnLoopback(app: App): Promise<Loopback> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
+      });
+    });
+  });
+}
+
+/** Let requests to our own loopback servers through msw (which otherwise fails any unhandled request). */
+export function allowLoopback(openai: OpenAITestServer): void {
+  openai.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Parse a complete HTTP/1.1 response (Content-Length or chunked). */
+export function parseRawResponse(raw: string): RawResponse {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, split < 0 ? raw.length : split);
+  let body = split < 0 ? '' : raw.slice(split + 4);
+  const [statusLine, ...headerLines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of headerLines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  if (headers['transfer-encoding']?.includes('chunked')) {
+    let out = '';
+    let rest = body;
+    for (;;) {
+      const eol = rest.indexOf('\r\n');
+      if (eol < 0) break;
+      const size = parseInt(rest.slice(0, eol), 16);
+      if (!size) break;
+      out += rest.slice(eol + 2, eol + 2 + size);
+      rest = rest.slice(eol + 2 + size + 2);
+    }
+    body = out;
+  }
+  return { status: Number(statusLine?.split(' ')[1] ?? 0), headers, body };
+}
+
+/**
+ * Talk HTTP/1.1 over a raw TCP socket (msw and fetch stay out of it): `send` writes the
+ * request however the test wants (chunked, slowly, partially), and the result is whatever
+ * the server answered before closing. Write errors (the server hung up on an oversized
+ * body) are tolerated: the response already received is what matters.
+ */
+export function rawExchange(port: number, send: (write: (chunk: string | Buffer) => Promise<void>) => Promise<void>): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let writable = true;
+    socket.on('data', (d) => chunks.push(d));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      writable = false;
+      if (!['EPIPE', 'ECONNRESET'].includes(error.code ?? '')) reject(error);
+    });
+    socket.on('close', () => resolve(parseRawResponse(Buffer.concat(chunks).toString('utf8'))));
+    const write = (chunk: string | Buffer) =>
+      new Promise<void>((done) => {
+        if (!writable || socket.destroyed) return done();
+        socket.write(chunk, () => done());
+      });
+    socket.on('connect', () => {
+      send(write)
+        .then(() => {
+          if (!socket.destroyed) socket.end();
+        })
+        .catch(reject);
+    });
+  });
+}
+
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Parse a complete Server-Sent Events body. */
+export function parseSse(body: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  for (const block of body.replace(/\r\n/g, '\n').split('\n\n')) {
+    if (!block.trim()) continue;
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+    events.push({ event, data: data.join('\n') });
+  }
+  return events;
+}
+
+export interface ChatBody {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  stream?: boolean;
+}
+
+const chunkLine = (model: string, delta: Record<string, unknown>, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-h', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+
+/**
+ * A chat completion in the OpenAI wire format: streamed chunks (one per piece) when the
+ * request asked for a stream, else one JSON object. `gapMs` spaces the pieces out, and the
+ * stream fails the way a real connection does when the request is aborted.
+ */
+export function modelReply(request: Request, body: ChatBody, pieces: string[], gapMs = 0): Response {
+  if (!body.stream) {
+    return HttpResponse.json({
+      id: 'chatcmpl-h',
+      object: 'chat.completion',
+      created: 1,
+      model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: pieces.join(''), refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    });
+  }
+  const encoder = new TextEncoder();
+  const lines = [chunkLine(body.model, { role: 'assistant', content: '' }), ...pieces.map((content) => chunkLine(body.model, { content })), chunkLine(body.model, {}, 'stop'), 'data: [DONE]\n\n'];
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const onAbort = () => controller.error(new DOMException('The operation was aborted.', 'AbortError'));
+      request.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        for (const line of lines) {
+          if (request.signal.aborted) return;
+          controller.enqueue(encoder.encode(line));
+          if (gapMs) await sleep(gapMs);
+        }
+        controller.close();
+      } catch {
+        // Already errored by the abort.
+      } finally {
+        request.signal.removeEventListener('abort', onAbort);
+      }
+    },
+  });
+  return new HttpResponse(stream, { headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } });
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves true once `signal` aborts (immediately if it already has). */
+export const abortedPromise = (signal: AbortSignal): Promise<true> =>
+  new Promise((resolve) => (signal.aborted ? resolve(true) : signal.addEventListener('abort', () => resolve(true), { once: true })));
+
+export const systemOf = (body: ChatBody) => body.messages.find((m) => m.role === 'system')?.content ?? '';
+export const userOf = (body: ChatBody) => body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+
+/** The contract's error codes and their statuses. */
+export const CONTRACT_ERRORS: Record<number, string> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  502: 'upstream_error',
+  503: 'index_unavailable',
+  504: 'timeout',
+};
+
+/** Problems with an error response, empty when it is exactly the contract's shape. */
+export function errorShapeProblems(status: number, text: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [`status ${status}: body is not JSON: ${text.slice(0, 200)}`];
+  }
+  const error = (parsed as { error?: { code?: unknown; message?: unknown } }).error;
+  const problems: string[] = [];
+  if (!error || Object.keys(parsed as object).length !== 1) problems.push(`not { error }: ${text.slice(0, 200)}`);
+  if (error?.code !== CONTRACT_ERRORS[status]) problems.push(`status ${status} with code ${String(error?.code)}`);
+  if (typeof error?.message !== 'string' || !error.message) problems.push('no message');
+  if (/\bat .+:\d+:\d+/.test(text)) problems.push('looks like a stack trace');
+  return problems;
+}

@@ -1,0 +1,93 @@
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { LoadedIndex } from '../../src/index/loaded-index.ts';
+import type { AnswerDeps } from '../../src/rag/answer-question.ts';
+import { createChatModel } from '../../src/rag/chat-model.ts';
+import { Semaphore } from '../../src/rag/semaphore.ts';
+import type { AskResponse } from '../../src/rag/types.ts';
+import { createApp } from '../../src/server/app.ts';
+import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-server.ts';
+import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
+import { completion, LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, type ChatCompletionRequestBody, type ChatRequest } from './openai-chat.ts';
+
+export const CANARY = 'ATG-CANARY-test';
+export const SALES_QUESTION = 'How do I move from sales into product?';
+
+export type App = ReturnType<typeof createApp>;
+
+export interface LlmHarness {
+  openai: OpenAITestServer;
+  readonly index: LoadedIndex;
+  /** The real app in llm mode: createChatModel(config for https://llm.test/v1), 4 upstream slots. */
+  llmApp(timeoutMs?: number): App;
+  /** Every chat-completions request msw answered in this test, in order. */
+  chatRequests(): ChatRequest[];
+  /** Answer every chat request with `reply(body)`, streamed or JSON as the request asks. */
+  modelReplies(reply: (body: ChatCompletionRequestBody) => string | string[]): void;
+  askJson(app: App, body: unknown): Promise<AskResponse>;
+  askSse(app: App, body: unknown): Promise<AskStream & { text: string }>;
+}
+
+export const askRequest = (body: unknown, stream = false): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
+  body: JSON.stringify(body),
+});
+
+/**
+ * Wire a test file for the llm path: msw as the model server (and nothing else: a request
+ * to any other host fails the test that made it), a real fixture index, and helpers.
+ */
+export function useLlmHarness(): LlmHarness {
+  const openai = useOpenAITestServer();
+  let fixture: FixtureIndex | undefined;
+  const unhandled: string[] = [];
+  openai.server.events.on('request:unhandled', ({ request }) => {
+    unhandled.push(`${request.method} ${request.url}`);
+  });
+
+  beforeAll(async () => {
+    fixture = await buildFixtureIndex();
+  });
+  afterEach(() => {
+    expect(unhandled.splice(0), 'requests to hosts other than the model server').toEqual([]);
+  });
+  afterAll(async () => {
+    await fixture?.dispose();
+  });
+
+  const config = loadConfig({ OPENAI_API_KEY: LLM_TEST_API_KEY, OPENAI_BASE_URL: LLM_TEST_BASE_URL, CHAT_MODEL: LLM_TEST_MODEL });
+
+  const index = (): LoadedIndex => {
+    if (!fixture) throw new Error('fixture index not built yet');
+    return fixture.index;
+  };
+
+  return {
+    openai,
+    get index() {
+      return index();
+    },
+    llmApp: (timeoutMs = 5000) => {
+      const answer: AnswerDeps = { mode: 'llm', llm: { model: createChatModel(config), upstreamSlots: new Semaphore(4), canary: CANARY } };
+      return createApp(testDeps(index(), { answer, config: { REQUEST_TIMEOUT_MS: timeoutMs, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
+    },
+    chatRequests: () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions'),
+    modelReplies: (reply) => {
+      openai.on<ChatCompletionRequestBody>('/chat/completions', ({ body }) => completion(body, reply(body)));
+    },
+    askJson: async (app, body) => {
+      const res = await app.request('/ask', askRequest(body));
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()) as AskResponse;
+    },
+    askSse: async (app, body) => {
+      const res = await app.request('/ask', askRequest(body, true));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const text = await res.text();
+      return { text, ...readAskStream(parseSse(text)) };
+    },
+  };
+}
