@@ -73,7 +73,7 @@ export function expansionTerms(terms: QueryTerm[]): Map<string, number> {
 
 /**
  * People asking how to move into a new career say where they come from: "I'm a teacher",
- * "as a consultant", "I used to be a journalist", "SDR here", "I work in marketing". Those
+ * "as a consultant", "I used to be a journalist", "SDR here", "my coding background". Those
  * words name the path the answer must be about, so they count double.
  */
 const BACKGROUND_WEIGHT = 2;
@@ -81,6 +81,7 @@ const BACKGROUND_CUES = [
   /\b(?:i am|i'm|im|i was|i've been|i have been|i used to be|i used to work as|i worked as|i work as|as|being)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
   /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
+  /\bmy\s+((?:[\w/-]+\s+){0,1}[\w/-]+)\s+(?:background|experience|career|skills)\b/gi,
 ];
 
 export function backgroundStems(text: string): string[] {

@@ -1,8 +1,5 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import type { AnswerDeps } from '../../src/rag/answer-question.ts';
-import { createChatModel } from '../../src/rag/chat-model.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
 import { createApp } from '../../src/server/app.ts';
 import { citationProblems, markers, parseSse, testDeps } from './harness.ts';
@@ -206,8 +203,7 @@ describe('llm answers (Server-Sent Events)', () => {
 
 describe('upstream slots', () => {
   it('gives each slot back after a streamed answer, so the next request is served', async () => {
-    const answer: AnswerDeps = { mode: 'llm', llm: { model: createChatModel(loadConfig({ OPENAI_API_KEY: LLM_TEST_API_KEY, OPENAI_BASE_URL: LLM_TEST_BASE_URL, CHAT_MODEL: LLM_TEST_MODEL })), upstreamSlots: new Semaphore(1), canary: CANARY } };
-    const app = createApp(testDeps(llm.index, { answer, config: { REQUEST_TIMEOUT_MS: 1000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
+    const app = llmApp(1000, 1);
     modelReplies(() => ['Sales people already know ', 'what customers need [1]. ', 'Strategy matters [2].']);
     for (let i = 0; i < 3; i++) {
       const stream = await askSse(app, { question: SALES_QUESTION });

@@ -19,8 +19,8 @@ export type App = ReturnType<typeof createApp>;
 export interface LlmHarness {
   openai: OpenAITestServer;
   readonly index: LoadedIndex;
-  /** The real app in llm mode: createChatModel(config for https://llm.test/v1), 4 upstream slots. */
-  llmApp(timeoutMs?: number): App;
+  /** The real app in llm mode: createChatModel(config for https://llm.test/v1), 4 upstream slots by default. */
+  llmApp(timeoutMs?: number, upstreamSlots?: number): App;
   /** Every chat-completions request msw answered in this test, in order. */
   chatRequests(): ChatRequest[];
   /** Answer every chat request with `reply(body)`, streamed or JSON as the request asks. */
@@ -69,8 +69,8 @@ export function useLlmHarness(): LlmHarness {
     get index() {
       return index();
     },
-    llmApp: (timeoutMs = 5000) => {
-      const answer: AnswerDeps = { mode: 'llm', llm: { model: createChatModel(config), upstreamSlots: new Semaphore(4), canary: CANARY } };
+    llmApp: (timeoutMs = 5000, upstreamSlots = 4) => {
+      const answer: AnswerDeps = { mode: 'llm', llm: { model: createChatModel(config), upstreamSlots: new Semaphore(upstreamSlots), canary: CANARY } };
       return createApp(testDeps(index(), { answer, config: { REQUEST_TIMEOUT_MS: timeoutMs, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
     },
     chatRequests: () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions'),
