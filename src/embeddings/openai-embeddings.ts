@@ -14,9 +14,6 @@ export function createOpenAIEmbeddings(config: Config, model = config.EMBEDDINGS
     batchSize: 128,
     maxRetries: 5,
     onFailedAttempt: retryRateLimitsAndServerErrors,
-    // OpenAI answers base64 when asked; some compatible servers ignore the request and send
-    // floats, which the SDK would then misread. Floats are understood everywhere.
-    ...(config.OPENAI_BASE_URL ? { encodingFormat: 'float' as const } : {}),
     timeout: config.REQUEST_TIMEOUT_MS,
     configuration: config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {},
   });

@@ -64,10 +64,16 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     const generation = llmAnswer(deps.llm, index, query.text, passages, signal);
     let streamedAny = false;
     let step = await generation.next();
-    while (!step.done) {
-      streamedAny = true;
-      yield { type: 'delta', text: step.value };
-      step = await generation.next();
+    try {
+      while (!step.done) {
+        streamedAny = true;
+        yield { type: 'delta', text: step.value };
+        step = await generation.next();
+      }
+    } finally {
+      // A consumer that stops early (client gone) must still close the model call, which
+      // hands its upstream slot back.
+      if (!step.done) await generation.return(null);
     }
     const response = step.value;
     if (response) {

@@ -3,7 +3,7 @@ import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/m
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { citationFor, repairMarkers, tidySpacing } from './citations.ts';
 import { OutputGuard } from './output-guard.ts';
-import { answerPrompt, condensePrompt, CONDENSE_SYSTEM_PROMPT, NOT_COVERED_SENTINEL, systemPrompt } from './prompts.ts';
+import { answerPrompt, condensePrompt, CONDENSE_SYSTEM_PROMPT, systemPrompt } from './prompts.ts';
 import type { Semaphore } from './semaphore.ts';
 import type { AskResponse, ChatTurn, Citation, Passage } from './types.ts';
 
@@ -47,21 +47,30 @@ export async function* llmAnswer(
   const boundary = `PASSAGES-${crypto.randomUUID()}`;
   const messages: BaseMessage[] = [new SystemMessage(systemPrompt(deps.canary)), new HumanMessage(answerPrompt(question, passages, boundary))];
   const guard = new OutputGuard(passages.length, deps.canary);
+  // A leaked canary stops the model itself (an abort, not a break: leaving the loop early
+  // waits on the client library to close the response, which can hang).
+  const upstream = new AbortController();
+  const follow = () => upstream.abort(signal.reason);
   const release = await deps.upstreamSlots.acquire(signal);
+  signal.addEventListener('abort', follow, { once: true });
   try {
-    const stream = await deps.model.stream(messages, { signal });
+    signal.throwIfAborted();
+    const stream = await deps.model.stream(messages, { signal: upstream.signal });
     for await (const chunk of stream) {
       const text = typeof chunk.content === 'string' ? chunk.content : '';
       const safe = guard.push(text);
       if (safe) yield safe;
-      if (guard.leaked) break;
+      if (guard.leaked) upstream.abort(new DOMException('answer withheld: it repeated the system prompt', 'AbortError'));
     }
     const rest = guard.flush();
     if (rest) yield rest;
+  } catch (error) {
+    if (!guard.leaked || signal.aborted) throw error;
   } finally {
+    signal.removeEventListener('abort', follow);
     release();
   }
-  if (guard.leaked || guard.text.trim().startsWith(NOT_COVERED_SENTINEL)) return null;
+  if (guard.leaked || guard.declined) return null;
   const { answer, used } = repairMarkers(guard.text, passages);
   if (used.length === 0) return null;
   const citations: Citation[] = used.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document)));

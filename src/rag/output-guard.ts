@@ -10,7 +10,10 @@ import { NOT_COVERED_SENTINEL } from './prompts.ts';
 export class OutputGuard {
   private pending = '';
   private emitted = '';
+  /** The model echoed the canary: the answer is withheld. */
   leaked = false;
+  /** The model answered with the "not covered" sentinel: nothing is released. */
+  declined = false;
 
   constructor(
     private readonly passageCount: number,
@@ -19,8 +22,9 @@ export class OutputGuard {
 
   /** Feed raw model text; returns the text safe to send now (may be empty). */
   push(text: string): string {
-    if (this.leaked) return '';
+    if (this.leaked || this.declined) return '';
     this.pending += text;
+    if (this.startsWithSentinel()) return '';
     const cut = this.safeCut();
     if (cut <= 0) return '';
     return this.release(this.pending.slice(0, cut), cut);
@@ -28,8 +32,13 @@ export class OutputGuard {
 
   /** The rest, once the model is done. */
   flush(): string {
-    if (this.leaked) return '';
+    if (this.leaked || this.declined || this.startsWithSentinel()) return '';
     return this.release(this.pending, this.pending.length);
+  }
+
+  private startsWithSentinel(): boolean {
+    if ((this.emitted + this.pending).trimStart().startsWith(NOT_COVERED_SENTINEL)) this.declined = true;
+    return this.declined;
   }
 
   /** Everything released so far. */
@@ -88,20 +97,31 @@ const LINK_DESTINATION = /\]\([^)]*\)?/g;
 const BARE_HOST_URL = /(^|[^\w/:])(?:\/\/|www\.)[^\s)\]]+/gi;
 const NUMERIC_ENTITY = /&#x?[0-9a-f]+;?/gi;
 
-/** Strip images, links (keeping their text), HTML and URLs; drop out-of-range markers. */
+/**
+ * Drop out-of-range markers, then strip images, links (keeping their text), HTML, URLs and
+ * their disguises, repeating until nothing changes: removing one piece must never splice
+ * another together ("htt[9]ps://...", "<<img>img ...>").
+ */
 export function sanitizeAnswerText(text: string, passageCount: number): string {
-  return text
-    .replace(IMAGE, '')
-    .replace(LINK, (_m, label: string) => label)
-    .replace(HTML_TAG, '')
-    .replace(URL, '')
-    .replace(NUMERIC_ENTITY, '')
-    .replace(REFERENCE_DEFINITION, '')
-    .replace(IMAGE_OPENER, '[')
-    .replace(LINK_DESTINATION, ']')
-    .replace(BARE_HOST_URL, '$1')
-    .replace(MARKER, (m, digits: string) => {
-      const n = Number(digits);
-      return n >= 1 && n <= passageCount ? m : '';
-    });
+  let current = text;
+  for (let round = 0; round < 10; round++) {
+    const next = current
+      .replace(MARKER, (m, digits: string) => {
+        const n = Number(digits);
+        return n >= 1 && n <= passageCount ? m : '';
+      })
+      .replace(IMAGE, '')
+      .replace(LINK, (_m, label: string) => label)
+      .replace(HTML_TAG, '')
+      .replace(URL, '')
+      .replace(NUMERIC_ENTITY, '')
+      .replace(REFERENCE_DEFINITION, '')
+      .replace(IMAGE_OPENER, '[')
+      .replace(LINK_DESTINATION, ']')
+      .replace(BARE_HOST_URL, '$1');
+    if (next === current) return next;
+    current = next;
+  }
+  // Still changing after ten rounds: adversarial input; keep only plain words.
+  return current.replace(/[<>[\]()]/g, '');
 }
