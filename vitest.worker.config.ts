@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { control, OPENAI_WORKER_API_KEY, OPENAI_WORKER_BASE_URL, outbound } from './test/worker/openai-outbound.ts';
 
@@ -11,11 +10,13 @@ import { control, OPENAI_WORKER_API_KEY, OPENAI_WORKER_BASE_URL, outbound } from
  * configured whose outbound requests are answered by a fake in Node.
  */
 
-// Never phone home or write to $HOME, even when this config is run directly (see STACK.md).
-process.env.WRANGLER_SEND_METRICS ??= 'false';
-process.env.WRANGLER_SEND_ERROR_REPORTS ??= 'false';
-process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
-process.env.XDG_CONFIG_HOME ??= fileURLToPath(new URL('./.wrangler/config', import.meta.url));
+/** Never phone home or write to $HOME, even when this config is run directly (see STACK.md). */
+function keepWranglerLocal(): void {
+  process.env.WRANGLER_SEND_METRICS ??= 'false';
+  process.env.WRANGLER_SEND_ERROR_REPORTS ??= 'false';
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+  process.env.XDG_CONFIG_HOME ??= fileURLToPath(new URL('./.wrangler/config', import.meta.url));
+}
 
 const wrangler = { configPath: './wrangler.toml' };
 const shared = {
@@ -36,33 +37,38 @@ const shared = {
   },
 };
 
-export default defineConfig({
-  test: {
-    projects: [
-      {
-        plugins: [cloudflareTest({ wrangler, miniflare: { outboundService: refuseOutbound } })],
-        test: {
-          ...shared,
-          name: 'workerd',
-          include: ['test/worker/**/*.test.ts'],
-          exclude: ['test/worker/llm.test.ts'],
+export default defineConfig(async () => {
+  keepWranglerLocal();
+  // Imported only now: wrangler fixes its config and log folders when it is first loaded.
+  const { cloudflareTest } = await import('@cloudflare/vitest-pool-workers');
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [cloudflareTest({ wrangler, miniflare: { outboundService: refuseOutbound } })],
+          test: {
+            ...shared,
+            name: 'workerd',
+            include: ['test/worker/**/*.test.ts'],
+            exclude: ['test/worker/llm.test.ts'],
+          },
         },
-      },
-      {
-        plugins: [
-          cloudflareTest({
-            wrangler,
-            miniflare: {
-              bindings: { OPENAI_API_KEY: OPENAI_WORKER_API_KEY, OPENAI_BASE_URL: OPENAI_WORKER_BASE_URL },
-              outboundService: outbound,
-              serviceBindings: { OPENAI_CONTROL: control },
-            },
-          }),
-        ],
-        test: { ...shared, name: 'workerd-llm', include: ['test/worker/llm.test.ts'] },
-      },
-    ],
-  },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler,
+              miniflare: {
+                bindings: { OPENAI_API_KEY: OPENAI_WORKER_API_KEY, OPENAI_BASE_URL: OPENAI_WORKER_BASE_URL },
+                outboundService: outbound,
+                serviceBindings: { OPENAI_CONTROL: control },
+              },
+            }),
+          ],
+          test: { ...shared, name: 'workerd-llm', include: ['test/worker/llm.test.ts'] },
+        },
+      ],
+    },
+  };
 });
 
 function refuseOutbound(request: Request): Response {

@@ -419,7 +419,6 @@ interface ProfileSummary {
 
 function area(url: string, name: string): string {
   if (name === '(garbage collector)') return 'GC';
-  if (name === '(idle)') return 'idle';
   if (name === '(program)') return 'V8/native (program)';
   if (!url) return 'native/builtins';
   const rel = url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '');
@@ -451,6 +450,7 @@ function summarizeProfile(file: string, profile: CpuProfile): ProfileSummary {
   const inclusive = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)') continue;
     const a = area(url, functionName);
     areas.set(a, (areas.get(a) ?? 0) + us);
     const key = `${functionName || '(anonymous)'} ${url ? shortLocation(url, lineNumber) : ''}`.trim();

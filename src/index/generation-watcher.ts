@@ -14,6 +14,8 @@ import { POINTER_FILE, readCurrentGeneration } from './write-generation.ts';
 export class GenerationWatcher {
   private serving: LoadedIndex | null = null;
   private loading: Promise<void> | null = null;
+  /** The pointer changed while a load was running: read it again when that load is over. */
+  private changedWhileLoading = false;
   private rejected = new Set<string>();
 
   constructor(
@@ -29,9 +31,19 @@ export class GenerationWatcher {
 
   /** Load whatever the pointer names now; resolves once that attempt is over. */
   async refresh(): Promise<void> {
-    // One load at a time; a change seen meanwhile is picked up by the next poll.
-    if (this.loading) return this.loading;
-    this.loading = this.loadPointed().finally(() => {
+    // One load at a time. A change seen meanwhile is remembered and the pointer read again
+    // once the load is over: the file watcher reports a change only once, so without this a
+    // second ingest that lands during a load would not be served until a third one.
+    if (this.loading) {
+      this.changedWhileLoading = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      do {
+        this.changedWhileLoading = false;
+        await this.loadPointed();
+      } while (this.changedWhileLoading);
+    })().finally(() => {
       this.loading = null;
     });
     return this.loading;

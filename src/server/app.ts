@@ -42,7 +42,16 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 const JSON_CONTENT_TYPE = /^application\/([a-z.-]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
 /** Per-request values the access log reads after the handler has run. */
-type AppEnv = { Variables: { question?: string; grounded?: boolean } };
+type AppEnv = {
+  Variables: {
+    question?: string;
+    grounded?: boolean;
+    /** Set for an SSE answer: settles when the stream ends, which is when it is logged. */
+    streamEnded?: Promise<void>;
+    /** The error code an SSE answer ended with after it started. */
+    streamError?: string;
+  };
+};
 
 /** One CSP for every page we serve: nothing inline, nothing from elsewhere. */
 const CONTENT_SECURITY_POLICY = {
@@ -178,6 +187,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       cancel.release();
       throw error;
     }
+    let ended!: () => void;
+    c.set('streamEnded', new Promise<void>((resolve) => (ended = resolve)));
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => cancel.abort(new DOMException('client went away', 'AbortError')));
       const send = async (event: AskEvent) => {
@@ -190,13 +201,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         for await (const event of events) await send(event);
       } catch (error) {
         const appError = error instanceof AppError ? error : new AppError('internal_error');
+        c.set('streamError', appError.code);
         if (!(error instanceof AppError)) deps.logger.error({ err: describe(error) }, 'stream failed');
         if (!stream.aborted) await stream.writeSSE({ event: 'error', data: JSON.stringify(appError.toJSON()) });
       } finally {
         cancel.release();
         // A client that went away mid-answer leaves the pipeline parked at a yield; closing it
         // runs its finally blocks, which hand the upstream slot back.
-        await events.return(undefined);
+        await events.return(undefined).catch(() => undefined);
+        ended();
       }
     });
   });
@@ -299,16 +312,25 @@ function requestLog(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const requestId = crypto.randomUUID();
     c.header('X-Request-Id', requestId);
     await next();
-    const question = c.get('question');
-    deps.logger.info({
-      requestId,
-      method: c.req.method,
-      route: c.req.routePath === '/*' ? c.req.path : c.req.routePath,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      ...(c.req.path === '/ask' ? { mode: deps.answer.mode, grounded: c.get('grounded') } : {}),
-      ...(deps.config.LOG_QUESTIONS && question ? { question } : {}),
-    });
+    const write = () => {
+      const question = c.get('question');
+      const streamError = c.get('streamError');
+      deps.logger.info({
+        requestId,
+        method: c.req.method,
+        route: c.req.routePath === '/*' ? c.req.path : c.req.routePath,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(c.req.path === '/ask' ? { mode: deps.answer.mode, grounded: c.get('grounded') } : {}),
+        ...(streamError ? { error: streamError } : {}),
+        ...(deps.config.LOG_QUESTIONS && question ? { question } : {}),
+      });
+    };
+    // An SSE answer is still running when the handler returns: log it when it ends, with
+    // its grounded flag and its full latency.
+    const streamEnded = c.get('streamEnded');
+    if (streamEnded) void streamEnded.then(write);
+    else write();
   };
 }
 

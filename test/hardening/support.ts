@@ -90,11 +90,12 @@ export interface RawResponse {
   body: string;
 }
 
-/** Parse a complete HTTP/1.1 response (Content-Length or chunked). */
-export function parseRawResponse(raw: string): RawResponse {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split < 0 ? raw.length : split);
-  let body = split < 0 ? '' : raw.slice(split + 4);
+/** Parse a complete HTTP/1.1 response (Content-Length or chunked), working in bytes. */
+export function parseRawResponse(raw: string | Buffer): RawResponse {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const split = bytes.indexOf('\r\n\r\n');
+  const head = bytes.subarray(0, split < 0 ? bytes.length : split).toString('latin1');
+  let body = split < 0 ? Buffer.alloc(0) : bytes.subarray(split + 4);
   const [statusLine, ...headerLines] = head.split('\r\n');
   const headers: Record<string, string> = {};
   for (const line of headerLines) {
@@ -102,19 +103,19 @@ export function parseRawResponse(raw: string): RawResponse {
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   if (headers['transfer-encoding']?.includes('chunked')) {
-    let out = '';
+    const parts: Buffer[] = [];
     let rest = body;
     for (;;) {
       const eol = rest.indexOf('\r\n');
       if (eol < 0) break;
-      const size = parseInt(rest.slice(0, eol), 16);
+      const size = parseInt(rest.subarray(0, eol).toString('latin1'), 16);
       if (!size) break;
-      out += rest.slice(eol + 2, eol + 2 + size);
-      rest = rest.slice(eol + 2 + size + 2);
+      parts.push(rest.subarray(eol + 2, eol + 2 + size));
+      rest = rest.subarray(eol + 2 + size + 2);
     }
-    body = out;
+    body = Buffer.concat(parts);
   }
-  return { status: Number(statusLine?.split(' ')[1] ?? 0), headers, body };
+  return { status: Number(statusLine?.split(' ')[1] ?? 0), headers, body: body.toString('utf8') };
 }
 
 /**
@@ -133,7 +134,7 @@ export function rawExchange(port: number, send: (write: (chunk: string | Buffer)
       writable = false;
       if (!['EPIPE', 'ECONNRESET'].includes(error.code ?? '')) reject(error);
     });
-    socket.on('close', () => resolve(parseRawResponse(Buffer.concat(chunks).toString('utf8'))));
+    socket.on('close', () => resolve(parseRawResponse(Buffer.concat(chunks))));
     const write = (chunk: string | Buffer) =>
       new Promise<void>((done) => {
         if (!writable || socket.destroyed) return done();
