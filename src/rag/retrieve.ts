@@ -53,56 +53,70 @@ export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: num
     index.queryEmbedder === index.localEmbedder ? localQueryVector : Float32Array.from(await index.queryEmbedder.embedQuery(fullText));
   signal?.throwIfAborted();
 
-  const vectorHits = index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));
+  // A question made only of words the corpus never saw has no direction to search in.
+  const vectorHits = isZero(queryVector) ? [] : index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));
   const lexicalHits = searchLexical(index.lexical, fullText, CANDIDATES, termWeights(terms));
-
   const vectorWeight = index.queryEmbedder === index.localEmbedder ? LOCAL_VECTOR_WEIGHT : 1;
-  const fused = new Map<number, { rrf: number; cosine: number }>();
-  const add = (position: number, rank: number, cosine?: number) => {
-    const entry = fused.get(position) ?? { rrf: 0, cosine: Number.NaN };
-    entry.rrf += (cosine === undefined ? LEXICAL_WEIGHT : vectorWeight) / (RRF_K + rank + 1);
-    if (cosine !== undefined) entry.cosine = cosine;
-    fused.set(position, entry);
-  };
-  vectorHits.forEach((hit, rank) => add(hit.position, rank, hit.score));
-  lexicalHits.forEach((hit, rank) => add(hit.position, rank));
+  const fused = fuseRanks(index, [
+    { hits: vectorHits, weight: vectorWeight },
+    { hits: lexicalHits, weight: LEXICAL_WEIGHT },
+  ]);
+  const cosineOf = new Map(vectorHits.map((hit) => [hit.position, hit.score]));
 
-  // Section-level RRF: a section ranked high by both lists (through different passages) is
-  // strong evidence for its passages too. Each list contributes the best rank any passage of
-  // the section reached in it.
-  const sectionRrf = new Map<string, number>();
-  const addSection = (hits: Array<{ position: number }>, weight: number) => {
-    const seen = new Set<string>();
-    hits.forEach((hit, rank) => {
-      const chunk = index.chunks[hit.position]!;
-      const key = `${chunk.document}#${chunk.anchor}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      sectionRrf.set(key, (sectionRrf.get(key) ?? 0) + weight / (RRF_K + rank + 1));
-    });
-  };
-  addSection(vectorHits, vectorWeight);
-  addSection(lexicalHits, LEXICAL_WEIGHT);
-  const SW = SECTION_WEIGHT;
-  for (const [position, entry] of fused) {
-    const chunk = index.chunks[position]!;
-    entry.rrf += SW * (sectionRrf.get(`${chunk.document}#${chunk.anchor}`) ?? 0);
-  }
-  const best = (1 + SW) * (LEXICAL_WEIGHT + vectorWeight) / (RRF_K + 1);
   const ranked = [...fused.entries()]
-    .map(([position, entry]) => {
+    .map(([position, score]) => {
       const chunk = index.chunks[position]!;
       return {
         chunk,
-        score: entry.rrf / best,
+        score,
         // Passages found only lexically still get a similarity, measured in the local space.
-        vectorScore: Number.isNaN(entry.cosine) ? dot(localQueryVector, localPassageVector(index, chunk)) : entry.cosine,
+        vectorScore: cosineOf.get(position) ?? dot(localQueryVector, localPassageVector(index, chunk)),
         coverage: coverage(terms, chunkStems(chunk)),
       };
     })
     .sort((a, b) => b.score - a.score || b.coverage - a.coverage);
 
   return { passages: dropDuplicates(ranked).slice(0, k), terms, localQueryVector };
+}
+
+interface RankedList {
+  hits: Array<{ position: number }>;
+  weight: number;
+}
+
+/**
+ * Weighted reciprocal-rank fusion, at two levels: each passage earns weight / (k + rank) from
+ * every list it appears in, plus the same from its section's best rank in each list, since a
+ * section that both lists rank high (through different passages) backs its passages too.
+ * Scores are normalised so that first place in every list at both levels scores 1.
+ */
+function fuseRanks(index: LoadedIndex, lists: RankedList[]): Map<number, number> {
+  const sectionOf = (position: number) => {
+    const chunk = index.chunks[position]!;
+    return `${chunk.document}#${chunk.anchor}`;
+  };
+  const passageScores = new Map<number, number>();
+  const sectionScores = new Map<string, number>();
+  for (const { hits, weight } of lists) {
+    const sectionsSeen = new Set<string>();
+    hits.forEach(({ position }, rank) => {
+      passageScores.set(position, (passageScores.get(position) ?? 0) + weight / (RRF_K + rank + 1));
+      const section = sectionOf(position);
+      if (sectionsSeen.has(section)) return;
+      sectionsSeen.add(section);
+      sectionScores.set(section, (sectionScores.get(section) ?? 0) + weight / (RRF_K + sectionsSeen.size));
+    });
+  }
+  const best = ((1 + SECTION_WEIGHT) * lists.reduce((sum, l) => sum + l.weight, 0)) / (RRF_K + 1);
+  const fused = new Map<number, number>();
+  for (const [position, score] of passageScores) {
+    fused.set(position, (score + SECTION_WEIGHT * (sectionScores.get(sectionOf(position)) ?? 0)) / best);
+  }
+  return fused;
+}
+
+function isZero(vector: Float32Array): boolean {
+  return vector.every((v) => v === 0);
 }
 
 /** Same text twice (a file copied), or two overlapping chunks of one section: keep the first. */
