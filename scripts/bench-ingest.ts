@@ -21,6 +21,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -409,7 +410,14 @@ interface LargeIngestReport {
   phasesMs: { prepare: number; embed: number; buildIndexes: number; write: number };
   rssAfterGenerateBytes: number;
   peakRssBytes: number;
+  /** Peak RSS so far at the end of each phase: which phase set the peak. */
+  peakRssByPhaseBytes: { prepare: number; embed: number; buildIndexes: number; write: number };
   files: Record<string, number>;
+}
+
+interface Mark {
+  ms: number;
+  peakRssBytes: number;
 }
 
 interface ChildReport {
@@ -419,7 +427,7 @@ interface ChildReport {
   ingestCpuMs: number;
   rssAfterGenerateBytes: number;
   peakRssBytes: number;
-  marks: Record<string, number>;
+  marks: Record<string, Mark>;
 }
 
 /** Runs in the child: generate, ingest, write one JSON line (ChildReport) to stdout. */
@@ -430,22 +438,24 @@ async function largeIngestChild(indexDir: string, documentCount: number, section
   const generateMs = performance.now() - started;
   const rssAfterGenerateBytes = process.memoryUsage().rss;
 
-  const marks: Record<string, number> = {};
+  const marks: Record<string, Mark> = {};
   const cpuBefore = process.cpuUsage();
   started = performance.now();
+  const mark = (): Mark => ({ ms: performance.now() - started, peakRssBytes: peakRss() });
   const summary = await runIngest({
     documents,
     config: { CORPUS_DIR: 'unused', INDEX_DIR: indexDir, EMBEDDINGS: 'local', EMBEDDINGS_MODEL: 'unused', OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, REQUEST_TIMEOUT_MS: 30_000 },
     onProgress(done, total) {
-      if (done === 0) marks.embedStart = performance.now() - started;
-      if (done === total) marks.embedEnd = performance.now() - started;
+      if (done === 0) marks.embedStart = mark();
+      if (done === total) marks.embedEnd = mark();
     },
     writeHooks: {
       afterFile(name) {
-        marks[name] = performance.now() - started;
+        marks[name] = mark();
       },
     },
   });
+  marks.end = mark();
   const ingestMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const report: ChildReport = {
@@ -454,19 +464,19 @@ async function largeIngestChild(indexDir: string, documentCount: number, section
     ingestMs,
     ingestCpuMs: (cpu.user + cpu.system) / 1000,
     rssAfterGenerateBytes,
-    peakRssBytes: Math.max(await peakRss(), process.resourceUsage().maxRSS * 1024),
+    peakRssBytes: Math.max(peakRss(), process.resourceUsage().maxRSS * 1024),
     marks,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-/** VmHWM: the peak resident set size of this process (Linux). */
-async function peakRss(): Promise<number> {
+/** VmHWM: the peak resident set size of this process so far (Linux; maxRSS elsewhere). */
+function peakRss(): number {
   try {
-    const status = await readFile('/proc/self/status', 'utf8');
+    const status = readFileSync('/proc/self/status', 'utf8');
     return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
   } catch {
-    return 0;
+    return process.resourceUsage().maxRSS * 1024;
   }
 }
 

@@ -42,6 +42,7 @@ export const configSchema = z.object({
       .filter(Boolean),
   ),
   MAX_CONCURRENT_UPSTREAM: integer(1, 1000, 8),
+  ANSWER_CACHE_ENTRIES: integer(0, 1_000_000, 1000),
   LOG_QUESTIONS: booleanFlag,
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
 });
@@ -62,6 +63,7 @@ const accepts: Partial<Record<keyof Config, string>> = {
   RATE_LIMIT_PER_MINUTE: 'a whole number, 0 to turn rate limiting off',
   REQUEST_TIMEOUT_MS: 'milliseconds from 100 to 600000',
   MAX_CONCURRENT_UPSTREAM: 'a whole number from 1 to 1000',
+  ANSWER_CACHE_ENTRIES: 'a whole number, 0 to turn the answer cache off',
   LOG_QUESTIONS: '"true" or "false"',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 };

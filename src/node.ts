@@ -13,8 +13,7 @@ import { queryEmbedderFactory } from './embeddings/query-embedder.ts';
 import { GenerationWatcher } from './index/generation-watcher.ts';
 import { indexIsCurrent } from './ingest/index-freshness.ts';
 import { IngestError, runIngest } from './ingest/run-ingest.ts';
-import type { AnswerDeps } from './rag/answer-question.ts';
-import { Semaphore } from './rag/semaphore.ts';
+import { createAnswerDeps } from './rag/answer-deps.ts';
 import { createApp } from './server/app.ts';
 import type { Logger } from './server/logger.ts';
 import { MemoryRateLimiter } from './server/rate-limiter.ts';
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
   const app = createApp({
     config,
     index: watcher,
-    answer: await answerDeps(config),
+    answer: await createAnswerDeps(config),
     logger,
     rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE),
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
@@ -71,20 +70,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-async function answerDeps(config: Config): Promise<AnswerDeps> {
-  const mode = resolveAnswerMode(config);
-  if (mode === 'extractive') return { mode };
-  // Only llm mode pays for loading @langchain/openai.
-  const { createChatModel } = await import('./rag/chat-model.ts');
-  return {
-    mode,
-    llm: {
-      model: createChatModel(config),
-      upstreamSlots: new Semaphore(config.MAX_CONCURRENT_UPSTREAM),
-      canary: `ATG-CANARY-${crypto.randomUUID()}`,
-    },
-  };
-}
 
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof CorpusError || error instanceof IngestError;

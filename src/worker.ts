@@ -6,13 +6,11 @@
  */
 import type { ExecutionContext, MiddlewareHandler } from 'hono';
 import bundle from '../dist/worker/index-data.js';
-import { loadConfig, resolveAnswerMode, type Config } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
 import { queryEmbedderFactory } from './embeddings/query-embedder.ts';
 import { bundledIndex } from './index/bundled-index.ts';
 import type { LoadedIndex } from './index/loaded-index.ts';
-import type { AnswerDeps } from './rag/answer-question.ts';
-import { createChatModel } from './rag/chat-model.ts';
-import { Semaphore } from './rag/semaphore.ts';
+import { createAnswerDeps } from './rag/answer-deps.ts';
 import { createApp } from './server/app.ts';
 import { consoleJsonLogger, type Logger } from './server/logger.ts';
 import { workerRateLimiter, type RateLimitBinding } from './server/worker-rate-limiter.ts';
@@ -36,22 +34,20 @@ type App = ReturnType<typeof createApp>;
  * only available inside a request (and random values may not be made at start-up), so the
  * app is built on the first request and rebuilt only if the configuration differs.
  */
-let cached: { key: string; app: App } | null = null;
+let cached: { key: string; app: Promise<App | null> } | null = null;
 
 export default {
-  fetch(request: Request, env: WorkerEnv, ctx?: ExecutionContext): Response | Promise<Response> {
+  async fetch(request: Request, env: WorkerEnv, ctx?: ExecutionContext): Promise<Response> {
     const vars = stringVars(env);
     const key = JSON.stringify(vars);
-    if (cached?.key !== key) {
-      const app = buildApp(env, vars);
-      if (!app) return configErrorResponse();
-      cached = { key, app };
-    }
-    return cached.app.fetch(request, env, ctx);
+    if (cached?.key !== key) cached = { key, app: buildApp(env, vars) };
+    const app = await cached.app;
+    if (!app) return configErrorResponse();
+    return app.fetch(request, env, ctx);
   },
 };
 
-function buildApp(env: WorkerEnv, vars: Record<string, string>): App | null {
+async function buildApp(env: WorkerEnv, vars: Record<string, string>): Promise<App | null> {
   let config: Config;
   try {
     config = loadConfig(vars);
@@ -65,7 +61,7 @@ function buildApp(env: WorkerEnv, vars: Record<string, string>): App | null {
   return createApp({
     config,
     index: { current: () => index },
-    answer: answerDeps(config),
+    answer: await createAnswerDeps(config),
     logger,
     rateLimiter: workerRateLimiter(config.RATE_LIMIT_PER_MINUTE, env.ASK_RATE_LIMITER),
     clientAddress: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
@@ -83,19 +79,6 @@ function loadBundledIndex(config: Config, logger: Logger): LoadedIndex | null {
   }
 }
 
-/** As on Node (src/node.ts): llm answers when a model server is configured, else extractive. */
-function answerDeps(config: Config): AnswerDeps {
-  const mode = resolveAnswerMode(config);
-  if (mode === 'extractive') return { mode };
-  return {
-    mode,
-    llm: {
-      model: createChatModel(config),
-      upstreamSlots: new Semaphore(config.MAX_CONCURRENT_UPSTREAM),
-      canary: `ATG-CANARY-${crypto.randomUUID()}`,
-    },
-  };
-}
 
 /**
  * The built UI from the assets binding. wrangler.toml sends every request to the Worker

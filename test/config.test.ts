@@ -27,6 +27,7 @@ const defaults: Config = {
   REQUEST_TIMEOUT_MS: 30_000,
   ALLOWED_ORIGINS: [],
   MAX_CONCURRENT_UPSTREAM: 8,
+  ANSWER_CACHE_ENTRIES: 1000,
   LOG_QUESTIONS: false,
   LOG_LEVEL: 'info',
 };
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT_MS: '100',
       ALLOWED_ORIGINS: ' https://a.example , https://b.example,,',
       MAX_CONCURRENT_UPSTREAM: '1000',
+      ANSWER_CACHE_ENTRIES: '0',
       LOG_QUESTIONS: 'TRUE',
       LOG_LEVEL: 'silent',
     });
@@ -79,6 +81,7 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT_MS: 100,
       ALLOWED_ORIGINS: ['https://a.example', 'https://b.example'],
       MAX_CONCURRENT_UPSTREAM: 1000,
+      ANSWER_CACHE_ENTRIES: 0,
       LOG_QUESTIONS: true,
       LOG_LEVEL: 'silent',
     });

@@ -51,13 +51,29 @@ export function searchLexical(index: LexicalIndex, query: string, k: number, ter
   for (const [term, weight] of termWeights) weights.set(term, weight);
   const scores = new Map<number, number>();
   for (const [term, weight] of weights) {
-    for (const result of index.search(term, { processTerm: (t) => t })) {
-      const position = Number(result.id);
-      scores.set(position, (scores.get(position) ?? 0) + weight * result.score);
-    }
+    for (const { position, score } of termHits(index, term)) scores.set(position, (scores.get(position) ?? 0) + weight * score);
   }
   return [...scores.entries()]
     .map(([position, score]) => ({ position, score }))
     .sort((a, b) => b.score - a.score || a.position - b.position)
     .slice(0, k);
+}
+
+/** Per-term BM25 postings of a loaded (immutable) index, memoised: questions share words. */
+const hitsByIndex = new WeakMap<LexicalIndex, Map<string, LexicalHit[]>>();
+const MAX_CACHED_TERMS = 20_000;
+
+function termHits(index: LexicalIndex, term: string): LexicalHit[] {
+  let cache = hitsByIndex.get(index);
+  if (!cache) {
+    cache = new Map();
+    hitsByIndex.set(index, cache);
+  }
+  let hits = cache.get(term);
+  if (!hits) {
+    hits = index.search(term, { processTerm: (t) => t }).map((r) => ({ position: Number(r.id), score: r.score }));
+    if (cache.size >= MAX_CACHED_TERMS) cache.clear();
+    cache.set(term, hits);
+  }
+  return hits;
 }

@@ -4,8 +4,9 @@ import type { LoadedIndex } from '../index/loaded-index.ts';
 import { citationFor } from './citations.ts';
 import { condenseExtractive } from './condense.ts';
 import { extractiveAnswer } from './extractive-answer.ts';
-import { condenseWithModel, llmAnswer, type LlmDeps } from './llm-answer.ts';
+import type { LlmDeps } from './llm-answer.ts';
 import { notCoveredAnswer } from './not-covered.ts';
+import type { AnswerCache } from './answer-cache.ts';
 import { retrieve } from './retrieve.ts';
 import { retrievalSupport, SUPPORT_THRESHOLD } from './support.ts';
 import type { AskEvent, AskResponse, ChatTurn, RetrievalQuery } from './types.ts';
@@ -18,11 +19,17 @@ export interface AskInput {
 
 export interface AnswerDeps {
   mode: AnswerMode;
+  /** Extractive answers by request, per index generation; absent = no caching. */
+  cache?: AnswerCache;
   /** Present when a model server is configured. */
   llm?: LlmDeps;
 }
 
 export const DEFAULT_K = 4;
+
+/** The model path (and @langchain/core's message classes) loads on first use only. */
+let llmModule: Promise<typeof import('./llm-answer.ts')> | null = null;
+const loadLlm = () => (llmModule ??= import('./llm-answer.ts'));
 
 /**
  * The question-answering pipeline, as a stream of events: condense the question when it
@@ -36,32 +43,25 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
   const k = input.k ?? DEFAULT_K;
   const history = input.history ?? [];
   try {
-    const query: RetrievalQuery =
-      deps.mode === 'llm' && deps.llm && history.length > 0
-        ? { text: await condenseWithModel(deps.llm, input.question, history, signal) }
-        : condenseExtractive(input.question, history);
-
-    const retrieval = await retrieve(index, query, k, signal);
-    if (retrievalSupport(retrieval.passages, retrieval.terms) < SUPPORT_THRESHOLD) {
-      yield* notCovered(index, deps.mode);
-      return;
-    }
-
     if (deps.mode === 'extractive' || !deps.llm) {
-      const response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
-      if (!response.grounded) {
-        yield* notCovered(index, 'extractive');
-        return;
-      }
+      const response = await cachedExtractiveResponse(index, input, k, history, deps.cache, signal);
       yield { type: 'citations', citations: response.citations };
       for (const piece of splitForStreaming(response.answer)) yield { type: 'delta', text: piece };
       yield { type: 'done', response };
       return;
     }
 
+    const query: RetrievalQuery =
+      history.length > 0 ? { text: await (await loadLlm()).condenseWithModel(deps.llm, input.question, history, signal) } : { text: input.question };
+    const retrieval = await retrieve(index, query, k, signal);
+    if (retrievalSupport(retrieval.passages, retrieval.terms) < SUPPORT_THRESHOLD) {
+      yield* notCovered(index, deps.mode);
+      return;
+    }
+
     const passages = retrieval.passages;
     yield { type: 'citations', citations: passages.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document))) };
-    const generation = llmAnswer(deps.llm, index, query.text, passages, signal);
+    const generation = (await loadLlm()).llmAnswer(deps.llm, index, query.text, passages, signal);
     let streamedAny = false;
     let step = await generation.next();
     try {
@@ -86,6 +86,31 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
   } catch (error) {
     throw toAppError(error, signal, deps.mode);
   }
+}
+
+/**
+ * The extractive answer is a pure function of the index generation and the request, so it
+ * is cached (per generation: a re-index starts afresh).
+ */
+async function cachedExtractiveResponse(
+  index: LoadedIndex,
+  input: AskInput,
+  k: number,
+  history: ChatTurn[],
+  cache: AnswerCache | undefined,
+  signal: AbortSignal,
+): Promise<AskResponse> {
+  const key = cache ? JSON.stringify([index.generation, k, input.question, history]) : '';
+  const cached = cache?.get(key);
+  if (cached) return cached;
+  const retrieval = await retrieve(index, condenseExtractive(input.question, history), k, signal);
+  let response: AskResponse | null = null;
+  if (retrievalSupport(retrieval.passages, retrieval.terms) >= SUPPORT_THRESHOLD) {
+    response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
+  }
+  if (!response?.grounded) response = { answer: notCoveredAnswer(index), grounded: false, mode: 'extractive', citations: [] };
+  cache?.set(key, response);
+  return response;
 }
 
 /** Run the pipeline to the end and return the response (the JSON form of /ask). */

@@ -23,6 +23,12 @@ const RELATIVE_CUTOFF = 0.6;
 const MMR_LAMBDA = 0.75;
 /** Sentences shorter than this carry no answer on their own ("That's great!"). */
 const MIN_WORDS = 6;
+/**
+ * Sentences carrying a URL or markup are never quoted in an answer: answers contain no link
+ * that could phish or exfiltrate (a corpus file may carry injected text), and the reader can
+ * still open the source itself.
+ */
+const CARRIES_LINK = /(?:https?:|ftp:|data:|javascript:|www\.|\/\/[\w-]+\.|<[a-z!\/]|!\[|\]\()/i;
 /** A labelled list item up to this length is quoted whole. */
 const LABELLED_ITEM_MAX_CHARS = 300;
 
@@ -103,14 +109,16 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk): ChunkSentence[] {
   for (const block of blockSpans(chunk.text)) {
     const spans = sentenceSpans(chunk.text, block);
     const blockText = chunk.text.slice(block.start, block.end);
-    if (passageLabel(blockText) && blockText.length <= LABELLED_ITEM_MAX_CHARS && spans.length > 0) {
+    if (CARRIES_LINK.test(blockText) && spans.length === 1) continue;
+    if (passageLabel(blockText) && blockText.length <= LABELLED_ITEM_MAX_CHARS && spans.length > 0 && !CARRIES_LINK.test(blockText)) {
       // "Teacher: Crowd control! The voice of reason in a chaotic room." reads as one
       // statement; split, its second sentence would lose its subject.
       sentences.push(unit(spans[0]!.start, spans.at(-1)!.end, Math.min(spans.length, MAX_SENTENCES)));
       continue;
     }
     for (const span of spans) {
-      if (chunk.text.slice(span.start, span.end).split(/\s+/).length < MIN_WORDS) continue;
+      const text = chunk.text.slice(span.start, span.end);
+      if (text.split(/\s+/).length < MIN_WORDS || CARRIES_LINK.test(text)) continue;
       sentences.push(unit(span.start, span.end, 1));
     }
   }

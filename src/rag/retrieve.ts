@@ -38,6 +38,13 @@ export interface Retrieval {
  */
 export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: number, signal?: AbortSignal): Promise<Retrieval> {
   const fullText = query.context ? `${query.text}\n${query.context}` : query.text;
+  const external = index.queryEmbedder === index.localEmbedder ? undefined : Float32Array.from(await index.queryEmbedder.embedQuery(fullText));
+  signal?.throwIfAborted();
+  return rank(index, query, k, external);
+}
+
+function rank(index: LoadedIndex, query: RetrievalQuery, k: number, externalQueryVector: Float32Array | undefined): Retrieval {
+  const fullText = query.context ? `${query.text}\n${query.context}` : query.text;
   const terms = queryTerms(fullText, index.localEmbedder);
   const expansion = expansionTerms(terms);
   const background = terms.filter((t) => t.weight > 1).map((t) => t.stem);
@@ -49,9 +56,7 @@ export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: num
     // The asker's background words count double here too (see query-terms.ts).
     [background.length ? index.localEmbedder.embedQueryVector(background.join(' ')) : null, BACKGROUND_VECTOR_WEIGHT],
   ]);
-  const queryVector =
-    index.queryEmbedder === index.localEmbedder ? localQueryVector : Float32Array.from(await index.queryEmbedder.embedQuery(fullText));
-  signal?.throwIfAborted();
+  const queryVector = externalQueryVector ?? localQueryVector;
 
   // A question made only of words the corpus never saw has no direction to search in.
   const vectorHits = isZero(queryVector) ? [] : index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));

@@ -50,6 +50,11 @@ function renderMarkdown(doc: StoredDocument): string {
   // Raw HTML in a corpus file is displayed, never interpreted.
   renderer.html = ({ text }: Tokens.HTML | Tokens.Tag) => escapeHtml(text);
   renderer.image = ({ text }: Tokens.Image) => escapeHtml(text);
+  // Links in a corpus file stay links, but never pass on who referred the reader or gain
+  // a handle on this page.
+  renderer.link = function ({ href, tokens: inline }: Tokens.Link) {
+    return `<a href="${escapeHtml(href)}" rel="nofollow noopener noreferrer">${this.parser.parseInline(inline)}</a>`;
+  };
   return prefix + new Parser({ renderer }).parse(tokens);
 }
 
@@ -57,7 +62,7 @@ const sanitizer = new FilterXSS({
   whiteList: {
     h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
     p: [], ul: [], ol: ['start'], li: [], em: [], strong: [], code: [], pre: [], blockquote: [],
-    a: ['href', 'title'], hr: [], br: [], table: [], thead: [], tbody: [], tr: [], th: [], td: [], del: [],
+    a: ['href', 'title', 'rel'], hr: [], br: [], table: [], thead: [], tbody: [], tr: [], th: [], td: [], del: [],
   },
   stripIgnoreTag: true,
   stripIgnoreTagBody: ['script', 'style'],

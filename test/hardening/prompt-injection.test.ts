@@ -172,11 +172,10 @@ describe('what the model is sent', () => {
 });
 
 describe('extractive mode and the rendered source page', () => {
-  // OPEN PROBLEM (src/rag/extractive-answer.ts, outside this suite's files): extractive answers
-  // pick sentences verbatim, so the injected "visit ... https://attacker.example/raw" sentence
-  // is served as an answer to a portfolio question. The model path strips it (above). When
-  // extractive sentence selection skips sentences with URLs, turn this back into it().
-  it.fails('an extractive answer from the injected section carries no link or URL', async () => {
+  // Extractive answers quote sentences verbatim, so sentences that carry a URL or markup are
+  // never chosen (src/rag/extractive-answer.ts): the injected "visit ... https://attacker..."
+  // sentence must not be served.
+  it('an extractive answer from the injected section carries no link or URL', async () => {
     const extractive = createApp(appDeps(fixture.index));
     const res = await extractive.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: QUESTION }) });
     const response = (await res.json()) as AskResponse;

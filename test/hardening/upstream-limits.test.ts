@@ -100,7 +100,7 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
     expect(seen).toHaveLength(1);
     // The holder's client goes away: its upstream request is aborted too.
     holder.abort();
-    await first.catch(() => undefined);
+    await Promise.resolve(first).catch(() => undefined);
     expect(await Promise.race([seen[0]!.aborted, sleep(3000).then(() => false)])).toBe(true);
   });
 });
