@@ -1,11 +1,17 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+/**
+ * The project root: the nearest folder above this module with a package.json. Found rather
+ * than assumed, because this module also runs bundled into dist/server (see scripts/start.mjs).
+ */
+const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 /** Where the built UI goes; served by the Node server and bundled as Workers static assets. */
-export const WEB_OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
-const WEB_DIR = dirname(fileURLToPath(import.meta.url));
+export const WEB_OUT_DIR = join(ROOT, 'dist', 'web');
+const WEB_DIR = join(ROOT, 'web');
 const STAMP = '.built';
 /** Copied as they are, next to the bundle. */
 const STATIC_FILES = ['index.html', 'styles.css', 'favicon.svg'];
@@ -32,6 +38,13 @@ export async function webAssetsStale(outDir = WEB_OUT_DIR): Promise<boolean> {
   const built = await stat(join(outDir, STAMP)).then((s) => s.mtimeMs, () => 0);
   if (!built) return true;
   return (await newestMtime(WEB_DIR)) > built;
+}
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
 }
 
 async function newestMtime(dir: string): Promise<number> {
