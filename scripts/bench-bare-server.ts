@@ -4,6 +4,10 @@
  * @hono/zod-openapi route machinery /ask uses, without middleware, retrieval or logging).
  * Its throughput on this machine is the ceiling /ask is measured against.
  *
+ * The bench runs it the way `npm start` runs the real server: bundled by esbuild (dependencies
+ * external, into dist/bench/) and started as plain JS with `node --enable-source-maps`, so
+ * neither side carries tsx's loader. By hand, either way:
+ *
  *   HOST=127.0.0.1 PORT=4000 node --import tsx scripts/bench-bare-server.ts
  *   curl -s -H 'content-type: application/json' -d '{"question":"hi"}' http://127.0.0.1:4000/echo
  */
