@@ -155,7 +155,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       k: body.k,
     };
     c.set('question', input.question);
-    const cancel = requestSignal(c.req.raw.signal, deps.config.REQUEST_TIMEOUT_MS);
+    // Only a model server (chat or embeddings) can be slow or fail; an extractive answer with the
+    // local embedder is a millisecond of CPU with nothing to wait on or cancel, and on Node 20
+    // setting up abort signals would cost a good share of it.
+    const usesModelServer = (deps.answer.mode === 'llm' && !!deps.answer.llm) || index.queryEmbedder !== index.localEmbedder;
+    const cancel = usesModelServer ? requestSignal(c.req.raw.signal, deps.config.REQUEST_TIMEOUT_MS) : NO_CANCELLATION;
     const events = answerQuestion(index, input, deps.answer, cancel.signal);
     const wantsStream = (c.req.header('accept') ?? '').includes('text/event-stream');
 
@@ -271,6 +275,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
  * AbortSignal.any([AbortSignal.timeout(...), ...]): on Node 20 those cost ~30 us per request
  * and keep every request's signals alive until its timer fires.
  */
+const NO_CANCELLATION = { signal: new AbortController().signal, abort() {}, release() {} };
+
 function requestSignal(client: AbortSignal, timeoutMs: number): { signal: AbortSignal; abort(reason: unknown): void; release(): void } {
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(client.reason);
