@@ -6,6 +6,7 @@
  * and recall, citation validity, and every failure. --calibrate sweeps the abstention
  * threshold over the retrieval support of each question.
  */
+import MiniSearch from 'minisearch';
 import { loadConfig, resolveAnswerMode } from '../src/config.ts';
 import { splitSections } from '../src/corpus/split-sections.ts';
 import { readEvalSet, type EvalQuestion } from '../src/eval/eval-set.ts';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     abstentionRecall: ratio(truePositives, uncovered.length),
     citationValidity: ratio(outcomes.filter((o) => o.citationProblems.length === 0).length, outcomes.length),
     threshold: SUPPORT_THRESHOLD,
+    baselineBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q)),
   };
   const failures = outcomes
     .filter((o) => o.citationProblems.length > 0 || (o.q.sections.length > 0 ? o.rank !== 1 : o.response.grounded))
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
   console.log(`  abstention recall        ${metrics.abstentionRecall.toFixed(3)}   (target >= 0.90)`);
   console.log(`  citation validity        ${metrics.citationValidity.toFixed(3)}   (target 1.000)`);
   console.log(`  support threshold        ${SUPPORT_THRESHOLD}`);
+  console.log(`  baseline: plain BM25 top-1 ${metrics.baselineBm25Top1.toFixed(3)}   (MiniSearch defaults over the same passages, the question as typed)`);
   if (failures.length) {
     console.log(`\nFailures (${failures.length}):`);
     for (const f of failures) console.log(`  ${f.id} [support ${f.support}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
@@ -152,6 +155,17 @@ function calibrateThreshold(outcomes: Outcome[]) {
     }
   }
   return { best, current: { ...SUPPORT_WEIGHTS, threshold: SUPPORT_THRESHOLD } };
+}
+
+/** The reference point the hybrid has to beat: BM25 alone, library defaults, no expansion. */
+function plainBm25Top1(index: LoadedIndex, questions: EvalQuestion[]): number {
+  const bm25 = new MiniSearch<{ id: number; text: string }>({ fields: ['text'] });
+  bm25.addAll(index.chunks.map((chunk, id) => ({ id, text: chunk.text })));
+  const hits = questions.filter((q) => {
+    const top = bm25.search(q.question)[0];
+    return top !== undefined && q.sections.includes(index.chunks[Number(top.id)]!.section);
+  });
+  return ratio(hits.length, questions.length);
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
