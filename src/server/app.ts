@@ -13,6 +13,7 @@ import type { AskEvent } from '../rag/types.ts';
 import type { Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
+import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, ErrorSchema, HealthSchema } from './schemas.ts';
 
 /** Where the generation being served comes from: a watched folder on Node, a bundle on Workers. */
@@ -266,32 +267,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   return app;
-}
-
-/**
- * One request's cancellation: the client going away, the REQUEST_TIMEOUT_MS budget (a
- * TimeoutError, as AbortSignal.timeout gives), or `abort` (the SSE stream closing). One
- * controller and one timer, released when the answer is done, rather than
- * AbortSignal.any([AbortSignal.timeout(...), ...]): on Node 20 those cost ~30 us per request
- * and keep every request's signals alive until its timer fires.
- */
-const NO_CANCELLATION = { signal: new AbortController().signal, abort() {}, release() {} };
-
-function requestSignal(client: AbortSignal, timeoutMs: number): { signal: AbortSignal; abort(reason: unknown): void; release(): void } {
-  const controller = new AbortController();
-  const onClientAbort = () => controller.abort(client.reason);
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
-  (timer as { unref?: () => void }).unref?.();
-  if (client.aborted) onClientAbort();
-  else client.addEventListener('abort', onClientAbort, { once: true });
-  return {
-    signal: controller.signal,
-    abort: (reason) => controller.abort(reason),
-    release() {
-      clearTimeout(timer);
-      client.removeEventListener('abort', onClientAbort);
-    },
-  };
 }
 
 function requireIndex(deps: AppDeps): LoadedIndex {
