@@ -11,6 +11,9 @@ import { createApp, type AppDeps } from '../../src/server/app.ts';
 import { silentLogger, type Logger } from '../../src/server/logger.ts';
 import { unlimited } from '../../src/server/rate-limiter.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
+import { parseSse, type SseEvent } from '../helpers/sse.ts';
+
+export { parseSse, type SseEvent };
 
 /**
  * Shared pieces of the hardening suite: an app wired like node.ts (real index, real
@@ -150,30 +153,6 @@ export function rawExchange(port: number, send: (write: (chunk: string | Buffer)
   });
 }
 
-export interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/** Parse a complete Server-Sent Events body. */
-export function parseSse(body: string): SseEvent[] {
-  const events: SseEvent[] = [];
-  for (const block of body.replace(/\r\n/g, '\n').split('\n\n')) {
-    if (!block.trim()) continue;
-    let event = 'message';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') event = value;
-      else if (field === 'data') data.push(value);
-    }
-    events.push({ event, data: data.join('\n') });
-  }
-  return events;
-}
 
 export interface ChatBody {
   model: string;

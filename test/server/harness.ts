@@ -12,6 +12,9 @@ import { createApp, type AppDeps } from '../../src/server/app.ts';
 import { silentLogger } from '../../src/server/logger.ts';
 import { unlimited } from '../../src/server/rate-limiter.ts';
 import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
+import { parseSse, type SseEvent } from '../helpers/sse.ts';
+
+export { parseSse, type SseEvent };
 
 /** Dependencies for createApp in tests: the given index, extractive answers, no rate limit, no logs. */
 export function testDeps(index: LoadedIndex | null, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -61,30 +64,6 @@ export function useNoNetwork(): void {
   afterAll(() => guard.close());
 }
 
-export interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/** Parse a complete Server-Sent Events body into events (`event:` and joined `data:` lines). */
-export function parseSse(body: string): SseEvent[] {
-  const events: SseEvent[] = [];
-  for (const block of body.replace(/\r\n/g, '\n').split('\n\n')) {
-    if (!block.trim()) continue;
-    let event = 'message';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') event = value;
-      else if (field === 'data') data.push(value);
-    }
-    events.push({ event, data: data.join('\n') });
-  }
-  return events;
-}
 
 export interface AskStream {
   events: SseEvent[];

@@ -7,6 +7,9 @@ import { exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import type { SourceSection } from './reference-types.ts';
+import { parseSse, type SseEvent } from '../helpers/sse.ts';
+
+export { parseSse, type SseEvent };
 
 let clients = 0;
 
@@ -34,30 +37,6 @@ export function ask(body: unknown, options: { stream?: boolean; client?: string;
 
 export const get = (path: string): Promise<Response> => exports.default.fetch(new Request(`http://worker.test${path}`, { headers: { 'CF-Connecting-IP': newClient() } }));
 
-export interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/** Parse a complete Server-Sent Events body (`event:` and joined `data:` lines). */
-export function parseSse(body: string): SseEvent[] {
-  const events: SseEvent[] = [];
-  for (const block of body.replace(/\r\n/g, '\n').split('\n\n')) {
-    if (!block.trim()) continue;
-    let event = 'message';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      const colon = line.indexOf(':');
-      if (colon === 0) continue;
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') event = value;
-      else if (field === 'data') data.push(value);
-    }
-    events.push({ event, data: data.join('\n') });
-  }
-  return events;
-}
 
 /**
  * The SSE sequence the contract promises: `citations`, one or more `delta`, then `done`.
