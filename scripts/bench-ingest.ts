@@ -495,9 +495,11 @@ async function benchLargeIngest(indexDir: string, documentCount: number, section
   if (result.code !== 0) throw new Error(`child exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   const report = lastJsonLine<ChildReport>(result.stdout);
   const m = report.marks;
-  const embedStart = m.embedStart ?? 0;
+  const start: Mark = { ms: 0, peakRssBytes: report.rssAfterGenerateBytes };
+  const embedStart = m.embedStart ?? start;
   const embedEnd = m.embedEnd ?? embedStart;
   const firstFile = m['documents.json'] ?? embedEnd;
+  const end = m.end ?? { ms: report.ingestMs, peakRssBytes: report.peakRssBytes };
   // Generation folders are named by time: show them as <generation>/ so runs compare.
   const files = Object.fromEntries(Object.entries(await fileSizes(indexDir)).map(([name, bytes]) => [name.replace(/^generations\/[^/]+\//, 'generations/<generation>/'), bytes]));
   return {
@@ -510,13 +512,14 @@ async function benchLargeIngest(indexDir: string, documentCount: number, section
     ingestCpuMs: round(report.ingestCpuMs),
     chunksPerSecond: round(report.summary.chunks / (report.ingestMs / 1000)),
     phasesMs: {
-      prepare: round(embedStart),
-      embed: round(embedEnd - embedStart),
-      buildIndexes: round(firstFile - embedEnd),
-      write: round(report.ingestMs - firstFile),
+      prepare: round(embedStart.ms),
+      embed: round(embedEnd.ms - embedStart.ms),
+      buildIndexes: round(firstFile.ms - embedEnd.ms),
+      write: round(end.ms - firstFile.ms),
     },
     rssAfterGenerateBytes: report.rssAfterGenerateBytes,
     peakRssBytes: report.peakRssBytes,
+    peakRssByPhaseBytes: { prepare: embedStart.peakRssBytes, embed: embedEnd.peakRssBytes, buildIndexes: firstFile.peakRssBytes, write: end.peakRssBytes },
     files,
   };
 }
@@ -581,7 +584,11 @@ interface SearchReport {
   readMs: number;
   questions: QuerySetReport;
   perturbed: QuerySetReport;
+  /** Held-out questions against the same index with other efSearch values. */
+  efSearchSweep: Array<{ efSearch: number; p50Ms: number; p99Ms: number; recallAt10: number }>;
 }
+
+const EF_SEARCH_SWEEP = [32, 64, 128, 256, 512];
 
 async function benchSearch(indexDir: string, queryCount: number): Promise<SearchReport> {
   const { HnswSearcher } = await import('../src/index/hnsw-searcher.ts');
@@ -633,37 +640,36 @@ async function benchSearch(indexDir: string, queryCount: number): Promise<Search
     return vector;
   });
 
-  const measure = (name: string, queries: Float32Array[]): QuerySetReport => {
+  type Hit = { position: number; score: number };
+  const exactTop10 = (name: string, queries: Float32Array[]) => {
+    log(`  ${name}: exact scan of ${queries.length} queries over ${exact.size} vectors...`);
+    const started = performance.now();
+    const truth = queries.map((query) => exact.search(query, 10));
+    return { truth, msPerQuery: (performance.now() - started) / queries.length };
+  };
+
+  const measure = (search: { search(query: Float32Array, k: number): Hit[] }, queries: Float32Array[], truth: Hit[][]) => {
     // Warm-up: page the graph in and let V8 optimise the call path.
-    for (let i = 0; i < Math.min(200, queries.length); i++) searcher.search(queries[i]!, 10);
+    for (let i = 0; i < Math.min(200, queries.length); i++) search.search(queries[i]!, 10);
     const latencies: number[] = [];
-    const approximate: Array<Array<{ position: number; score: number }>> = [];
+    const approximate: Hit[][] = [];
     for (const query of queries) {
       const t0 = process.hrtime.bigint();
-      const hits = searcher.search(query, 10);
+      const hits = search.search(query, 10);
       latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       approximate.push(hits);
     }
-    log(`  ${name}: p50 ${quantile(latencies, 0.5).toFixed(3)} ms; exact scan of ${queries.length} queries over ${exact.size} vectors...`);
+    const sum = (hits: Hit[]) => hits.reduce((total, h) => total + h.score, 0);
     const recalls: number[] = [];
     const top1: number[] = [];
     const ratios: number[] = [];
-    const first: number[] = [];
-    const tenth: number[] = [];
-    const exactStarted = performance.now();
-    queries.forEach((query, q) => {
-      const truth = exact.search(query, 10);
+    truth.forEach((exactHits, q) => {
       const found = new Set(approximate[q]!.map((h) => h.position));
-      recalls.push(truth.filter((h) => found.has(h.position)).length / truth.length);
-      top1.push(found.has(truth[0]!.position) ? 1 : 0);
-      const sum = (hits: Array<{ score: number }>) => hits.reduce((s, h) => s + h.score, 0);
-      ratios.push(sum(approximate[q]!) / sum(truth));
-      first.push(truth[0]!.score);
-      tenth.push(truth.at(-1)!.score);
+      recalls.push(exactHits.filter((h) => found.has(h.position)).length / exactHits.length);
+      top1.push(found.has(exactHits[0]!.position) ? 1 : 0);
+      ratios.push(sum(approximate[q]!) / sum(exactHits));
     });
-    const exactMs = performance.now() - exactStarted;
     return {
-      queries: queries.length,
       p50Ms: round(quantile(latencies, 0.5), 3),
       p90Ms: round(quantile(latencies, 0.9), 3),
       p99Ms: round(quantile(latencies, 0.99), 3),
@@ -671,19 +677,42 @@ async function benchSearch(indexDir: string, queryCount: number): Promise<Search
       recallAt10: round(mean(recalls), 4),
       top1In10: round(mean(top1), 4),
       scoreRatio: round(mean(ratios), 4),
-      exactTop1: round(mean(first), 3),
-      exactTop10: round(mean(tenth), 3),
-      exactMsPerQuery: round(exactMs / queries.length, 1),
     };
   };
+
+  const querySet = (name: string, queries: Float32Array[]) => {
+    const { truth, msPerQuery } = exactTop10(name, queries);
+    const report: QuerySetReport = {
+      queries: queries.length,
+      ...measure(searcher, queries, truth),
+      exactTop1: round(mean(truth.map((hits) => hits[0]!.score)), 3),
+      exactTop10: round(mean(truth.map((hits) => hits.at(-1)!.score)), 3),
+      exactMsPerQuery: round(msPerQuery, 1),
+    };
+    log(`  ${name}: p50 ${report.p50Ms} ms, recall@10 ${report.recallAt10}`);
+    return { report, truth };
+  };
+
+  const questionSet = querySet('held-out questions', questions);
+  const perturbedSet = querySet('perturbed passages', perturbed);
+
+  // The same index searched with other efSearch values: the latency / recall trade-off.
+  const sweep: SearchReport['efSearchSweep'] = [];
+  for (const efSearch of EF_SEARCH_SWEEP) {
+    const other = await HnswSearcher.read(join(dir, GENERATION_FILES.vectors), dims, efSearch);
+    const { p50Ms, p99Ms, recallAt10 } = measure(other, questions, questionSet.truth);
+    sweep.push({ efSearch, p50Ms, p99Ms, recallAt10 });
+    log(`  efSearch ${efSearch}: p50 ${p50Ms} ms, recall@10 ${recallAt10} (questions)`);
+  }
 
   return {
     vectors: searcher.size,
     dims,
     hnsw: { m: manifest.hnsw.m, efConstruction: manifest.hnsw.efConstruction, efSearch: manifest.hnsw.efSearch },
     readMs: round(readMs),
-    questions: measure('held-out questions', questions),
-    perturbed: measure('perturbed passages', perturbed),
+    questions: questionSet.report,
+    perturbed: perturbedSet.report,
+    efSearchSweep: sweep,
   };
 }
 
@@ -727,10 +756,11 @@ function rows(report: Report): Row[] {
     out.push({ measure: `2. ${large.chunks} generated chunks: throughput`, value: `${large.chunksPerSecond} chunks/s`, target: `>= ${TARGETS.chunksPerSecond} chunks/s`, result: check(large.chunksPerSecond >= TARGETS.chunksPerSecond) });
     info(`   runIngest wall / CPU`, `${large.ingestMs} / ${large.ingestCpuMs} ms`);
     const p = large.phasesMs;
-    info(`   prepare (parse, chunk, fit, related)`, `${p.prepare} ms`);
-    info(`   embed`, `${p.embed} ms`);
-    info(`   HNSW + lexical + documents.json`, `${p.buildIndexes} ms`);
-    info(`   write the rest + embedding cache`, `${p.write} ms`);
+    const peak = large.peakRssByPhaseBytes;
+    info(`   prepare (parse, chunk, fit, related)`, `${p.prepare} ms, peak RSS so far ${mib(peak.prepare)}`);
+    info(`   embed`, `${p.embed} ms, peak RSS so far ${mib(peak.embed)}`);
+    info(`   HNSW + lexical + documents.json`, `${p.buildIndexes} ms, peak RSS so far ${mib(peak.buildIndexes)}`);
+    info(`   write the rest + embedding cache`, `${p.write} ms, peak RSS so far ${mib(peak.write)}`);
     out.push({ measure: `2. ${large.chunks} generated chunks: peak RSS`, value: mib(large.peakRssBytes), target: `< ${mib(TARGETS.peakRssBytes)}`, result: check(large.peakRssBytes < TARGETS.peakRssBytes) });
     info(`   RSS after generating the documents`, mib(large.rssAfterGenerateBytes));
   }
@@ -748,6 +778,7 @@ function rows(report: Report): Row[] {
       info(`   exact top-1 in top 10 / score ratio`, `${set.top1In10} / ${set.scoreRatio}`);
       info(`   exact 1st / 10th cosine`, `${set.exactTop1} / ${set.exactTop10}`);
     }
+    for (const point of search.efSearchSweep) info(`   questions at efSearch ${point.efSearch}: p50 / p99, recall@10`, `${point.p50Ms} / ${point.p99Ms} ms, ${point.recallAt10}`);
   }
   return out;
 }
