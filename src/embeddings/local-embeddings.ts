@@ -13,7 +13,6 @@ import { isStopword, stem, words } from '../text/analyze.ts';
  * does its work in BM25 too: rare query words count, common ones ("product") barely do.
  */
 
-export const LOCAL_EMBEDDER_ID = 'local-hash-v1';
 
 export interface LocalEmbedderParams {
   dims: number;
@@ -30,6 +29,13 @@ const WORD_WEIGHT = 1;
 const BIGRAM_WEIGHT = 0.6;
 const TRIGRAM_WEIGHT = 0.35;
 export const DEFAULT_DIMS = 384;
+
+/**
+ * The embedder's identity, with everything a passage vector depends on besides its text: the
+ * embedding cache and the manifest are keyed by it, so a change of feature weights can never
+ * mix old and new vectors, and a server refuses (npm start rebuilds) an index built otherwise.
+ */
+export const LOCAL_EMBEDDER_ID = `local-hash-v1:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
 
 interface WordFeatures {
   stem: number;
