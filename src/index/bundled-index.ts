@@ -52,7 +52,7 @@ export function decodeVectors(base64: string): Float32Array {
  * chunk; anything else is refused with IndexVerificationError.
  *
  * @example
- *   import bundle from '../dist/worker/index-data.json';
+ *   import bundle from '../dist/worker/index-data.js';
  *   const index = bundledIndex(bundle as IndexBundle, localOnlyQueryEmbedder);
  */
 export function bundledIndex(bundle: IndexBundle, createQueryEmbedder: QueryEmbedderFactory): LoadedIndex {

@@ -39,7 +39,7 @@ const loadLlm = () => (llmModule ??= import('./llm-answer.ts'));
  * Model failures become `upstream_error`, an exhausted time budget `timeout`; nothing
  * from the model server's own error reaches the caller.
  */
-export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal: AbortSignal): AsyncGenerator<AskEvent> {
+export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): AsyncGenerator<AskEvent> {
   const k = input.k ?? DEFAULT_K;
   const history = input.history ?? [];
   try {
@@ -51,9 +51,11 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
       return;
     }
 
+    // Model calls always run under a signal; callers that pass none get one that never fires.
+    const modelSignal = signal ?? new AbortController().signal;
     const query: RetrievalQuery =
-      history.length > 0 ? { text: await (await loadLlm()).condenseWithModel(deps.llm, input.question, history, signal) } : { text: input.question };
-    const retrieval = await retrieve(index, query, k, signal);
+      history.length > 0 ? { text: await (await loadLlm()).condenseWithModel(deps.llm, input.question, history, modelSignal) } : { text: input.question };
+    const retrieval = await retrieve(index, query, k, modelSignal);
     if (retrievalSupport(retrieval.passages, retrieval.terms) < SUPPORT_THRESHOLD) {
       yield* notCovered(index, deps.mode);
       return;
@@ -61,7 +63,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
 
     const passages = retrieval.passages;
     yield { type: 'citations', citations: passages.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document))) };
-    const generation = (await loadLlm()).llmAnswer(deps.llm, index, query.text, passages, signal);
+    const generation = (await loadLlm()).llmAnswer(deps.llm, index, query.text, passages, modelSignal);
     let streamedAny = false;
     let step = await generation.next();
     try {
@@ -98,7 +100,7 @@ async function cachedExtractiveResponse(
   k: number,
   history: ChatTurn[],
   cache: AnswerCache | undefined,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<AskResponse> {
   const key = cache ? JSON.stringify([index.generation, k, input.question, history]) : '';
   const cached = cache?.get(key);
@@ -114,7 +116,7 @@ async function cachedExtractiveResponse(
 }
 
 /** Run the pipeline to the end and return the response (the JSON form of /ask). */
-export async function answerOnce(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal: AbortSignal): Promise<AskResponse> {
+export async function answerOnce(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): Promise<AskResponse> {
   for await (const event of answerQuestion(index, input, deps, signal)) if (event.type === 'done') return event.response;
   throw new AppError('internal_error');
 }
@@ -131,9 +133,9 @@ function splitForStreaming(answer: string): string[] {
   return answer.match(/\S+(?:\s+\S+){0,3}\s*/g) ?? [answer];
 }
 
-function toAppError(error: unknown, signal: AbortSignal, mode: AnswerMode): AppError {
+function toAppError(error: unknown, signal: AbortSignal | undefined, mode: AnswerMode): AppError {
   if (error instanceof AppError) return error;
-  if (signal.aborted) {
+  if (signal?.aborted) {
     const reason = signal.reason as { name?: string } | undefined;
     return reason?.name === 'TimeoutError' ? new AppError('timeout') : new AppError('timeout', 'The request was cancelled.');
   }

@@ -1,13 +1,17 @@
 /** Cancellation of one request's answer: an AbortSignal plus what ends it. */
 export interface RequestCancellation {
-  signal: AbortSignal;
+  /** Undefined when nothing can be cancelled. */
+  signal: AbortSignal | undefined;
   abort(reason: unknown): void;
   /** Stop the timer and the client listener once the answer is done. */
   release(): void;
 }
 
-/** For answers that wait on nothing (extractive with the local embedder): never aborts. */
-export const NO_CANCELLATION: RequestCancellation = { signal: new AbortController().signal, abort() {}, release() {} };
+/**
+ * For answers that wait on nothing (extractive with the local embedder). No signal object at
+ * all: one shared across requests would be an I/O object of another request on Workers.
+ */
+export const NO_CANCELLATION: RequestCancellation = { signal: undefined, abort() {}, release() {} };
 
 /**
  * One request's cancellation: the client going away, the REQUEST_TIMEOUT_MS budget (a
