@@ -115,8 +115,18 @@ async function cachedExtractiveResponse(
   return response;
 }
 
-/** Run the pipeline to the end and return the response (the JSON form of /ask). */
+/**
+ * Run the pipeline to the end and return the response (the JSON form of /ask). Extractive
+ * answers skip the event stream altogether: nothing is streamed, so there is nothing to split.
+ */
 export async function answerOnce(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): Promise<AskResponse> {
+  if (deps.mode === 'extractive' || !deps.llm) {
+    try {
+      return await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, input.history ?? [], deps.cache, signal);
+    } catch (error) {
+      throw toAppError(error, signal, 'extractive');
+    }
+  }
   for await (const event of answerQuestion(index, input, deps, signal)) if (event.type === 'done') return event.response;
   throw new AppError('internal_error');
 }

@@ -8,7 +8,7 @@ import { streamSSE } from 'hono/streaming';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
-import { answerQuestion, type AnswerDeps } from '../rag/answer-question.ts';
+import { answerOnce, answerQuestion, type AnswerDeps } from '../rag/answer-question.ts';
 import type { AskEvent } from '../rag/types.ts';
 import type { Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -161,23 +161,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     // setting up abort signals would cost a good share of it.
     const usesModelServer = (deps.answer.mode === 'llm' && !!deps.answer.llm) || index.queryEmbedder !== index.localEmbedder;
     const cancel = usesModelServer ? requestSignal(c.req.raw.signal, deps.config.REQUEST_TIMEOUT_MS) : NO_CANCELLATION;
-    const events = answerQuestion(index, input, deps.answer, cancel.signal);
     const wantsStream = (c.req.header('accept') ?? '').includes('text/event-stream');
 
     if (!wantsStream) {
       try {
-        for await (const event of events) {
-          if (event.type === 'done') {
-            c.set('grounded', event.response.grounded);
-            return c.json(event.response, 200);
-          }
-        }
+        const response = await answerOnce(index, input, deps.answer, cancel.signal);
+        c.set('grounded', response.grounded);
+        return c.json(response, 200);
       } finally {
         cancel.release();
       }
-      throw new AppError('internal_error');
     }
 
+    const events = answerQuestion(index, input, deps.answer, cancel.signal);
     // Hold the stream back until the answer has started, so a failure before the first
     // word (model server down, timeout) still gets a proper HTTP error status.
     // Pulled with next(), not for-await: leaving a for-await loop early (break) calls return()
