@@ -56,15 +56,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 
   const localParams = fitLocalEmbedder(embedTexts, options.dims ?? DEFAULT_DIMS);
   await mkdir(config.INDEX_DIR, { recursive: true });
-  localParams.related = await relatedWordsCached(config.INDEX_DIR, chunks);
-  const local = new LocalEmbeddings(localParams);
-  const { embedder, key, model } =
-    config.EMBEDDINGS === 'local'
-      ? { embedder: local as Embeddings, key: `${LOCAL_EMBEDDER_ID}:${local.dims}`, model: null }
-      : await openAIEmbedder(config as Config);
-
+  // Everything this run writes into INDEX_DIR (caches included) happens under the lock.
   const releaseLock = await acquireLock(config.INDEX_DIR);
   try {
+    localParams.related = await relatedWordsCached(config.INDEX_DIR, chunks);
+    const local = new LocalEmbeddings(localParams);
+    const { embedder, key, model } =
+      config.EMBEDDINGS === 'local'
+        ? { embedder: local as Embeddings, key: `${LOCAL_EMBEDDER_ID}:${local.dims}`, model: null }
+        : await openAIEmbedder(config as Config);
+
     // Vectors by content hash: from the cache, or embedded now in batches.
     const cachedDims = config.EMBEDDINGS === 'local' ? local.dims : await probeDims(embedder);
     // An empty vector would publish a generation whose manifest the server refuses (dims must be > 0).

@@ -5,7 +5,7 @@ import { citationFor } from './citations.ts';
 import { condenseExtractive } from './condense.ts';
 import { extractiveAnswer } from './extractive-answer.ts';
 import type { LlmDeps } from './llm-answer.ts';
-import { notCoveredAnswer } from './not-covered.ts';
+import { notCoveredResponse } from './not-covered.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { retrieve } from './retrieve.ts';
 import { retrievalSupport, SUPPORT_THRESHOLD } from './support.ts';
@@ -81,9 +81,9 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     if (response) {
       yield { type: 'done', response };
     } else {
-      const answer = notCoveredAnswer(index);
-      if (!streamedAny) yield { type: 'delta', text: answer };
-      yield { type: 'done', response: { answer, grounded: false, mode: 'llm', citations: [] } };
+      const declined = notCoveredResponse(index, 'llm');
+      if (!streamedAny) yield { type: 'delta', text: declined.answer };
+      yield { type: 'done', response: declined };
     }
   } catch (error) {
     throw toAppError(error, signal, deps.mode);
@@ -110,7 +110,7 @@ async function cachedExtractiveResponse(
   if (retrievalSupport(retrieval.passages, retrieval.terms) >= SUPPORT_THRESHOLD) {
     response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
   }
-  if (!response?.grounded) response = { answer: notCoveredAnswer(index), grounded: false, mode: 'extractive', citations: [] };
+  if (!response?.grounded) response = notCoveredResponse(index, 'extractive');
   cache?.set(key, response);
   return response;
 }
@@ -132,10 +132,10 @@ export async function answerOnce(index: LoadedIndex, input: AskInput, deps: Answ
 }
 
 function* notCovered(index: LoadedIndex, mode: AnswerMode): Generator<AskEvent> {
-  const answer = notCoveredAnswer(index);
+  const response = notCoveredResponse(index, mode);
   yield { type: 'citations', citations: [] };
-  yield { type: 'delta', text: answer };
-  yield { type: 'done', response: { answer, grounded: false, mode, citations: [] } };
+  yield { type: 'delta', text: response.answer };
+  yield { type: 'done', response };
 }
 
 /** Extractive answers exist whole at once; stream them in word groups so the UI reads alike. */

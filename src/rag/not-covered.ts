@@ -1,10 +1,28 @@
 import type { LoadedIndex } from '../index/loaded-index.ts';
+import type { AskResponse } from './types.ts';
 
 /**
  * The plain answer when the guide does not cover a question: say so, then say what it does
  * cover (its section headings), so the reader knows what to ask instead.
  */
 export function notCoveredAnswer(index: LoadedIndex): string {
+  let answer = answerByIndex.get(index);
+  if (answer === undefined) {
+    answer = composeNotCovered(index);
+    answerByIndex.set(index, answer);
+  }
+  return answer;
+}
+
+/** The whole response for a question the guide does not cover. */
+export function notCoveredResponse(index: LoadedIndex, mode: AskResponse['mode']): AskResponse {
+  return { answer: notCoveredAnswer(index), grounded: false, mode, citations: [] };
+}
+
+/** Composed once per loaded generation: it depends on the headings only. */
+const answerByIndex = new WeakMap<LoadedIndex, string>();
+
+function composeNotCovered(index: LoadedIndex): string {
   const headings: string[] = [];
   const seen = new Set<string>();
   for (const chunk of index.chunks) {

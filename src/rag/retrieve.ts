@@ -40,11 +40,10 @@ export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: num
   const fullText = query.context ? `${query.text}\n${query.context}` : query.text;
   const external = index.queryEmbedder === index.localEmbedder ? undefined : Float32Array.from(await index.queryEmbedder.embedQuery(fullText));
   signal?.throwIfAborted();
-  return rank(index, query, k, external);
+  return rank(index, query, fullText, k, external);
 }
 
-function rank(index: LoadedIndex, query: RetrievalQuery, k: number, externalQueryVector: Float32Array | undefined): Retrieval {
-  const fullText = query.context ? `${query.text}\n${query.context}` : query.text;
+function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: number, externalQueryVector: Float32Array | undefined): Retrieval {
   const terms = queryTerms(fullText, index.localEmbedder);
   const expansion = expansionTerms(terms);
   const background = terms.filter((t) => t.weight > 1).map((t) => t.stem);

@@ -1,6 +1,4 @@
 import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { HttpResponse, http, passthrough } from 'msw';
 import { loadConfig } from '../../src/config.ts';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
@@ -11,6 +9,7 @@ import { createApp, type AppDeps } from '../../src/server/app.ts';
 import { silentLogger, type Logger } from '../../src/server/logger.ts';
 import { unlimited } from '../../src/server/rate-limiter.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
+import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
 
 export { parseSse, type SseEvent };
@@ -58,29 +57,7 @@ export function memoryLogger(): Logger & { lines: string[]; records(): Array<Rec
   return { lines, info: write('info'), warn: write('warn'), error: write('error'), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
-export interface Loopback {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-/** Serve an app with @hono/node-server on 127.0.0.1, on a free port. */
-export function serveOnLoopback(app: App): Promise<Loopback> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          }),
-      });
-    });
-  });
-}
+export { serveOnLoopback, type Loopback };
 
 /** Let requests to our own loopback servers through msw (which otherwise fails any unhandled request). */
 export function allowLoopback(openai: OpenAITestServer): void {

@@ -1,7 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import GithubSlugger from 'github-slugger';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
@@ -12,6 +10,8 @@ import { createApp, type AppDeps } from '../../src/server/app.ts';
 import { silentLogger } from '../../src/server/logger.ts';
 import { unlimited } from '../../src/server/rate-limiter.ts';
 import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
+import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
+import { markers, numberingProblems } from '../helpers/citation-rules.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
 
 export { parseSse, type SseEvent };
@@ -29,30 +29,9 @@ export function testDeps(index: LoadedIndex | null, overrides: Partial<AppDeps> 
   };
 }
 
-export interface RunningServer {
-  /** e.g. http://127.0.0.1:43117 */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-/** Serve an app with @hono/node-server on loopback, on a free port. */
-export function startServer(app: ReturnType<typeof createApp>): Promise<RunningServer> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          }),
-      });
-    });
-  });
-}
+/** A real server on loopback (see test/helpers/loopback.ts). */
+export type RunningServer = Loopback;
+export const startServer = (app: ReturnType<typeof createApp>): Promise<RunningServer> => serveOnLoopback(app);
 
 /**
  * No test reaches the network: any request msw sees fails the test, except requests to our
@@ -85,7 +64,7 @@ export function readAskStream(events: SseEvent[]): AskStream {
 }
 
 /** Marker numbers in an answer, in order of appearance. */
-export const markers = (answer: string): number[] => [...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+export { markers };
 
 export const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
@@ -122,12 +101,7 @@ export function fixtureSections(dir: string = guideFixtureDir): FixtureSection[]
  * failing test shows all of them at once.
  */
 export function citationProblems(response: AskResponse, sections: FixtureSection[] = fixtureSections()): string[] {
-  const problems: string[] = [];
-  const ids = response.citations.map((c) => c.id);
-  if (ids.join(',') !== ids.map((_, i) => i + 1).join(',')) problems.push(`ids are ${ids.join(',')}, expected 1..${ids.length}`);
-  const used = new Set(markers(response.answer));
-  for (const n of used) if (!ids.includes(n)) problems.push(`[${n}] in the answer has no citation`);
-  for (const id of ids) if (!used.has(id)) problems.push(`citation ${id} is not referred to in the answer`);
+  const problems = numberingProblems(response);
   for (const c of response.citations) {
     const section = sections.find((s) => s.document === c.document && s.heading === c.section);
     if (!section) {

@@ -7,6 +7,7 @@ import { exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import type { SourceSection } from './reference-types.ts';
+import { numberingProblems } from '../helpers/citation-rules.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
 
 export { parseSse, type SseEvent };
@@ -55,7 +56,6 @@ export function readAskStream(body: string): { problems: string[]; citations: Ci
 }
 
 const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
-const markers = (answer: string): number[] => [...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
 
 /**
  * The contract's citation rules, checked against the sections' source text computed in Node:
@@ -63,12 +63,7 @@ const markers = (answer: string): number[] => [...answer.matchAll(/\[(\d+)\]/g)]
  * source's, and each quote is a substring of its section (whitespace collapsed).
  */
 export function citationProblems(response: AskResponse, sections: SourceSection[] = inject('nodeReference').sections): string[] {
-  const problems: string[] = [];
-  const ids = response.citations.map((c) => c.id);
-  if (ids.join(',') !== ids.map((_, i) => i + 1).join(',')) problems.push(`ids are ${ids.join(',')}, expected 1..${ids.length}`);
-  const used = new Set(markers(response.answer));
-  for (const n of used) if (!ids.includes(n)) problems.push(`[${n}] in the answer has no citation`);
-  for (const id of ids) if (!used.has(id)) problems.push(`citation ${id} is not referred to in the answer`);
+  const problems = numberingProblems(response);
   for (const c of response.citations) {
     const section = sections.find((s) => s.document === c.document && s.anchor === c.anchor);
     if (!section) {
