@@ -16,7 +16,7 @@ import { answerOnce } from '../src/rag/answer-question.ts';
 import { markersIn } from '../src/rag/citations.ts';
 import { condenseExtractive } from '../src/rag/condense.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
-import { retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, unknownShare } from '../src/rag/support.ts';
+import { combineSignals, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
 import type { AskResponse } from '../src/rag/types.ts';
 
 const args = process.argv.slice(2);
@@ -29,7 +29,7 @@ interface Outcome {
   response: AskResponse;
   support: number;
   /** The signals support combines, for --calibrate. */
-  signals: { coverage: number; similarity: number; unknown: number };
+  signals: SupportSignals;
   rank: number; // 1-based rank of the first citation from an expected section, 0 if none
   citationProblems: string[];
 }
@@ -49,12 +49,7 @@ async function main(): Promise<void> {
     const response = await answerOnce(index, { question: q.question, history: q.history }, { mode: 'extractive' }, signal);
     const retrieval = await retrieve(index, condenseExtractive(q.question, q.history), 4);
     const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
-    const top = retrieval.passages.slice(0, 3);
-    const signals = {
-      coverage: Math.max(0, ...top.map((p) => p.coverage)),
-      similarity: Math.max(0, ...top.map((p) => p.vectorScore)),
-      unknown: unknownShare(retrieval.terms),
-    };
+    const signals = supportSignals(retrieval.passages, retrieval.terms);
     outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), signals, rank, citationProblems: checkCitations(response, sectionText) });
   }
 
@@ -136,10 +131,10 @@ function sectionTexts(index: LoadedIndex): Map<string, string> {
  */
 function calibrateThreshold(outcomes: Outcome[]) {
   const positives = outcomes.filter((o) => o.q.sections.length === 0).length;
-  let best = { similarity: 0, unknown: 0, threshold: 0, f1: -1, precision: 0, recall: 0, margin: -1 };
-  for (const a of [0, 0.25, 0.5, 0.75, 1, 1.5]) {
-    for (const b of [0, 0.25, 0.5, 0.75, 1]) {
-      const scored = outcomes.map((o) => ({ o, s: o.signals.coverage + a * o.signals.similarity - b * o.signals.unknown })).sort((x, y) => x.s - y.s);
+  let best = { similarity: 0, unknown: 0, loose: 0, threshold: 0, f1: -1, precision: 0, recall: 0, margin: -1 };
+  for (const similarity of [0, 0.25, 0.5, 0.75, 1, 1.5]) {
+    for (const unknown of [0, 0.25, 0.5, 0.75, 1]) for (const loose of [0, 0.25, 0.5, 0.75, 1]) {
+      const scored = outcomes.map((o) => ({ o, s: combineSignals(o.signals, { similarity, unknown, loose }) })).sort((x, y) => x.s - y.s);
       for (let i = 0; i < scored.length - 1; i++) {
         const threshold = (scored[i]!.s + scored[i + 1]!.s) / 2;
         const margin = (scored[i + 1]!.s - scored[i]!.s) / 2;
@@ -149,7 +144,7 @@ function calibrateThreshold(outcomes: Outcome[]) {
         const recall = positives ? tp / positives : 0;
         const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
         if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && margin > best.margin + 1e-9)) {
-          best = { similarity: a, unknown: b, threshold: round(threshold), f1: round(f1), precision: round(precision), recall: round(recall), margin: round(margin) };
+          best = { similarity, unknown, loose, threshold: round(threshold), f1: round(f1), precision: round(precision), recall: round(recall), margin: round(margin) };
         }
       }
     }

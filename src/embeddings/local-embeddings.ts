@@ -31,11 +31,12 @@ const TRIGRAM_WEIGHT = 0.35;
 export const DEFAULT_DIMS = 384;
 
 /**
- * The embedder's identity, with everything a passage vector depends on besides its text: the
+ * The embedder's identity, with everything a passage vector depends on besides its text (v2:
+ * the stop word list gained chat spellings, which changes passage features): the
  * embedding cache and the manifest are keyed by it, so a change of feature weights can never
  * mix old and new vectors, and a server refuses (npm start rebuilds) an index built otherwise.
  */
-export const LOCAL_EMBEDDER_ID = `local-hash-v1:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
+export const LOCAL_EMBEDDER_ID = `local-hash-v2:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
 
 interface WordFeatures {
   stem: number;

@@ -140,14 +140,17 @@ function blockSpans(text: string): Span[] {
 function selectSentences(candidates: Candidate[]): Candidate[] {
   const chosen: Candidate[] = [];
   const pool = [...candidates].sort((a, b) => b.relevance - a.relevance);
+  // The best-ranked passage is the strongest evidence retrieval found: its best sentence is
+  // chosen first, so the first citation is always the top passage.
+  const topPassage = Math.min(...pool.map((c) => c.passageIndex));
   // Each pooled sentence's highest similarity to a chosen one, updated as sentences are chosen.
   const redundancy = pool.map(() => 0);
   const best = pool[0]?.relevance ?? 0;
   let sentenceCount = 0;
   while (pool.length && sentenceCount < MAX_SENTENCES) {
-    let pick = -1;
+    let pick = chosen.length === 0 ? pool.findIndex((c) => c.passageIndex === topPassage) : -1;
     let pickScore = -Infinity;
-    pool.forEach((c, i) => {
+    if (pick < 0) pool.forEach((c, i) => {
       const score = MMR_LAMBDA * c.relevance - (1 - MMR_LAMBDA) * redundancy[i]!;
       if (score > pickScore) {
         pickScore = score;

@@ -17,6 +17,11 @@ export interface QueryTerm {
   known: boolean;
   /** Neither the word nor any stand-in occurs in the corpus: often the topic of an off-topic question. */
   unknown: boolean;
+  /**
+   * The corpus lacks the word and has only loose WordNet relatives of it ("cluster" ->
+   * "gather"): weaker evidence that the question is about something the guide covers.
+   */
+  loose: boolean;
 }
 
 const SYNONYM_CREDIT = 0.8;
@@ -40,7 +45,9 @@ export function queryTerms(text: string, embedder: LocalEmbeddings): QueryTerm[]
     // topic: weigh it like its stand-ins, on average.
     const standIns = [...matches.keys()].filter((m) => m !== termStem && embedder.knowsTerm(m)).map((m) => embedder.termIdf(m));
     const idf = known || standIns.length === 0 ? embedder.termIdf(termStem) : standIns.reduce((a, b) => a + b, 0) / standIns.length;
-    terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown: !known && standIns.length === 0 });
+    const unknown = !known && standIns.length === 0;
+    const loose = !known && !unknown && [...matches.values()].every((credit) => credit !== SYNONYM_CREDIT);
+    terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose });
   }
   return terms;
 }
@@ -78,7 +85,10 @@ export function expansionTerms(terms: QueryTerm[]): Map<string, number> {
  */
 const BACKGROUND_WEIGHT = 2;
 const BACKGROUND_CUES = [
-  /\b(?:i am|i'm|im|i was|i've been|i have been|i used to be|i used to work as|i worked as|i work as|as|being)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
+  /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
+  // "As a teacher, ..." names a background only at the start of a clause; mid-sentence it
+  // usually names the goal ("hire me as a PM", "the hardest part of being a PM").
+  /(?:^|[.!?,;:]\s+)(?:as|being)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
   /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
   /\bmy\s+((?:[\w/-]+\s+){0,1}[\w/-]+)\s+(?:background|experience|career|skills)\b/gi,

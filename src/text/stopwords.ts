@@ -1,6 +1,8 @@
 /**
- * English function words that carry no topic. Kept short on purpose: words such as "how",
- * "move" or "new" can matter to a question, so only grammatical words are listed.
+ * English function words that carry no topic, including the chat spellings people type
+ * ("im", "tho", "u") and "used" (as in "used to be", whose stem "us" would match the
+ * country). Kept short on purpose: words such as "how", "move" or "new" can matter to a
+ * question, so only grammatical words are listed.
  */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   `a about above after again against all also am an and any are aren't as at be because been before being
@@ -16,7 +18,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   whats hows whos wheres im ive id dont doesnt didnt cant wont isnt arent wasnt thats theres youre theyre
   actually honestly basically just kind kinda sort like maybe probably pretty quite yet already ever
   anyone anybody someone somebody something anything thing things stuff way ways guess think know want wanted
-  one ones tell say said please thanks thank hi hello hey ok okay yes yeah well oh um`
+  one ones tell say said please thanks thank hi hello hey ok okay yes yeah well oh um used
+  tho u ur pls plz thx cuz bc gonna wanna gotta lol btw imo tbh idk rn`
     .split(/\s+/)
     .filter(Boolean),
 );

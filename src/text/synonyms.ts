@@ -3,14 +3,14 @@ import { stem } from './analyze.ts';
 /**
  * Everyday words for roles and career moves, mapped to the words guidance writing tends to
  * use. Applied to questions only (never to the corpus): "I'm a developer" should find a
- * passage about engineers, "SDR" one about sales. General career vocabulary, not a list of
- * this article's sentences.
+ * passage about engineers, "SDR" one about sales, "mktg" one about marketing. General career
+ * vocabulary and its common abbreviations, not a list of this article's sentences.
  */
 const GROUPS: string[][] = [
-  ['engineer', 'developer', 'programmer', 'coder', 'swe', 'software', 'coding', 'technical', 'dev'],
+  ['engineer', 'developer', 'programmer', 'coder', 'swe', 'software', 'coding', 'technical', 'dev', 'eng', 'engineering'],
   ['sales', 'salesperson', 'salespeople', 'seller', 'sdr', 'bdr', 'selling', 'quota', 'revenue'],
   ['design', 'designer', 'ux', 'ui', 'wireframe'],
-  ['marketing', 'marketer', 'growth', 'brand'],
+  ['marketing', 'marketer', 'growth', 'brand', 'mktg'],
   ['consultant', 'consulting', 'consultancy', 'advisory'],
   ['project', 'pmp', 'scrum', 'delivery'],
   ['pm', 'product'],
@@ -25,6 +25,8 @@ const GROUPS: string[][] = [
   ['freelancer', 'freelance', 'contractor', 'self-employed'],
   ['company', 'employer', 'organization', 'firm'],
   ['experience', 'background'],
+  ['management', 'mgmt'],
+  ['manager', 'mgr'],
 ];
 
 const byStem = new Map<string, Set<string>>();

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { fitLocalEmbedder, LocalEmbeddings } from '../../src/embeddings/local-embeddings.ts';
+import { backgroundStems, queryTerms } from '../../src/rag/query-terms.ts';
+import { supportSignals } from '../../src/rag/support.ts';
+import type { Passage } from '../../src/rag/types.ts';
+import { stem } from '../../src/text/analyze.ts';
+
+const corpus = [
+  'Sales people know the customer and can gather feedback for the roadmap.',
+  'Engineers bring technical depth to a product team.',
+  'Marketing managers understand positioning and the market.',
+];
+const embedder = new LocalEmbeddings({ ...fitLocalEmbedder(corpus, 64), related: { [stem('cluster')]: [stem('gather')] } });
+const termOf = (question: string, word: string) => queryTerms(question, embedder).find((t) => t.stem === stem(word));
+
+describe('backgroundStems', () => {
+  it.each([
+    ["I'm a high school teacher, can I become a PM?", 'teacher'],
+    ['used to be a journalist, is that useful?', 'journalist'],
+    ['As a consultant, what do I lack?', 'consultant'],
+    ['Honestly. As an engineer what changes?', 'engineer'],
+    ['SDR here - any advice?', 'sdr'],
+    ['does my coding background help?', 'coding'],
+    ['I trained as an architect. any link?', 'architect'],
+  ])('finds the asker\'s background in "%s"', (question, word) => {
+    expect(backgroundStems(question)).toContain(stem(word));
+  });
+
+  it.each([
+    'will FAANG companies hire me as a PM if I have never been one?',
+    'what is the hardest part of being a PM?',
+    'do certifications matter when getting hired as a product manager?',
+  ])('does not take the goal for a background mid-sentence: "%s"', (question) => {
+    expect(backgroundStems(question)).toEqual([]);
+  });
+
+  it('weighs the background word double in the query terms', () => {
+    expect(termOf("I'm a marketer, how do I start?", 'marketer')?.weight).toBe(2);
+    expect(termOf('how do marketers start?', 'marketers')?.weight).toBe(1);
+  });
+});
+
+describe('queryTerms', () => {
+  it('drops chat spellings as stop words instead of treating them as unknown topics', () => {
+    const stems = queryTerms('should i tell my boss tho im not ready yet u know', embedder).map((t) => t.stem);
+    expect(stems).not.toContain('tho');
+    expect(stems).not.toContain('im');
+    expect(stems).not.toContain('u');
+  });
+
+  it('marks a word the corpus lacks entirely as unknown, and one reached only through WordNet as loose', () => {
+    const question = 'how do I set up a Kubernetes cluster?';
+    expect(termOf(question, 'kubernetes')).toMatchObject({ known: false, unknown: true, loose: false });
+    expect(termOf(question, 'cluster')).toMatchObject({ known: false, unknown: false, loose: true });
+  });
+
+  it('does not call a word with a listed synonym in the corpus loose ("mktg" -> marketing)', () => {
+    const term = termOf('how do I go from mktg to product?', 'mktg');
+    expect(term).toMatchObject({ known: false, unknown: false, loose: false });
+    expect(term?.matches.get(stem('marketing'))).toBeGreaterThan(0);
+  });
+});
+
+describe('supportSignals', () => {
+  it('reports the IDF-weighted shares of unknown and loose words next to coverage and similarity', () => {
+    const terms = queryTerms('Kubernetes cluster sales', embedder);
+    const passage = { coverage: 0.4, vectorScore: 0.2 } as Passage;
+    const signals = supportSignals([passage], terms);
+    expect(signals.coverage).toBe(0.4);
+    expect(signals.similarity).toBe(0.2);
+    expect(signals.unknown).toBeGreaterThan(0);
+    expect(signals.loose).toBeGreaterThan(0);
+    expect(signals.unknown + signals.loose).toBeLessThan(1); // "sales" is known
+  });
+});
