@@ -126,8 +126,9 @@ function sectionTexts(index: LoadedIndex): Map<string, string> {
 
 /**
  * Grid search over the support weights and threshold (support = coverage + a * similarity
- * - b * unknown share), maximising abstention F1 on this set; ties go to the threshold with
- * the widest margin to the nearest question, then to smaller weights.
+ * - b * unknown share - c * loose share, see src/rag/support.ts), maximising abstention F1 on
+ * this set; ties go to the threshold with the widest margin to the nearest question, then to
+ * smaller weights.
  */
 function calibrateThreshold(outcomes: Outcome[]) {
   const positives = outcomes.filter((o) => o.q.sections.length === 0).length;
