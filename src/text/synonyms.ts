@@ -26,6 +26,8 @@ const GROUPS: string[][] = [
   ['company', 'employer', 'organization', 'firm'],
   ['experience', 'background'],
   ['management', 'mgmt'],
+  ['guide', 'article', 'blog'],
+  ['transferable', 'transferrable'],
   ['manager', 'mgr'],
 ];
 
