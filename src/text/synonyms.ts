@@ -25,10 +25,9 @@ const GROUPS: string[][] = [
   ['freelancer', 'freelance', 'contractor', 'self-employed'],
   ['company', 'employer', 'organization', 'firm'],
   ['experience', 'background'],
-  ['management', 'mgmt'],
+  ['management', 'manager', 'mgmt', 'mgr'],
   ['guide', 'article', 'blog'],
   ['transferable', 'transferrable'],
-  ['manager', 'mgr'],
 ];
 
 const byStem = new Map<string, Set<string>>();
