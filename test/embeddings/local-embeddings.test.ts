@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Embeddings, type EmbeddingsInterface } from '@langchain/core/embeddings';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkSection } from '../../src/corpus/chunk-sections.ts';
 import { embeddingText } from '../../src/corpus/embedding-text.ts';
 import { loadCorpus } from '../../src/corpus/load-corpus.ts';
 import { splitSections } from '../../src/corpus/split-sections.ts';
-import { DEFAULT_DIMS, fitLocalEmbedder, LOCAL_EMBEDDER_ID, LocalEmbeddings, type LocalEmbedderParams } from '../../src/embeddings/local-embeddings.ts';
+import { DEFAULT_DIMS, extractFeatures, fitLocalEmbedder, LOCAL_EMBEDDER_ID, LocalEmbeddings, type LocalEmbedderParams } from '../../src/embeddings/local-embeddings.ts';
 import { realCorpusDir } from '../helpers/temp-dir.ts';
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
@@ -117,5 +118,48 @@ describe('LocalEmbeddings', () => {
     expect(Array.isArray(query)).toBe(true);
     expect(query).toEqual(Array.from(local.embedQueryVector('what about sales?')));
     expect(await asInterface.embedDocuments([])).toEqual([]);
+  });
+
+  it('gives the vectors of local-hash-v1 to the last bit (golden hashes of the Map-based implementation)', () => {
+    // sha256 over the float32 bytes (little-endian) of vectors computed by the embedder as it was
+    // before feature extraction moved to typed arrays; LOCAL_EMBEDDER_ID promises these vectors.
+    const texts = [
+      'As a Project Manager, you already have the time management, team leadership, and project planning skills that are used in Product.',
+      'Getting certified as a PM is a great step to take, for a number of reasons. First of all, it fills in the gaps in your knowledge.',
+      'Moving from consultancy to Product Management is another common move, as you’re usually transitioning from things like business and technology.',
+      'Café naïve résumé: product product product product product, ﬁnance and the Manager’s roadmap (2024).',
+    ];
+    const local = new LocalEmbeddings(fitLocalEmbedder(texts));
+    const digest = (vectors: Float32Array[]) => {
+      const hash = createHash('sha256');
+      for (const v of vectors) hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      return hash.digest('hex');
+    };
+    expect(digest(texts.map((t) => local.embedPassage(t)))).toBe('725b11822935bfd0a09625ab2ae606ac1c2a11dd21ccbcc3300046fa11ffe7ee');
+    expect(digest(['how do project managers move into product?', 'résumé tips', 'zyxwv'].map((q) => local.embedQueryVector(q)))).toBe('a0bdd0a78a76e4d6d79f805f075fa17c609d038162f47081596ef0bd9a59099a');
+    expect(['product', 'manag', 'zyxwv'].map((s) => local.termIdf(s))).toEqual([0.3566749439387324, 0.3566749439387324, 2.302585092994046]);
+  });
+
+  it('fits feature ids in ascending order, and reads parameters in any order the same way', () => {
+    expect(params.featureIds.every((id, i) => i === 0 || params.featureIds[i - 1]! < id)).toBe(true);
+    // Parameters written before ids were sorted: reversed order, same IDF and query vectors.
+    const reversed: LocalEmbedderParams = { ...params, featureIds: [...params.featureIds].reverse(), documentFrequencies: [...params.documentFrequencies].reverse() };
+    const a = new LocalEmbeddings(params);
+    const b = new LocalEmbeddings(reversed);
+    for (const { paraphrase } of triples) expect(b.embedQueryVector(paraphrase)).toEqual(a.embedQueryVector(paraphrase));
+    for (const term of ['product', 'manag', 'zyxwv']) {
+      expect(b.termIdf(term)).toBe(a.termIdf(term));
+      expect(b.knowsTerm(term)).toBe(a.knowsTerm(term));
+    }
+  });
+
+  it('counts document frequencies exactly, however many distinct features (hash table growth)', () => {
+    // 3,000 passages of made-up words: far more distinct features than the table starts with.
+    const texts = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}x alpha w${(i * 7).toString(36)}y beta alpha`);
+    const fitted = fitLocalEmbedder(texts);
+    const expected = new Map<number, number>();
+    for (const text of texts) for (const feature of extractFeatures(text).keys()) expected.set(feature, (expected.get(feature) ?? 0) + 1);
+    expect(fitted.documentCount).toBe(3000);
+    expect(new Map(fitted.featureIds.map((id, i) => [id, fitted.documentFrequencies[i]!]))).toEqual(expected);
   });
 });
