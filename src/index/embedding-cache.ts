@@ -62,24 +62,39 @@ export class EmbeddingCache {
     return this.entries.has(hash);
   }
 
-  /** Replace the cache with exactly these entries (the current corpus), atomically. */
-  async save(entries: Map<string, Float32Array>): Promise<void> {
+  /**
+   * Replace the cache with exactly these entries (the current corpus), atomically. Written in
+   * pieces (header and hashes, then the vectors a few thousand at a time): at 100,000 passages
+   * the file is 150 MB, which is not worth holding twice.
+   */
+  async save(entries: ReadonlyMap<string, Float32Array>): Promise<void> {
     const count = entries.size;
-    const bytes = new Uint8Array(HEADER_BYTES + count * 32 + count * this.dims * 4);
-    const view = new DataView(bytes.buffer);
+    const head = new Uint8Array(HEADER_BYTES + count * 32);
+    const view = new DataView(head.buffer);
     view.setUint32(0, MAGIC, true);
     view.setUint32(4, VERSION, true);
     view.setUint32(8, this.dims, true);
     view.setUint32(12, count, true);
-    const vectors = new Float32Array(count * this.dims);
     let i = 0;
-    for (const [hash, vector] of entries) {
-      bytes.set(Buffer.from(hash, 'hex'), HEADER_BYTES + i * 32);
-      vectors.set(vector, i * this.dims);
-      i++;
-    }
-    bytes.set(new Uint8Array(vectors.buffer), HEADER_BYTES + count * 32);
+    for (const hash of entries.keys()) head.set(Buffer.from(hash, 'hex'), HEADER_BYTES + i++ * 32);
+    const dims = this.dims;
     await mkdir(join(this.path, '..'), { recursive: true });
-    await replaceFileAtomically(this.path, bytes);
+    await replaceFileAtomically(
+      this.path,
+      (function* () {
+        yield head;
+        const perPiece = 4096;
+        const piece = new Float32Array(perPiece * dims);
+        let n = 0;
+        for (const vector of entries.values()) {
+          piece.set(vector, n++ * dims);
+          if (n === perPiece) {
+            yield new Uint8Array(piece.buffer, 0, n * dims * 4);
+            n = 0;
+          }
+        }
+        if (n > 0) yield new Uint8Array(piece.buffer, 0, n * dims * 4);
+      })(),
+    );
   }
 }

@@ -1,0 +1,87 @@
+import { Worker } from 'node:worker_threads';
+
+export interface HnswBuildOptions {
+  m: number;
+  efConstruction: number;
+}
+
+/**
+ * An hnswlib index built on a worker thread while the ingest goes on: the ingest writes each
+ * chunk's vector into a shared row-major matrix (`setRow`), the worker adds rows to the graph
+ * as they are announced, and `write` saves the finished index. Inserting is the most costly
+ * step of an ingest (single-threaded in hnswlib-node), so it runs beside feature extraction,
+ * the lexical index and the JSON writes instead of after them.
+ *
+ * The matrix is the only copy of the vectors the ingest needs: `row` gives a view of it.
+ */
+export class HnswBuild {
+  readonly rows: Float32Array;
+  private readonly worker: Worker;
+  private announced = 0;
+  private failure: Error | null = null;
+  private pending: { resolve(): void; reject(error: Error): void } | null = null;
+  private closed = false;
+
+  constructor(
+    readonly dims: number,
+    readonly count: number,
+    options: HnswBuildOptions,
+  ) {
+    const shared = new SharedArrayBuffer(Math.max(1, count * dims) * 4);
+    this.rows = new Float32Array(shared, 0, count * dims);
+    this.worker = new Worker(new URL('./hnsw-build-worker.mjs', import.meta.url), {
+      workerData: { shared, dims, count, m: options.m, efConstruction: options.efConstruction, randomSeed: 42 },
+      // No TypeScript loader is needed in there (plain JavaScript), nor any of ours.
+      execArgv: [],
+    });
+    this.worker.on('message', (message: { type: string; message?: string }) => {
+      if (message.type === 'written') this.settle(null);
+      else if (message.type === 'error') this.settle(new Error(`HNSW build: ${message.message}`));
+    });
+    this.worker.on('error', (error) => this.settle(error));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.settle(new Error(`HNSW build worker exited with code ${code}`));
+    });
+  }
+
+  /** The stored vector of a row (a view of the shared matrix). */
+  row(row: number): Float32Array {
+    return this.rows.subarray(row * this.dims, (row + 1) * this.dims);
+  }
+
+  setRow(row: number, vector: Float32Array): void {
+    this.rows.set(vector, row * this.dims);
+  }
+
+  /** Rows below `end` are final: the worker may add them to the graph. */
+  announce(end: number): void {
+    if (end <= this.announced) return;
+    this.announced = end;
+    this.worker.postMessage({ type: 'rows', end });
+  }
+
+  /** Add every row, then save the index to `path`. */
+  async write(path: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.announce(this.count);
+    await new Promise<void>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage({ type: 'write', path });
+    });
+  }
+
+  /** Stop the worker (after `write`, or to abandon the build). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private settle(error: Error | null): void {
+    if (error) this.failure ??= error;
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return;
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+}
