@@ -18,11 +18,16 @@ index.initIndex({ maxElements: Math.max(count, 1), m, efConstruction, randomSeed
 // addPoint copies the values into the index, so one plain array serves every row.
 const point = new Array(dims).fill(0);
 let added = 0;
+let failed = false;
 
 parentPort?.on('message', (message) => {
   try {
-    if (message.type === 'rows') {
-      for (; added < message.end; added++) {
+    if (failed) {
+      // Rows after a failure are not added; a write reports the failure (sent once).
+      if (message.type === 'write') parentPort?.postMessage({ type: 'written', path: message.path });
+    } else if (message.type === 'rows') {
+      // Never past maxElements: hnswlib-node aborts the process (not the worker) on that.
+      for (const end = Math.min(message.end, count); added < end; added++) {
         const offset = added * dims;
         for (let i = 0; i < dims; i++) point[i] = rows[offset + i];
         index.addPoint(point, added);
@@ -32,6 +37,7 @@ parentPort?.on('message', (message) => {
       parentPort?.postMessage({ type: 'written', path: message.path });
     }
   } catch (error) {
+    failed = true;
     parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
 });

@@ -55,6 +55,8 @@ export class HnswBuild {
 
   /** Rows below `end` are final: the worker may add them to the graph. */
   announce(end: number): void {
+    // Never past the index's size: hnswlib-node aborts the whole process on one row too many.
+    end = Math.min(end, this.count);
     if (end <= this.announced) return;
     this.announced = end;
     this.worker.postMessage({ type: 'rows', end });
@@ -62,12 +64,14 @@ export class HnswBuild {
 
   /** Add every row, then save the index to `path`. */
   async write(path: string): Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.closed) throw new Error('HNSW build: closed');
     this.announce(this.count);
     await new Promise<void>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.worker.postMessage({ type: 'write', path });
     });
+    // An error the worker reported before (while adding rows) fails the write too.
+    if (this.failure) throw this.failure;
   }
 
   /** Stop the worker (after `write`, or to abandon the build). */

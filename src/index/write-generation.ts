@@ -64,7 +64,7 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
     await writeJson(GENERATION_FILES.documents, jsonArrayPieces(content.documents));
     await writeJson(GENERATION_FILES.chunks, jsonArrayPieces(content.chunks));
     await writeJson(GENERATION_FILES.lexical, [content.lexicalJson]);
-    await writeJson(GENERATION_FILES.localEmbedder, [JSON.stringify(content.localEmbedder)]);
+    await writeJson(GENERATION_FILES.localEmbedder, jsonObjectPieces(content.localEmbedder));
 
     const vectorsPath = join(temporary, GENERATION_FILES.vectors);
     await content.vectors.write(vectorsPath);
@@ -117,6 +117,26 @@ export function* jsonArrayPieces(items: readonly unknown[], perPiece = 1000): Ge
     for (let i = start; i < Math.min(items.length, start + perPiece); i++) parts.push(JSON.stringify(items[i]) ?? 'null');
     yield `${start === 0 ? '[' : ','}${parts.join(',')}${start + perPiece >= items.length ? ']' : ''}`;
   }
+}
+
+/**
+ * JSON.stringify(object) of a plain object, with its long arrays (the local embedder's 2.5
+ * million feature ids at 100,000 chunks) in pieces.
+ */
+export function* jsonObjectPieces(object: object): Generator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(object)) {
+    if (value === undefined || typeof value === 'function') continue;
+    const name = `${first ? '{' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (Array.isArray(value) && value.length > 10_000) {
+      yield name;
+      yield* jsonArrayPieces(value, 10_000);
+    } else {
+      yield `${name}${JSON.stringify(value)}`;
+    }
+  }
+  yield first ? '{}' : '}';
 }
 
 /** Largest string slice encoded at once: big strings go out in pieces of this many characters. */

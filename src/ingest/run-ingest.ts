@@ -7,7 +7,7 @@ import { chunkSection } from '../corpus/chunk-sections.ts';
 import { embeddingText, lexicalHeading } from '../corpus/embedding-text.ts';
 import { loadCorpus } from '../corpus/load-corpus.ts';
 import { splitSections } from '../corpus/split-sections.ts';
-import type { Chunk, Section, SourceDocument } from '../corpus/types.ts';
+import type { Chunk, SourceDocument } from '../corpus/types.ts';
 import { DEFAULT_DIMS, DocumentFrequencyCounter, FeatureExtractor, LOCAL_EMBEDDER_ID, projectFeatures } from '../embeddings/local-embeddings.ts';
 import { buildRelatedWords, RELATED_WORDS_VERSION } from '../embeddings/related-words.ts';
 import { EmbeddingCache } from '../index/embedding-cache.ts';
@@ -15,7 +15,7 @@ import { replaceFileAtomically } from '../index/fs-atomic.ts';
 import { words } from '../text/analyze.ts';
 import { HnswBuild } from '../index/hnsw-build.ts';
 import { HNSW_DEFAULTS } from '../index/hnsw-searcher.ts';
-import { buildLexicalIndex } from '../index/lexical-index.ts';
+import { lexicalIndexJson } from '../index/lexical-build.ts';
 import type { EmbedderInfo } from '../index/manifest.ts';
 import { writeGeneration, type WriteHooks } from '../index/write-generation.ts';
 
@@ -41,6 +41,8 @@ export interface IngestOptions {
 }
 
 const EMBED_BATCH = 256;
+/** From this many chunks the lexical index is built on a worker thread (see lexicalIndexJson). */
+const LEXICAL_WORKER_MIN_CHUNKS = 10_000;
 /** Rows handed to the HNSW worker at a time. */
 const ANNOUNCE_ROWS = 2048;
 
@@ -57,8 +59,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   const started = performance.now();
   const { config } = options;
   const documents = options.documents ?? (await loadCorpus(config.CORPUS_DIR));
-  const sections: Section[] = documents.flatMap(splitSections);
-  const chunks: Chunk[] = sections.flatMap((section) => chunkSection(section));
+  const chunks: Chunk[] = [];
+  let sectionCount = 0;
+  for (const document of documents) {
+    for (const section of splitSections(document)) {
+      sectionCount++;
+      for (const chunk of chunkSection(section)) chunks.push(chunk);
+    }
+  }
   const localDims = options.dims ?? DEFAULT_DIMS;
 
   await mkdir(config.INDEX_DIR, { recursive: true });
@@ -86,6 +94,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     }
     seen.clear();
 
+    // The lexical index first, on its own: building it makes the ingest's largest heap (garbage
+    // included), and a large one is built on a worker thread whose heap goes when it ends, so
+    // that this peak and the vector index's memory (the matrix and the graph) never add up.
+    const lexicalJson = await lexicalIndexJson(
+      chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text })),
+      chunks.length >= LEXICAL_WORKER_MIN_CHUNKS,
+    );
     build = new HnswBuild(dims, chunks.length, HNSW_DEFAULTS);
     /** The first row holding each distinct passage's vector. */
     const rowByHash = new Map<string, number>();
@@ -119,9 +134,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 
     const localParams = frequencies.params(localDims);
     localParams.related = await relatedWordsCached(config.INDEX_DIR, corpusVocabulary(extractor, chunks));
-    // Serialised at once, so that the MiniSearch index itself (at 100,000 chunks about 190 MB of
-    // heap, four times its JSON) is not kept alive through the writes below.
-    const lexicalJson = JSON.stringify(buildLexicalIndex(chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text }))));
 
     const reused = chunks.length - embedded;
     let removed = 0;
@@ -139,7 +151,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         manifest: {
           embedder: info,
           hnsw: { space: 'cosine', ...HNSW_DEFAULTS },
-          counts: { documents: documents.length, sections: sections.length, chunks: chunks.length },
+          counts: { documents: documents.length, sections: sectionCount, chunks: chunks.length },
           corpus: corpusFingerprint(documents),
         },
       },
@@ -149,7 +161,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     await cache.save(new Map([...rowByHash].map(([hash, row]) => [hash, vectors.row(row)])));
     return {
       documents: documents.length,
-      sections: sections.length,
+      sections: sectionCount,
       chunks: chunks.length,
       embedded,
       reused: Math.max(0, reused),
