@@ -1,8 +1,14 @@
 import { Worker } from 'node:worker_threads';
+import { HnswSearcher } from './hnsw-searcher.ts';
 
 export interface HnswBuildOptions {
   m: number;
   efConstruction: number;
+  /**
+   * Build on a worker thread (default). Without, the index is built at `write` on this thread:
+   * for a small corpus, where starting a worker (about 50 ms) costs more than the build.
+   */
+  inWorker?: boolean;
 }
 
 /**
@@ -13,10 +19,11 @@ export interface HnswBuildOptions {
  * the lexical index and the JSON writes instead of after them.
  *
  * The matrix is the only copy of the vectors the ingest needs: `row` gives a view of it.
+ * Either way the index file is the same, byte for byte (same rows, same order, same seed).
  */
 export class HnswBuild {
   readonly rows: Float32Array;
-  private readonly worker: Worker;
+  private readonly worker: Worker | null;
   private announced = 0;
   private failure: Error | null = null;
   private pending: { resolve(): void; reject(error: Error): void } | null = null;
@@ -25,21 +32,27 @@ export class HnswBuild {
   constructor(
     readonly dims: number,
     readonly count: number,
-    options: HnswBuildOptions,
+    private readonly options: HnswBuildOptions,
   ) {
+    if (options.inWorker === false) {
+      this.rows = new Float32Array(count * dims);
+      this.worker = null;
+      return;
+    }
     const shared = new SharedArrayBuffer(Math.max(1, count * dims) * 4);
     this.rows = new Float32Array(shared, 0, count * dims);
-    this.worker = new Worker(new URL('./hnsw-build-worker.mjs', import.meta.url), {
+    const worker = new Worker(new URL('./hnsw-build-worker.mjs', import.meta.url), {
       workerData: { shared, dims, count, m: options.m, efConstruction: options.efConstruction, randomSeed: 42 },
       // No TypeScript loader is needed in there (plain JavaScript), nor any of ours.
       execArgv: [],
     });
-    this.worker.on('message', (message: { type: string; message?: string }) => {
+    this.worker = worker;
+    worker.on('message', (message: { type: string; message?: string }) => {
       if (message.type === 'written') this.settle(null);
       else if (message.type === 'error') this.settle(new Error(`HNSW build: ${message.message}`));
     });
-    this.worker.on('error', (error) => this.settle(error));
-    this.worker.on('exit', (code) => {
+    worker.on('error', (error) => this.settle(error));
+    worker.on('exit', (code) => {
       if (!this.closed) this.settle(new Error(`HNSW build worker exited with code ${code}`));
     });
   }
@@ -59,16 +72,21 @@ export class HnswBuild {
     end = Math.min(end, this.count);
     if (end <= this.announced) return;
     this.announced = end;
-    this.worker.postMessage({ type: 'rows', end });
+    this.worker?.postMessage({ type: 'rows', end });
   }
 
   /** Add every row, then save the index to `path`. */
   async write(path: string): Promise<void> {
     if (this.closed) throw new Error('HNSW build: closed');
     this.announce(this.count);
+    const worker = this.worker;
+    if (!worker) {
+      HnswSearcher.build(this.rows, this.dims, { ...this.options, efSearch: this.options.efConstruction }).writeSync(path);
+      return;
+    }
     await new Promise<void>((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.worker.postMessage({ type: 'write', path });
+      worker.postMessage({ type: 'write', path });
     });
     // An error the worker reported before (while adding rows) fails the write too.
     if (this.failure) throw this.failure;
@@ -77,7 +95,7 @@ export class HnswBuild {
   /** Stop the worker (after `write`, or to abandon the build). */
   async close(): Promise<void> {
     this.closed = true;
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 
   private settle(error: Error | null): void {

@@ -8,7 +8,17 @@ import { buildLexicalIndex, type LexicalDocument } from './lexical-index.ts';
  * is freed with the worker rather than left in this thread's heap.
  */
 export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = false): Promise<string> {
-  if (!inWorker) return JSON.stringify(buildLexicalIndex(documents));
+  if (inWorker) {
+    try {
+      return await inWorkerThread(documents);
+    } catch {
+      // No worker thread to be had (tsx missing, a heap limit): the same bytes, built here.
+    }
+  }
+  return JSON.stringify(buildLexicalIndex(documents));
+}
+
+async function inWorkerThread(documents: LexicalDocument[]): Promise<string> {
   const worker = new Worker(new URL('./lexical-build-worker.mjs', import.meta.url), {
     workerData: { module: new URL('./lexical-index.ts', import.meta.url).href, documents },
     execArgv: [],

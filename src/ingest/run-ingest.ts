@@ -43,6 +43,8 @@ export interface IngestOptions {
 const EMBED_BATCH = 256;
 /** From this many chunks the lexical index is built on a worker thread (see lexicalIndexJson). */
 const LEXICAL_WORKER_MIN_CHUNKS = 10_000;
+/** From this many chunks the HNSW index is built on a worker thread (starting one costs ~50 ms). */
+const HNSW_WORKER_MIN_CHUNKS = 2_000;
 /** Rows handed to the HNSW worker at a time. */
 const ANNOUNCE_ROWS = 2048;
 
@@ -101,7 +103,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text })),
       chunks.length >= LEXICAL_WORKER_MIN_CHUNKS,
     );
-    build = new HnswBuild(dims, chunks.length, HNSW_DEFAULTS);
+    build = new HnswBuild(dims, chunks.length, { ...HNSW_DEFAULTS, inWorker: chunks.length >= HNSW_WORKER_MIN_CHUNKS });
     /** The first row holding each distinct passage's vector. */
     const rowByHash = new Map<string, number>();
     const extractor = new FeatureExtractor();
