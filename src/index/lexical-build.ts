@@ -2,12 +2,14 @@ import { Worker } from 'node:worker_threads';
 import { buildLexicalIndex, type LexicalDocument } from './lexical-index.ts';
 
 /**
- * The lexical index of `documents` as JSON (lexical.json), serialised at once so that the
- * MiniSearch index itself is not kept alive. With `inWorker`, built on a worker thread: the
- * same bytes, but the garbage of building a large index (some 450 MB at 100,000 passages)
- * is freed with the worker rather than left in this thread's heap.
+ * The lexical index of `documents` as JSON (lexical.json) in pieces to be written one after
+ * another, serialised at once so that the MiniSearch index itself is not kept alive. With
+ * `inWorker`, built on a worker thread and serialised term by term (see
+ * lexical-build-worker.mjs): the same bytes, but the memory of building and serialising a
+ * large index (some 600 MB at its peak at 100,000 passages) is not this thread's, and is
+ * freed with the worker.
  */
-export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = false): Promise<string> {
+export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = false): Promise<string[]> {
   if (inWorker) {
     try {
       return await inWorkerThread(documents);
@@ -15,10 +17,10 @@ export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = 
       // No worker thread to be had (tsx missing, a heap limit): the same bytes, built here.
     }
   }
-  return JSON.stringify(buildLexicalIndex(documents));
+  return [JSON.stringify(buildLexicalIndex(documents))];
 }
 
-async function inWorkerThread(documents: LexicalDocument[]): Promise<string> {
+async function inWorkerThread(documents: LexicalDocument[]): Promise<string[]> {
   const worker = new Worker(new URL('./lexical-build-worker.mjs', import.meta.url), {
     workerData: { module: new URL('./lexical-index.ts', import.meta.url).href, documents },
     execArgv: [],
@@ -27,9 +29,9 @@ async function inWorkerThread(documents: LexicalDocument[]): Promise<string> {
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   try {
-    return await new Promise<string>((resolve, reject) => {
-      worker.once('message', (message: { json?: string; error?: string }) => {
-        if (typeof message.json === 'string') resolve(message.json);
+    return await new Promise<string[]>((resolve, reject) => {
+      worker.once('message', (message: { pieces?: string[]; error?: string }) => {
+        if (Array.isArray(message.pieces)) resolve(message.pieces);
         else reject(new Error(`lexical index: ${message.error}`));
       });
       worker.on('error', reject);

@@ -14,7 +14,8 @@ export const GENERATIONS_DIR = 'generations';
 export interface GenerationContent {
   documents: StoredDocument[];
   chunks: Chunk[];
-  lexicalJson: string;
+  /** lexical.json, whole or in pieces written one after another. */
+  lexicalJson: string | string[];
   localEmbedder: LocalEmbedderParams;
   /** Writes the vector index file (vectors.hnsw) to the path it is given. */
   vectors: { write(path: string): Promise<void> };
@@ -63,7 +64,7 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
     };
     await writeJson(GENERATION_FILES.documents, jsonArrayPieces(content.documents));
     await writeJson(GENERATION_FILES.chunks, jsonArrayPieces(content.chunks));
-    await writeJson(GENERATION_FILES.lexical, [content.lexicalJson]);
+    await writeJson(GENERATION_FILES.lexical, typeof content.lexicalJson === 'string' ? [content.lexicalJson] : content.lexicalJson);
     await writeJson(GENERATION_FILES.localEmbedder, jsonObjectPieces(content.localEmbedder));
 
     const vectorsPath = join(temporary, GENERATION_FILES.vectors);
