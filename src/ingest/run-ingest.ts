@@ -53,9 +53,11 @@ const ANNOUNCE_ROWS = 2048;
  * generation atomically. Throws CorpusError / IngestError with a one-line message; on any
  * failure the generation being served is untouched.
  *
- * One pass over the chunks extracts each passage's features once, for both the IDF table and
- * (local embedder) its vector, which goes straight into the matrix an HNSW worker thread
- * builds the vector index from while this thread goes on with the lexical index and the files.
+ * A large corpus's lexical index is built first, on a worker thread (its peak memory is the
+ * ingest's largest, and must not add to the vector index's). Then one pass over the chunks
+ * extracts each passage's features once, for both the IDF table and (local embedder) its
+ * vector, which goes straight into the matrix an HNSW worker thread builds the vector index
+ * from while this thread finds related words and writes the other files.
  */
 export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
@@ -114,6 +116,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       extractor.extract(embeddingText(chunks[i]!));
       frequencies.addPassage(extractor);
       if (!isLocal) continue;
+      // Rows before this one are final: the HNSW worker may take them.
+      if (i % ANNOUNCE_ROWS === 0) build.announce(i);
       const hash = chunks[i]!.hash;
       const first = rowByHash.get(hash);
       if (first !== undefined) {
@@ -129,7 +133,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       projectFeatures(extractor, dims, undefined, build.row(i));
       embedded++;
       if (embedded % EMBED_BATCH === 0 || embedded === toEmbed.length) options.onProgress?.(embedded, toEmbed.length);
-      if ((i + 1) % ANNOUNCE_ROWS === 0) build.announce(i + 1);
     }
     if (embedder) embedded = await embedRemote(embedder, chunks, toEmbed, cache, build, rowByHash, options.onProgress);
     build.announce(chunks.length);
