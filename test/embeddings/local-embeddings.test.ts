@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { Embeddings, type EmbeddingsInterface } from '@langchain/core/embeddings';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkSection } from '../../src/corpus/chunk-sections.ts';
@@ -6,6 +6,7 @@ import { embeddingText } from '../../src/corpus/embedding-text.ts';
 import { loadCorpus } from '../../src/corpus/load-corpus.ts';
 import { splitSections } from '../../src/corpus/split-sections.ts';
 import { DEFAULT_DIMS, extractFeatures, fitLocalEmbedder, LOCAL_EMBEDDER_ID, LocalEmbeddings, type LocalEmbedderParams } from '../../src/embeddings/local-embeddings.ts';
+import { isStopword, stem, words } from '../../src/text/analyze.ts';
 import { realCorpusDir } from '../helpers/temp-dir.ts';
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
@@ -120,24 +121,34 @@ describe('LocalEmbeddings', () => {
     expect(await asInterface.embedDocuments([])).toEqual([]);
   });
 
-  it('gives the vectors of local-hash-v1 to the last bit (golden hashes of the Map-based implementation)', () => {
-    // sha256 over the float32 bytes (little-endian) of vectors computed by the embedder as it was
-    // before feature extraction moved to typed arrays; LOCAL_EMBEDDER_ID promises these vectors.
+  it('gives the vectors of the Map-based implementation it replaced, to the last bit', () => {
+    // The reference below is the embedder as it was before feature extraction moved to typed
+    // arrays (features summed in a Map, projected in insertion order), on the shared text
+    // analysis: whatever the stop words or stemming, the two must agree bit for bit, since
+    // LOCAL_EMBEDDER_ID (the embedding cache's key) promises the same vectors.
     const texts = [
-      'As a Project Manager, you already have the time management, team leadership, and project planning skills that are used in Product.',
-      'Getting certified as a PM is a great step to take, for a number of reasons. First of all, it fills in the gaps in your knowledge.',
-      'Moving from consultancy to Product Management is another common move, as you’re usually transitioning from things like business and technology.',
+      ...triples.flatMap((t) => [t.passage, t.paraphrase, t.unrelated]),
       'Café naïve résumé: product product product product product, ﬁnance and the Manager’s roadmap (2024).',
+      'u used tho the a an im ive pls',
+      '',
     ];
-    const local = new LocalEmbeddings(fitLocalEmbedder(texts));
-    const digest = (vectors: Float32Array[]) => {
-      const hash = createHash('sha256');
-      for (const v of vectors) hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-      return hash.digest('hex');
-    };
-    expect(digest(texts.map((t) => local.embedPassage(t)))).toBe('725b11822935bfd0a09625ab2ae606ac1c2a11dd21ccbcc3300046fa11ffe7ee');
-    expect(digest(['how do project managers move into product?', 'résumé tips', 'zyxwv'].map((q) => local.embedQueryVector(q)))).toBe('a0bdd0a78a76e4d6d79f805f075fa17c609d038162f47081596ef0bd9a59099a');
-    expect(['product', 'manag', 'zyxwv'].map((s) => local.termIdf(s))).toEqual([0.3566749439387324, 0.3566749439387324, 2.302585092994046]);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('product', 'manager', 'roadmap', 'the', 'a', 'used', 'résumé', 'ﬁnance', '2024', 'café', 'u', 'pricing', 'Hiring', 'x'), { maxLength: 60 }), (list) => {
+        texts.push(list.join(list.length % 3 ? ' ' : ', '));
+      }),
+      { numRuns: 60 },
+    );
+    const fitted = fitLocalEmbedder(texts);
+    const local = new LocalEmbeddings(fitted);
+    const idf = referenceIdf(fitted);
+    for (const text of texts) {
+      expect(local.embedPassage(text)).toEqual(referenceVector(text, () => 1));
+      expect(local.embedQueryVector(text)).toEqual(referenceVector(text, (feature) => idf.get(feature) ?? 0));
+    }
+    // Document frequencies as the Map-based fit counted them.
+    const df = new Map<number, number>();
+    for (const text of texts) for (const feature of referenceFeatures(text).keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
+    expect(new Map(fitted.featureIds.map((id, i) => [id, fitted.documentFrequencies[i]!]))).toEqual(df);
   });
 
   it('fits feature ids in ascending order, and reads parameters in any order the same way', () => {
@@ -163,3 +174,63 @@ describe('LocalEmbeddings', () => {
     expect(new Map(fitted.featureIds.map((id, i) => [id, fitted.documentFrequencies[i]!]))).toEqual(expected);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The Map-based local embedder (local-hash-v1/v2 as first written), kept as the reference.
+
+function referenceHash32(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function referenceFeatures(text: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  const add = (feature: number, weight: number) => counts.set(feature, (counts.get(feature) ?? 0) + weight);
+  let previous: { stem: number; trigrams: number[] } | null = null;
+  for (const word of words(text)) {
+    if (isStopword(word)) {
+      previous = null;
+      continue;
+    }
+    const padded = `<${word}>`;
+    const trigrams: number[] = [];
+    for (let i = 0; i + 3 <= padded.length; i++) trigrams.push(referenceHash32(padded.slice(i, i + 3), 3));
+    const features = { stem: referenceHash32(stem(word), 1), trigrams };
+    add(features.stem, 1);
+    if (previous) add((Math.imul(previous.stem ^ 2, 0x9e3779b1) ^ features.stem) >>> 0, 0.6);
+    const trigramWeight = 0.35 / Math.sqrt(features.trigrams.length);
+    for (const trigram of features.trigrams) add(trigram, trigramWeight);
+    previous = features;
+  }
+  for (const [feature, weight] of counts) counts.set(feature, weight > 1 ? 1 + Math.log(weight) : weight);
+  return counts;
+}
+
+function referenceIdf(params: LocalEmbedderParams): Map<number, number> {
+  const n = params.documentCount;
+  const idf = new Map<number, number>();
+  params.featureIds.forEach((id, i) => idf.set(id, Math.log(1 + (n - params.documentFrequencies[i]! + 0.5) / (params.documentFrequencies[i]! + 0.5))));
+  return idf;
+}
+
+function referenceVector(text: string, weightOf: (feature: number) => number): Float32Array {
+  const vector = new Float32Array(DEFAULT_DIMS);
+  for (const [feature, weight] of referenceFeatures(text)) {
+    const sign = (feature >>> 31) & 1 ? -1 : 1;
+    vector[feature % DEFAULT_DIMS]! += sign * weight * weightOf(feature);
+  }
+  let norm = 0;
+  for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}
