@@ -87,6 +87,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     const dims = embedder ? await probeDims(embedder) : localDims;
     // An empty vector would publish a generation whose manifest the server refuses (dims must be > 0).
     if (dims < 1) throw new IngestError('embedder returned an empty vector; check EMBEDDINGS_MODEL and OPENAI_BASE_URL');
+    // The lexical index first, on its own: building it makes the ingest's largest heap (garbage
+    // included), and a large one is built on a worker thread whose heap goes when it ends, so
+    // that this peak and the vector index's memory (the matrix and the graph) never add up.
+    const lexicalJson = await lexicalIndexJson(
+      chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text })),
+      chunks.length >= LEXICAL_WORKER_MIN_CHUNKS,
+    );
+    // The cache after it, for the same reason (its vectors are 150 MB at 100,000 passages).
     const cache = await EmbeddingCache.open(config.INDEX_DIR, key, dims);
     const toEmbed: number[] = [];
     const seen = new Set<string>();
@@ -98,13 +106,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     }
     seen.clear();
 
-    // The lexical index first, on its own: building it makes the ingest's largest heap (garbage
-    // included), and a large one is built on a worker thread whose heap goes when it ends, so
-    // that this peak and the vector index's memory (the matrix and the graph) never add up.
-    const lexicalJson = await lexicalIndexJson(
-      chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text })),
-      chunks.length >= LEXICAL_WORKER_MIN_CHUNKS,
-    );
     build = new HnswBuild(dims, chunks.length, { ...HNSW_DEFAULTS, inWorker: chunks.length >= HNSW_WORKER_MIN_CHUNKS });
     /** The first row holding each distinct passage's vector. */
     const rowByHash = new Map<string, number>();
@@ -136,13 +137,15 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     }
     if (embedder) embedded = await embedRemote(embedder, chunks, toEmbed, cache, build, rowByHash, options.onProgress);
     build.announce(chunks.length);
+    // Every vector is in the matrix now: the cache's copies can go.
+    let removed = 0;
+    for (const hash of cache.hashes()) if (!rowByHash.has(hash)) removed++;
+    cache.release();
 
     const localParams = frequencies.params(localDims);
     localParams.related = await relatedWordsCached(config.INDEX_DIR, corpusVocabulary(extractor, chunks));
 
     const reused = chunks.length - embedded;
-    let removed = 0;
-    for (const hash of cache.hashes()) if (!rowByHash.has(hash)) removed++;
 
     const info: EmbedderInfo = { id: isLocal ? LOCAL_EMBEDDER_ID : 'openai', model, dims };
     const generation = await writeGeneration(
