@@ -40,7 +40,9 @@ export const LOCAL_EMBEDDER_ID = `local-hash-v2:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT
 
 interface WordFeatures {
   stem: number;
-  trigrams: number[];
+  trigrams: Uint32Array;
+  /** TRIGRAM_WEIGHT / sqrt(trigram count): every trigram of the word weighs this much. */
+  trigramWeight: number;
 }
 
 /** FNV-1a over a string with a seed, then a murmur3 finaliser for good low bits. */
@@ -62,55 +64,247 @@ const WORD_SEED = 1;
 const BIGRAM_SEED = 2;
 const TRIGRAM_SEED = 3;
 
-const wordFeatureCache = new Map<string, WordFeatures | null>();
-
-function wordFeatures(word: string): WordFeatures | null {
-  let features = wordFeatureCache.get(word);
-  if (features !== undefined) return features;
-  if (isStopword(word)) {
-    features = null;
-  } else {
-    const padded = `<${word}>`;
-    const trigrams: number[] = [];
-    for (let i = 0; i + 3 <= padded.length; i++) trigrams.push(hash32(padded.slice(i, i + 3), TRIGRAM_SEED));
-    features = { stem: hash32(stem(word), WORD_SEED), trigrams };
-  }
-  if (wordFeatureCache.size > 200_000) wordFeatureCache.clear();
-  wordFeatureCache.set(word, features);
-  return features;
+function computeWordFeatures(word: string): WordFeatures | null {
+  if (isStopword(word)) return null;
+  const padded = `<${word}>`;
+  const trigrams = new Uint32Array(Math.max(0, padded.length - 2));
+  for (let i = 0; i + 3 <= padded.length; i++) trigrams[i] = hash32(padded.slice(i, i + 3), TRIGRAM_SEED);
+  return { stem: hash32(stem(word), WORD_SEED), trigrams, trigramWeight: TRIGRAM_WEIGHT / Math.sqrt(trigrams.length) };
 }
+
+const SCRATCH_MIN_BITS = 10;
+
+/**
+ * Turns texts into weighted features, one text at a time, into reusable scratch arrays: the
+ * features of the last text are `ids[0..size)` with `weights[0..size)`, in order of first
+ * occurrence (the order the vector is summed in, so vectors are the same to the last bit as
+ * summing a Map in insertion order). No per-text allocation besides the tokenizer's.
+ *
+ * Each extractor memoises the features of every word it has seen: an ingest keeps one for the
+ * whole corpus (its words are the corpus vocabulary, see `vocabulary()`); the module-level one
+ * used for single texts forgets past 200,000 words.
+ */
+export class FeatureExtractor {
+  ids = new Uint32Array(1 << SCRATCH_MIN_BITS);
+  weights = new Float64Array(1 << SCRATCH_MIN_BITS);
+  size = 0;
+  /** Open addressing over feature ids: slot -> index into ids + 1 (0 = empty). */
+  private slots = new Uint32Array(2 << SCRATCH_MIN_BITS);
+  private mask = (2 << SCRATCH_MIN_BITS) - 1;
+  /** The slot of each entry, to clear them for the next text. */
+  private entrySlots = new Uint32Array(1 << SCRATCH_MIN_BITS);
+  private readonly words = new Map<string, WordFeatures | null>();
+
+  constructor(private readonly maxWords = Infinity) {}
+
+  /** Every word seen so far (stop words included), unless the memo was cleared. */
+  vocabulary(): IterableIterator<string> {
+    return this.words.keys();
+  }
+
+  /** Features of `text` into ids/weights/size; returns size. */
+  extract(text: string): number {
+    // Forget the previous text: only its slots are cleared.
+    for (let i = 0; i < this.size; i++) this.slots[this.entrySlots[i]!] = 0;
+    this.size = 0;
+    let previous: WordFeatures | null = null;
+    for (const word of words(text)) {
+      let features = this.words.get(word);
+      if (features === undefined) {
+        features = computeWordFeatures(word);
+        if (this.words.size >= this.maxWords) this.words.clear();
+        this.words.set(word, features);
+      }
+      if (!features) {
+        previous = null;
+        continue;
+      }
+      this.add(features.stem, WORD_WEIGHT);
+      if (previous) this.add((Math.imul(previous.stem ^ BIGRAM_SEED, 0x9e3779b1) ^ features.stem) >>> 0, BIGRAM_WEIGHT);
+      const { trigrams, trigramWeight } = features;
+      for (let i = 0; i < trigrams.length; i++) this.add(trigrams[i]!, trigramWeight);
+      previous = features;
+    }
+    // Sublinear term frequency: a word said five times is not five times as relevant.
+    const { weights } = this;
+    for (let i = 0; i < this.size; i++) {
+      const weight = weights[i]!;
+      if (weight > 1) weights[i] = 1 + Math.log(weight);
+    }
+    return this.size;
+  }
+
+  /** The slot holding `feature`, or the empty slot where it would go. */
+  private slotOf(feature: number): number {
+    let slot = Math.imul(feature, 0x9e3779b1) >>> 0;
+    for (;;) {
+      slot &= this.mask;
+      const entry = this.slots[slot]!;
+      if (entry === 0 || this.ids[entry - 1] === feature) return slot;
+      slot++;
+    }
+  }
+
+  private add(feature: number, weight: number): void {
+    const slot = this.slotOf(feature);
+    const entry = this.slots[slot]!;
+    if (entry !== 0) {
+      this.weights[entry - 1]! += weight;
+      return;
+    }
+    if (this.size === this.ids.length) {
+      this.grow();
+      this.add(feature, weight);
+      return;
+    }
+    this.ids[this.size] = feature;
+    this.weights[this.size] = weight;
+    this.entrySlots[this.size] = slot;
+    this.size++;
+    this.slots[slot] = this.size;
+  }
+
+  private grow(): void {
+    const ids = new Uint32Array(this.ids.length * 2);
+    ids.set(this.ids);
+    const weights = new Float64Array(this.weights.length * 2);
+    weights.set(this.weights);
+    this.ids = ids;
+    this.weights = weights;
+    this.entrySlots = new Uint32Array(ids.length);
+    this.slots = new Uint32Array(ids.length * 2);
+    this.mask = this.slots.length - 1;
+    for (let i = 0; i < this.size; i++) {
+      const slot = this.slotOf(ids[i]!);
+      this.slots[slot] = i + 1;
+      this.entrySlots[i] = slot;
+    }
+  }
+}
+
+const sharedExtractor = new FeatureExtractor(200_000);
 
 /** Weighted features of a text: feature hash -> raw weight (before IDF and normalisation). */
 export function extractFeatures(text: string): Map<number, number> {
+  const size = sharedExtractor.extract(text);
   const counts = new Map<number, number>();
-  const add = (feature: number, weight: number) => counts.set(feature, (counts.get(feature) ?? 0) + weight);
-  let previous: WordFeatures | null = null;
-  for (const word of words(text)) {
-    const features = wordFeatures(word);
-    if (!features) {
-      previous = null;
-      continue;
-    }
-    add(features.stem, WORD_WEIGHT);
-    if (previous) add((Math.imul(previous.stem ^ BIGRAM_SEED, 0x9e3779b1) ^ features.stem) >>> 0, BIGRAM_WEIGHT);
-    const trigramWeight = TRIGRAM_WEIGHT / Math.sqrt(features.trigrams.length);
-    for (const trigram of features.trigrams) add(trigram, trigramWeight);
-    previous = features;
-  }
-  // Sublinear term frequency: a word said five times is not five times as relevant.
-  for (const [feature, weight] of counts) counts.set(feature, weight > 1 ? 1 + Math.log(weight) : weight);
+  for (let i = 0; i < size; i++) counts.set(sharedExtractor.ids[i]!, sharedExtractor.weights[i]!);
   return counts;
+}
+
+/**
+ * A passage's vector from the features an extractor holds: signed hashing into `dims`
+ * buckets, L2-normalised. `weightOf` multiplies each feature's weight (IDF for queries).
+ */
+export function projectFeatures(extractor: FeatureExtractor, dims: number, weightOf?: (feature: number) => number, into?: Float32Array): Float32Array {
+  // `into` (dims zeros, e.g. a row of a matrix) saves an allocation per passage.
+  const vector = into ?? new Float32Array(dims);
+  const { ids, weights, size } = extractor;
+  for (let i = 0; i < size; i++) {
+    const feature = ids[i]!;
+    const bucket = feature % dims;
+    const sign = (feature >>> 31) & 1 ? -1 : 1;
+    // The same expression as ever ((sign * weight) * 1 for passages): the same float32 sums.
+    vector[bucket]! += weightOf ? sign * weights[i]! * weightOf(feature) : sign * weights[i]! * 1;
+  }
+  let norm = 0;
+  for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}
+
+/**
+ * Document frequencies of features, counted passage by passage into typed arrays (an open
+ * addressing table): at 100,000 passages there are some 2.5 million distinct features, too
+ * many for a Map to count quickly or hold compactly.
+ */
+export class DocumentFrequencyCounter {
+  private keys = new Uint32Array(1 << 16);
+  /** 0 = empty slot; otherwise the document frequency. */
+  private counts = new Uint32Array(1 << 16);
+  private mask = (1 << 16) - 1;
+  private distinct = 0;
+  documentCount = 0;
+
+  /** Count the features an extractor holds as one passage (they are distinct). */
+  addPassage(extractor: FeatureExtractor): void {
+    this.documentCount++;
+    const { ids, size } = extractor;
+    // Kept at most 3/4 full: 2.5 million features then take 4M slots (32 MB).
+    if ((this.distinct + size) * 4 > this.keys.length * 3) this.grow(this.distinct + size);
+    for (let i = 0; i < size; i++) {
+      const feature = ids[i]!;
+      let slot = Math.imul(feature, 0x9e3779b1) >>> 0;
+      for (;;) {
+        slot &= this.mask;
+        if (this.counts[slot] === 0) {
+          this.keys[slot] = feature;
+          this.counts[slot] = 1;
+          this.distinct++;
+          break;
+        }
+        if (this.keys[slot] === feature) {
+          this.counts[slot]!++;
+          break;
+        }
+        slot++;
+      }
+    }
+  }
+
+  /** The fitted parameters: feature ids in ascending order with their frequencies. */
+  params(dims: number): LocalEmbedderParams {
+    const sorted = new Uint32Array(this.distinct);
+    let n = 0;
+    for (let slot = 0; slot < this.counts.length; slot++) if (this.counts[slot] !== 0) sorted[n++] = this.keys[slot]!;
+    sorted.sort();
+    const featureIds = new Array<number>(n);
+    const documentFrequencies = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const feature = sorted[i]!;
+      let slot = Math.imul(feature, 0x9e3779b1) >>> 0;
+      for (;;) {
+        slot &= this.mask;
+        if (this.keys[slot] === feature && this.counts[slot] !== 0) break;
+        slot++;
+      }
+      featureIds[i] = feature;
+      documentFrequencies[i] = this.counts[slot]!;
+    }
+    return { dims, documentCount: this.documentCount, featureIds, documentFrequencies };
+  }
+
+  private grow(needed: number): void {
+    let capacity = this.keys.length;
+    while (needed * 4 > capacity * 3) capacity *= 2;
+    const { keys, counts } = this;
+    this.keys = new Uint32Array(capacity);
+    this.counts = new Uint32Array(capacity);
+    this.mask = capacity - 1;
+    for (let old = 0; old < counts.length; old++) {
+      if (counts[old] === 0) continue;
+      let slot = Math.imul(keys[old]!, 0x9e3779b1) >>> 0;
+      for (;;) {
+        slot &= this.mask;
+        if (this.counts[slot] === 0) break;
+        slot++;
+      }
+      this.keys[slot] = keys[old]!;
+      this.counts[slot] = counts[old]!;
+    }
+  }
 }
 
 /** Count, for each feature, how many passages contain it: the IDF table saved with the index. */
 export function fitLocalEmbedder(texts: Iterable<string>, dims = DEFAULT_DIMS): LocalEmbedderParams {
-  const df = new Map<number, number>();
-  let documentCount = 0;
+  const extractor = new FeatureExtractor();
+  const counter = new DocumentFrequencyCounter();
   for (const text of texts) {
-    documentCount++;
-    for (const feature of extractFeatures(text).keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
+    extractor.extract(text);
+    counter.addPassage(extractor);
   }
-  return { dims, documentCount, featureIds: [...df.keys()], documentFrequencies: [...df.values()] };
+  return counter.params(dims);
 }
 
 export class LocalEmbeddings extends Embeddings {
@@ -118,41 +312,41 @@ export class LocalEmbeddings extends Embeddings {
   readonly dims: number;
   /** Corpus stems related to a stem the corpus lacks (empty when none). */
   readonly related: ReadonlyMap<string, readonly string[]>;
-  private readonly idfByFeature = new Map<number, number>();
+  private readonly params: LocalEmbedderParams;
+  private idfTable: IdfTable | null = null;
   private readonly unseenIdf: number;
 
   constructor(params: LocalEmbedderParams) {
     super({});
     this.dims = params.dims;
-    const n = params.documentCount;
-    // BM25's IDF, always positive; a feature the corpus never saw gets the highest weight, which
-    // lowers the similarity of questions about things the corpus does not mention.
-    const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-    params.featureIds.forEach((id, i) => this.idfByFeature.set(id, idf(params.documentFrequencies[i]!)));
-    this.unseenIdf = idf(0);
+    this.params = params;
+    this.unseenIdf = bm25Idf(params.documentCount, 0);
     this.related = new Map(Object.entries(params.related ?? {}));
   }
 
   /** A passage's vector: depends on its own text only, so it can be cached by content hash. */
   embedPassage(text: string): Float32Array {
-    return this.project(extractFeatures(text), () => 1);
+    sharedExtractor.extract(text);
+    return projectFeatures(sharedExtractor, this.dims);
   }
 
   /** A query's vector: features weighted by corpus IDF. */
   embedQueryVector(text: string): Float32Array {
     // Features the corpus never saw cannot match a passage; leaving them out keeps their hash
     // collisions from adding noise.
-    return this.project(extractFeatures(text), (feature) => this.idfByFeature.get(feature) ?? 0);
+    const idf = this.idf();
+    sharedExtractor.extract(text);
+    return projectFeatures(sharedExtractor, this.dims, (feature) => idf.get(feature) ?? 0);
   }
 
   /** IDF of a stemmed word, for callers that weigh query terms (retrieval support, sentences). */
   termIdf(termStem: string): number {
-    return this.idfByFeature.get(hash32(termStem, WORD_SEED)) ?? this.unseenIdf;
+    return this.idf().get(hash32(termStem, WORD_SEED)) ?? this.unseenIdf;
   }
 
   /** Whether the corpus contains a stemmed word at all. */
   knowsTerm(termStem: string): boolean {
-    return this.idfByFeature.has(hash32(termStem, WORD_SEED));
+    return this.idf().get(hash32(termStem, WORD_SEED)) !== undefined;
   }
 
   override async embedDocuments(texts: string[]): Promise<number[][]> {
@@ -163,17 +357,64 @@ export class LocalEmbeddings extends Embeddings {
     return Array.from(this.embedQueryVector(text));
   }
 
-  private project(features: Map<number, number>, weightOf: (feature: number) => number): Float32Array {
-    const vector = new Float32Array(this.dims);
-    for (const [feature, weight] of features) {
-      const bucket = feature % this.dims;
-      const sign = (feature >>> 31) & 1 ? -1 : 1;
-      vector[bucket]! += sign * weight * weightOf(feature);
+  /**
+   * The IDF table, built on first use: only the query side needs it (an ingest embeds
+   * passages only), and it is kept as sorted typed arrays (12 bytes a feature; a Map of the
+   * 2.5 million features of 100,000 passages held about 250 MB).
+   */
+  private idf(): IdfTable {
+    this.idfTable ??= new IdfTable(this.params);
+    return this.idfTable;
+  }
+}
+
+/** BM25's IDF, always positive; a feature the corpus never saw (df 0) gets the highest weight. */
+function bm25Idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** Feature id -> IDF, by binary search over ids in ascending order. */
+class IdfTable {
+  private readonly ids: Uint32Array;
+  private readonly values: Float64Array;
+
+  constructor(params: LocalEmbedderParams) {
+    const { featureIds, documentFrequencies, documentCount } = params;
+    const count = featureIds.length;
+    let order: ArrayLike<number> | null = null;
+    for (let i = 1; i < count; i++) {
+      if (featureIds[i - 1]! >= featureIds[i]!) {
+        // Parameters fitted before ids were sorted (or with a repeated id, where the last wins
+        // as in a Map): sort positions by id, stable.
+        order = Array.from(featureIds.keys()).sort((a, b) => featureIds[a]! - featureIds[b]! || a - b);
+        break;
+      }
     }
-    let norm = 0;
-    for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
-    return vector;
+    const ids = new Uint32Array(count);
+    const values = new Float64Array(count);
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      const at = order ? order[i]! : i;
+      const id = featureIds[at]!;
+      if (n > 0 && ids[n - 1] === id) n--;
+      ids[n] = id;
+      values[n] = bm25Idf(documentCount, documentFrequencies[at]!);
+      n++;
+    }
+    this.ids = ids.subarray(0, n);
+    this.values = values.subarray(0, n);
+  }
+
+  get(feature: number): number | undefined {
+    let lo = 0;
+    let hi = this.ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const id = this.ids[mid]!;
+      if (id < feature) lo = mid + 1;
+      else if (id > feature) hi = mid - 1;
+      else return this.values[mid];
+    }
+    return undefined;
   }
 }

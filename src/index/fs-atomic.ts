@@ -1,11 +1,15 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** Write a file and flush it to disk before returning, so a later rename publishes whole data. */
-export async function writeFileSynced(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Write a file and flush it to disk before returning, so a later rename publishes whole data.
+ * `data` may come in pieces (written in order; a piece may reuse the previous one's memory).
+ */
+export async function writeFileSynced(path: string, data: string | Uint8Array | Iterable<Uint8Array>): Promise<void> {
   const handle = await open(path, 'w');
   try {
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else for (const piece of data) for (let written = 0; written < piece.byteLength; ) written += (await handle.write(piece, written)).bytesWritten;
     await handle.sync();
   } finally {
     await handle.close();
@@ -23,7 +27,7 @@ export async function syncDir(path: string): Promise<void> {
 }
 
 /** Replace a file atomically: write a sibling temporary file, fsync it, rename it over. */
-export async function replaceFileAtomically(path: string, data: string | Uint8Array): Promise<void> {
+export async function replaceFileAtomically(path: string, data: string | Uint8Array | Iterable<Uint8Array>): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
     await writeFileSynced(temporary, data);

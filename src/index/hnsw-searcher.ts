@@ -6,12 +6,22 @@ import type { VectorHit, VectorSearcher } from './vector-searcher.ts';
  *
  * Tuned with `npm run bench:ingest` on 100,000 generated passages of the local embedder, whose
  * neighbourhoods are flat (the 1st and 10th nearest passages are close in cosine), which is
- * hard for HNSW. Search cost and recall@10 of held-out questions, per query on one core:
- * efSearch 64 about 0.35 ms and 0.71, 128 about 0.55 ms and 0.82, 256 about 0.8 ms and 0.91.
- * Cheaper builds (efConstruction 64, or M 12) lost more recall at equal search cost than
- * they saved, and M 24 or 32 did no better. efSearch is read from each generation's manifest.
+ * hard for HNSW. Recall@10 of 1,000 held-out questions against an exact scan, and p50 search
+ * cost on one shared core (noisy to +-20%), by M / efConstruction and efSearch:
+ *
+ *   M 16 / 100 (build ~35 s): ef 128 0.824 (0.44 ms), 192 0.874 (0.58), 256 0.904 (0.77), 384 0.943 (1.3)
+ *   M 16 / 200 (build ~70 s): ef 128 0.883, 192 0.918 (0.68), 256 0.939 (0.9), 320 0.954 (1.1)
+ *   M 24 / 100 (build ~45 s): ef 192 0.896, 256 0.921 (0.83), 384 0.952 (1.3)
+ *   M 24 / 150 (build ~60 s): ef 256 0.943 (1.07), 320 0.956 (1.2)
+ *   M 16 / 40  (build ~18 s): ef 256 0.757, 512 0.850; M 32 / 60: ef 256 0.877
+ *   two shards of 50,000 (M 16 / 40, both searched): no better per ms than one index
+ *
+ * No setting reached 0.95 under 1 ms (hnswlib-node is compiled for SSE only, and 384
+ * dimensions make each distance costly); a better graph costs build time nearly in
+ * proportion. M 16 / efConstruction 100 with efSearch 256 keeps the build where it was and
+ * buys most of the recall there is under 1 ms. efSearch is read from each generation's manifest.
  */
-export const HNSW_DEFAULTS = { m: 16, efConstruction: 100, efSearch: 128 } as const;
+export const HNSW_DEFAULTS = { m: 16, efConstruction: 100, efSearch: 256 } as const;
 
 export class HnswSearcher implements VectorSearcher {
   constructor(private readonly index: hnswlib.HierarchicalNSW) {}
@@ -49,6 +59,10 @@ export class HnswSearcher implements VectorSearcher {
 
   writeSync(path: string): void {
     this.index.writeIndexSync(path);
+  }
+
+  async write(path: string): Promise<void> {
+    this.writeSync(path);
   }
 }
 

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
-import type { HnswSearcher } from './hnsw-searcher.ts';
 import type { StoredDocument } from './loaded-index.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION, type Manifest } from './manifest.ts';
 import { replaceFileAtomically, syncDir, writeFileSynced } from './fs-atomic.ts';
@@ -14,9 +14,11 @@ export const GENERATIONS_DIR = 'generations';
 export interface GenerationContent {
   documents: StoredDocument[];
   chunks: Chunk[];
-  lexicalJson: string;
+  /** lexical.json, whole or in pieces written one after another. */
+  lexicalJson: string | string[];
   localEmbedder: LocalEmbedderParams;
-  vectors: HnswSearcher;
+  /** Writes the vector index file (vectors.hnsw) to the path it is given. */
+  vectors: { write(path: string): Promise<void> };
   manifest: Pick<Manifest, 'embedder' | 'hnsw' | 'counts' | 'corpus'>;
 }
 
@@ -53,19 +55,20 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
   await mkdir(temporary);
   try {
     const files: Manifest['files'] = {};
-    const writeJson = async (name: string, value: unknown) => {
-      const bytes = Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
-      await writeFileSynced(join(temporary, name), bytes);
-      files[name] = { sha256: sha256(bytes), bytes: bytes.byteLength };
+    // Each JSON file is written in pieces as it is serialised, hashed on the way: at 100,000
+    // chunks the files are tens of MB, and a whole-file string plus its Buffer copy was the
+    // ingest's peak memory. The bytes are those of JSON.stringify(value).
+    const writeJson = async (name: string, pieces: Iterable<string>) => {
+      files[name] = await writePiecesSynced(join(temporary, name), pieces);
       await hooks.afterFile?.(name);
     };
-    await writeJson(GENERATION_FILES.documents, content.documents);
-    await writeJson(GENERATION_FILES.chunks, content.chunks);
-    await writeJson(GENERATION_FILES.lexical, content.lexicalJson);
-    await writeJson(GENERATION_FILES.localEmbedder, content.localEmbedder);
+    await writeJson(GENERATION_FILES.documents, jsonArrayPieces(content.documents));
+    await writeJson(GENERATION_FILES.chunks, jsonArrayPieces(content.chunks));
+    await writeJson(GENERATION_FILES.lexical, typeof content.lexicalJson === 'string' ? [content.lexicalJson] : content.lexicalJson);
+    await writeJson(GENERATION_FILES.localEmbedder, jsonObjectPieces(content.localEmbedder));
 
     const vectorsPath = join(temporary, GENERATION_FILES.vectors);
-    content.vectors.writeSync(vectorsPath);
+    await content.vectors.write(vectorsPath);
     await fsyncFile(vectorsPath);
     files[GENERATION_FILES.vectors] = { sha256: await sha256File(vectorsPath), bytes: (await stat(vectorsPath)).size };
     await hooks.afterFile?.(GENERATION_FILES.vectors);
@@ -104,6 +107,69 @@ async function pruneGenerations(indexDir: string, keep: Array<string | null>): P
   }
 }
 
+/** JSON.stringify(items), in pieces of about a thousand items. */
+export function* jsonArrayPieces(items: readonly unknown[], perPiece = 1000): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  for (let start = 0; start < items.length; start += perPiece) {
+    const parts: string[] = [];
+    for (let i = start; i < Math.min(items.length, start + perPiece); i++) parts.push(JSON.stringify(items[i]) ?? 'null');
+    yield `${start === 0 ? '[' : ','}${parts.join(',')}${start + perPiece >= items.length ? ']' : ''}`;
+  }
+}
+
+/**
+ * JSON.stringify(object) of a plain object, with its long arrays (the local embedder's 2.5
+ * million feature ids at 100,000 chunks) in pieces.
+ */
+export function* jsonObjectPieces(object: object): Generator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(object)) {
+    if (value === undefined || typeof value === 'function') continue;
+    const name = `${first ? '{' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (Array.isArray(value) && value.length > 10_000) {
+      yield name;
+      yield* jsonArrayPieces(value, 10_000);
+    } else {
+      yield `${name}${JSON.stringify(value)}`;
+    }
+  }
+  yield first ? '{}' : '}';
+}
+
+/** Largest string slice encoded at once: big strings go out in pieces of this many characters. */
+const WRITE_SLICE = 1 << 20;
+
+/** Write strings one after another as UTF-8 into a new file, fsync it; its sha256 and size. */
+async function writePiecesSynced(path: string, pieces: Iterable<string>): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const handle = await open(path, 'w');
+  try {
+    for (const piece of pieces) {
+      for (let start = 0; start < piece.length; ) {
+        let end = Math.min(piece.length, start + WRITE_SLICE);
+        // Never split a surrogate pair between two slices.
+        if (end < piece.length && isHighSurrogate(piece.charCodeAt(end - 1))) end--;
+        const buffer = Buffer.from(piece.slice(start, end), 'utf8');
+        hash.update(buffer);
+        bytes += buffer.byteLength;
+        for (let written = 0; written < buffer.byteLength; ) written += (await handle.write(buffer, written)).bytesWritten;
+        start = end;
+      }
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
 async function fsyncFile(path: string): Promise<void> {
   const handle = await open(path, 'r+');
   try {
@@ -113,10 +179,9 @@ async function fsyncFile(path: string): Promise<void> {
   }
 }
 
+/** sha256 of a file, read in a stream (the vector index is the largest file of a generation). */
 export async function sha256File(path: string): Promise<string> {
-  return sha256(await readFile(path));
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  const hash = createHash('sha256');
+  for await (const piece of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(piece as Buffer);
+  return hash.digest('hex');
 }

@@ -7,14 +7,15 @@ import { chunkSection } from '../corpus/chunk-sections.ts';
 import { embeddingText, lexicalHeading } from '../corpus/embedding-text.ts';
 import { loadCorpus } from '../corpus/load-corpus.ts';
 import { splitSections } from '../corpus/split-sections.ts';
-import type { Chunk, Section, SourceDocument } from '../corpus/types.ts';
-import { DEFAULT_DIMS, fitLocalEmbedder, LocalEmbeddings, LOCAL_EMBEDDER_ID } from '../embeddings/local-embeddings.ts';
+import type { Chunk, SourceDocument } from '../corpus/types.ts';
+import { DEFAULT_DIMS, DocumentFrequencyCounter, FeatureExtractor, LOCAL_EMBEDDER_ID, projectFeatures } from '../embeddings/local-embeddings.ts';
 import { buildRelatedWords, RELATED_WORDS_VERSION } from '../embeddings/related-words.ts';
 import { EmbeddingCache } from '../index/embedding-cache.ts';
 import { replaceFileAtomically } from '../index/fs-atomic.ts';
 import { words } from '../text/analyze.ts';
-import { HNSW_DEFAULTS, HnswSearcher } from '../index/hnsw-searcher.ts';
-import { buildLexicalIndex } from '../index/lexical-index.ts';
+import { HnswBuild } from '../index/hnsw-build.ts';
+import { HNSW_DEFAULTS } from '../index/hnsw-searcher.ts';
+import { lexicalIndexJson } from '../index/lexical-build.ts';
 import type { EmbedderInfo } from '../index/manifest.ts';
 import { writeGeneration, type WriteHooks } from '../index/write-generation.ts';
 
@@ -40,71 +41,113 @@ export interface IngestOptions {
 }
 
 const EMBED_BATCH = 256;
+/** From this many chunks the lexical index is built on a worker thread (see lexicalIndexJson). */
+const LEXICAL_WORKER_MIN_CHUNKS = 10_000;
+/** From this many chunks the HNSW index is built on a worker thread (starting one costs ~50 ms). */
+const HNSW_WORKER_MIN_CHUNKS = 2_000;
+/** Rows handed to the HNSW worker at a time. */
+const ANNOUNCE_ROWS = 2048;
 
 /**
  * Read the corpus, chunk it, embed what the cache does not hold, and publish a new index
  * generation atomically. Throws CorpusError / IngestError with a one-line message; on any
  * failure the generation being served is untouched.
+ *
+ * A large corpus's lexical index is built first, on a worker thread (its peak memory is the
+ * ingest's largest, and must not add to the vector index's). Then one pass over the chunks
+ * extracts each passage's features once, for both the IDF table and (local embedder) its
+ * vector, which goes straight into the matrix an HNSW worker thread builds the vector index
+ * from while this thread finds related words and writes the other files.
  */
 export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const { config } = options;
   const documents = options.documents ?? (await loadCorpus(config.CORPUS_DIR));
-  const sections: Section[] = documents.flatMap(splitSections);
-  const chunks: Chunk[] = sections.flatMap((section) => chunkSection(section));
-  const embedTexts = chunks.map(embeddingText);
+  const chunks: Chunk[] = [];
+  let sectionCount = 0;
+  for (const document of documents) {
+    for (const section of splitSections(document)) {
+      sectionCount++;
+      for (const chunk of chunkSection(section)) chunks.push(chunk);
+    }
+  }
+  const localDims = options.dims ?? DEFAULT_DIMS;
 
-  const localParams = fitLocalEmbedder(embedTexts, options.dims ?? DEFAULT_DIMS);
   await mkdir(config.INDEX_DIR, { recursive: true });
   // Everything this run writes into INDEX_DIR (caches included) happens under the lock.
   const releaseLock = await acquireLock(config.INDEX_DIR);
+  let build: HnswBuild | null = null;
   try {
-    localParams.related = await relatedWordsCached(config.INDEX_DIR, chunks);
-    const local = new LocalEmbeddings(localParams);
-    const { embedder, key, model } =
-      config.EMBEDDINGS === 'local'
-        ? { embedder: local as Embeddings, key: `${LOCAL_EMBEDDER_ID}:${local.dims}`, model: null }
-        : await openAIEmbedder(config as Config);
+    const isLocal = config.EMBEDDINGS === 'local';
+    const { embedder, key, model } = isLocal
+      ? { embedder: null, key: `${LOCAL_EMBEDDER_ID}:${localDims}`, model: null }
+      : await openAIEmbedder(config as Config);
 
-    // Vectors by content hash: from the cache, or embedded now in batches.
-    const cachedDims = config.EMBEDDINGS === 'local' ? local.dims : await probeDims(embedder);
+    // Vectors by content hash: from the cache, or embedded now.
+    const dims = embedder ? await probeDims(embedder) : localDims;
     // An empty vector would publish a generation whose manifest the server refuses (dims must be > 0).
-    if (cachedDims < 1) throw new IngestError('embedder returned an empty vector; check EMBEDDINGS_MODEL and OPENAI_BASE_URL');
-    const cache = await EmbeddingCache.open(config.INDEX_DIR, key, cachedDims);
-    const byHash = new Map<string, Float32Array>();
-    const missing: number[] = [];
+    if (dims < 1) throw new IngestError('embedder returned an empty vector; check EMBEDDINGS_MODEL and OPENAI_BASE_URL');
+    // The lexical index first, on its own: building it makes the ingest's largest heap (garbage
+    // included), and a large one is built on a worker thread whose heap goes when it ends, so
+    // that this peak and the vector index's memory (the matrix and the graph) never add up.
+    const lexicalJson = await lexicalIndexJson(
+      chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text })),
+      chunks.length >= LEXICAL_WORKER_MIN_CHUNKS,
+    );
+    // The cache after it, for the same reason (its vectors are 150 MB at 100,000 passages).
+    const cache = await EmbeddingCache.open(config.INDEX_DIR, key, dims);
+    const toEmbed: number[] = [];
+    const seen = new Set<string>();
     for (let i = 0; i < chunks.length; i++) {
       const hash = chunks[i]!.hash;
-      const cached = cache.get(hash);
-      if (cached) byHash.set(hash, cached);
-      else missing.push(i);
+      if (seen.has(hash)) continue;
+      seen.add(hash);
+      if (!cache.has(hash)) toEmbed.push(i);
     }
-    const toEmbed = uniqueByHash(missing, chunks);
+    seen.clear();
+
+    build = new HnswBuild(dims, chunks.length, { ...HNSW_DEFAULTS, inWorker: chunks.length >= HNSW_WORKER_MIN_CHUNKS });
+    /** The first row holding each distinct passage's vector. */
+    const rowByHash = new Map<string, number>();
+    const extractor = new FeatureExtractor();
+    const frequencies = new DocumentFrequencyCounter();
     let embedded = 0;
     options.onProgress?.(0, toEmbed.length);
-    for (let offset = 0; offset < toEmbed.length; offset += EMBED_BATCH) {
-      const batch = toEmbed.slice(offset, offset + EMBED_BATCH);
-      const vectors =
-        embedder === local ? batch.map((i) => local.embedPassage(embedTexts[i]!)) : (await embedder.embedDocuments(batch.map((i) => embedTexts[i]!))).map(toUnitVector);
-      batch.forEach((i, j) => {
-        if (vectors[j]!.length !== cachedDims) throw new IngestError(`embedder returned ${vectors[j]!.length} dimensions, expected ${cachedDims}`);
-        byHash.set(chunks[i]!.hash, vectors[j]!);
-      });
-      embedded += batch.length;
-      options.onProgress?.(embedded, toEmbed.length);
+    for (let i = 0; i < chunks.length; i++) {
+      extractor.extract(embeddingText(chunks[i]!));
+      frequencies.addPassage(extractor);
+      if (!isLocal) continue;
+      // Rows before this one are final: the HNSW worker may take them.
+      if (i % ANNOUNCE_ROWS === 0) build.announce(i);
+      const hash = chunks[i]!.hash;
+      const first = rowByHash.get(hash);
+      if (first !== undefined) {
+        build.rows.copyWithin(i * dims, first * dims, (first + 1) * dims);
+        continue;
+      }
+      rowByHash.set(hash, i);
+      const cached = cache.get(hash);
+      if (cached) {
+        build.setRow(i, cached);
+        continue;
+      }
+      projectFeatures(extractor, dims, undefined, build.row(i));
+      embedded++;
+      if (embedded % EMBED_BATCH === 0 || embedded === toEmbed.length) options.onProgress?.(embedded, toEmbed.length);
     }
+    if (embedder) embedded = await embedRemote(embedder, chunks, toEmbed, cache, build, rowByHash, options.onProgress);
+    build.announce(chunks.length);
+    // Every vector is in the matrix now: the cache's copies can go.
+    let removed = 0;
+    for (const hash of cache.hashes()) if (!rowByHash.has(hash)) removed++;
+    cache.release();
 
-    const dims = cachedDims;
-    const vectors = buildVectorIndex(chunks, byHash, dims);
-    // Serialised at once, so that the MiniSearch index itself (at 100,000 chunks about 190 MB of
-    // heap, four times its JSON) is not kept alive through the writes below.
-    const lexicalJson = JSON.stringify(buildLexicalIndex(chunks.map((chunk, id) => ({ id, heading: lexicalHeading(chunk), text: chunk.text }))));
+    const localParams = frequencies.params(localDims);
+    localParams.related = await relatedWordsCached(config.INDEX_DIR, corpusVocabulary(extractor, chunks));
 
     const reused = chunks.length - embedded;
-    let removed = 0;
-    for (const hash of cache.hashes()) if (!byHash.has(hash)) removed++;
 
-    const info: EmbedderInfo = { id: config.EMBEDDINGS === 'local' ? LOCAL_EMBEDDER_ID : 'openai', model, dims };
+    const info: EmbedderInfo = { id: isLocal ? LOCAL_EMBEDDER_ID : 'openai', model, dims };
     const generation = await writeGeneration(
       config.INDEX_DIR,
       {
@@ -112,20 +155,21 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         chunks,
         lexicalJson,
         localEmbedder: localParams,
-        vectors,
+        vectors: build,
         manifest: {
           embedder: info,
           hnsw: { space: 'cosine', ...HNSW_DEFAULTS },
-          counts: { documents: documents.length, sections: sections.length, chunks: chunks.length },
+          counts: { documents: documents.length, sections: sectionCount, chunks: chunks.length },
           corpus: corpusFingerprint(documents),
         },
       },
       options.writeHooks,
     );
-    await cache.save(byHash);
+    const vectors = build;
+    await cache.save(new Map([...rowByHash].map(([hash, row]) => [hash, vectors.row(row)])));
     return {
       documents: documents.length,
-      sections: sections.length,
+      sections: sectionCount,
       chunks: chunks.length,
       embedded,
       reused: Math.max(0, reused),
@@ -134,8 +178,62 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       ms: Math.round(performance.now() - started),
     };
   } finally {
+    await build?.close();
     await releaseLock();
   }
+}
+
+/**
+ * Embed the passages the cache lacks with a remote embedder, in batches, and fill every row
+ * of the matrix (cached, new, or a repeat of an earlier passage). Returns how many were embedded.
+ */
+async function embedRemote(
+  embedder: Embeddings,
+  chunks: Chunk[],
+  toEmbed: number[],
+  cache: EmbeddingCache,
+  build: HnswBuild,
+  rowByHash: Map<string, number>,
+  onProgress: IngestOptions['onProgress'],
+): Promise<number> {
+  const fresh = new Map<string, Float32Array>();
+  let embedded = 0;
+  for (let offset = 0; offset < toEmbed.length; offset += EMBED_BATCH) {
+    const batch = toEmbed.slice(offset, offset + EMBED_BATCH);
+    const vectors = (await embedder.embedDocuments(batch.map((i) => embeddingText(chunks[i]!)))).map(toUnitVector);
+    batch.forEach((i, j) => {
+      if (vectors[j]!.length !== build.dims) throw new IngestError(`embedder returned ${vectors[j]!.length} dimensions, expected ${build.dims}`);
+      fresh.set(chunks[i]!.hash, vectors[j]!);
+    });
+    embedded += batch.length;
+    onProgress?.(embedded, toEmbed.length);
+  }
+  for (let i = 0; i < chunks.length; i++) {
+    const hash = chunks[i]!.hash;
+    const first = rowByHash.get(hash);
+    if (first !== undefined) {
+      build.rows.copyWithin(i * build.dims, first * build.dims, (first + 1) * build.dims);
+      continue;
+    }
+    rowByHash.set(hash, i);
+    build.setRow(i, fresh.get(hash) ?? cache.get(hash)!);
+  }
+  return embedded;
+}
+
+/**
+ * Every word of the chunks' heading paths and texts: the words the extractor met in the
+ * embedded texts (which hold the headings below the title), plus the document titles.
+ */
+function corpusVocabulary(extractor: FeatureExtractor, chunks: Chunk[]): Set<string> {
+  const vocabulary = new Set<string>(extractor.vocabulary());
+  let title: string | undefined;
+  for (const chunk of chunks) {
+    if (chunk.headingPath[0] === title) continue;
+    title = chunk.headingPath[0];
+    for (const word of words(title ?? '')) vocabulary.add(word);
+  }
+  return vocabulary;
 }
 
 export class IngestError extends Error {
@@ -149,33 +247,12 @@ export function corpusFingerprint(documents: Array<Pick<SourceDocument, 'fileNam
 }
 
 /**
- * The HNSW index over the chunks' vectors, row = chunk position. The row-major matrix it is
- * built from lives only in here, so it can be collected before the generation is written
- * (at 100,000 chunks of 384 dimensions it is 150 MB).
- */
-function buildVectorIndex(chunks: Chunk[], byHash: Map<string, Float32Array>, dims: number): HnswSearcher {
-  const matrix = new Float32Array(chunks.length * dims);
-  chunks.forEach((chunk, row) => matrix.set(byHash.get(chunk.hash)!, row * dims));
-  return HnswSearcher.build(matrix, dims, HNSW_DEFAULTS);
-}
-
-/**
  * Loaded only when configured: @langchain/openai is by far the largest import of the ingest
  * CLI (about 1.5 s of CPU at start-up), and a local ingest never uses it.
  */
 async function openAIEmbedder(config: Config): Promise<{ embedder: Embeddings; key: string; model: string }> {
   const { createOpenAIEmbeddings, openAIEmbedderKey } = await import('../embeddings/openai-embeddings.ts');
   return { embedder: createOpenAIEmbeddings(config) as Embeddings, key: openAIEmbedderKey(config), model: config.EMBEDDINGS_MODEL };
-}
-
-function uniqueByHash(positions: number[], chunks: Chunk[]): number[] {
-  const seen = new Set<string>();
-  return positions.filter((i) => {
-    const hash = chunks[i]!.hash;
-    if (seen.has(hash)) return false;
-    seen.add(hash);
-    return true;
-  });
 }
 
 async function probeDims(embedder: Embeddings): Promise<number> {
@@ -195,9 +272,7 @@ function toUnitVector(values: number[]): Float32Array {
  * The WordNet related-words table depends only on the corpus vocabulary, so it is cached by
  * a hash of that vocabulary: an edit that adds no new word does not look anything up again.
  */
-async function relatedWordsCached(indexDir: string, chunks: Chunk[]): Promise<Record<string, string[]>> {
-  const vocabulary = new Set<string>();
-  for (const chunk of chunks) for (const word of words(`${chunk.headingPath.join(' ')} ${chunk.text}`)) vocabulary.add(word);
+async function relatedWordsCached(indexDir: string, vocabulary: Set<string>): Promise<Record<string, string[]>> {
   const sorted = [...vocabulary].sort();
   const key = createHash('sha256').update(`${RELATED_WORDS_VERSION}\n${sorted.join('\n')}`).digest('hex').slice(0, 16);
   const path = join(indexDir, 'cache', `related-${key}.json`);

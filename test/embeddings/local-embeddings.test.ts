@@ -1,10 +1,12 @@
+import fc from 'fast-check';
 import { Embeddings, type EmbeddingsInterface } from '@langchain/core/embeddings';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkSection } from '../../src/corpus/chunk-sections.ts';
 import { embeddingText } from '../../src/corpus/embedding-text.ts';
 import { loadCorpus } from '../../src/corpus/load-corpus.ts';
 import { splitSections } from '../../src/corpus/split-sections.ts';
-import { DEFAULT_DIMS, fitLocalEmbedder, LOCAL_EMBEDDER_ID, LocalEmbeddings, type LocalEmbedderParams } from '../../src/embeddings/local-embeddings.ts';
+import { DEFAULT_DIMS, extractFeatures, fitLocalEmbedder, LOCAL_EMBEDDER_ID, LocalEmbeddings, type LocalEmbedderParams } from '../../src/embeddings/local-embeddings.ts';
+import { isStopword, stem, words } from '../../src/text/analyze.ts';
 import { realCorpusDir } from '../helpers/temp-dir.ts';
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
@@ -118,4 +120,117 @@ describe('LocalEmbeddings', () => {
     expect(query).toEqual(Array.from(local.embedQueryVector('what about sales?')));
     expect(await asInterface.embedDocuments([])).toEqual([]);
   });
+
+  it('gives the vectors of the Map-based implementation it replaced, to the last bit', () => {
+    // The reference below is the embedder as it was before feature extraction moved to typed
+    // arrays (features summed in a Map, projected in insertion order), on the shared text
+    // analysis: whatever the stop words or stemming, the two must agree bit for bit, since
+    // LOCAL_EMBEDDER_ID (the embedding cache's key) promises the same vectors.
+    const texts = [
+      ...triples.flatMap((t) => [t.passage, t.paraphrase, t.unrelated]),
+      'Café naïve résumé: product product product product product, ﬁnance and the Manager’s roadmap (2024).',
+      'u used tho the a an im ive pls',
+      '',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('product', 'manager', 'roadmap', 'the', 'a', 'used', 'résumé', 'ﬁnance', '2024', 'café', 'u', 'pricing', 'Hiring', 'x'), { maxLength: 60 }), (list) => {
+        texts.push(list.join(list.length % 3 ? ' ' : ', '));
+      }),
+      { numRuns: 60 },
+    );
+    const fitted = fitLocalEmbedder(texts);
+    const local = new LocalEmbeddings(fitted);
+    const idf = referenceIdf(fitted);
+    for (const text of texts) {
+      expect(local.embedPassage(text)).toEqual(referenceVector(text, () => 1));
+      expect(local.embedQueryVector(text)).toEqual(referenceVector(text, (feature) => idf.get(feature) ?? 0));
+    }
+    // Document frequencies as the Map-based fit counted them.
+    const df = new Map<number, number>();
+    for (const text of texts) for (const feature of referenceFeatures(text).keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
+    expect(new Map(fitted.featureIds.map((id, i) => [id, fitted.documentFrequencies[i]!]))).toEqual(df);
+  });
+
+  it('fits feature ids in ascending order, and reads parameters in any order the same way', () => {
+    expect(params.featureIds.every((id, i) => i === 0 || params.featureIds[i - 1]! < id)).toBe(true);
+    // Parameters written before ids were sorted: reversed order, same IDF and query vectors.
+    const reversed: LocalEmbedderParams = { ...params, featureIds: [...params.featureIds].reverse(), documentFrequencies: [...params.documentFrequencies].reverse() };
+    const a = new LocalEmbeddings(params);
+    const b = new LocalEmbeddings(reversed);
+    for (const { paraphrase } of triples) expect(b.embedQueryVector(paraphrase)).toEqual(a.embedQueryVector(paraphrase));
+    for (const term of ['product', 'manag', 'zyxwv']) {
+      expect(b.termIdf(term)).toBe(a.termIdf(term));
+      expect(b.knowsTerm(term)).toBe(a.knowsTerm(term));
+    }
+  });
+
+  it('counts document frequencies exactly, however many distinct features (hash table growth)', () => {
+    // 3,000 passages of made-up words: far more distinct features than the table starts with.
+    const texts = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}x alpha w${(i * 7).toString(36)}y beta alpha`);
+    const fitted = fitLocalEmbedder(texts);
+    const expected = new Map<number, number>();
+    for (const text of texts) for (const feature of extractFeatures(text).keys()) expected.set(feature, (expected.get(feature) ?? 0) + 1);
+    expect(fitted.documentCount).toBe(3000);
+    expect(new Map(fitted.featureIds.map((id, i) => [id, fitted.documentFrequencies[i]!]))).toEqual(expected);
+  });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The Map-based local embedder (local-hash-v1/v2 as first written), kept as the reference.
+
+function referenceHash32(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function referenceFeatures(text: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  const add = (feature: number, weight: number) => counts.set(feature, (counts.get(feature) ?? 0) + weight);
+  let previous: { stem: number; trigrams: number[] } | null = null;
+  for (const word of words(text)) {
+    if (isStopword(word)) {
+      previous = null;
+      continue;
+    }
+    const padded = `<${word}>`;
+    const trigrams: number[] = [];
+    for (let i = 0; i + 3 <= padded.length; i++) trigrams.push(referenceHash32(padded.slice(i, i + 3), 3));
+    const features = { stem: referenceHash32(stem(word), 1), trigrams };
+    add(features.stem, 1);
+    if (previous) add((Math.imul(previous.stem ^ 2, 0x9e3779b1) ^ features.stem) >>> 0, 0.6);
+    const trigramWeight = 0.35 / Math.sqrt(features.trigrams.length);
+    for (const trigram of features.trigrams) add(trigram, trigramWeight);
+    previous = features;
+  }
+  for (const [feature, weight] of counts) counts.set(feature, weight > 1 ? 1 + Math.log(weight) : weight);
+  return counts;
+}
+
+function referenceIdf(params: LocalEmbedderParams): Map<number, number> {
+  const n = params.documentCount;
+  const idf = new Map<number, number>();
+  params.featureIds.forEach((id, i) => idf.set(id, Math.log(1 + (n - params.documentFrequencies[i]! + 0.5) / (params.documentFrequencies[i]! + 0.5))));
+  return idf;
+}
+
+function referenceVector(text: string, weightOf: (feature: number) => number): Float32Array {
+  const vector = new Float32Array(DEFAULT_DIMS);
+  for (const [feature, weight] of referenceFeatures(text)) {
+    const sign = (feature >>> 31) & 1 ? -1 : 1;
+    vector[feature % DEFAULT_DIMS]! += sign * weight * weightOf(feature);
+  }
+  let norm = 0;
+  for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}
