@@ -26,8 +26,11 @@ const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
 if (newest > built) {
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [join(root, 'src', 'node.ts')],
-    outfile,
+    // The HNSW worker thread of a large ingest is loaded from next to the bundle
+    // (new URL('./hnsw-build-worker.mjs', import.meta.url) in src/index/hnsw-build.ts).
+    entryPoints: { node: join(root, 'src', 'node.ts'), 'hnsw-build-worker': join(root, 'src', 'index', 'hnsw-build-worker.mjs') },
+    outdir: dirname(outfile),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -84,6 +84,8 @@ export class HnswBuild {
       HnswSearcher.build(this.rows, this.dims, { ...this.options, efSearch: this.options.efConstruction }).writeSync(path);
       return;
     }
+    // A worker that already failed (or never started: its file missing) would never answer.
+    if (this.failure) throw this.failure;
     await new Promise<void>((resolve, reject) => {
       this.pending = { resolve, reject };
       worker.postMessage({ type: 'write', path });

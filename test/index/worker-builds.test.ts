@@ -71,6 +71,17 @@ describe('HnswBuild (hnswlib on a worker thread)', () => {
     expect((await HnswSearcher.read(path, 4, 16)).size).toBe(2);
     await expect(build.write(path)).rejects.toThrow(/closed/);
   });
+
+  it('fails the write, instead of waiting forever, when its worker died before the write', async () => {
+    const build = new HnswBuild(4, 1, options);
+    const exited = new Promise((resolve) => (build as unknown as { worker: { once(e: string, f: () => void): void } }).worker.once('exit', () => resolve(undefined)));
+    // As when the worker file is missing or the thread runs out of memory.
+    await (build as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await exited;
+    build.setRow(0, Float32Array.of(1, 0, 0, 0));
+    await expect(build.write(join(await tempDir(), 'vectors.hnsw'))).rejects.toThrow(/exited/);
+    await build.close();
+  });
 });
 
 describe('lexicalIndexJson', () => {

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
+
+/**
+ * `npm start` (scripts/start.mjs) runs the server as one esbuild bundle in dist/server, and
+ * the ingest it starts with builds the HNSW graph of a corpus of 2,000 chunks or more on a
+ * worker thread, loaded from next to the bundle. So: a fresh index of 2,100 chunks through
+ * the real start script, then an answer from it, then a clean SIGTERM.
+ */
+const temp: string[] = [];
+afterAll(async () => {
+  for (const dir of temp) await removeTempDir(dir);
+});
+
+async function generatedCorpus(documents: number, sections: number): Promise<string> {
+  const dir = await makeTempDir('atg-start-corpus-');
+  temp.push(dir);
+  const words = 'product manager sales engineer design marketing customer roadmap team skills career learning'.split(' ');
+  for (let d = 0; d < documents; d++) {
+    let text = `# Guide ${d}\n\n`;
+    for (let s = 0; s < sections; s++) {
+      const sentence = Array.from({ length: 14 }, (_, i) => words[(i * 7 + s * 3 + d) % words.length]).join(' ');
+      text += `## Part ${s} of guide ${d}\n\n${sentence}. ${sentence}.\n\n`;
+    }
+    await writeFile(join(dir, `guide-${d}.md`), text);
+  }
+  return dir;
+}
+
+describe('npm start (scripts/start.mjs)', () => {
+  it('builds a 2,100-chunk index with its HNSW worker from the bundle, answers, and exits 0 on SIGTERM', async () => {
+    const corpus = await generatedCorpus(42, 50);
+    const root = await makeTempDir('atg-start-index-');
+    temp.push(root);
+    await mkdir(join(root, 'index'));
+    const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.mjs')], {
+      cwd: repoRoot,
+      env: { ...process.env, CORPUS_DIR: corpus, INDEX_DIR: join(root, 'index'), PORT: '0', HOST: '127.0.0.1', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL within 60 s; output:\n${output}`)), 60_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /running at (http:\/\/\S+?)\/? /.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code} before serving; output:\n${output}`)));
+    });
+    try {
+      const health = (await (await fetch(`${url}/health`)).json()) as { index: { chunks: number } };
+      expect(health.index.chunks).toBe(2100);
+      const ask = await fetch(`${url}/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'what does a product manager do with the roadmap?' }) });
+      expect(ask.status).toBe(200);
+      expect(((await ask.json()) as { citations: unknown[] }).citations.length).toBeGreaterThan(0);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 90_000);
+});
