@@ -29,6 +29,14 @@ const MIN_WORDS = 6;
  * still open the source itself.
  */
 const CARRIES_LINK = /(?:https?:|ftp:|data:|javascript:|www\.|\/\/[\w-]+\.|<[a-z!\/]|!\[|\]\()/i;
+/**
+ * Sentences that lean on the one before them ("It also...", "However, ...", "This means...")
+ * read as dangling when quoted alone: they are chosen only when clearly more relevant.
+ */
+const LEANS_ON_PREVIOUS = /^(?:it(?!['’]s\b)|its|this|that|these|those|they|their|he|she|such|however|also|but|and|so|then|first of all|secondly|finally|for example)\b/i;
+const LEANING_PENALTY = 0.85;
+/** A sentence ending in a colon only announces what follows ("there are two main ways:"). */
+const ANNOUNCES_LIST = /:\s*$/;
 /** A labelled list item up to this length is quoted whole. */
 const LABELLED_ITEM_MAX_CHARS = 300;
 
@@ -74,7 +82,7 @@ function sentenceCandidates(index: LoadedIndex, passages: Passage[], terms: Quer
       const similarity = Math.max(0, dot(queryVector, sentence.vector));
       const termShare = coverage(terms, sentence.stems);
       // A sentence is as good as its own match to the question, lifted by how well its passage ranked.
-      const relevance = 0.45 * similarity + 0.3 * termShare + 0.25 * passage.score;
+      const relevance = (0.45 * similarity + 0.3 * termShare + 0.25 * passage.score) * (LEANS_ON_PREVIOUS.test(sentence.text) ? LEANING_PENALTY : 1);
       out.push({ passageIndex, start: chunk.start + sentence.start, end: chunk.start + sentence.end, text: sentence.text, vector: sentence.vector, relevance, count: sentence.count });
     }
   });
@@ -118,7 +126,7 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk): ChunkSentence[] {
     }
     for (const span of spans) {
       const text = chunk.text.slice(span.start, span.end);
-      if (text.split(/\s+/).length < MIN_WORDS || CARRIES_LINK.test(text)) continue;
+      if (text.split(/\s+/).length < MIN_WORDS || CARRIES_LINK.test(text) || ANNOUNCES_LIST.test(text)) continue;
       sentences.push(unit(span.start, span.end, 1));
     }
   }

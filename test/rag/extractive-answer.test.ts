@@ -1,7 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractiveAnswer } from '../../src/rag/extractive-answer.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 
 let fixture: FixtureIndex;
 beforeAll(async () => {
@@ -36,5 +39,36 @@ describe('extractiveAnswer', () => {
     const answer = extractiveAnswer(fixture.index, passages, retrieval.terms, retrieval.localQueryVector);
     expect(answer.citations[0]).toMatchObject({ id: 1, document: passages[0]!.chunk.document, anchor: passages[0]!.chunk.anchor });
     expect(passages[0]!.chunk.text).toContain(answer.citations[0]!.quote);
+  });
+
+  it('never quotes a sentence that only announces a list ("there are two main ways to get a job:")', async () => {
+    const dir = await makeTempDir('atg-colon-corpus-');
+    await writeFile(
+      join(dir, 'jobs.md'),
+      [
+        '# Getting a product job',
+        '',
+        '## Main ways to get a product management job',
+        '',
+        'There are two main ways to get a product management job in your career:',
+        '',
+        '- Move internally to a product management role at the company you work for today.',
+        '- Apply for product management jobs at other companies that hire product managers.',
+        '',
+        'Networking with product managers helps with both ways of getting the job.',
+        '',
+      ].join('\n'),
+    );
+    const small = await buildFixtureIndex(dir);
+    try {
+      const retrieval = await retrieve(small.index, { text: 'what are the main ways to get a product management job?' }, 4);
+      const answer = extractiveAnswer(small.index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
+      expect(answer.citations.length).toBeGreaterThan(0);
+      expect(answer.answer).not.toContain('in your career:');
+      expect(answer.answer).toContain('Move internally');
+    } finally {
+      await small.dispose();
+      await removeTempDir(dir);
+    }
   });
 });
