@@ -13,8 +13,10 @@ export interface LexicalDocument {
   text: string;
 }
 
+const FIELDS = ['heading', 'text'] as const;
+
 const options: Options<LexicalDocument> = {
-  fields: ['heading', 'text'],
+  fields: [...FIELDS],
   storeFields: [],
   tokenize: (text) => words(text),
   processTerm: (term) => (isStopword(term) ? null : stem(term)),
@@ -71,9 +73,28 @@ function termHits(index: LexicalIndex, term: string): LexicalHit[] {
   }
   let hits = cache.get(term);
   if (!hits) {
-    hits = index.search(term, { processTerm: (t) => t }).map((r) => ({ position: Number(r.id), score: r.score }));
+    hits = bm25fHits(index, term);
     if (cache.size >= MAX_CACHED_TERMS) cache.clear();
     cache.set(term, hits);
   }
   return hits;
+}
+
+/**
+ * BM25 scores of one term over both fields, with the term's rarity judged over whole
+ * passages (as BM25F does) rather than per field as MiniSearch does. Per field, a word on
+ * most passages but in few headings ("PM" in the label "Get certified as a PM") would get a
+ * heading IDF as high as a rare word's and outrank passages that are about the question.
+ * Each field's score is rescaled from its own IDF to the passage-level one.
+ */
+function bm25fHits(index: LexicalIndex, term: string): LexicalHit[] {
+  const byField = FIELDS.map((field) => index.search(term, { processTerm: (t) => t, fields: [field] }));
+  const passages = new Set(byField.flatMap((results) => results.map((r) => r.id))).size;
+  const idf = (df: number) => Math.log(1 + (index.documentCount - df + 0.5) / (df + 0.5));
+  const scores = new Map<number, number>();
+  for (const results of byField) {
+    const rescale = results.length > 0 ? idf(passages) / idf(results.length) : 1;
+    for (const r of results) scores.set(Number(r.id), (scores.get(Number(r.id)) ?? 0) + r.score * rescale);
+  }
+  return [...scores].map(([position, score]) => ({ position, score })).sort((a, b) => b.score - a.score || a.position - b.position);
 }
