@@ -87,8 +87,9 @@ const BACKGROUND_WEIGHT = 2;
 const BACKGROUND_CUES = [
   /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
   // "As a teacher, ..." names a background only at the start of a clause; mid-sentence it
-  // usually names the goal ("hire me as a PM", "the hardest part of being a PM").
-  /(?:^|[.!?,;:]\s+)(?:as|being)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
+  // usually names the goal ("hire me as a PM", "the hardest part of being a PM"). Chat
+  // drops the subject: "been a project lead for 8 yrs", "worked as a nurse".
+  /(?:^|[.!?,;:]\s+)(?:as|being|been|worked as|work as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
   /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
   /\bmy\s+((?:[\w/-]+\s+){0,1}[\w/-]+)\s+(?:background|experience|career|skills)\b/gi,

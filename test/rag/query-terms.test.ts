@@ -22,6 +22,8 @@ describe('backgroundStems', () => {
     ['SDR here - any advice?', 'sdr'],
     ['does my coding background help?', 'coding'],
     ['I trained as an architect. any link?', 'architect'],
+    ['been a PMP-certified project lead for 8 yrs. would I fit?', 'lead'],
+    ['worked as a nurse for years, can I switch?', 'nurse'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));
   });
