@@ -31,12 +31,13 @@ const TRIGRAM_WEIGHT = 0.35;
 export const DEFAULT_DIMS = 384;
 
 /**
- * The embedder's identity, with everything a passage vector depends on besides its text (v2:
- * the stop word list gained chat spellings, which changes passage features): the
+ * The embedder's identity, with everything a passage vector depends on besides its text: the
  * embedding cache and the manifest are keyed by it, so a change of feature weights can never
  * mix old and new vectors, and a server refuses (npm start rebuilds) an index built otherwise.
+ * The version counts changes of the text analysis (stop words change passage features): v2
+ * added chat spellings ("im", "tho"), v3 indefinite words ("else", "somewhere").
  */
-export const LOCAL_EMBEDDER_ID = `local-hash-v2:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
+export const LOCAL_EMBEDDER_ID = `local-hash-v3:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
 
 interface WordFeatures {
   stem: number;

@@ -17,7 +17,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   s t d ll m re ve y really even still much many lot get got
   whats hows whos wheres im ive id dont doesnt didnt cant wont isnt arent wasnt thats theres youre theyre
   actually honestly basically just kind kinda sort like maybe probably pretty quite yet already ever
-  anyone anybody someone somebody something anything thing things stuff way ways guess think know want wanted
+  anyone anybody someone somebody something anything everything nothing everyone everybody nobody
+  somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think know want wanted
   one ones tell say said please thanks thank hi hello hey ok okay yes yeah well oh um used
   tho u ur pls plz thx cuz bc gonna wanna gotta lol btw imo tbh idk rn`
     .split(/\s+/)
