@@ -1,0 +1,43 @@
+/**
+ * npm run bench:answer — CPU cost of one extractive answer in process, and of its stages, on
+ * the current index (npm run ingest first). Every eval question (eval/*.jsonl) is asked
+ * ROUNDS times with a varying suffix so that no memo or cache answers it; the figure is the
+ * mean per question. What `npm run bench` measures over HTTP, without the HTTP.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import { readEvalSet } from '../src/eval/eval-set.ts';
+import { searchLexical } from '../src/index/lexical-index.ts';
+import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../src/index/load-generation.ts';
+import { answerOnce } from '../src/rag/answer-question.ts';
+import { extractiveAnswer } from '../src/rag/extractive-answer.ts';
+import { queryTerms } from '../src/rag/query-terms.ts';
+import { retrieve } from '../src/rag/retrieve.ts';
+
+const ROUNDS = 20;
+
+const config = loadConfig(process.env);
+const index = await loadCurrentGeneration(config.INDEX_DIR, localOnlyQueryEmbedder);
+if (!index) throw new Error(`no index in ${config.INDEX_DIR}: run npm run ingest first`);
+const files = (await readdir('eval')).filter((f) => f.endsWith('.jsonl')).map((f) => join('eval', f));
+const questions = (await Promise.all(files.map((f) => readEvalSet(f)))).flat().map((q) => q.question);
+
+async function measure(name: string, run: (question: string, i: number) => unknown): Promise<void> {
+  for (let i = 0; i < questions.length; i++) await run(questions[i]!, i); // warm-up
+  const started = performance.now();
+  for (let round = 1; round <= ROUNDS; round++) for (let i = 0; i < questions.length; i++) await run(`${questions[i]} ${round}`, i);
+  const micros = ((performance.now() - started) * 1000) / (ROUNDS * questions.length);
+  console.log(`  ${name.padEnd(34)} ${micros.toFixed(0).padStart(5)} µs`);
+}
+
+console.log(`bench:answer: ${questions.length} questions × ${ROUNDS} rounds, index of ${index.chunks.length} chunks, mean per question`);
+await measure('answerOnce (whole extractive answer)', (q) => answerOnce(index, { question: q }, { mode: 'extractive' }));
+await measure('retrieve (hybrid, fused, top 4)', (q) => retrieve(index, { text: q }, 4));
+await measure('  query terms', (q) => queryTerms(q, index.localEmbedder));
+await measure('  one local query vector', (q) => index.localEmbedder.embedQueryVector(q));
+const vectors = questions.map((q) => index.localEmbedder.embedQueryVector(q));
+await measure('  vector search (top 24)', (_q, i) => index.vectors.search(vectors[i]!, 24));
+await measure('  BM25 search (top 24)', (q) => searchLexical(index.lexical, q, 24));
+const retrievals = await Promise.all(questions.map((q) => retrieve(index, { text: q }, 4)));
+await measure('extractive sentence selection', (_q, i) => extractiveAnswer(index, retrievals[i]!.passages, retrievals[i]!.terms, retrievals[i]!.localQueryVector));
