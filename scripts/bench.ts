@@ -56,6 +56,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
+import { NODE_BUNDLE_OPTIONS } from './node-bundle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MiB = 1024 * 1024;
@@ -634,13 +635,7 @@ async function main(): Promise<void> {
     await build({
       entryPoints: [join(ROOT, 'scripts', 'bench-bare-server.ts')],
       outfile: bareBundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      sourcemap: 'linked',
-      logLevel: 'warning',
+      ...NODE_BUNDLE_OPTIONS,
     });
     const bare = await startServer('bare', ['--enable-source-maps', bareBundle], {}, '/echo');
     servers.push(bare);

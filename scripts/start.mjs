@@ -8,6 +8,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { NODE_BUNDLE_OPTIONS } from './node-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'dist', 'server', 'node.mjs');
@@ -31,13 +32,7 @@ if (newest > built) {
     entryPoints: { node: join(root, 'src', 'node.ts'), 'hnsw-build-worker': join(root, 'src', 'index', 'hnsw-build-worker.mjs') },
     outdir: dirname(outfile),
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    logLevel: 'warning',
+    ...NODE_BUNDLE_OPTIONS,
   });
 }
 await import(pathToFileURL(outfile).href);
