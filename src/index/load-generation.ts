@@ -8,7 +8,7 @@ import { loadLexicalIndex } from './lexical-index.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
 import { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory } from './index-errors.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.ts';
-import { generationDir, readCurrentGeneration } from './write-generation.ts';
+import { generationDir, readCurrentGeneration, sha256File } from './write-generation.ts';
 
 export { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory };
 
@@ -34,9 +34,12 @@ export async function loadGeneration(indexDir: string, generation: string, creat
     const size = await stat(path).then((s) => s.size, () => -1);
     if (size < 0) throw new IndexVerificationError(`generation ${generation}: ${name} is missing`);
     if (size !== expected.bytes) throw new IndexVerificationError(`generation ${generation}: ${name} has ${size} bytes, manifest says ${expected.bytes}`);
-    const bytes = await readFile(path);
-    if (createHash('sha256').update(bytes).digest('hex') !== expected.sha256) throw new IndexVerificationError(`generation ${generation}: ${name} fails its sha256 check`);
-    contents.set(name, bytes);
+    // The vector index (the largest file) is hashed as a stream: hnswlib reads it itself below.
+    const isVectors = name === GENERATION_FILES.vectors;
+    const bytes = isVectors ? null : await readFile(path);
+    const sha256 = bytes ? createHash('sha256').update(bytes).digest('hex') : await sha256File(path);
+    if (sha256 !== expected.sha256) throw new IndexVerificationError(`generation ${generation}: ${name} fails its sha256 check`);
+    if (bytes) contents.set(name, bytes);
   }
   const json = <T>(name: string): T => {
     const bytes = contents.get(name);
@@ -47,7 +50,7 @@ export async function loadGeneration(indexDir: string, generation: string, creat
   const documents = json<StoredDocument[]>(GENERATION_FILES.documents);
   const localEmbedder = new LocalEmbeddings(json<LocalEmbedderParams>(GENERATION_FILES.localEmbedder));
   const lexical = loadLexicalIndex(contents.get(GENERATION_FILES.lexical)?.toString('utf8') ?? '');
-  if (!contents.has(GENERATION_FILES.vectors)) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${GENERATION_FILES.vectors}`);
+  if (!manifest.files[GENERATION_FILES.vectors]) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${GENERATION_FILES.vectors}`);
   const vectors = await HnswSearcher.read(join(dir, GENERATION_FILES.vectors), manifest.embedder.dims, manifest.hnsw.efSearch).catch((error: Error) => {
     throw new IndexVerificationError(`generation ${generation}: vector index unreadable (${error.message})`);
   });
@@ -66,7 +69,8 @@ export async function loadGeneration(indexDir: string, generation: string, creat
   };
 }
 
-async function readManifest(dir: string, generation: string): Promise<Manifest> {
+/** A generation's manifest, checked: readable, this server's format version, well-formed, its own. */
+export async function readManifest(dir: string, generation: string): Promise<Manifest> {
   let raw: string;
   try {
     raw = await readFile(join(dir, GENERATION_FILES.manifest), 'utf8');
