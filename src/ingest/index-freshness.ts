@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { LOCAL_EMBEDDER_ID } from '../embeddings/local-embeddings.ts';
-import { GENERATION_FILES, manifestSchema } from '../index/manifest.ts';
+import { readManifest } from '../index/load-generation.ts';
 import { generationDir, readCurrentGeneration } from '../index/write-generation.ts';
 import { corpusFingerprint } from './run-ingest.ts';
 
@@ -17,7 +17,9 @@ export async function indexIsCurrent(config: Pick<Config, 'CORPUS_DIR' | 'INDEX_
   if (!generation) return false;
   let manifest;
   try {
-    manifest = manifestSchema.parse(JSON.parse(await readFile(join(generationDir(config.INDEX_DIR, generation), GENERATION_FILES.manifest), 'utf8')));
+    // The server's own manifest check (format version included): a generation it would
+    // refuse is not current.
+    manifest = await readManifest(generationDir(config.INDEX_DIR, generation), generation);
   } catch {
     return false;
   }
