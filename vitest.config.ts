@@ -6,6 +6,7 @@ export default defineConfig({
     // Workers tests run inside workerd with their own config (vitest.worker.config.ts).
     exclude: ['test/worker/**', 'node_modules/**'],
     environment: 'node',
+    globalSetup: ['test/setup/build-web.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Tests build real indexes on disk and start real servers; a little parallelism only.

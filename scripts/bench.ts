@@ -56,6 +56,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
+import { readEvalSet, type EvalQuestion } from '../src/eval/eval-set.ts';
 import { NODE_BUNDLE_OPTIONS } from './node-bundle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -395,20 +396,9 @@ function median(values: number[]): number {
 // ---------------------------------------------------------------------------------------
 // Questions
 
-interface EvalQuestion {
-  id: string;
-  question: string;
-  sections: string[];
-  history?: unknown[];
-}
-
 /** 7 single-turn questions the guide covers, evenly spread over the set, and 1 it does not. */
 async function benchQuestions(): Promise<EvalQuestion[]> {
-  const all = (await readFile(join(ROOT, 'eval', 'questions.jsonl'), 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as EvalQuestion)
-    .filter((q) => !q.history?.length);
+  const all = (await readEvalSet(join(ROOT, 'eval', 'questions.jsonl'))).filter((q) => !q.history?.length);
   const covered = all.filter((q) => q.sections.length > 0);
   const notCovered = all.filter((q) => q.sections.length === 0);
   const pick = (list: EvalQuestion[], n: number) => Array.from({ length: Math.min(n, list.length) }, (_, i) => list[Math.floor((i * list.length) / n)]!);

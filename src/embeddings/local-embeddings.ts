@@ -313,14 +313,19 @@ export class LocalEmbeddings extends Embeddings {
   readonly dims: number;
   /** Corpus stems related to a stem the corpus lacks (empty when none). */
   readonly related: ReadonlyMap<string, readonly string[]>;
-  private readonly params: LocalEmbedderParams;
-  private idfTable: IdfTable | null = null;
+  /**
+   * Feature -> IDF, for the query side (passages are embedded without it), as sorted typed
+   * arrays: 12 bytes a feature, where a Map of the 2.5 million features of 100,000 passages
+   * held about 250 MB. Built when the index loads (in the background on a hot swap), not on
+   * the first question.
+   */
+  private readonly idf: IdfTable;
   private readonly unseenIdf: number;
 
   constructor(params: LocalEmbedderParams) {
     super({});
     this.dims = params.dims;
-    this.params = params;
+    this.idf = new IdfTable(params);
     this.unseenIdf = bm25Idf(params.documentCount, 0);
     this.related = new Map(Object.entries(params.related ?? {}));
   }
@@ -335,19 +340,19 @@ export class LocalEmbeddings extends Embeddings {
   embedQueryVector(text: string): Float32Array {
     // Features the corpus never saw cannot match a passage; leaving them out keeps their hash
     // collisions from adding noise.
-    const idf = this.idf();
+    const { idf } = this;
     sharedExtractor.extract(text);
     return projectFeatures(sharedExtractor, this.dims, (feature) => idf.get(feature) ?? 0);
   }
 
   /** IDF of a stemmed word, for callers that weigh query terms (retrieval support, sentences). */
   termIdf(termStem: string): number {
-    return this.idf().get(hash32(termStem, WORD_SEED)) ?? this.unseenIdf;
+    return this.idf.get(hash32(termStem, WORD_SEED)) ?? this.unseenIdf;
   }
 
   /** Whether the corpus contains a stemmed word at all. */
   knowsTerm(termStem: string): boolean {
-    return this.idf().get(hash32(termStem, WORD_SEED)) !== undefined;
+    return this.idf.get(hash32(termStem, WORD_SEED)) !== undefined;
   }
 
   override async embedDocuments(texts: string[]): Promise<number[][]> {
@@ -356,16 +361,6 @@ export class LocalEmbeddings extends Embeddings {
 
   override async embedQuery(text: string): Promise<number[]> {
     return Array.from(this.embedQueryVector(text));
-  }
-
-  /**
-   * The IDF table, built on first use: only the query side needs it (an ingest embeds
-   * passages only), and it is kept as sorted typed arrays (12 bytes a feature; a Map of the
-   * 2.5 million features of 100,000 passages held about 250 MB).
-   */
-  private idf(): IdfTable {
-    this.idfTable ??= new IdfTable(this.params);
-    return this.idfTable;
   }
 }
 

@@ -60,10 +60,6 @@ export class HnswSearcher implements VectorSearcher {
   writeSync(path: string): void {
     this.index.writeIndexSync(path);
   }
-
-  async write(path: string): Promise<void> {
-    this.writeSync(path);
-  }
 }
 
 /**

@@ -26,8 +26,4 @@ export class AnswerCache {
     this.entries.set(key, value);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -1,7 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import type { LoadedIndex } from '../index/loaded-index.ts';
-import { citationFor, repairMarkers, tidySpacing } from './citations.ts';
+import { citationFor, repairMarkers } from './citations.ts';
 import { OutputGuard } from './output-guard.ts';
 import { answerPrompt, condensePrompt, CONDENSE_SYSTEM_PROMPT, systemPrompt } from './prompts.ts';
 import type { Semaphore } from './semaphore.ts';
@@ -74,7 +74,7 @@ export async function* llmAnswer(
   const { answer, used } = repairMarkers(guard.text, passages);
   if (used.length === 0) return null;
   const citations: Citation[] = used.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document)));
-  return { answer: tidySpacing(answer), grounded: true, mode: 'llm', citations };
+  return { answer, grounded: true, mode: 'llm', citations };
 }
 
 function sanitizeLine(text: string): string {

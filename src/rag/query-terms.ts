@@ -72,10 +72,10 @@ export function termWeights(terms: QueryTerm[]): Map<string, number> {
   return out;
 }
 
-/** The stand-ins alone (stems not typed by the asker), with their weights. */
-export function expansionTerms(terms: QueryTerm[]): Map<string, number> {
+/** The stand-ins alone (stems not typed by the asker), with their weights (from `termWeights`). */
+export function expansionTerms(terms: QueryTerm[], weights: ReadonlyMap<string, number> = termWeights(terms)): Map<string, number> {
   const own = new Set(terms.map((t) => t.stem));
-  return new Map([...termWeights(terms)].filter(([stem]) => !own.has(stem)));
+  return new Map([...weights].filter(([stem]) => !own.has(stem)));
 }
 
 /**

@@ -45,7 +45,8 @@ export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: num
 
 function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: number, externalQueryVector: Float32Array | undefined): Retrieval {
   const terms = queryTerms(fullText, index.localEmbedder);
-  const expansion = expansionTerms(terms);
+  const weights = termWeights(terms);
+  const expansion = expansionTerms(terms, weights);
 
   const localQueryVector = combine([
     [index.localEmbedder.embedQueryVector(query.text), 1],
@@ -56,7 +57,7 @@ function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: nu
 
   // A question made only of words the corpus never saw has no direction to search in.
   const vectorHits = isZero(queryVector) ? [] : index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));
-  const lexicalHits = searchLexical(index.lexical, fullText, CANDIDATES, termWeights(terms));
+  const lexicalHits = searchLexical(index.lexical, fullText, CANDIDATES, weights);
   const vectorWeight = index.queryEmbedder === index.localEmbedder ? LOCAL_VECTOR_WEIGHT : 1;
   const fused = fuseRanks(index, [
     { hits: vectorHits, weight: vectorWeight },

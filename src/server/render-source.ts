@@ -10,6 +10,18 @@ import type { StoredDocument } from '../index/loaded-index.ts';
  * shown as text, and the output goes through an allow-list sanitiser all the same.
  */
 export function renderSourcePage(doc: StoredDocument): string {
+  // A document never changes within a loaded index: each is rendered and sanitised once.
+  let page = pageByDocument.get(doc);
+  if (page === undefined) {
+    page = renderPage(doc);
+    pageByDocument.set(doc, page);
+  }
+  return page;
+}
+
+const pageByDocument = new WeakMap<StoredDocument, string>();
+
+function renderPage(doc: StoredDocument): string {
   const body = sanitizer.process(renderMarkdown(doc));
   const title = escapeHtml(doc.title);
   const original = doc.sourceUrl && /^https?:\/\//.test(doc.sourceUrl)

@@ -165,12 +165,14 @@ describe('LocalEmbeddings', () => {
   });
 
   it('counts document frequencies exactly, however many distinct features (hash table growth)', () => {
-    // 3,000 passages of made-up words: far more distinct features than the table starts with.
-    const texts = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}x alpha w${(i * 7).toString(36)}y beta alpha`);
+    // 10,000 passages of made-up words: more distinct features than the table holds before it
+    // grows (65,536 slots kept at most 3/4 full).
+    const texts = Array.from({ length: 10_000 }, (_, i) => `w${i.toString(36)}x alpha w${(i * 7).toString(36)}y beta alpha`);
     const fitted = fitLocalEmbedder(texts);
+    expect(fitted.featureIds.length).toBeGreaterThan(((1 << 16) * 3) / 4);
     const expected = new Map<number, number>();
     for (const text of texts) for (const feature of extractFeatures(text).keys()) expected.set(feature, (expected.get(feature) ?? 0) + 1);
-    expect(fitted.documentCount).toBe(3000);
+    expect(fitted.documentCount).toBe(10_000);
     expect(new Map(fitted.featureIds.map((id, i) => [id, fitted.documentFrequencies[i]!]))).toEqual(expected);
   });
 });

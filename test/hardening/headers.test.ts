@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
-import { repoRoot } from '../helpers/temp-dir.ts';
 import { appDeps, type App } from './support.ts';
 
 /**
@@ -18,12 +15,12 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.dispose());
 
-const hasBuiltUi = existsSync(join(repoRoot, 'dist', 'web', 'index.html'));
 const app = (origins: string[] = []): App =>
   createApp(
     appDeps(fixture.index, {
       config: { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: origins, LOG_QUESTIONS: false },
-      ...(hasBuiltUi ? { assets: serveStatic({ root: 'dist/web' }) } : {}),
+      // dist/web is built before the suite (test/setup/build-web.ts).
+      assets: serveStatic({ root: 'dist/web' }),
     }),
   );
 
@@ -55,7 +52,7 @@ function expectStrictPage(res: Response): void {
 }
 
 describe('secure headers', () => {
-  it.runIf(hasBuiltUi)('the chat UI (/) has a strict CSP, and its HTML needs nothing the CSP forbids', async () => {
+  it('the chat UI (/) has a strict CSP, and its HTML needs nothing the CSP forbids', async () => {
     const res = await app().request('/');
     expect(res.status).toBe(200);
     expectStrictPage(res);

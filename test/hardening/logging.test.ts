@@ -58,7 +58,6 @@ describe('access log', () => {
     await (await app.request('/ask', post(false, { nope: true }))).text();
     await settle();
 
-    for (const line of logger.lines) expect(() => JSON.parse(line)).not.toThrow();
     const records = accessRecords(logger);
     expect(records).toHaveLength(4);
     const ids = records.map((r) => r.requestId);

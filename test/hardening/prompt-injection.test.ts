@@ -180,6 +180,9 @@ describe('extractive mode and the rendered source page', () => {
     const res = await extractive.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: QUESTION }) });
     const response = (await res.json()) as AskResponse;
     expect(res.status).toBe(200);
+    // Answered from the injected section (an abstention would carry no link either).
+    expect(response.grounded).toBe(true);
+    expect(response.citations.map((c) => c.section)).toContain('Preparing a Portfolio for Product Interviews');
     expect(linkProblems(response.answer)).toEqual([]);
   });
 

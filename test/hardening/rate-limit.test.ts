@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
@@ -7,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
 import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
-import { repoRoot } from '../helpers/temp-dir.ts';
 import { appDeps, errorShapeProblems, serveOnLoopback, type App } from './support.ts';
 
 /**
@@ -21,11 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.dispose());
 
-const webDir = join(repoRoot, 'dist', 'web');
-/** The built UI when there is one (as node.ts serves it), else a stand-in static handler. */
-const assets: MiddlewareHandler = existsSync(join(webDir, 'index.html'))
-  ? serveStatic({ root: 'dist/web' })
-  : async (c, next) => (c.req.path === '/' ? c.html('<!doctype html><title>stand-in</title>') : next());
+/** The built UI, as node.ts serves it (dist/web is built before the suite: test/setup/build-web.ts). */
+const assets: MiddlewareHandler = serveStatic({ root: 'dist/web' });
 
 const ask = (app: App, body: unknown = { question: 'What side project should I build?' }) =>
   app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

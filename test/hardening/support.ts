@@ -1,13 +1,11 @@
 import { connect } from 'node:net';
 import { HttpResponse, http, passthrough } from 'msw';
 import { loadConfig } from '../../src/config.ts';
-import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
 import { createChatModel } from '../../src/rag/chat-model.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
-import { createApp, type AppDeps } from '../../src/server/app.ts';
-import { silentLogger, type Logger } from '../../src/server/logger.ts';
-import { unlimited } from '../../src/server/rate-limiter.ts';
+import { createApp } from '../../src/server/app.ts';
+import type { Logger } from '../../src/server/logger.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
@@ -36,17 +34,7 @@ export function llmAnswerDeps(options: { slots?: number; canary?: string } = {})
   };
 }
 
-export function appDeps(index: LoadedIndex | null, overrides: Partial<AppDeps> = {}): AppDeps {
-  return {
-    config: { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false },
-    index: { current: () => index },
-    answer: { mode: 'extractive' },
-    logger: silentLogger,
-    rateLimiter: unlimited,
-    clientAddress: () => '127.0.0.1',
-    ...overrides,
-  };
-}
+export { appDeps } from '../helpers/app-deps.ts';
 
 /** A Logger that keeps every record as the JSON line a real logger would write. */
 export function memoryLogger(): Logger & { lines: string[]; records(): Array<Record<string, unknown>> } {

@@ -114,10 +114,10 @@ describe('answerQuestion (llm mode)', () => {
     const slots = new Semaphore(1);
     const long = `${'Sales people already know what customers need [1]. '.repeat(20)}`;
     const events = answerQuestion(fixture.index, { question: QUESTION }, llmMode(deps([long], slots)), new AbortController().signal);
-    for (;;) {
-      const step = await events.next();
-      if (step.done || step.value.type === 'delta') break;
-    }
+    let step = await events.next();
+    while (!step.done && step.value.type !== 'delta') step = await events.next();
+    // Stopped at the first word, not at the end of the answer.
+    expect(step.done).toBe(false);
     await events.return(undefined);
     expect(await slotFree(slots)).toBe(true);
   });

@@ -4,11 +4,8 @@ import GithubSlugger from 'github-slugger';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll } from 'vitest';
-import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
-import { createApp, type AppDeps } from '../../src/server/app.ts';
-import { silentLogger } from '../../src/server/logger.ts';
-import { unlimited } from '../../src/server/rate-limiter.ts';
+import { createApp } from '../../src/server/app.ts';
 import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
 import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { markers, numberingProblems } from '../helpers/citation-rules.ts';
@@ -16,18 +13,8 @@ import { parseSse, type SseEvent } from '../helpers/sse.ts';
 
 export { parseSse, type SseEvent };
 
-/** Dependencies for createApp in tests: the given index, extractive answers, no rate limit, no logs. */
-export function testDeps(index: LoadedIndex | null, overrides: Partial<AppDeps> = {}): AppDeps {
-  return {
-    config: { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false },
-    index: { current: () => index },
-    answer: { mode: 'extractive' },
-    logger: silentLogger,
-    rateLimiter: unlimited,
-    clientAddress: () => '127.0.0.1',
-    ...overrides,
-  };
-}
+/** Dependencies for createApp in tests (see test/helpers/app-deps.ts). */
+export { appDeps as testDeps } from '../helpers/app-deps.ts';
 
 /** A real server on loopback (see test/helpers/loopback.ts). */
 export type RunningServer = Loopback;

@@ -1,0 +1,17 @@
+import type { LoadedIndex } from '../../src/index/loaded-index.ts';
+import type { AppDeps } from '../../src/server/app.ts';
+import { silentLogger } from '../../src/server/logger.ts';
+import { unlimited } from '../../src/server/rate-limiter.ts';
+
+/** Dependencies for createApp in tests: the given index, extractive answers, no rate limit, no logs. */
+export function appDeps(index: LoadedIndex | null, overrides: Partial<AppDeps> = {}): AppDeps {
+  return {
+    config: { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false },
+    index: { current: () => index },
+    answer: { mode: 'extractive' },
+    logger: silentLogger,
+    rateLimiter: unlimited,
+    clientAddress: () => '127.0.0.1',
+    ...overrides,
+  };
+}
