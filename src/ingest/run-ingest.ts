@@ -166,7 +166,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       options.writeHooks,
     );
     const vectors = build;
-    await cache.save(new Map([...rowByHash].map(([hash, row]) => [hash, vectors.row(row)])));
+    // Nothing embedded and nothing dropped: the cache on disk already holds exactly these vectors.
+    if (embedded > 0 || removed > 0) await cache.save(new Map([...rowByHash].map(([hash, row]) => [hash, vectors.row(row)])));
     return {
       documents: documents.length,
       sections: sectionCount,

@@ -8,7 +8,7 @@ import type { LlmDeps } from './llm-answer.ts';
 import { notCoveredResponse } from './not-covered.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { retrieve } from './retrieve.ts';
-import { retrievalSupport, SUPPORT_THRESHOLD } from './support.ts';
+import { isSupported } from './support.ts';
 import type { AskEvent, AskResponse, ChatTurn, RetrievalQuery } from './types.ts';
 
 export interface AskInput {
@@ -56,7 +56,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     const query: RetrievalQuery =
       history.length > 0 ? { text: await (await loadLlm()).condenseWithModel(deps.llm, input.question, history, modelSignal) } : { text: input.question };
     const retrieval = await retrieve(index, query, k, modelSignal);
-    if (retrievalSupport(retrieval.passages, retrieval.terms) < SUPPORT_THRESHOLD) {
+    if (!isSupported(retrieval.passages, retrieval.terms)) {
       yield* notCovered(index, deps.mode);
       return;
     }
@@ -107,7 +107,7 @@ async function cachedExtractiveResponse(
   if (cached) return cached;
   const retrieval = await retrieve(index, condenseExtractive(input.question, history), k, signal);
   let response: AskResponse | null = null;
-  if (retrievalSupport(retrieval.passages, retrieval.terms) >= SUPPORT_THRESHOLD) {
+  if (isSupported(retrieval.passages, retrieval.terms)) {
     response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
   }
   if (!response?.grounded) response = notCoveredResponse(index, 'extractive');

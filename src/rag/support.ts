@@ -33,6 +33,11 @@ export function retrievalSupport(passages: Passage[], terms: QueryTerm[]): numbe
   return combineSignals(supportSignals(passages, terms), SUPPORT_WEIGHTS);
 }
 
+/** Whether retrieval backs the question well enough to answer it (else: not covered). */
+export function isSupported(passages: Passage[], terms: QueryTerm[]): boolean {
+  return retrievalSupport(passages, terms) >= SUPPORT_THRESHOLD;
+}
+
 export function combineSignals(s: SupportSignals, w: typeof SUPPORT_WEIGHTS): number {
   return s.coverage + w.similarity * s.similarity - w.unknown * s.unknown - w.loose * s.loose;
 }
