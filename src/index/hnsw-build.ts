@@ -62,6 +62,11 @@ export class HnswBuild {
     return this.rows.subarray(row * this.dims, (row + 1) * this.dims);
   }
 
+  /** Row `to` gets the vector of row `from` (a passage repeated in the corpus). */
+  copyRow(to: number, from: number): void {
+    this.rows.copyWithin(to * this.dims, from * this.dims, (from + 1) * this.dims);
+  }
+
   setRow(row: number, vector: Float32Array): void {
     this.rows.set(vector, row * this.dims);
   }

@@ -122,7 +122,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       const hash = chunks[i]!.hash;
       const first = rowByHash.get(hash);
       if (first !== undefined) {
-        build.rows.copyWithin(i * dims, first * dims, (first + 1) * dims);
+        build.copyRow(i, first);
         continue;
       }
       rowByHash.set(hash, i);
@@ -213,7 +213,7 @@ async function embedRemote(
     const hash = chunks[i]!.hash;
     const first = rowByHash.get(hash);
     if (first !== undefined) {
-      build.rows.copyWithin(i * build.dims, first * build.dims, (first + 1) * build.dims);
+      build.copyRow(i, first);
       continue;
     }
     rowByHash.set(hash, i);
