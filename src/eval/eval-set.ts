@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
-export const evalQuestionSchema = z.object({
+const evalQuestionSchema = z.object({
   id: z.string(),
   question: z.string(),
   /** Sections that answer it; empty when the guide does not cover it. */

@@ -18,7 +18,7 @@ import { parentPort, workerData } from 'node:worker_threads';
  * @param {any} index a MiniSearch instance
  * @returns {string[] | null} JSON.stringify(index) in pieces, or null if the index is not laid out as expected
  */
-export function miniSearchJsonPieces(index) {
+function miniSearchJsonPieces(index) {
   if (!index || !index._index || typeof index._index[Symbol.iterator] !== 'function' || !(index._documentIds instanceof Map)) return null;
   const head = {
     documentCount: index._documentCount,

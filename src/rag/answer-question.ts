@@ -25,7 +25,7 @@ export interface AnswerDeps {
   llm?: LlmDeps;
 }
 
-export const DEFAULT_K = 4;
+const DEFAULT_K = 4;
 
 /** The model path (and @langchain/core's message classes) loads on first use only. */
 let llmModule: Promise<typeof import('./llm-answer.ts')> | null = null;

@@ -5,7 +5,7 @@ import type { AskResponse } from './types.ts';
  * The plain answer when the guide does not cover a question: say so, then say what it does
  * cover (its section headings), so the reader knows what to ask instead.
  */
-export function notCoveredAnswer(index: LoadedIndex): string {
+function notCoveredAnswer(index: LoadedIndex): string {
   let answer = answerByIndex.get(index);
   if (answer === undefined) {
     answer = composeNotCovered(index);

@@ -154,7 +154,7 @@ function duplicateKey(chunk: Chunk): string {
 const stemsByChunk = new WeakMap<Chunk, ReadonlySet<string>>();
 
 /** Stems of a passage and its heading path, computed once per chunk of a loaded index. */
-export function chunkStems(chunk: Chunk): ReadonlySet<string> {
+function chunkStems(chunk: Chunk): ReadonlySet<string> {
   let stems = stemsByChunk.get(chunk);
   if (!stems) {
     stems = new Set(contentTerms(`${chunk.headingPath.join(' ')} ${chunk.text}`));
@@ -166,7 +166,7 @@ export function chunkStems(chunk: Chunk): ReadonlySet<string> {
 const localVectorByChunk = new WeakMap<Chunk, Float32Array>();
 
 /** A passage's vector in the local embedder's space (cached per chunk of a loaded index). */
-export function localPassageVector(index: LoadedIndex, chunk: Chunk): Float32Array {
+function localPassageVector(index: LoadedIndex, chunk: Chunk): Float32Array {
   let vector = localVectorByChunk.get(chunk);
   if (!vector) {
     vector = index.localEmbedder.embedPassage(embeddingText(chunk));

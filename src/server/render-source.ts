@@ -86,7 +86,7 @@ const sanitizer = new FilterXSS({
 });
 
 /** Text for HTML content and quoted attribute values. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 

@@ -11,7 +11,7 @@ export const MAX_HISTORY_CONTENT_CHARS = 4000;
 export const MAX_K = 10;
 
 /** Control characters other than tab and newline: stripped from text before use. */
-export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 const text = (field: string, max: number) =>
   z
@@ -20,7 +20,7 @@ const text = (field: string, max: number) =>
     .refine((s) => s.replace(CONTROL_CHARS, '').trim().length >= 1, { message: `${field} must not be empty` })
     .refine((s) => s.normalize('NFC').replace(CONTROL_CHARS, '').trim().length <= max, { message: `${field} must be at most ${max} characters` });
 
-export const ChatTurnSchema = z
+const ChatTurnSchema = z
   .object({
     role: z.enum(['user', 'assistant']),
     content: text('history content', MAX_HISTORY_CONTENT_CHARS),
@@ -37,7 +37,7 @@ export const AskRequestSchema = z
   .strict()
   .openapi('AskRequest');
 
-export const CitationSchema = z
+const CitationSchema = z
   .object({
     id: z.number().int().min(1),
     document: z.string(),

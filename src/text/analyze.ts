@@ -10,7 +10,7 @@ const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const COMBINING_MARKS = /\p{M}+/gu;
 
 /** Lower-case, compatibility-normalised, accent-free text. */
-export function normalizeText(text: string): string {
+function normalizeText(text: string): string {
   return text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase().replace(/’/g, "'");
 }
 

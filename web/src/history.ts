@@ -3,7 +3,7 @@ import type { ChatTurn } from './types.ts';
 
 /** The server accepts up to 20 messages of up to 4000 characters; the whole body must stay under 16 KiB. */
 export const MAX_HISTORY_MESSAGES = 20;
-export const MAX_MESSAGE_CHARS = 4000;
+const MAX_MESSAGE_CHARS = 4000;
 /** How many recent exchanges go along: enough to resolve "what about design?". */
 const RECENT_EXCHANGES = 3;
 /** Leaves room for a 2000-character question in the 16 KiB request limit. */

@@ -1,7 +1,7 @@
 import { h } from './dom.ts';
 
 /** Questions the guide answers well (checked against the real corpus in the browser tests). */
-export const STARTERS = [
+const STARTERS = [
   'How do I move from sales into product management?',
   'What skills from project management carry over to product?',
   'Do I need a technical background to become a PM?',
