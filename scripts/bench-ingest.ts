@@ -1,5 +1,6 @@
 /**
  * npm run bench:ingest [-- --json] [-- --runs 5 --documents 1000 --sections 100 --queries 1000]
+ *                      [-- --m 16 --ef-construction 100] (the HNSW graph of the large corpus)
  *                      [-- --skip-real] [-- --skip-large]
  *
  * Ingestion benchmark. Each figure is printed next to its target with PASS/FAIL:
@@ -47,6 +48,9 @@ interface Options {
   queries: number;
   skipReal: boolean;
   skipLarge: boolean;
+  /** HNSW graph parameters of the large corpus's index, 0 for HNSW_DEFAULTS (efSearch is swept in part 3). */
+  m: number;
+  efConstruction: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -65,6 +69,8 @@ function parseOptions(argv: string[]): Options {
     queries: integer('queries', 1000),
     skipReal: argv.includes('--skip-real'),
     skipLarge: argv.includes('--skip-large'),
+    m: integer('m', 0),
+    efConstruction: integer('ef-construction', 0),
   };
 }
 
@@ -433,8 +439,9 @@ interface ChildReport {
 }
 
 /** Runs in the child: generate, ingest, write one JSON line (ChildReport) to stdout. */
-async function largeIngestChild(indexDir: string, documentCount: number, sections: number): Promise<void> {
+async function largeIngestChild(indexDir: string, documentCount: number, sections: number, m: number, efConstruction: number): Promise<void> {
   const { runIngest } = await import('../src/ingest/run-ingest.ts');
+  const { HNSW_DEFAULTS } = await import('../src/index/hnsw-searcher.ts');
   let started = performance.now();
   const documents = generateDocuments(corpusModel(), documentCount, sections);
   const generateMs = performance.now() - started;
@@ -446,6 +453,7 @@ async function largeIngestChild(indexDir: string, documentCount: number, section
   const mark = (): Mark => ({ ms: performance.now() - started, peakRssBytes: peakRss() });
   const summary = await runIngest({
     documents,
+    hnsw: { ...HNSW_DEFAULTS, m: m || HNSW_DEFAULTS.m, efConstruction: efConstruction || HNSW_DEFAULTS.efConstruction },
     config: { CORPUS_DIR: 'unused', INDEX_DIR: indexDir, EMBEDDINGS: 'local', EMBEDDINGS_MODEL: 'unused', OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, REQUEST_TIMEOUT_MS: 30_000 },
     onProgress(done, total) {
       if (done === 0) marks.embedStart = mark();
@@ -492,8 +500,9 @@ async function fileSizes(dir: string, prefix = ''): Promise<Record<string, numbe
   return out;
 }
 
-async function benchLargeIngest(indexDir: string, documentCount: number, sections: number): Promise<LargeIngestReport> {
-  const result = await runProcess(['--import', 'tsx', SCRIPT, '--child-large-ingest', indexDir, String(documentCount), String(sections)], {});
+async function benchLargeIngest(indexDir: string, documentCount: number, sections: number, graphM: number, efConstruction: number): Promise<LargeIngestReport> {
+  const args = ['--import', 'tsx', SCRIPT, '--child-large-ingest', indexDir, String(documentCount), String(sections), String(graphM), String(efConstruction)];
+  const result = await runProcess(args, {});
   if (result.code !== 0) throw new Error(`child exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   const report = lastJsonLine<ChildReport>(result.stdout);
   const m = report.marks;
@@ -801,7 +810,8 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const childAt = argv.indexOf('--child-large-ingest');
   if (childAt >= 0) {
-    await largeIngestChild(argv[childAt + 1]!, Number(argv[childAt + 2]), Number(argv[childAt + 3]));
+    const [dir, documentCount, sections, m, efConstruction] = argv.slice(childAt + 1);
+    await largeIngestChild(dir!, Number(documentCount), Number(sections), Number(m), Number(efConstruction));
     return;
   }
 
@@ -827,7 +837,7 @@ async function main(): Promise<void> {
     const indexDir = await mkdtemp(join(tmpdir(), 'bench-ingest-large-'));
     try {
       log(`2. generated corpus: ${options.documents} documents x ${options.sections} sections, ingested in a child process`);
-      report.large = await benchLargeIngest(indexDir, options.documents, options.sections);
+      report.large = await benchLargeIngest(indexDir, options.documents, options.sections, options.m, options.efConstruction);
       log(`   ${report.large.chunks} chunks in ${report.large.ingestMs} ms, peak RSS ${mib(report.large.peakRssBytes)}`);
       report.calibration = await calibration();
       log(`3. hnsw search: ${options.queries} queries per set`);

@@ -4,17 +4,19 @@ import type { VectorHit, VectorSearcher } from './vector-searcher.ts';
 /**
  * Node only: hnswlib-node is a native addon and never reaches the Worker bundle.
  *
- * Tuned with `npm run bench:ingest` on 100,000 generated passages of the local embedder, whose
- * neighbourhoods are flat (the 1st and 10th nearest passages are close in cosine), which is
- * hard for HNSW. Recall@10 of 1,000 held-out questions against an exact scan, and p50 search
- * cost on one shared core (noisy to +-20%), by M / efConstruction and efSearch:
+ * Tuned with `npm run bench:ingest [-- --m M --ef-construction EF]` (part 3 sweeps efSearch) on
+ * 100,000 generated passages of the local embedder, whose neighbourhoods are flat (the 1st and
+ * 10th nearest passages are close in cosine), which is hard for HNSW. Recall@10 of 1,000
+ * held-out questions against an exact scan, and p50 search cost on one shared core (noisy to
+ * +-20%), by M / efConstruction and efSearch:
  *
  *   M 16 / 100 (build ~35 s): ef 128 0.824 (0.44 ms), 192 0.874 (0.58), 256 0.904 (0.77), 384 0.943 (1.3)
  *   M 16 / 200 (build ~70 s): ef 128 0.883, 192 0.918 (0.68), 256 0.939 (0.9), 320 0.954 (1.1)
  *   M 24 / 100 (build ~45 s): ef 192 0.896, 256 0.921 (0.83), 384 0.952 (1.3)
  *   M 24 / 150 (build ~60 s): ef 256 0.943 (1.07), 320 0.956 (1.2)
  *   M 16 / 40  (build ~18 s): ef 256 0.757, 512 0.850; M 32 / 60: ef 256 0.877
- *   two shards of 50,000 (M 16 / 40, both searched): no better per ms than one index
+ *   (two shards of 50,000, M 16 / 40, both searched, tried once with code not kept: no better
+ *   per ms than one index)
  *
  * No setting reached 0.95 under 1 ms (hnswlib-node is compiled for SSE only, and 384
  * dimensions make each distance costly); a better graph costs build time nearly in

@@ -38,6 +38,8 @@ export interface IngestOptions {
   documents?: SourceDocument[];
   writeHooks?: WriteHooks;
   dims?: number;
+  /** HNSW graph parameters (benchmarks); HNSW_DEFAULTS otherwise. */
+  hnsw?: { m: number; efConstruction: number; efSearch: number };
 }
 
 const EMBED_BATCH = 256;
@@ -72,6 +74,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     }
   }
   const localDims = options.dims ?? DEFAULT_DIMS;
+  const hnsw = options.hnsw ?? HNSW_DEFAULTS;
 
   await mkdir(config.INDEX_DIR, { recursive: true });
   // Everything this run writes into INDEX_DIR (caches included) happens under the lock.
@@ -106,7 +109,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     }
     seen.clear();
 
-    build = new HnswBuild(dims, chunks.length, { ...HNSW_DEFAULTS, inWorker: chunks.length >= HNSW_WORKER_MIN_CHUNKS });
+    build = new HnswBuild(dims, chunks.length, { ...hnsw, inWorker: chunks.length >= HNSW_WORKER_MIN_CHUNKS });
     /** The first row holding each distinct passage's vector. */
     const rowByHash = new Map<string, number>();
     const extractor = new FeatureExtractor();
@@ -158,7 +161,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         vectors: build,
         manifest: {
           embedder: info,
-          hnsw: { space: 'cosine', ...HNSW_DEFAULTS },
+          hnsw: { space: 'cosine', ...hnsw },
           counts: { documents: documents.length, sections: sectionCount, chunks: chunks.length },
           corpus: corpusFingerprint(documents),
         },
