@@ -600,7 +600,7 @@ interface SearchReport {
   efSearchSweep: Array<{ efSearch: number; p50Ms: number; p99Ms: number; recallAt10: number }>;
 }
 
-const EF_SEARCH_SWEEP = [64, 128, 192, 256, 384, 512];
+const EF_SEARCH_SWEEP = [64, 128, 192, 256, 320, 384, 512];
 
 async function benchSearch(indexDir: string, queryCount: number): Promise<SearchReport> {
   const { HnswSearcher } = await import('../src/index/hnsw-searcher.ts');
