@@ -17,6 +17,7 @@ import { answerOnce } from '../src/rag/answer-question.ts';
 import { markersIn } from '../src/rag/citations.ts';
 import { condenseExtractive } from '../src/rag/condense.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
+import { answerTypeMet } from '../src/rag/answer-type.ts';
 import { combineSignals, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
 import type { AskResponse } from '../src/rag/types.ts';
 
@@ -29,6 +30,8 @@ interface Outcome {
   q: EvalQuestion;
   response: AskResponse;
   support: number;
+  /** Declined whatever the support: the question asks for an amount no passage states (answer-type.ts). */
+  amountMissing: boolean;
   /** The signals support combines, for --calibrate. */
   signals: SupportSignals;
   rank: number; // 1-based rank of the first citation from an expected section, 0 if none
@@ -48,10 +51,12 @@ async function main(): Promise<void> {
   for (const q of questions) {
     const signal = AbortSignal.timeout(10_000);
     const response = await answerOnce(index, { question: q.question, history: q.history }, { mode: 'extractive' }, signal);
-    const retrieval = await retrieve(index, condenseExtractive(q.question, q.history), 4);
+    const query = condenseExtractive(q.question, q.history);
+    const retrieval = await retrieve(index, query, 4);
     const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
     const signals = supportSignals(retrieval.passages, retrieval.terms);
-    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), signals, rank, citationProblems: checkCitations(response, sectionText) });
+    const amountMissing = !answerTypeMet(query.text, retrieval.passages.map((p) => p.chunk.text));
+    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), amountMissing, signals, rank, citationProblems: checkCitations(response, sectionText) });
   }
 
   const answerable = outcomes.filter((o) => o.q.sections.length > 0);
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
     abstentionRecall: ratio(truePositives, uncovered.length),
     citationValidity: ratio(outcomes.filter((o) => o.citationProblems.length === 0).length, outcomes.length),
     threshold: SUPPORT_THRESHOLD,
+    declinedByAnswerType: outcomes.filter((o) => o.amountMissing).length,
     baselineBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q)),
     baselineStemmedBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q), { processTerm: (term) => (isStopword(term) ? null : stem(term)) }),
   };
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
       expected: o.q.sections,
       got: o.response.grounded ? o.response.citations.map((c) => c.section) : 'abstained',
       support: round(o.support),
+      amountMissing: o.amountMissing,
       problems: o.citationProblems,
     }));
 
@@ -97,11 +104,12 @@ async function main(): Promise<void> {
   console.log(`  abstention recall        ${metrics.abstentionRecall.toFixed(3)}   (target >= 0.90)`);
   console.log(`  citation validity        ${metrics.citationValidity.toFixed(3)}   (target 1.000)`);
   console.log(`  support threshold        ${SUPPORT_THRESHOLD}`);
+  console.log(`  declined by answer type  ${metrics.declinedByAnswerType}   (asked for an amount no passage states)`);
   console.log(`  baseline: plain BM25 top-1 ${metrics.baselineBm25Top1.toFixed(3)}   (MiniSearch defaults over the same passages, the question as typed)`);
   console.log(`  baseline: BM25 with stemming and stop words top-1 ${metrics.baselineStemmedBm25Top1.toFixed(3)}   (same, with the analyzer the hybrid uses)`);
   if (failures.length) {
     console.log(`\nFailures (${failures.length}):`);
-    for (const f of failures) console.log(`  ${f.id} [support ${f.support}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
+    for (const f of failures) console.log(`  ${f.id} [support ${f.support}${f.amountMissing ? ', asks for an amount no passage states' : ''}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
   }
   if (calibration) console.log(`\nCalibration: ${JSON.stringify(calibration)}`);
 }
@@ -133,8 +141,13 @@ function sectionTexts(index: LoadedIndex): Map<string, string> {
  * this set; ties go to the threshold with the widest margin to the nearest question, then to
  * smaller weights.
  */
-function calibrateThreshold(outcomes: Outcome[]) {
-  const positives = outcomes.filter((o) => o.q.sections.length === 0).length;
+function calibrateThreshold(all: Outcome[]) {
+  const positives = all.filter((o) => o.q.sections.length === 0).length;
+  // Questions the answer-type check declines are declined at any threshold: they count as
+  // abstentions but do not move it.
+  const declined = all.filter((o) => o.amountMissing);
+  const declinedRight = declined.filter((o) => o.q.sections.length === 0).length;
+  const outcomes = all.filter((o) => !o.amountMissing);
   let best = { similarity: 0, unknown: 0, loose: 0, threshold: 0, f1: -1, precision: 0, recall: 0, margin: -1 };
   for (const similarity of [0, 0.25, 0.5, 0.75, 1, 1.5]) {
     for (const unknown of [0, 0.25, 0.5, 0.75, 1]) for (const loose of [0, 0.25, 0.5, 0.75, 1]) {
@@ -143,8 +156,8 @@ function calibrateThreshold(outcomes: Outcome[]) {
         const threshold = (scored[i]!.s + scored[i + 1]!.s) / 2;
         const margin = (scored[i + 1]!.s - scored[i]!.s) / 2;
         const abstain = scored.slice(0, i + 1);
-        const tp = abstain.filter((x) => x.o.q.sections.length === 0).length;
-        const precision = tp / abstain.length;
+        const tp = abstain.filter((x) => x.o.q.sections.length === 0).length + declinedRight;
+        const precision = tp / (abstain.length + declined.length);
         const recall = positives ? tp / positives : 0;
         const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
         if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && margin > best.margin + 1e-9)) {

@@ -56,7 +56,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     const query: RetrievalQuery =
       history.length > 0 ? { text: await (await loadLlm()).condenseWithModel(deps.llm, input.question, history, modelSignal) } : { text: input.question };
     const retrieval = await retrieve(index, query, k, modelSignal);
-    if (!isSupported(retrieval.passages, retrieval.terms)) {
+    if (!isSupported(query.text, retrieval.passages, retrieval.terms)) {
       yield* notCovered(index, deps.mode);
       return;
     }
@@ -105,9 +105,10 @@ async function cachedExtractiveResponse(
   const key = cache ? JSON.stringify([index.generation, k, input.question, history]) : '';
   const cached = cache?.get(key);
   if (cached) return cached;
-  const retrieval = await retrieve(index, condenseExtractive(input.question, history), k, signal);
+  const query = condenseExtractive(input.question, history);
+  const retrieval = await retrieve(index, query, k, signal);
   let response: AskResponse | null = null;
-  if (isSupported(retrieval.passages, retrieval.terms)) {
+  if (isSupported(query.text, retrieval.passages, retrieval.terms)) {
     response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
   }
   if (!response?.grounded) response = notCoveredResponse(index, 'extractive');

@@ -1,0 +1,55 @@
+/**
+ * Expected answer type, as question-answering systems have long checked it: some questions
+ * can only be answered by a passage of a certain kind. "How much does a PM make?" asks for a
+ * sum of money, "how long does the switch take?" for a stretch of time, "how many …" for a
+ * number; a passage that states none cannot answer them, however well its words match ("PM",
+ * "sales", "switch"). Lexical support cannot see that, so without this check such near-topic
+ * questions are answered from the nearest section instead of declined.
+ *
+ * Only amounts are checked: unlike people, places or reasons, whether a passage states one is
+ * visible on its surface (digits, number words, currencies, units of time).
+ */
+export type AmountKind = 'money' | 'duration' | 'count';
+
+/** Words that make a question about money when it asks "how much" or "what … is" of them. */
+const MONEY_WORD = /\b(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|prices?|pric(?:ed|ing)|costs?|earn(?:s|ing|ings)?|paid|pay(?:s|ing)?)\b/i;
+/** "What's the typical pay", "what do PMs get paid" (not "what should I do about the pay cut"). */
+const WHAT_IS = /\bwhat(?:'s|’s| is| are| would| will| do| does| can)\b/i;
+const HOW_MUCH = /\bhow much\b/i;
+/** "How much does a PM make": earning, unless a difference or sense is what it makes. */
+const HOW_MUCH_MAKE = /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:(?!difference\b|sense\b)[\w'’-]+ ){1,4}(?:make|earn)\b/i;
+const HOW_LONG = /\bhow long\b|\bhow many (?:more )?(?:years?|months?|weeks?|days?|hours?)\b/i;
+const HOW_MANY = /\bhow many\b/i;
+
+/** The kind of amount a question asks for, or null when it asks for something else. */
+export function askedAmount(question: string): AmountKind | null {
+  if (HOW_LONG.test(question)) return 'duration';
+  // "How much" alone often asks for a degree ("how much does my background matter?"), and a
+  // money word alone may only set the scene ("I took a pay cut, how do I explain it").
+  if (HOW_MUCH_MAKE.test(question) || (MONEY_WORD.test(question) && (HOW_MUCH.test(question) || WHAT_IS.test(question)))) return 'money';
+  if (HOW_MANY.test(question)) return 'count';
+  return null;
+}
+
+const NUMBER_WORDS = 'two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?';
+const TIME_UNITS = 'years?|months?|weeks?|days?|hours?';
+const STATES: Record<AmountKind, RegExp> = {
+  money: /[$€£¥]|\b\d[\d,.]*\s?k\b|\b(?:dollars?|euros?|usd|eur|gbp|per (?:year|annum|hour|month))\b/i,
+  // "one" alone is mostly a pronoun ("one of the best ways"); with a unit it is an amount.
+  duration: new RegExp(`(?:\\d+|\\b(?:${NUMBER_WORDS}|one|a|an|a few|a couple of|several))[\\s-]+(?:${TIME_UNITS})\\b(?!-)`, 'i'),
+  count: new RegExp(`\\d|\\b(?:${NUMBER_WORDS})\\b`, 'i'),
+};
+
+/** A numbered list's "1." is an item marker, not an amount the text states. */
+const LIST_MARKER = /^\s*\d+[.)]\s/gm;
+
+/** Whether a text states an amount of the kind: a sum of money, a stretch of time, a number. */
+export function statesAmount(kind: AmountKind, text: string): boolean {
+  return STATES[kind].test(text.replace(LIST_MARKER, ''));
+}
+
+/** Whether the passages can hold the kind of answer the question asks for. */
+export function answerTypeMet(question: string, passageTexts: readonly string[]): boolean {
+  const kind = askedAmount(question);
+  return kind === null || passageTexts.some((text) => statesAmount(kind, text));
+}

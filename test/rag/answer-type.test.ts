@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerOnce } from '../../src/rag/answer-question.ts';
+import { askedAmount, answerTypeMet, statesAmount } from '../../src/rag/answer-type.ts';
+import { retrieve } from '../../src/rag/retrieve.ts';
+import { retrievalSupport, SUPPORT_THRESHOLD } from '../../src/rag/support.ts';
+import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+
+describe('askedAmount', () => {
+  it.each([
+    ['how much does a PM make?', 'money'],
+    ['how much does the full Product School certification cost?', 'money'],
+    ["what's the typical base pay for an associate product manager in Toronto?", 'money'],
+    ['what do PMs get paid in Berlin', 'money'],
+    ['how long does the switch from sales take?', 'duration'],
+    ['how many years does it take to go from APM to senior PM?', 'duration'],
+    ['how many ways are there to get a PM job?', 'count'],
+  ] as const)('"%s" asks for %s', (question, kind) => {
+    expect(askedAmount(question)).toBe(kind);
+  });
+
+  it.each([
+    'how much difference does it make if I have a design background?',
+    'how much does my background matter?',
+    'how much technical knowledge do I need?',
+    'I took a pay cut to move into product, how do I explain it in interviews?',
+    'how do I get from sales into product management?',
+  ])('"%s" asks for no amount', (question) => {
+    expect(askedAmount(question)).toBeNull();
+  });
+});
+
+describe('statesAmount', () => {
+  it('tells money, time and numbers apart', () => {
+    expect(statesAmount('money', 'Entry-level PMs earn around $95k a year.')).toBe(true);
+    expect(statesAmount('money', 'Product managers are well paid.')).toBe(false);
+    expect(statesAmount('duration', 'Most people take 18 months to switch.')).toBe(true);
+    expect(statesAmount('duration', 'It can take a few months.')).toBe(true);
+    expect(statesAmount('duration', 'Balancing the day-to-day work of a PM.')).toBe(false);
+    expect(statesAmount('count', 'There are two main ways to get a PM job.')).toBe(true);
+    expect(statesAmount('count', 'One of the best ways is to move internally.')).toBe(false);
+  });
+
+  it('does not take a numbered list marker for an amount', () => {
+    const list = '1. Make the move within your own company.\n2. Move to a similar role elsewhere.';
+    expect(statesAmount('count', list)).toBe(false);
+    expect(statesAmount('count', 'You need 2 things.')).toBe(true);
+  });
+
+  it('lets any passage that states the amount through', () => {
+    expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.', 'Salaries start at $90,000.'])).toBe(true);
+    expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.'])).toBe(false);
+    expect(answerTypeMet('how do I become a PM?', [])).toBe(true);
+  });
+});
+
+describe('the answer-type check in the pipeline', () => {
+  let fixture: FixtureIndex;
+  beforeAll(async () => {
+    fixture = await buildFixtureIndex();
+  });
+  afterAll(() => fixture?.dispose());
+
+  const ask = (question: string) => answerOnce(fixture.index, { question }, { mode: 'extractive' });
+
+  it('declines an amount question that retrieval alone supports, when no passage states the amount', async () => {
+    const question = 'how much does it cost to build a side project to practise product skills?';
+    // Retrieval support alone would answer it from the side-project section ...
+    const retrieval = await retrieve(fixture.index, { text: question }, 4);
+    expect(retrievalSupport(retrieval.passages, retrieval.terms)).toBeGreaterThanOrEqual(SUPPORT_THRESHOLD);
+    // ... but nothing there says what anything costs.
+    const response = await ask(question);
+    expect(response).toMatchObject({ grounded: false, citations: [] });
+  });
+
+  it('answers an amount question when a retrieved passage states the amount', async () => {
+    const response = await ask('how many people should I talk to before I build my side project?');
+    expect(response.grounded).toBe(true);
+    expect(response.citations.some((c) => /five people/.test(c.quote))).toBe(true);
+  });
+});
