@@ -16,6 +16,8 @@ const MONEY_WORD = /\b(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?
 /** "What's the typical pay", "what do PMs get paid" (not "what should I do about the pay cut"). */
 const WHAT_IS = /\bwhat(?:'s|’s| is| are| would| will| do| does| can)\b/i;
 const HOW_MUCH = /\bhow much\b/i;
+/** "What PM salary can I expect", "what kind of pay": "what" right before the money word. */
+const WHAT_MONEY = /\bwhat(?:\s+[\w'’-]+){0,3}\s+(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|prices?|costs?|pay)\b/i;
 /** "How much does a PM make": earning, unless a difference or sense is what it makes. */
 const HOW_MUCH_MAKE = /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:(?!difference\b|sense\b)[\w'’-]+ ){1,4}(?:make|earn)\b/i;
 const HOW_LONG = /\bhow long\b|\bhow many (?:more )?(?:years?|months?|weeks?|days?|hours?)\b/i;
@@ -26,7 +28,7 @@ export function askedAmount(question: string): AmountKind | null {
   if (HOW_LONG.test(question)) return 'duration';
   // "How much" alone often asks for a degree ("how much does my background matter?"), and a
   // money word alone may only set the scene ("I took a pay cut, how do I explain it").
-  if (HOW_MUCH_MAKE.test(question) || (MONEY_WORD.test(question) && (HOW_MUCH.test(question) || WHAT_IS.test(question)))) return 'money';
+  if (HOW_MUCH_MAKE.test(question) || WHAT_MONEY.test(question) || (MONEY_WORD.test(question) && (HOW_MUCH.test(question) || WHAT_IS.test(question)))) return 'money';
   if (HOW_MANY.test(question)) return 'count';
   return null;
 }

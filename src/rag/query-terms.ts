@@ -1,5 +1,6 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import { contentTerms, isStopword, stem, words } from '../text/analyze.ts';
+import { oneSlipAway } from '../text/spelling.ts';
 import { synonymsOf } from '../text/synonyms.ts';
 
 /**
@@ -41,6 +42,8 @@ export function queryTerms(text: string, embedder: LocalEmbeddings): QueryTerm[]
     for (const synonym of synonymsOf(termStem)) if (!matches.has(synonym) && embedder.knowsTerm(synonym)) matches.set(synonym, SYNONYM_CREDIT);
     // Words the corpus lacks are looked up among related words (WordNet, fitted at ingest).
     if (!known) for (const relative of embedder.related.get(termStem) ?? []) if (!matches.has(relative)) matches.set(relative, RELATED_CREDIT);
+    // A word neither the corpus nor WordNet can place is most often a typing slip ("prodcut").
+    if (matches.size === 1 && !known) for (const corrected of spellingCorrections(termStem, embedder)) matches.set(corrected, SYNONYM_CREDIT);
     // A word the corpus lacks but whose stand-ins it has is a vocabulary gap, not a new
     // topic: weigh it like its stand-ins, on average.
     const standIns = [...matches.keys()].filter((m) => m !== termStem && embedder.knowsTerm(m)).map((m) => embedder.termIdf(m));
@@ -50,6 +53,25 @@ export function queryTerms(text: string, embedder: LocalEmbeddings): QueryTerm[]
     terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose });
   }
   return terms;
+}
+
+/**
+ * Spelling corrections per index (its embedder) and word: a few hundred candidates are
+ * stemmed for each word, and chat repeats its words ("prodcut", names) across questions.
+ */
+const correctionMemo = new WeakMap<LocalEmbeddings, Map<string, string[]>>();
+const CORRECTION_MEMO_SIZE = 10_000;
+
+function spellingCorrections(termStem: string, embedder: LocalEmbeddings): string[] {
+  let memo = correctionMemo.get(embedder);
+  if (!memo) correctionMemo.set(embedder, (memo = new Map()));
+  let corrections = memo.get(termStem);
+  if (!corrections) {
+    corrections = oneSlipAway(termStem, (s) => embedder.knowsTerm(s));
+    if (memo.size >= CORRECTION_MEMO_SIZE) memo.clear();
+    memo.set(termStem, corrections);
+  }
+  return corrections;
 }
 
 /**

@@ -27,6 +27,11 @@ export function words(text: string): string[] {
 
 const stemCache = new Map<string, string>();
 
+/** Porter stem of a word seen once, not memoised (a spelling candidate), so it does not crowd the cache. */
+export function stemUncached(word: string): string {
+  return stemmer(word);
+}
+
 /** Porter stem of a normalised word, memoised: corpora repeat a small vocabulary many times. */
 export function stem(word: string): string {
   let stemmed = stemCache.get(word);
