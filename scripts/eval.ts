@@ -149,8 +149,8 @@ function calibrateThreshold(all: Outcome[]) {
   const declinedRight = declined.filter((o) => o.q.sections.length === 0).length;
   const outcomes = all.filter((o) => !o.amountMissing);
   let best = { similarity: 0, unknown: 0, loose: 0, threshold: 0, f1: -1, precision: 0, recall: 0, margin: -1 };
-  for (const similarity of [0, 0.25, 0.5, 0.75, 1, 1.5]) {
-    for (const unknown of [0, 0.25, 0.5, 0.75, 1]) for (const loose of [0, 0.25, 0.5, 0.75, 1]) {
+  for (const similarity of [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3]) {
+    for (const unknown of [0, 0.25, 0.5, 0.75, 1, 1.5, 2]) for (const loose of [0, 0.25, 0.5, 0.75, 1]) {
       const scored = outcomes.map((o) => ({ o, s: combineSignals(o.signals, { similarity, unknown, loose }) })).sort((x, y) => x.s - y.s);
       for (let i = 0; i < scored.length - 1; i++) {
         const threshold = (scored[i]!.s + scored[i + 1]!.s) / 2;
@@ -161,12 +161,13 @@ function calibrateThreshold(all: Outcome[]) {
         const recall = positives ? tp / positives : 0;
         const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
         if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && margin > best.margin + 1e-9)) {
-          best = { similarity, unknown, loose, threshold: round(threshold), f1: round(f1), precision: round(precision), recall: round(recall), margin: round(margin) };
+          best = { similarity, unknown, loose, threshold: round(threshold), f1, precision: round(precision), recall: round(recall), margin: round(margin) };
         }
       }
     }
   }
-  return { best, current: { ...SUPPORT_WEIGHTS, threshold: SUPPORT_THRESHOLD } };
+  // best.f1 stays unrounded while searching: a rounded best would let an equal F1 win on rounding alone.
+  return { best: { ...best, f1: round(best.f1) }, current: { ...SUPPORT_WEIGHTS, threshold: SUPPORT_THRESHOLD } };
 }
 
 /** The reference points the hybrid has to beat: BM25 alone over the passages, no expansion, with the library's default analysis or with ours. */
