@@ -5,7 +5,7 @@ import { buildLexicalIndex, type LexicalDocument } from './lexical-index.ts';
  * The lexical index of `documents` as JSON (lexical.json) in pieces to be written one after
  * another, serialised at once so that the MiniSearch index itself is not kept alive. With
  * `inWorker`, built on a worker thread and serialised term by term (see
- * lexical-build-worker.mjs): the same bytes, but the memory of building and serialising a
+ * lexical-build-worker.ts): the same bytes, but the memory of building and serialising a
  * large index (some 600 MB at its peak at 100,000 passages) is not this thread's, and is
  * freed with the worker.
  */
@@ -14,15 +14,17 @@ export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = 
     try {
       return await inWorkerThread(documents);
     } catch {
-      // No worker thread to be had (tsx missing, a heap limit): the same bytes, built here.
+      // No worker thread to be had (its file missing, a heap limit): the same bytes, built here.
     }
   }
   return [JSON.stringify(buildLexicalIndex(documents))];
 }
 
 async function inWorkerThread(documents: LexicalDocument[]): Promise<string[]> {
+  // Beside this module in either layout: in the source tree a file that loads
+  // lexical-build-worker.ts through tsx, under `npm start` that file bundled (scripts/node-bundle.mjs).
   const worker = new Worker(new URL('./lexical-build-worker.mjs', import.meta.url), {
-    workerData: { module: new URL('./lexical-index.ts', import.meta.url).href, documents },
+    workerData: { documents },
     execArgv: [],
     // A small young generation: most of the garbage (tokens, stems) dies young; measured at
     // 100,000 passages it lowers the worker's peak by about 60 MB.
