@@ -7,14 +7,20 @@ import { buildLexicalIndex, type LexicalDocument } from './lexical-index.ts';
  * `inWorker`, built on a worker thread and serialised term by term (see
  * lexical-build-worker.ts): the same bytes, but the memory of building and serialising a
  * large index (some 600 MB at its peak at 100,000 passages) is not this thread's, and is
- * freed with the worker.
+ * freed with the worker. If the worker fails, the index is built on this thread after all,
+ * with a process warning (code LEXICAL_WORKER_FALLBACK) saying why.
  */
 export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = false): Promise<string[]> {
   if (inWorker) {
     try {
       return await inWorkerThread(documents);
-    } catch {
+    } catch (error) {
       // No worker thread to be had (its file missing, a heap limit): the same bytes, built here.
+      process.emitWarning(
+        `lexical index built on the main thread, not a worker thread (${error instanceof Error ? error.message : String(error)}): ` +
+          'the same index, but its peak memory adds to the ingest’s',
+        { code: 'LEXICAL_WORKER_FALLBACK' },
+      );
     }
   }
   return [JSON.stringify(buildLexicalIndex(documents))];
