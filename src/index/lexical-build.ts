@@ -28,7 +28,8 @@ export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = 
 
 async function inWorkerThread(documents: LexicalDocument[]): Promise<string[]> {
   // Beside this module in either layout: in the source tree a file that loads
-  // lexical-build-worker.ts through tsx, under `npm start` that file bundled (scripts/node-bundle.mjs).
+  // lexical-build-worker.ts through tsx; under `npm start` lexical-build-worker.ts itself,
+  // bundled beside node.mjs (scripts/node-bundle.mjs).
   const worker = new Worker(new URL('./lexical-build-worker.mjs', import.meta.url), {
     workerData: { documents },
     execArgv: [],
