@@ -5,24 +5,33 @@ import { buildLexicalIndex, type LexicalDocument } from './lexical-index.ts';
  * The lexical index of `documents` as JSON (lexical.json) in pieces to be written one after
  * another, serialised at once so that the MiniSearch index itself is not kept alive. With
  * `inWorker`, built on a worker thread and serialised term by term (see
- * lexical-build-worker.mjs): the same bytes, but the memory of building and serialising a
+ * lexical-build-worker.ts): the same bytes, but the memory of building and serialising a
  * large index (some 600 MB at its peak at 100,000 passages) is not this thread's, and is
- * freed with the worker.
+ * freed with the worker. If the worker fails, the index is built on this thread after all,
+ * with a process warning (code LEXICAL_WORKER_FALLBACK) saying why.
  */
 export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = false): Promise<string[]> {
   if (inWorker) {
     try {
       return await inWorkerThread(documents);
-    } catch {
-      // No worker thread to be had (tsx missing, a heap limit): the same bytes, built here.
+    } catch (error) {
+      // No worker thread to be had (its file missing, a heap limit): the same bytes, built here.
+      process.emitWarning(
+        `lexical index built on the main thread, not a worker thread (${error instanceof Error ? error.message : String(error)}): ` +
+          'the same index, but its peak memory adds to the ingest’s',
+        { code: 'LEXICAL_WORKER_FALLBACK' },
+      );
     }
   }
   return [JSON.stringify(buildLexicalIndex(documents))];
 }
 
 async function inWorkerThread(documents: LexicalDocument[]): Promise<string[]> {
+  // Beside this module in either layout: in the source tree a file that loads
+  // lexical-build-worker.ts through tsx; under `npm start` lexical-build-worker.ts itself,
+  // bundled beside node.mjs (scripts/node-bundle.mjs).
   const worker = new Worker(new URL('./lexical-build-worker.mjs', import.meta.url), {
-    workerData: { module: new URL('./lexical-index.ts', import.meta.url).href, documents },
+    workerData: { documents },
     execArgv: [],
     // A small young generation: most of the garbage (tokens, stems) dies young; measured at
     // 100,000 passages it lowers the worker's peak by about 60 MB.
