@@ -61,6 +61,22 @@ export function searchLexical(index: LexicalIndex, query: string, k: number, ter
     .slice(0, k);
 }
 
+/** The index's stems that begin with `prefix` (itself included when present), memoised like postings. */
+export function stemsStartingWith(index: LexicalIndex, prefix: string): string[] {
+  let cache = stemsByIndex.get(index);
+  if (!cache) stemsByIndex.set(index, (cache = new Map()));
+  let stems = cache.get(prefix);
+  if (!stems) {
+    const found = new Set<string>();
+    for (const result of index.search(prefix, { prefix: true, processTerm: (t) => t })) for (const term of result.terms) found.add(term);
+    stems = [...found].sort();
+    if (cache.size >= MAX_CACHED_TERMS) cache.clear();
+    cache.set(prefix, stems);
+  }
+  return stems;
+}
+const stemsByIndex = new WeakMap<LexicalIndex, Map<string, string[]>>();
+
 /** Per-term BM25 postings of a loaded (immutable) index, memoised: questions share words. */
 const hitsByIndex = new WeakMap<LexicalIndex, Map<string, LexicalHit[]>>();
 const MAX_CACHED_TERMS = 20_000;

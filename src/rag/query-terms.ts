@@ -28,8 +28,11 @@ export interface QueryTerm {
 const SYNONYM_CREDIT = 0.8;
 const RELATED_CREDIT = 0.4;
 
+/** The corpus's stems that begin with a given stem, for derived words; see `derivedForms`. */
+export type StemsStartingWith = (prefix: string) => readonly string[];
+
 /** Distinct content terms of a question (numbers left out), weighted by corpus IDF. */
-export function queryTerms(text: string, embedder: LocalEmbeddings): QueryTerm[] {
+export function queryTerms(text: string, embedder: LocalEmbeddings, stemsStartingWith?: StemsStartingWith): QueryTerm[] {
   const background = new Set(backgroundStems(text));
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
@@ -40,6 +43,9 @@ export function queryTerms(text: string, embedder: LocalEmbeddings): QueryTerm[]
     const matches = new Map<string, number>([[termStem, 1]]);
     // Stand-ins the corpus does not contain could never match; they would only dilute the rest.
     for (const synonym of synonymsOf(termStem)) if (!matches.has(synonym) && embedder.knowsTerm(synonym)) matches.set(synonym, SYNONYM_CREDIT);
+    // A word the corpus lacks may be there in another form the stemmer does not join
+    // ("architect" / "architecture"): as good as a synonym.
+    if (!known) for (const form of derivedForms(termStem, embedder, stemsStartingWith)) if (!matches.has(form)) matches.set(form, SYNONYM_CREDIT);
     // Words the corpus lacks are looked up among related words (WordNet, fitted at ingest).
     if (!known) for (const relative of embedder.related.get(termStem) ?? []) if (!matches.has(relative)) matches.set(relative, RELATED_CREDIT);
     // A word neither the corpus nor WordNet can place is most often a typing slip ("prodcut").
@@ -53,6 +59,26 @@ export function queryTerms(text: string, embedder: LocalEmbeddings): QueryTerm[]
     terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose });
   }
   return terms;
+}
+
+/** Derived forms are looked for only from stems this long, and only this many letters away. */
+const DERIVATION_MIN_STEM = 6;
+const DERIVATION_MAX_SUFFIX = 4;
+
+/**
+ * Corpus stems that extend this one or that it extends by a short suffix, beyond what the
+ * Porter stemmer joins: "architect" -> "architectur", "analyt[ics]" -> "analyt[ical]". Only
+ * from stems of DERIVATION_MIN_STEM letters, so short roots ("car" -> "career") never meet.
+ */
+function derivedForms(termStem: string, embedder: LocalEmbeddings, stemsStartingWith: StemsStartingWith | undefined): string[] {
+  if (termStem.length < DERIVATION_MIN_STEM || !/^[a-z]+$/.test(termStem)) return [];
+  const forms: string[] = [];
+  for (let length = termStem.length - 1; length >= Math.max(DERIVATION_MIN_STEM, termStem.length - DERIVATION_MAX_SUFFIX); length--) {
+    const shorter = termStem.slice(0, length);
+    if (embedder.knowsTerm(shorter)) forms.push(shorter);
+  }
+  for (const longer of stemsStartingWith?.(termStem) ?? []) if (longer !== termStem && longer.length - termStem.length <= DERIVATION_MAX_SUFFIX) forms.push(longer);
+  return forms;
 }
 
 /**

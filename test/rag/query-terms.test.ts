@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitLocalEmbedder, LocalEmbeddings } from '../../src/embeddings/local-embeddings.ts';
+import { buildLexicalIndex, stemsStartingWith } from '../../src/index/lexical-index.ts';
 import { backgroundStems, queryTerms } from '../../src/rag/query-terms.ts';
 import { supportSignals } from '../../src/rag/support.ts';
 import type { Passage } from '../../src/rag/types.ts';
@@ -60,6 +61,31 @@ describe('queryTerms', () => {
     const term = termOf('how do I go from mktg to product?', 'mktg');
     expect(term).toMatchObject({ known: false, unknown: false, loose: false });
     expect(term?.matches.get(stem('marketing'))).toBeGreaterThan(0);
+  });
+});
+
+describe('derived forms', () => {
+  const matchesIn = (corpusTexts: string[]) => {
+    const formsEmbedder = new LocalEmbeddings(fitLocalEmbedder(corpusTexts, 64));
+    const lexical = buildLexicalIndex(corpusTexts.map((text, id) => ({ id, heading: '', text })));
+    return (question: string, word: string) =>
+      queryTerms(question, formsEmbedder, (prefix) => stemsStartingWith(lexical, prefix)).find((t) => t.stem === stem(word))?.matches;
+  };
+  const matchesOf = matchesIn(['Architecture teaches project planning.', 'Career changes take planning.']);
+
+  it('matches a word to a longer corpus form the stemmer does not join ("architect" -> architecture)', () => {
+    expect(stem('architect')).not.toBe(stem('architecture'));
+    expect(matchesOf("I'm an architect", 'architect')?.get(stem('architecture'))).toBe(0.8);
+  });
+
+  it('matches a word to a shorter corpus form ("architectural" -> architect)', () => {
+    expect(stem('architectural')).not.toBe(stem('architect'));
+    const matchesOfShorter = matchesIn(['An architect plans buildings.']);
+    expect(matchesOfShorter('my architectural training', 'architectural')?.get(stem('architect'))).toBe(0.8);
+  });
+
+  it('leaves short stems alone: "car" does not reach "career"', () => {
+    expect([...(matchesOf('which car should I buy?', 'car')?.keys() ?? [])]).toEqual([stem('car')]);
   });
 });
 
