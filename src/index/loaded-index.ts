@@ -24,3 +24,8 @@ export interface LoadedIndex {
   /** Embeds questions into the space of `vectors` (the embedder named by the manifest). */
   queryEmbedder: Pick<Embeddings, 'embedQuery'>;
 }
+
+/** Whether questions are embedded by a model server (the index was built with one), not locally. */
+export function embedsQuestionsRemotely(index: LoadedIndex): boolean {
+  return index.queryEmbedder !== index.localEmbedder;
+}

@@ -6,16 +6,16 @@ import { Semaphore } from './semaphore.ts';
 /**
  * The answering dependencies a configuration asks for, the same on Node and Workers: llm
  * answers when a model server is configured (the model client is loaded only then), else
- * extractive; an answer cache unless ANSWER_CACHE_ENTRIES is 0.
+ * extractive, with an answer cache unless ANSWER_CACHE_ENTRIES is 0 (model answers are
+ * streamed as they are generated, not cached).
  */
 export async function createAnswerDeps(config: Config): Promise<AnswerDeps> {
-  const mode = resolveAnswerMode(config);
-  const cache = config.ANSWER_CACHE_ENTRIES > 0 ? new AnswerCache(config.ANSWER_CACHE_ENTRIES) : undefined;
-  if (mode === 'extractive') return { mode, cache };
+  if (resolveAnswerMode(config) === 'extractive') {
+    return { mode: 'extractive', cache: config.ANSWER_CACHE_ENTRIES > 0 ? new AnswerCache(config.ANSWER_CACHE_ENTRIES) : undefined };
+  }
   const { createChatModel } = await import('./chat-model.ts');
   return {
-    mode,
-    cache,
+    mode: 'llm',
     llm: {
       model: createChatModel(config),
       upstreamSlots: new Semaphore(config.MAX_CONCURRENT_UPSTREAM),

@@ -17,13 +17,17 @@ export interface AskInput {
   k?: number;
 }
 
-export interface AnswerDeps {
-  mode: AnswerMode;
-  /** Extractive answers by request, per index generation; absent = no caching. */
-  cache?: AnswerCache;
-  /** Present when a model server is configured. */
-  llm?: LlmDeps;
-}
+/**
+ * How questions are answered: extractive (the embedded default), or by a model server. One or
+ * the other, so a mode without its model, or a model in extractive mode, cannot be built.
+ */
+export type AnswerDeps =
+  | {
+      mode: 'extractive';
+      /** Extractive answers by request, per index generation; absent = no caching. */
+      cache?: AnswerCache;
+    }
+  | { mode: 'llm'; llm: LlmDeps };
 
 const DEFAULT_K = 4;
 
@@ -43,7 +47,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
   const k = input.k ?? DEFAULT_K;
   const history = input.history ?? [];
   try {
-    if (deps.mode === 'extractive' || !deps.llm) {
+    if (deps.mode === 'extractive') {
       const response = await cachedExtractiveResponse(index, input, k, history, deps.cache, signal);
       yield { type: 'citations', citations: response.citations };
       for (const piece of splitForStreaming(response.answer)) yield { type: 'delta', text: piece };
@@ -121,7 +125,7 @@ async function cachedExtractiveResponse(
  * answers skip the event stream altogether: nothing is streamed, so there is nothing to split.
  */
 export async function answerOnce(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): Promise<AskResponse> {
-  if (deps.mode === 'extractive' || !deps.llm) {
+  if (deps.mode === 'extractive') {
     try {
       return await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, input.history ?? [], deps.cache, signal);
     } catch (error) {

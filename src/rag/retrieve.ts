@@ -1,7 +1,7 @@
 import { embeddingText } from '../corpus/embedding-text.ts';
 import type { Chunk } from '../corpus/types.ts';
 import { searchLexical, stemsStartingWith } from '../index/lexical-index.ts';
-import type { LoadedIndex } from '../index/loaded-index.ts';
+import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { coverage, expansionTerms, queryTerms, termWeights, type QueryTerm } from './query-terms.ts';
 import type { Passage, RetrievalQuery } from './types.ts';
@@ -38,7 +38,7 @@ export interface Retrieval {
  */
 export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: number, signal?: AbortSignal): Promise<Retrieval> {
   const fullText = query.context ? `${query.text}\n${query.context}` : query.text;
-  const external = index.queryEmbedder === index.localEmbedder ? undefined : Float32Array.from(await index.queryEmbedder.embedQuery(fullText));
+  const external = embedsQuestionsRemotely(index) ? Float32Array.from(await index.queryEmbedder.embedQuery(fullText)) : undefined;
   signal?.throwIfAborted();
   return rank(index, query, fullText, k, external);
 }
@@ -58,7 +58,7 @@ function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: nu
   // A question made only of words the corpus never saw has no direction to search in.
   const vectorHits = isZero(queryVector) ? [] : index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));
   const lexicalHits = searchLexical(index.lexical, fullText, CANDIDATES, weights);
-  const vectorWeight = index.queryEmbedder === index.localEmbedder ? LOCAL_VECTOR_WEIGHT : 1;
+  const vectorWeight = embedsQuestionsRemotely(index) ? 1 : LOCAL_VECTOR_WEIGHT;
   const fused = fuseRanks(index, [
     { hits: vectorHits, weight: vectorWeight },
     { hits: lexicalHits, weight: LEXICAL_WEIGHT },

@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
-import type { LoadedIndex } from '../index/loaded-index.ts';
+import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index.ts';
 import { answerOnce, answerQuestion, type AnswerDeps } from '../rag/answer-question.ts';
 import type { AskEvent } from '../rag/types.ts';
 import type { Logger } from './logger.ts';
@@ -159,7 +159,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     // Only a model server (chat or embeddings) can be slow or fail; an extractive answer with the
     // local embedder is a millisecond of CPU with nothing to wait on or cancel, and on Node 20
     // setting up abort signals would cost a good share of it.
-    const usesModelServer = (deps.answer.mode === 'llm' && !!deps.answer.llm) || index.queryEmbedder !== index.localEmbedder;
+    const usesModelServer = deps.answer.mode === 'llm' || embedsQuestionsRemotely(index);
     const cancel = usesModelServer ? requestSignal(c.req.raw.signal, deps.config.REQUEST_TIMEOUT_MS) : NO_CANCELLATION;
     const wantsStream = (c.req.header('accept') ?? '').includes('text/event-stream');
 
