@@ -14,6 +14,7 @@ import type { Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
 import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
+import { BODY_LIMIT_BYTES } from './request-limits.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, ErrorSchema, HealthSchema } from './schemas.ts';
 
 /** Where the generation being served comes from: a watched folder on Node, a bundle on Workers. */
@@ -32,8 +33,6 @@ export interface AppDeps {
   /** Serves the built web UI (static files); platform-specific. */
   assets?: MiddlewareHandler;
 }
-
-export const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
  * The JSON content types the route's validators read, exactly (@hono/zod-openapi's request

@@ -1,14 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES, MAX_K, MAX_QUESTION_CHARS } from './request-limits.ts';
 
 /**
  * The HTTP contract's schemas: they validate requests and generate /openapi.json, so the
  * documentation cannot drift from what the server accepts.
  */
-
-export const MAX_QUESTION_CHARS = 2000;
-export const MAX_HISTORY_MESSAGES = 20;
-export const MAX_HISTORY_CONTENT_CHARS = 4000;
-export const MAX_K = 10;
 
 /** Control characters other than tab and newline: stripped from text before use. */
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
-import { BODY_LIMIT_BYTES, createApp } from '../../src/server/app.ts';
+import { createApp } from '../../src/server/app.ts';
+import { BODY_LIMIT_BYTES } from '../../src/server/request-limits.ts';
 import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import {

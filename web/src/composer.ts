@@ -1,7 +1,7 @@
+import { MAX_QUESTION_CHARS as MAX_CHARS } from '../../src/server/request-limits.ts';
 import { icon } from './icons.ts';
 
 const DRAFT_KEY = 'ask-the-guide:draft';
-const MAX_CHARS = 2000;
 const SHOW_COUNT_FROM = 1700;
 
 export interface ComposerHandlers {

@@ -1,13 +1,11 @@
+import { BODY_LIMIT_BYTES, MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES, MAX_QUESTION_CHARS } from '../../src/server/request-limits.ts';
 import { stripMarkers } from './render-answer.ts';
 import type { ChatTurn } from './types.ts';
 
-/** The server accepts up to 20 messages of up to 4000 characters; the whole body must stay under 16 KiB. */
-export const MAX_HISTORY_MESSAGES = 20;
-const MAX_MESSAGE_CHARS = 4000;
 /** How many recent exchanges go along: enough to resolve "what about design?". */
 const RECENT_EXCHANGES = 3;
-/** Leaves room for a 2000-character question in the 16 KiB request limit. */
-const MAX_HISTORY_BYTES = 9000;
+/** Leaves room in the body limit for the longest question (up to 3 UTF-8 bytes a character) and the JSON around it. */
+const MAX_HISTORY_BYTES = BODY_LIMIT_BYTES - 3 * MAX_QUESTION_CHARS - 1024;
 
 export interface Exchange {
   question: string;
@@ -41,7 +39,7 @@ function bytes(history: ChatTurn[]): number {
 }
 
 /** Counted in UTF-16 units, as the server counts; never splits a surrogate pair. */
-function cap(text: string, max = MAX_MESSAGE_CHARS): string {
+function cap(text: string, max = MAX_HISTORY_CONTENT_CHARS): string {
   const trimmed = text.trim();
   if (trimmed.length <= max) return trimmed;
   let cut = trimmed.slice(0, max - 1);

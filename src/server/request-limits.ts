@@ -1,0 +1,11 @@
+/**
+ * The /ask request limits of the HTTP contract, in one dependency-free module: the server's
+ * schemas enforce them and the web UI (bundled for the browser) keeps its requests inside
+ * them, so the two cannot drift apart.
+ */
+export const MAX_QUESTION_CHARS = 2000;
+export const MAX_HISTORY_MESSAGES = 20;
+export const MAX_HISTORY_CONTENT_CHARS = 4000;
+export const MAX_K = 10;
+/** The whole request body, in bytes. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
