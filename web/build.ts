@@ -33,11 +33,15 @@ export async function buildWeb(outDir = WEB_OUT_DIR): Promise<void> {
   await writeFile(join(outDir, STAMP), new Date().toISOString());
 }
 
-/** True when dist/web is missing or older than any file under web/. */
+/** Sources outside web/ that the UI bundles: the contract's request limits. */
+const SHARED_SOURCES = [join(ROOT, 'src', 'server', 'request-limits.ts')];
+
+/** True when dist/web is missing or older than any file under web/ or a shared source it bundles. */
 export async function webAssetsStale(outDir = WEB_OUT_DIR): Promise<boolean> {
   const built = await stat(join(outDir, STAMP)).then((s) => s.mtimeMs, () => 0);
   if (!built) return true;
-  return (await newestMtime(WEB_DIR)) > built;
+  const shared = await Promise.all(SHARED_SOURCES.map((path) => stat(path).then((s) => s.mtimeMs, () => 0)));
+  return Math.max(await newestMtime(WEB_DIR), ...shared) > built;
 }
 
 function findRoot(start: string): string {
