@@ -50,12 +50,17 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, stemsStartin
     if (!known) for (const relative of embedder.related.get(termStem) ?? []) if (!matches.has(relative)) matches.set(relative, RELATED_CREDIT);
     // A word neither the corpus nor WordNet can place is most often a typing slip ("prodcut").
     if (matches.size === 1 && !known) for (const corrected of spellingCorrections(termStem, embedder)) matches.set(corrected, SYNONYM_CREDIT);
+    // A background the guide does not name ("I'm a nurse") is still a background: what the
+    // guide says about backgrounds in general answers it. It is the asker's context, not the
+    // question's topic, so it is neither unknown nor loose below.
+    const unlistedBackground = background.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
+    if (unlistedBackground) for (const general of GENERAL_BACKGROUND_STEMS) if (!matches.has(general) && embedder.knowsTerm(general)) matches.set(general, RELATED_CREDIT);
     // A word the corpus lacks but whose stand-ins it has is a vocabulary gap, not a new
     // topic: weigh it like its stand-ins, on average.
     const standIns = [...matches.keys()].filter((m) => m !== termStem && embedder.knowsTerm(m)).map((m) => embedder.termIdf(m));
     const idf = known || standIns.length === 0 ? embedder.termIdf(termStem) : standIns.reduce((a, b) => a + b, 0) / standIns.length;
     const unknown = !known && standIns.length === 0;
-    const loose = !known && !unknown && [...matches.values()].every((credit) => credit !== SYNONYM_CREDIT);
+    const loose = !known && !unknown && !unlistedBackground && [...matches.values()].every((credit) => credit !== SYNONYM_CREDIT);
     terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose });
   }
   return terms;
@@ -132,6 +137,8 @@ export function expansionTerms(terms: QueryTerm[], weights: ReadonlyMap<string, 
  * words name the path the answer must be about, so they count double.
  */
 const BACKGROUND_WEIGHT = 2;
+/** The words guidance uses for someone's past work in general. */
+const GENERAL_BACKGROUND_STEMS = ['background', 'discipline', 'career'].map((w) => stem(w));
 const BACKGROUND_CUES = [
   /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
   // "As a teacher, ..." names a background only at the start of a clause; mid-sentence it

@@ -64,6 +64,24 @@ describe('queryTerms', () => {
   });
 });
 
+describe('an unlisted background', () => {
+  const guide = new LocalEmbeddings(fitLocalEmbedder(['Teachers keep order in a room.', 'Any background can lead to product, whatever your discipline.'], 64));
+  const termIn = (question: string, word: string) => queryTerms(question, guide).find((t) => t.stem === stem(word))!;
+
+  it('stands for backgrounds in general, as the asker\'s context rather than an unknown topic', () => {
+    const nurse = termIn("I'm a nurse, can I become a PM?", 'nurse');
+    expect(nurse.weight).toBe(2);
+    expect(nurse.matches.get(stem('background'))).toBeGreaterThan(0);
+    expect(nurse.matches.get(stem('discipline'))).toBeGreaterThan(0);
+    expect(nurse).toMatchObject({ unknown: false, loose: false });
+  });
+
+  it('leaves a background the guide names, and a word that is not the asker\'s background, as they are', () => {
+    expect(termIn("I'm a teacher, can I become a PM?", 'teacher').matches.has(stem('background'))).toBe(false);
+    expect(termIn('do nurses make good PMs?', 'nurses')).toMatchObject({ unknown: true });
+  });
+});
+
 describe('derived forms', () => {
   const matchesIn = (corpusTexts: string[]) => {
     const formsEmbedder = new LocalEmbeddings(fitLocalEmbedder(corpusTexts, 64));
