@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { BODY_LIMIT_BYTES, createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import {
   allowLoopback,
@@ -14,6 +14,7 @@ import {
   parseSse,
   rawExchange,
   serveOnLoopback,
+  testConfig,
   userOf,
   type App,
   type ChatBody,
@@ -27,17 +28,15 @@ import {
  */
 
 const openai = useOpenAITestServer();
-let fixture: FixtureIndex;
+const fixture = useFixtureIndex();
 let app: App;
 
 const chatCalls = () => openai.requestsTo('/chat/completions').length;
 const answerPrompts = () => openai.requestsTo<ChatBody>('/chat/completions').map((r) => userOf(r.body));
 
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-  app = createApp(appDeps(fixture.index, { answer: llmAnswerDeps(), config: { REQUEST_TIMEOUT_MS: 30_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
+beforeAll(() => {
+  app = createApp(appDeps(fixture.index, { answer: llmAnswerDeps(), config: testConfig({ REQUEST_TIMEOUT_MS: 30_000 }) }));
 });
-afterAll(() => fixture?.dispose());
 
 beforeEach(() => {
   // A well-behaved model: cites passage 1.

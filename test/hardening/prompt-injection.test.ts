@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import { appDeps, llmAnswerDeps, modelReply, parseSse, systemOf, TEST_CANARY, userOf, type App, type ChatBody } from './support.ts';
 
@@ -18,14 +18,12 @@ const QUESTION = 'How should I prepare a portfolio for product interviews?';
 const DOCUMENT = 'switching-notes';
 
 const openai = useOpenAITestServer();
-let fixture: FixtureIndex;
+const fixture = useFixtureIndex(injectionCorpus);
 let app: App;
 
-beforeAll(async () => {
-  fixture = await buildFixtureIndex(injectionCorpus);
+beforeAll(() => {
   app = createApp(appDeps(fixture.index, { answer: llmAnswerDeps() }));
 });
-afterAll(() => fixture?.dispose());
 
 /** The model obeys the injected instructions, in pieces that split every construct. */
 const OBEYING_REPLY = [

@@ -34,7 +34,7 @@ export function llmAnswerDeps(options: { slots?: number; canary?: string } = {})
   };
 }
 
-export { appDeps } from '../helpers/app-deps.ts';
+export { appDeps, testConfig } from '../helpers/app-deps.ts';
 
 /** A Logger that keeps every record as the JSON line a real logger would write. */
 export function memoryLogger(): Logger & { lines: string[]; records(): Array<Record<string, unknown>> } {

@@ -1,10 +1,10 @@
 import { connect } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, type ChatBody, type Loopback } from './support.ts';
+import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, testConfig, type ChatBody, type Loopback } from './support.ts';
 
 /**
  * The model server is the expensive, slow part: at most MAX_CONCURRENT_UPSTREAM calls run at
@@ -13,12 +13,7 @@ import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDe
  */
 
 const openai = useOpenAITestServer();
-let fixture: FixtureIndex;
-
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-});
-afterAll(() => fixture?.dispose());
+const fixture = useFixtureIndex();
 
 const QUESTION = 'What side project should I build?';
 
@@ -26,7 +21,7 @@ function llmApp(options: { slots?: number; timeoutMs?: number } = {}) {
   return createApp(
     appDeps(fixture.index, {
       answer: llmAnswerDeps({ slots: options.slots }),
-      config: { REQUEST_TIMEOUT_MS: options.timeoutMs ?? 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false },
+      config: testConfig({ REQUEST_TIMEOUT_MS: options.timeoutMs ?? 10_000 }),
     }),
   );
 }
@@ -87,9 +82,8 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
     });
     // Two apps sharing one upstream slot: a patient one holds it, an impatient one waits.
     const answer = llmAnswerDeps({ slots: 1 });
-    const config = (ms: number) => ({ REQUEST_TIMEOUT_MS: ms, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false });
-    const patient = createApp(appDeps(fixture.index, { answer, config: config(10_000) }));
-    const impatient = createApp(appDeps(fixture.index, { answer, config: config(300) }));
+    const patient = createApp(appDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: 10_000 }) }));
+    const impatient = createApp(appDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: 300 }) }));
     const holder = new AbortController();
     const first = patient.request('/ask', { ...askInit({ question: QUESTION }), signal: holder.signal });
     for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(10);

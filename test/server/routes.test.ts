@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { collapse, fixtureSections, testDeps } from './harness.ts';
 
 /** GET /health, /openapi.json and /source/:document on the real app and a real fixture index. */
 
-let fixture: FixtureIndex;
+const fixture = useFixtureIndex();
 let app: ReturnType<typeof createApp>;
 
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
+beforeAll(() => {
   app = createApp(testDeps(fixture.index));
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
 });
 
 describe('GET /health', () => {
