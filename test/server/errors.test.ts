@@ -1,9 +1,8 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
-import { startServer, testDeps, useNoNetwork, type RunningServer } from './harness.ts';
+import { testDeps, useFixtureServer } from './harness.ts';
 
 /**
  * The contract's errors (DESIGN.md, "Errors"): every one is JSON `{ error: { code, message } }`
@@ -11,22 +10,9 @@ import { startServer, testDeps, useNoNetwork, type RunningServer } from './harne
  * limits are exercised as a client sends them (Content-Length, and chunked with none).
  */
 
-useNoNetwork();
+const served = useFixtureServer();
 
-let fixture: FixtureIndex;
-let server: RunningServer;
-
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-  server = await startServer(createApp(testDeps(fixture.index)));
-});
-
-afterAll(async () => {
-  await server?.close();
-  await fixture?.dispose();
-});
-
-const post = (body: string, contentType: string | null = 'application/json', url = `${server.url}/ask`) =>
+const post = (body: string, contentType: string | null = 'application/json', url = `${served.server.url}/ask`) =>
   fetch(url, { method: 'POST', headers: contentType ? { 'Content-Type': contentType } : {}, body });
 
 /** Assert the contract's error shape and return the message. */
@@ -109,14 +95,14 @@ describe('413 payload_too_large (limit 16 KiB)', () => {
   });
 
   it('rejects a body over 16 KiB sent chunked, with no Content-Length', async () => {
-    const res = await rawChunkedPost(server.port, '/ask', oversized, 1024);
+    const res = await rawChunkedPost(served.server.port, '/ask', oversized, 1024);
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'payload_too_large', message: expect.any(String) } });
   });
 
   it('still accepts a small body sent chunked', async () => {
-    const res = await rawChunkedPost(server.port, '/ask', JSON.stringify({ question: 'How do I move from sales into product?' }), 8);
+    const res = await rawChunkedPost(served.server.port, '/ask', JSON.stringify({ question: 'How do I move from sales into product?' }), 8);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ grounded: true, mode: 'extractive' });
   });
@@ -132,7 +118,7 @@ describe('other errors', () => {
   });
 
   it('429 rate_limited with Retry-After once a client is over its limit', async () => {
-    const app = createApp(testDeps(fixture.index, { rateLimiter: new MemoryRateLimiter(2) }));
+    const app = createApp(testDeps(served.fixture.index, { rateLimiter: new MemoryRateLimiter(2) }));
     const send = () => app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'How do I move from sales into product?' }) });
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
@@ -142,7 +128,7 @@ describe('other errors', () => {
   });
 
   it('404 not_found as JSON for an unknown route', async () => {
-    await expectError(await fetch(`${server.url}/no-such-route`), 404, 'not_found');
+    await expectError(await fetch(`${served.server.url}/no-such-route`), 404, 'not_found');
   });
 });
 
