@@ -9,6 +9,7 @@ import { runIngest } from '../../src/ingest/run-ingest.ts';
 import { generationDir, POINTER_FILE, readCurrentGeneration } from '../../src/index/write-generation.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
 import { copyDir, makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { appDeps, memoryLogger } from './support.ts';
@@ -149,7 +150,7 @@ describe('a generation that fails verification', () => {
     expect(String(refused?.reason)).toMatch(reason);
     const health = (await (await app.request('/health')).json()) as { index: { generation: string } };
     expect(health.index.generation).toBe(good);
-    const ask = await app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'What side project should I build?' }) });
+    const ask = await app.request('/ask', askRequest({ question: 'What side project should I build?' }));
     expect(ask.status).toBe(200);
 
     // Once a good generation is published again, it is picked up.
@@ -167,11 +168,7 @@ describe('a request in flight when the generation changes', () => {
     await point(second);
     await watcher.refresh();
     const app = createApp(appDeps(null, { index: watcher }));
-    const res = await app.request('/ask', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-      body: JSON.stringify({ question: 'How do I start building a side project?' }),
-    });
+    const res = await app.request('/ask', askRequest({ question: 'How do I start building a side project?' }, true));
     expect(res.status).toBe(200);
     // The stream has started on the second edition; swap to the third before reading it.
     await point(third);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { BODY_LIMIT_BYTES, createApp } from '../../src/server/app.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import {
@@ -292,7 +293,7 @@ describe('what reaches retrieval and the model', () => {
   it('NFC-normalises the question before retrieval: "Cafe\\u0301" is searched as "Café"', async () => {
     const spied = spiedIndex(fixture.index);
     const extractive = createApp(appDeps(spied.index));
-    const res = await extractive.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'Cafe\u0301 side project ideas?' }) });
+    const res = await extractive.request('/ask', askRequest({ question: 'Cafe\u0301 side project ideas?' }));
     expect(res.status).toBe(200);
     expect(spied.embedded[0]).toBe('Caf\u00e9 side project ideas?');
     expect(spied.embedded.join('\n')).not.toContain('e\u0301');

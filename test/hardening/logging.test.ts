@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import { appDeps, llmAnswerDeps, memoryLogger, modelReply, parseSse, TEST_API_KEY, testConfig, type ChatBody } from './support.ts';
@@ -15,11 +16,7 @@ const openai = useOpenAITestServer();
 const fixture = useFixtureIndex();
 
 const QUESTION = 'What side project should I build?';
-const post = (stream: boolean, body: unknown = { question: QUESTION }): RequestInit => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-  body: JSON.stringify(body),
-});
+const post = (stream: boolean, body: unknown = { question: QUESTION }): RequestInit => askRequest(body, stream);
 
 function setup(logQuestions: boolean, mode: 'llm' | 'extractive' = 'llm') {
   const logger = memoryLogger();

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
 import { generationDir, POINTER_FILE } from '../../src/index/write-generation.ts';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { copyDir, makeTempDir, realCorpusDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
 import { parseRawResponse, parseSse, sleep, TEST_API_KEY } from './support.ts';
 
@@ -155,12 +156,7 @@ interface Outcome {
 /** One /ask, checked completely: 200, the whole JSON body or SSE stream through `done`. */
 async function askOnce(question: string, stream: boolean): Promise<Outcome & { response?: AskResponse }> {
   try {
-    const res = await fetch(`${server.url}/ask`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-      body: JSON.stringify({ question }),
-      signal: AbortSignal.timeout(30_000),
-    });
+    const res = await fetch(`${server.url}/ask`, { ...askRequest({ question }, stream), signal: AbortSignal.timeout(30_000) });
     const text = await res.text();
     if (res.status !== 200) return { ok: false, problem: `${res.status} ${text.slice(0, 200)}` };
     let response: AskResponse;

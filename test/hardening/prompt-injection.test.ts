@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import { appDeps, llmAnswerDeps, modelReply, parseSse, systemOf, TEST_CANARY, userOf, type App, type ChatBody } from './support.ts';
@@ -50,12 +51,7 @@ function echoingReply(body: ChatBody): string[] {
   return pieces;
 }
 
-const ask = (stream: boolean) =>
-  app.request('/ask', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-    body: JSON.stringify({ question: QUESTION }),
-  });
+const ask = (stream: boolean) => app.request('/ask', askRequest({ question: QUESTION }, stream));
 
 interface Collected {
   raw: string;
@@ -175,7 +171,7 @@ describe('extractive mode and the rendered source page', () => {
   // sentence must not be served.
   it('an extractive answer from the injected section carries no link or URL', async () => {
     const extractive = createApp(appDeps(fixture.index));
-    const res = await extractive.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: QUESTION }) });
+    const res = await extractive.request('/ask', askRequest({ question: QUESTION }));
     const response = (await res.json()) as AskResponse;
     expect(res.status).toBe(200);
     // Answered from the injected section (an abstention would carry no link either).

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, testConfig, type ChatBody, type Loopback } from './support.ts';
@@ -25,12 +26,6 @@ function llmApp(options: { slots?: number; timeoutMs?: number } = {}) {
     }),
   );
 }
-
-const askInit = (body: unknown, stream = false): RequestInit => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-  body: JSON.stringify(body),
-});
 
 /** A model request msw received, and whether it was aborted. */
 interface Upstream {
@@ -57,7 +52,7 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
     });
     const app = llmApp({ slots: 2 });
     const requests = Array.from({ length: 8 }, (_, i) =>
-      app.request('/ask', askInit(i % 3 === 0 ? { question: 'and what about that?', history: [{ role: 'user', content: 'side projects' }] } : { question: QUESTION }, i % 2 === 1)),
+      app.request('/ask', askRequest(i % 3 === 0 ? { question: 'and what about that?', history: [{ role: 'user', content: 'side projects' }] } : { question: QUESTION }, i % 2 === 1)),
     );
     // Bodies are read as they come, as a browser would: an unread SSE stream holds its slot.
     const responses = await Promise.all(requests.map(async (p) => {
@@ -85,10 +80,10 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
     const patient = createApp(appDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: 10_000 }) }));
     const impatient = createApp(appDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: 300 }) }));
     const holder = new AbortController();
-    const first = patient.request('/ask', { ...askInit({ question: QUESTION }), signal: holder.signal });
+    const first = patient.request('/ask', { ...askRequest({ question: QUESTION }), signal: holder.signal });
     for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(10);
     expect(seen).toHaveLength(1);
-    const second = await impatient.request('/ask', askInit({ question: QUESTION }));
+    const second = await impatient.request('/ask', askRequest({ question: QUESTION }));
     expect(second.status).toBe(504);
     expect(errorShapeProblems(504, await second.text())).toEqual([]);
     expect(seen).toHaveLength(1);
@@ -108,7 +103,7 @@ describe('REQUEST_TIMEOUT_MS', () => {
       return new Response(null, { status: 499 });
     });
     const started = performance.now();
-    const res = await llmApp({ timeoutMs: 300 }).request('/ask', askInit({ question: QUESTION }, stream));
+    const res = await llmApp({ timeoutMs: 300 }).request('/ask', askRequest({ question: QUESTION }, stream));
     expect(res.status).toBe(504);
     expect(errorShapeProblems(504, await res.text())).toEqual([]);
     expect(performance.now() - started).toBeLessThan(3000);
@@ -123,7 +118,7 @@ describe('REQUEST_TIMEOUT_MS', () => {
       // Two pieces, then a 5 s silence (cut short by the abort).
       return modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 50 }, () => 'more ')], 100);
     });
-    const res = await llmApp({ timeoutMs: 600 }).request('/ask', askInit({ question: QUESTION }, true));
+    const res = await llmApp({ timeoutMs: 600 }).request('/ask', askRequest({ question: QUESTION }, true));
     expect(res.status).toBe(200);
     const events = parseSse(await res.text());
     expect(events.some((e) => e.event === 'delta')).toBe(true);
@@ -183,7 +178,7 @@ describe('a client that disconnects', () => {
     openai.reset();
     allowLoopback(openai);
     openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small side project [1].']));
-    const next = await fetch(`${server.url}/ask`, { ...askInit({ question: QUESTION }), signal: AbortSignal.timeout(5000) });
+    const next = await fetch(`${server.url}/ask`, { ...askRequest({ question: QUESTION }), signal: AbortSignal.timeout(5000) });
     expect(next.status).toBe(200);
     expect(((await next.json()) as AskResponse).grounded).toBe(true);
   });

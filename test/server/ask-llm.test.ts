@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Semaphore } from '../../src/rag/semaphore.ts';
 import { createApp } from '../../src/server/app.ts';
 import { citationProblems, markers, parseSse, testDeps } from './harness.ts';
-import { askRequest, CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
 import {
   completion,
   errorCompletion,

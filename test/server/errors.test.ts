@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { testDeps, useFixtureServer } from './harness.ts';
 
 /**
@@ -111,7 +112,7 @@ describe('413 payload_too_large (limit 16 KiB)', () => {
 describe('other errors', () => {
   it('503 index_unavailable on /ask, /health and /source when no index is loaded', async () => {
     const app = createApp(testDeps(null));
-    const ask = await app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'How do I move into product?' }) });
+    const ask = await app.request('/ask', askRequest({ question: 'How do I move into product?' }));
     await expectError(ask, 503, 'index_unavailable');
     await expectError(await app.request('/health'), 503, 'index_unavailable');
     await expectError(await app.request('/source/transition-product-management-background'), 503, 'index_unavailable');
@@ -119,7 +120,7 @@ describe('other errors', () => {
 
   it('429 rate_limited with Retry-After once a client is over its limit', async () => {
     const app = createApp(testDeps(served.fixture.index, { rateLimiter: new MemoryRateLimiter(2) }));
-    const send = () => app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'How do I move from sales into product?' }) });
+    const send = () => app.request('/ask', askRequest({ question: 'How do I move from sales into product?' }));
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
     const limited = await send();

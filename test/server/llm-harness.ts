@@ -9,6 +9,7 @@ import { createApp } from '../../src/server/app.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { testConfig } from '../helpers/app-deps.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
 import { completion, LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, type ChatCompletionRequestBody, type ChatRequest } from './openai-chat.ts';
 
@@ -29,12 +30,6 @@ export interface LlmHarness {
   askJson(app: App, body: unknown): Promise<AskResponse>;
   askSse(app: App, body: unknown): Promise<AskStream & { text: string }>;
 }
-
-export const askRequest = (body: unknown, stream = false): RequestInit => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-  body: JSON.stringify(body),
-});
 
 /**
  * Wire a test file for the llm path: msw as the model server (and nothing else: a request

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { collapse, fixtureSections, testDeps } from './harness.ts';
 
@@ -96,7 +97,7 @@ describe('GET /source/:document', () => {
   });
 
   it('shows the quoted words of an /ask citation on the linked page', async () => {
-    const res = await app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'How do I move from sales into product?' }) });
+    const res = await app.request('/ask', askRequest({ question: 'How do I move from sales into product?' }));
     const { citations } = (await res.json()) as AskResponse;
     expect(citations.length).toBeGreaterThan(0);
     for (const c of citations) {
