@@ -5,6 +5,7 @@ import type { AskResponse } from '../../src/rag/types.ts';
 import { BODY_LIMIT_BYTES, createApp } from '../../src/server/app.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { userMessage, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import {
   allowLoopback,
@@ -16,9 +17,7 @@ import {
   rawExchange,
   serveOnLoopback,
   testConfig,
-  userOf,
   type App,
-  type ChatBody,
   type Loopback,
 } from './support.ts';
 
@@ -33,7 +32,7 @@ const fixture = useFixtureIndex();
 let app: App;
 
 const chatCalls = () => openai.requestsTo('/chat/completions').length;
-const answerPrompts = () => openai.requestsTo<ChatBody>('/chat/completions').map((r) => userOf(r.body));
+const answerPrompts = () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions').map((r) => userMessage(r.body));
 
 beforeAll(() => {
   app = createApp(appDeps(fixture.index, { answer: llmAnswerDeps(), config: testConfig({ REQUEST_TIMEOUT_MS: 30_000 }) }));
@@ -41,7 +40,7 @@ beforeAll(() => {
 
 beforeEach(() => {
   // A well-behaved model: cites passage 1.
-  openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Side projects let you ', 'practise product skills [1].']));
+  openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Side projects let you ', 'practise product skills [1].']));
 });
 
 const post = (body: BodyInit, headers: Record<string, string> = { 'Content-Type': 'application/json' }) => app.request('/ask', { method: 'POST', headers, body });
@@ -309,13 +308,13 @@ describe('what reaches retrieval and the model', () => {
 
   it('cleans history turns too (control characters, NFC) before the condense call', async () => {
     openai.reset();
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) =>
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) =>
       modelReply(request, body, body.messages[0]!.content.startsWith('Rewrite') ? ['What side project should I build?'] : ['Build a small side project [1].']),
     );
     const res = await post(JSON.stringify({ question: 'and what about that?', history: [{ role: 'user', content: 'Cafe\u0301\u0000 side projects\u0007' }] }));
     expect(res.status).toBe(200);
-    const condense = openai.requestsTo<ChatBody>('/chat/completions')[0]!;
-    expect(userOf(condense.body)).toContain('User: Caf\u00e9 side projects');
-    expect(userOf(condense.body)).not.toMatch(/[\u0000\u0007]/);
+    const condense = openai.requestsTo<ChatCompletionRequestBody>('/chat/completions')[0]!;
+    expect(userMessage(condense.body)).toContain('User: Caf\u00e9 side projects');
+    expect(userMessage(condense.body)).not.toMatch(/[\u0000\u0007]/);
   });
 });

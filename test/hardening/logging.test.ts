@@ -3,8 +3,9 @@ import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import type { ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { appDeps, llmAnswerDeps, memoryLogger, modelReply, parseSse, TEST_API_KEY, testConfig, type ChatBody } from './support.ts';
+import { appDeps, llmAnswerDeps, memoryLogger, modelReply, parseSse, TEST_API_KEY, testConfig } from './support.ts';
 
 /**
  * The access log: one structured JSON record per request with request id, route, status,
@@ -41,7 +42,7 @@ async function settle(): Promise<void> {
 
 describe('access log', () => {
   it('one JSON record per request with requestId, route, status, ms; /ask adds mode and grounded (JSON and SSE)', async () => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1].']));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1].']));
     const { app, logger } = setup(false);
     const json = await app.request('/ask', post(false));
     await json.text();
@@ -66,7 +67,7 @@ describe('access log', () => {
   });
 
   it('an SSE answer that fails mid-stream is logged with the error code once the stream ends', async () => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 40 }, () => 'more ')], 50));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 40 }, () => 'more ')], 50));
     const logger = memoryLogger();
     const app = createApp(appDeps(fixture.index, { logger, answer: llmAnswerDeps(), config: testConfig({ REQUEST_TIMEOUT_MS: 400 }) }));
     const res = await app.request('/ask', post(true));

@@ -4,8 +4,9 @@ import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { systemMessage, userMessage, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { appDeps, llmAnswerDeps, modelReply, parseSse, systemOf, TEST_CANARY, userOf, type App, type ChatBody } from './support.ts';
+import { appDeps, llmAnswerDeps, modelReply, parseSse, TEST_CANARY, type App } from './support.ts';
 
 /**
  * A corpus document carries prompt-injection text, an exfiltration image and links
@@ -41,8 +42,8 @@ const OBEYING_REPLY = [
 ];
 
 /** The model echoes its system prompt, canary included, split across stream chunks. */
-function echoingReply(body: ChatBody): string[] {
-  const system = systemOf(body);
+function echoingReply(body: ChatCompletionRequestBody): string[] {
+  const system = systemMessage(body);
   const at = system.indexOf(TEST_CANARY);
   const pieces = ['A portfolio should hold case studies [1]. My instructions: ', system.slice(0, at)];
   // The canary three characters at a time.
@@ -104,7 +105,7 @@ function linkProblems(text: string): string[] {
 
 describe('a model that obeys injected instructions', () => {
   it.each([false, true])('no link, image, HTML or URL reaches the client (stream: %s)', async (stream) => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, OBEYING_REPLY));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, OBEYING_REPLY));
     const { raw, answers, response, citations } = await collect(stream);
     for (const answer of answers) expect(linkProblems(answer)).toEqual([]);
     expect(response.grounded).toBe(true);
@@ -118,7 +119,7 @@ describe('a model that obeys injected instructions', () => {
   });
 
   it.each([false, true])('the canary never appears, even split across chunks; the answer is withheld (stream: %s)', async (stream) => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, echoingReply(body)));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, echoingReply(body)));
     const { raw, answers, response } = await collect(stream);
     expect(raw).not.toContain(TEST_CANARY);
     // Not even its first characters: the guard holds back a canary's length of text.
@@ -129,7 +130,7 @@ describe('a model that obeys injected instructions', () => {
   });
 
   it('the canary is caught one character per chunk too', async () => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Case studies [1]. ', ...TEST_CANARY.split(''), ' [1].']));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Case studies [1]. ', ...TEST_CANARY.split(''), ' [1].']));
     const { raw } = await collect(true);
     expect(raw).not.toContain(TEST_CANARY.slice(0, 6));
   });
@@ -137,15 +138,15 @@ describe('a model that obeys injected instructions', () => {
 
 describe('what the model is sent', () => {
   it('passages fenced by an unguessable boundary and labelled untrusted; the system prompt says to ignore instructions in them', async () => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Case studies [1].']));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Case studies [1].']));
     await collect(false);
-    const request = openai.requestsTo<ChatBody>('/chat/completions')[0]!;
-    const system = systemOf(request.body);
+    const request = openai.requestsTo<ChatCompletionRequestBody>('/chat/completions')[0]!;
+    const system = systemMessage(request.body);
     expect(system).toMatch(/untrusted/i);
     expect(system).toMatch(/ignore any instruction/i);
     expect(system).toContain(TEST_CANARY);
 
-    const prompt = userOf(request.body);
+    const prompt = userMessage(request.body);
     const open = /^<<<(PASSAGES-[0-9a-f-]{36})$/m.exec(prompt);
     expect(open, prompt).not.toBeNull();
     const boundary = open![1]!;

@@ -1,11 +1,12 @@
 import { connect } from 'node:net';
-import { HttpResponse, http, passthrough } from 'msw';
+import { http, passthrough } from 'msw';
 import { loadConfig } from '../../src/config.ts';
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
 import { createChatModel } from '../../src/rag/chat-model.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Logger } from '../../src/server/logger.ts';
+import { completion, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
@@ -119,62 +120,17 @@ export function rawExchange(port: number, send: (write: (chunk: string | Buffer)
 }
 
 
-export interface ChatBody {
-  model: string;
-  messages: Array<{ role: string; content: string }>;
-  stream?: boolean;
-}
-
-const chunkLine = (model: string, delta: Record<string, unknown>, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: 'chatcmpl-h', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
-
 /**
- * A chat completion in the OpenAI wire format: streamed chunks (one per piece) when the
- * request asked for a stream, else one JSON object. `gapMs` spaces the pieces out, and the
- * stream fails the way a real connection does when the request is aborted.
+ * A chat completion (test/mocks/openai-chat.ts) that, streamed, fails the way a real
+ * connection does when the model request is aborted; `gapMs` spaces the pieces out.
  */
-export function modelReply(request: Request, body: ChatBody, pieces: string[], gapMs = 0): Response {
-  if (!body.stream) {
-    return HttpResponse.json({
-      id: 'chatcmpl-h',
-      object: 'chat.completion',
-      created: 1,
-      model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: pieces.join(''), refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    });
-  }
-  const encoder = new TextEncoder();
-  const lines = [chunkLine(body.model, { role: 'assistant', content: '' }), ...pieces.map((content) => chunkLine(body.model, { content })), chunkLine(body.model, {}, 'stop'), 'data: [DONE]\n\n'];
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const onAbort = () => controller.error(new DOMException('The operation was aborted.', 'AbortError'));
-      request.signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        for (const line of lines) {
-          if (request.signal.aborted) return;
-          controller.enqueue(encoder.encode(line));
-          if (gapMs) await sleep(gapMs);
-        }
-        controller.close();
-      } catch {
-        // Already errored by the abort.
-      } finally {
-        request.signal.removeEventListener('abort', onAbort);
-      }
-    },
-  });
-  return new HttpResponse(stream, { headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } });
-}
+export const modelReply = (request: Request, body: ChatCompletionRequestBody, pieces: string[], gapMs = 0): Response => completion(body, pieces, { signal: request.signal, gapMs });
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Resolves true once `signal` aborts (immediately if it already has). */
 export const abortedPromise = (signal: AbortSignal): Promise<true> =>
   new Promise((resolve) => (signal.aborted ? resolve(true) : signal.addEventListener('abort', () => resolve(true), { once: true })));
-
-export const systemOf = (body: ChatBody) => body.messages.find((m) => m.role === 'system')?.content ?? '';
-export const userOf = (body: ChatBody) => body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
 
 /** The contract's error codes and their statuses. */
 export const CONTRACT_ERRORS: Record<number, string> = {

@@ -4,8 +4,9 @@ import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import type { ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, testConfig, type ChatBody, type Loopback } from './support.ts';
+import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, testConfig, type Loopback } from './support.ts';
 
 /**
  * The model server is the expensive, slow part: at most MAX_CONCURRENT_UPSTREAM calls run at
@@ -37,7 +38,7 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
   it('with a cap of 2 and a slow model, at most 2 upstream requests run at once, and all complete', async () => {
     let active = 0;
     let peak = 0;
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => {
       active++;
       peak = Math.max(peak, active);
       const isCondense = body.messages[0]!.content.startsWith('Rewrite');
@@ -70,7 +71,7 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
 
   it('a request that times out while waiting for a slot never reaches the model', async () => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', async ({ request }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', async ({ request }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       await abortedPromise(request.signal);
       return new Response(null, { status: 499 });
@@ -97,7 +98,7 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
 describe('REQUEST_TIMEOUT_MS', () => {
   it.each([false, true])('answers 504 and aborts the upstream request (stream: %s)', async (stream) => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', async ({ request }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', async ({ request }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       await Promise.race([abortedPromise(request.signal), sleep(8000)]);
       return new Response(null, { status: 499 });
@@ -113,7 +114,7 @@ describe('REQUEST_TIMEOUT_MS', () => {
 
   it('a model that stalls after the first words: event: error timeout, and the upstream request is aborted', async () => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       // Two pieces, then a 5 s silence (cut short by the abort).
       return modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 50 }, () => 'more ')], 100);
@@ -161,7 +162,7 @@ describe('a client that disconnects', () => {
 
   it('hanging up after the first SSE delta aborts the upstream request and frees its slot', async () => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       // A long, slow answer: 60 pieces, 100 ms apart.
       return modelReply(request, body, ['Build a small side project [1]. ', ...Array.from({ length: 60 }, (_, i) => `word${i} `)], 100);
@@ -177,7 +178,7 @@ describe('a client that disconnects', () => {
     // The only upstream slot is free again: the next request is answered at once.
     openai.reset();
     allowLoopback(openai);
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small side project [1].']));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small side project [1].']));
     const next = await fetch(`${server.url}/ask`, { ...askRequest({ question: QUESTION }), signal: AbortSignal.timeout(5000) });
     expect(next.status).toBe(200);
     expect(((await next.json()) as AskResponse).grounded).toBe(true);
@@ -185,7 +186,7 @@ describe('a client that disconnects', () => {
 
   it('hanging up before a JSON answer is ready aborts the upstream request', async () => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', async ({ request, body }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', async ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       return modelReply(request, body, Array.from({ length: 60 }, (_, i) => `word${i} `), 100);
     });

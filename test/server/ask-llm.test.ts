@@ -5,18 +5,8 @@ import { createApp } from '../../src/server/app.ts';
 import { citationProblems, markers, parseSse, testDeps } from './harness.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
-import {
-  completion,
-  errorCompletion,
-  LLM_TEST_API_KEY,
-  LLM_TEST_BASE_URL,
-  LLM_TEST_MODEL,
-  promptPassages,
-  systemMessage,
-  userMessage,
-  type ChatCompletionRequestBody,
-  type ChatRequest,
-} from './openai-chat.ts';
+import { chunkEvent, completion, errorCompletion, systemMessage, userMessage, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
+import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, promptPassages } from './openai-chat.ts';
 
 /**
  * The `llm` answer path end to end: the real app and index, the real ChatOpenAI client from
@@ -286,7 +276,7 @@ describe('request timeout', () => {
       });
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { role: 'assistant', content: 'Sales people already know what customers need [1]. And then ' }, finish_reason: null }] })}\n\n`));
+          controller.enqueue(encoder.encode(chunkEvent(model, { role: 'assistant', content: 'Sales people already know what customers need [1]. And then ' })));
           // A real connection fails its body when the request is aborted; so does this one.
           void sawAbort!.then((aborted) => (aborted ? controller.error(new DOMException('The operation was aborted.', 'AbortError')) : controller.close()));
         },

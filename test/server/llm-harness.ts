@@ -11,7 +11,8 @@ import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-serv
 import { testConfig } from '../helpers/app-deps.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
-import { completion, LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, type ChatCompletionRequestBody, type ChatRequest } from './openai-chat.ts';
+import { completion, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
+import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL } from './openai-chat.ts';
 
 export const CANARY = 'ATG-CANARY-test';
 export const SALES_QUESTION = 'How do I move from sales into product?';
