@@ -5,6 +5,7 @@ import type { AskResponse } from '../../src/rag/types.ts';
 import { BODY_LIMIT_BYTES, createApp } from '../../src/server/app.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { postChunked, rawExchange } from '../helpers/raw-http.ts';
 import { userMessage, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import {
@@ -14,7 +15,6 @@ import {
   llmAnswerDeps,
   modelReply,
   parseSse,
-  rawExchange,
   serveOnLoopback,
   testConfig,
   type App,
@@ -175,25 +175,15 @@ describe('body size', () => {
 
   it('413 on a real socket for a chunked body with no Content-Length, counted as it streams', async () => {
     const calls = chatCalls();
-    const res = await rawExchange(server.port, async (write) => {
-      await write('POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
-      const piece = `{"question":"${'a'.repeat(1000)}`;
-      await write(`${piece.length.toString(16)}\r\n${piece}\r\n`);
-      // 40 more KiB in 1 KiB chunks, well past the limit.
-      for (let i = 0; i < 40; i++) await write(`400\r\n${' '.repeat(1024)}\r\n`);
-      await write('2\r\n"}\r\n0\r\n\r\n');
-    });
+    // About 1 KB of question, then 40 more KiB in 1 KiB chunks, well past the limit.
+    const res = await postChunked(server.port, '/ask', [`{"question":"${'a'.repeat(1000)}`, ...Array.from({ length: 40 }, () => ' '.repeat(1024)), '"}']);
     expect(res.status).toBe(413);
     expect(errorShapeProblems(413, res.body)).toEqual([]);
     expect(chatCalls()).toBe(calls);
   });
 
   it('a chunked body under the limit is answered normally', async () => {
-    const res = await rawExchange(server.port, async (write) => {
-      await write('POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
-      for (const piece of ['{"question":', '"What side project ', 'should I build?"}']) await write(`${Buffer.byteLength(piece).toString(16)}\r\n${piece}\r\n`);
-      await write('0\r\n\r\n');
-    });
+    const res = await postChunked(server.port, '/ask', ['{"question":', '"What side project ', 'should I build?"}']);
     expect(res.status, res.body).toBe(200);
     expect((JSON.parse(res.body) as AskResponse).mode).toBe('llm');
   });

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, readFile, rename, truncate, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -9,8 +8,9 @@ import { runIngest } from '../../src/ingest/run-ingest.ts';
 import { generationDir, POINTER_FILE } from '../../src/index/write-generation.ts';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { askRequest } from '../helpers/ask-request.ts';
+import { rawExchange } from '../helpers/raw-http.ts';
 import { copyDir, makeTempDir, realCorpusDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
-import { parseRawResponse, parseSse, sleep, TEST_API_KEY } from './support.ts';
+import { parseSse, sleep, TEST_API_KEY } from './support.ts';
 
 /**
  * The real Node server (src/node.ts in a child process) on loopback:
@@ -308,27 +308,22 @@ describe('the Node server under load', () => {
   it('SIGTERM with 20 requests in flight: all complete with 200, new connections are refused, exit 0 within 10 s', { timeout: 30_000 }, async () => {
     // Each request sends its headers and half its body, so the server is mid-request when
     // the signal arrives; the other half follows after it.
+    let sendTheRest!: () => void;
+    const theRest = new Promise<void>((resolve) => (sendTheRest = resolve));
     const inFlight = Array.from({ length: 20 }, (_, i) => {
       const body = JSON.stringify({ question: QUESTIONS[i % QUESTIONS.length] });
-      const socket = connect(server.port, '127.0.0.1');
-      const received: Buffer[] = [];
-      socket.on('data', (d) => received.push(d));
-      const closed = new Promise<Buffer>((resolve) => {
-        socket.on('close', () => resolve(Buffer.concat(received)));
-        socket.on('error', () => undefined);
-      });
       const half = Math.floor(body.length / 2);
-      const opened = new Promise<void>((resolve) =>
-        socket.on('connect', () => {
-          socket.write(
-            `POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${i % 2 ? 'Accept: text/event-stream\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
-            () => resolve(),
-          );
-        }),
-      );
-      return { socket, body, half, closed, opened };
+      let opened!: () => void;
+      const halfSent = new Promise<void>((resolve) => (opened = resolve));
+      const response = rawExchange(server.port, async (write) => {
+        await write(`POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${i % 2 ? 'Accept: text/event-stream\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`);
+        opened();
+        await theRest;
+        await write(body.slice(half));
+      });
+      return { halfSent, response };
     });
-    await Promise.all(inFlight.map((r) => r.opened));
+    await Promise.all(inFlight.map((r) => r.halfSent));
     await sleep(300); // the server has read the headers of every request
 
     const signalledAt = performance.now();
@@ -341,8 +336,8 @@ describe('the Node server under load', () => {
     );
     expect(refused).toBe(true);
 
-    for (const r of inFlight) r.socket.end(r.body.slice(r.half));
-    const responses = (await Promise.all(inFlight.map((r) => r.closed))).map(parseRawResponse);
+    sendTheRest();
+    const responses = await Promise.all(inFlight.map((r) => r.response));
     responses.forEach((res, i) => {
       expect(res.status, `request ${i}: ${res.body.slice(0, 200)}`).toBe(200);
       if (i % 2) expect(parseSse(res.body).at(-1)?.event).toBe('done');

@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import { http, passthrough } from 'msw';
 import { loadConfig } from '../../src/config.ts';
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
@@ -15,9 +14,8 @@ export { parseSse, type SseEvent };
 
 /**
  * Shared pieces of the hardening suite: an app wired like node.ts (real index, real
- * ChatOpenAI client talking to msw), a loopback server, a raw-socket HTTP client for what
- * fetch cannot do (stream a body without Content-Length, hang up mid-response), SSE parsing
- * and OpenAI-format model replies.
+ * ChatOpenAI client talking to msw), a loopback server, SSE parsing and OpenAI-format model
+ * replies.
  */
 
 export const TEST_CANARY = 'ATG-CANARY-7f3e9c1d-hardening';
@@ -52,73 +50,6 @@ export { serveOnLoopback, type Loopback };
 export function allowLoopback(openai: OpenAITestServer): void {
   openai.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
 }
-
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** Parse a complete HTTP/1.1 response (Content-Length or chunked), working in bytes. */
-export function parseRawResponse(raw: string | Buffer): RawResponse {
-  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const split = bytes.indexOf('\r\n\r\n');
-  const head = bytes.subarray(0, split < 0 ? bytes.length : split).toString('latin1');
-  let body = split < 0 ? Buffer.alloc(0) : bytes.subarray(split + 4);
-  const [statusLine, ...headerLines] = head.split('\r\n');
-  const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  if (headers['transfer-encoding']?.includes('chunked')) {
-    const parts: Buffer[] = [];
-    let rest = body;
-    for (;;) {
-      const eol = rest.indexOf('\r\n');
-      if (eol < 0) break;
-      const size = parseInt(rest.subarray(0, eol).toString('latin1'), 16);
-      if (!size) break;
-      parts.push(rest.subarray(eol + 2, eol + 2 + size));
-      rest = rest.subarray(eol + 2 + size + 2);
-    }
-    body = Buffer.concat(parts);
-  }
-  return { status: Number(statusLine?.split(' ')[1] ?? 0), headers, body: body.toString('utf8') };
-}
-
-/**
- * Talk HTTP/1.1 over a raw TCP socket (msw and fetch stay out of it): `send` writes the
- * request however the test wants (chunked, slowly, partially), and the result is whatever
- * the server answered before closing. Write errors (the server hung up on an oversized
- * body) are tolerated: the response already received is what matters.
- */
-export function rawExchange(port: number, send: (write: (chunk: string | Buffer) => Promise<void>) => Promise<void>): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    let writable = true;
-    socket.on('data', (d) => chunks.push(d));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      writable = false;
-      if (!['EPIPE', 'ECONNRESET'].includes(error.code ?? '')) reject(error);
-    });
-    socket.on('close', () => resolve(parseRawResponse(Buffer.concat(chunks))));
-    const write = (chunk: string | Buffer) =>
-      new Promise<void>((done) => {
-        if (!writable || socket.destroyed) return done();
-        socket.write(chunk, () => done());
-      });
-    socket.on('connect', () => {
-      send(write)
-        .then(() => {
-          if (!socket.destroyed) socket.end();
-        })
-        .catch(reject);
-    });
-  });
-}
-
 
 /**
  * A chat completion (test/mocks/openai-chat.ts) that, streamed, fails the way a real

@@ -1,8 +1,8 @@
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
 import { askRequest } from '../helpers/ask-request.ts';
+import { bytePieces, postChunked } from '../helpers/raw-http.ts';
 import { testDeps, useFixtureServer } from './harness.ts';
 
 /**
@@ -96,14 +96,14 @@ describe('413 payload_too_large (limit 16 KiB)', () => {
   });
 
   it('rejects a body over 16 KiB sent chunked, with no Content-Length', async () => {
-    const res = await rawChunkedPost(served.server.port, '/ask', oversized, 1024);
+    const res = await postChunked(served.server.port, '/ask', bytePieces(oversized, 1024));
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'payload_too_large', message: expect.any(String) } });
   });
 
   it('still accepts a small body sent chunked', async () => {
-    const res = await rawChunkedPost(served.server.port, '/ask', JSON.stringify({ question: 'How do I move from sales into product?' }), 8);
+    const res = await postChunked(served.server.port, '/ask', bytePieces(JSON.stringify({ question: 'How do I move from sales into product?' }), 8));
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ grounded: true, mode: 'extractive' });
   });
@@ -132,61 +132,3 @@ describe('other errors', () => {
     await expectError(await fetch(`${served.server.url}/no-such-route`), 404, 'not_found');
   });
 });
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/**
- * POST a body over a plain TCP socket with `Transfer-Encoding: chunked` and no Content-Length,
- * the way a streaming client sends it. The server may answer (and close) before the whole
- * body is sent; write errors after that are expected and ignored.
- */
-function rawChunkedPost(port: number, path: string, body: string, chunkSize: number): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const received: Buffer[] = [];
-    socket.on('data', (data) => received.push(data));
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      const raw = Buffer.concat(received).toString('utf8');
-      const split = raw.indexOf('\r\n\r\n');
-      if (split < 0) return reject(new Error(`no HTTP response: ${JSON.stringify(raw)}`));
-      const [statusLine, ...headerLines] = raw.slice(0, split).split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-      let payload = raw.slice(split + 4);
-      if (headers['transfer-encoding'] === 'chunked') payload = decodeChunked(payload);
-      resolve({ status: Number(statusLine!.split(' ')[1]), headers, body: payload });
-    });
-    socket.on('connect', () => {
-      const write = (s: string) => {
-        if (!socket.destroyed && socket.writable) socket.write(s);
-      };
-      write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
-      const bytes = Buffer.from(body);
-      for (let offset = 0; offset < bytes.length; offset += chunkSize) {
-        const chunk = bytes.subarray(offset, offset + chunkSize);
-        write(`${chunk.length.toString(16)}\r\n`);
-        if (!socket.destroyed && socket.writable) socket.write(chunk);
-        write('\r\n');
-      }
-      write('0\r\n\r\n');
-    });
-  });
-}
-
-function decodeChunked(payload: string): string {
-  let out = '';
-  let rest = payload;
-  for (;;) {
-    const lineEnd = rest.indexOf('\r\n');
-    if (lineEnd < 0) break;
-    const size = parseInt(rest.slice(0, lineEnd), 16);
-    if (!size) break;
-    out += rest.slice(lineEnd + 2, lineEnd + 2 + size);
-    rest = rest.slice(lineEnd + 2 + size + 2);
-  }
-  return out;
-}
