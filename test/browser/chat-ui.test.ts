@@ -4,7 +4,7 @@
  * .artifacts/screenshots for people to look at.
  */
 import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Citation } from '../../src/rag/types.ts';
 import { launchBrowser, screenshot, watchProblems, type PageProblems } from './helpers/browser.ts';
 import { startServer, type RunningServer } from './helpers/server.ts';
@@ -26,6 +26,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+});
+
+// Console errors a test allowed (a stubbed 429, say) are allowed in that test only.
+afterEach(() => {
+  problems.allow.length = 0;
 });
 
 interface OpenOptions {
