@@ -1,15 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
-import { generationDir, POINTER_FILE } from '../../src/index/write-generation.ts';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { askRequest } from '../helpers/ask-request.ts';
+import { copyCorpus } from '../helpers/corpus-copy.ts';
+import { copyGeneration, editManifest, pointTo } from '../helpers/index-files.ts';
 import { rawExchange } from '../helpers/raw-http.ts';
-import { copyDir, makeTempDir, realCorpusDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
+import { makeTempDir, realCorpusDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
 import { parseSse, sleep, TEST_API_KEY } from './support.ts';
 
 /**
@@ -184,11 +184,12 @@ async function askOnce(question: string, stream: boolean): Promise<Outcome & { r
 
 beforeAll(async () => {
   root = await makeTempDir('atg-node-server-');
-  corpus = await copyDir(realCorpusDir, join(root, 'corpus'));
-  indexDir = join(root, 'index');
+  const copy = await copyCorpus(root, realCorpusDir);
+  corpus = copy.corpusDir;
+  indexDir = copy.indexDir;
   original = await readFile(join(corpus, DOC), 'utf8');
   await writeEdition(1);
-  await runIngest({ config: loadConfig({ CORPUS_DIR: corpus, INDEX_DIR: indexDir }) });
+  await runIngest({ config: copy.config });
   server = await startServer();
 }, 60_000);
 
@@ -254,9 +255,9 @@ describe('the Node server under load', () => {
       ['truncated-hnsw', async (dir) => {
         await truncate(join(dir, 'vectors.hnsw'), 4096);
         const bytes = await readFile(join(dir, 'vectors.hnsw'));
-        const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-        manifest.files['vectors.hnsw'] = { sha256: sha256(bytes), bytes: bytes.byteLength };
-        await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+        await editManifest(dir, (manifest) => {
+          manifest.files['vectors.hnsw'] = { sha256: sha256(bytes), bytes: bytes.byteLength };
+        });
       }, /vector index unreadable/],
       ['sha-mismatch', async (dir) => {
         const bytes = await readFile(join(dir, 'chunks.json'));
@@ -264,22 +265,13 @@ describe('the Node server under load', () => {
         await writeFile(join(dir, 'chunks.json'), bytes);
       }, /sha256/],
       ['format-version', async (dir) => {
-        const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-        manifest.formatVersion = 99;
-        await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+        await editManifest(dir, (manifest) => ({ ...manifest, formatVersion: 99 }));
       }, /index format 99/],
     ];
     for (const [name, breakIt, reason] of breakages) {
       const bad = `${good}-bad-${name}`;
-      await cp(generationDir(indexDir, good), generationDir(indexDir, bad), { recursive: true });
-      const manifestPath = join(generationDir(indexDir, bad), 'manifest.json');
-      const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
-      manifest.generation = bad;
-      await writeFile(manifestPath, JSON.stringify(manifest));
-      await breakIt(generationDir(indexDir, bad));
-      // Flip the pointer the way ingest does: write aside, rename over.
-      await writeFile(join(indexDir, 'CURRENT.tmp-test'), `${bad}\n`);
-      await rename(join(indexDir, 'CURRENT.tmp-test'), join(indexDir, POINTER_FILE));
+      await breakIt(await copyGeneration(indexDir, good, bad));
+      await pointTo(indexDir, bad);
 
       const deadline = performance.now() + 8000;
       let logged: Record<string, unknown> | undefined;
@@ -300,8 +292,7 @@ describe('the Node server under load', () => {
       expect(answer.ok, answer.problem).toBe(true);
     }
     // Point back at the good generation for what follows.
-    await writeFile(join(indexDir, 'CURRENT.tmp-test'), `${good}\n`);
-    await rename(join(indexDir, 'CURRENT.tmp-test'), join(indexDir, POINTER_FILE));
+    await pointTo(indexDir, good);
     expect(server.output()).not.toContain(TEST_API_KEY);
   });
 
