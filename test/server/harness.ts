@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { appDeps } from '../helpers/app-deps.ts';
@@ -71,6 +71,15 @@ export function readAskStream(events: SseEvent[]): AskStream {
     deltas: events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text),
     done: done ? (JSON.parse(done.data) as AskResponse) : (undefined as unknown as AskResponse),
   };
+}
+
+/** Assert the contract's SSE order: `citations` first, `done` last, and one or more `delta` between. */
+export function expectAskEventOrder(events: SseEvent[]): void {
+  const kinds = events.map((e) => e.event);
+  expect(kinds[0]).toBe('citations');
+  expect(kinds.at(-1)).toBe('done');
+  expect(kinds.slice(1, -1).length).toBeGreaterThanOrEqual(1);
+  expect(new Set(kinds.slice(1, -1))).toEqual(new Set(['delta']));
 }
 
 /** Marker numbers in an answer, in order of appearance. */
