@@ -2,10 +2,10 @@ import { ChatOpenAI } from '@langchain/openai';
 import { describe, expect, it } from 'vitest';
 import { Semaphore } from '../../src/rag/semaphore.ts';
 import { createApp } from '../../src/server/app.ts';
-import { citationProblems, expectAskEventOrder, markers, parseSse, testDeps } from './harness.ts';
 import { askRequest } from '../helpers/ask-request.ts';
-import { CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
 import { chunkEvent, completion, errorCompletion, systemMessage, userMessage, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
+import { citationProblems, expectAskEventOrder, markers, parseSse, testDeps } from './harness.ts';
+import { CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
 import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, promptPassages } from './openai-chat.ts';
 
 /**

@@ -6,12 +6,12 @@ import { createChatModel } from '../../src/rag/chat-model.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
-import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { testConfig } from '../helpers/app-deps.ts';
 import { askRequest } from '../helpers/ask-request.ts';
-import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { completion, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
+import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-server.ts';
+import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
 import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL } from './openai-chat.ts';
 
 export const CANARY = 'ATG-CANARY-test';
