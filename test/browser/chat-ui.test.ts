@@ -4,7 +4,8 @@
  * .artifacts/screenshots for people to look at.
  */
 import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Citation } from '../../src/rag/types.ts';
 import { launchBrowser, screenshot, watchProblems, type PageProblems } from './helpers/browser.ts';
 import { startServer, type RunningServer } from './helpers/server.ts';
 
@@ -25,6 +26,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+});
+
+// Console errors a test allowed (a stubbed 429, say) are allowed in that test only.
+afterEach(() => {
+  problems.allow.length = 0;
 });
 
 interface OpenOptions {
@@ -87,9 +93,29 @@ async function watchStreaming(page: Page): Promise<void> {
   });
 }
 
-/** An /ask stub that answers with these Server-Sent Events. */
-function sse(events: Array<[string, unknown]>): string {
-  return events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+/** Answer the page's /ask requests with `response` instead of the server (until unrouted). */
+async function stubAsk(page: Page, response: Parameters<Route['fulfill']>[0]): Promise<void> {
+  await page.route('**/ask', (route) => route.fulfill(response));
+}
+
+/** A 200 response carrying these Server-Sent Events, for stubAsk. */
+function sseResponse(events: Array<[string, unknown]>): Parameters<Route['fulfill']>[0] {
+  return { status: 200, headers: { 'Content-Type': 'text/event-stream' }, body: events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('') };
+}
+
+/** A citation of the guide's sales section, for stubbed answers; `overrides` change it. */
+function salesCitation(overrides: Partial<Citation>): Citation {
+  return {
+    id: 1,
+    document: DOCUMENT,
+    section: 'Moving from Sales to Product Management',
+    anchor: 'moving-from-sales-to-product-management',
+    url: `/source/${DOCUMENT}#moving-from-sales-to-product-management`,
+    sourceUrl: 'https://productschool.com/blog/product-management-2/transition-product-management-background',
+    quote: 'Sales and Product Management are closely aligned, as both focus on understanding and meeting customer needs.',
+    score: 0.8,
+    ...overrides,
+  };
 }
 
 describe('the chat UI', () => {
@@ -213,13 +239,11 @@ describe('the chat UI', () => {
   it('shows a rate-limit error with the wait and a retry, keeps the question, and retries once allowed', async () => {
     problems.allow.push(/status of 429/);
     const page = await openPage({ clock: true });
-    await page.route('**/ask', (route) =>
-      route.fulfill({
-        status: 429,
-        headers: { 'Retry-After': '7', 'Content-Type': 'application/json' },
-        body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests; wait a moment and try again.' } }),
-      }),
-    );
+    await stubAsk(page, {
+      status: 429,
+      headers: { 'Retry-After': '7', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests; wait a moment and try again.' } }),
+    });
     await ask(page, QUESTION);
     const error = lastAnswer(page).getByTestId('error');
     await error.waitFor({ state: 'visible' });
@@ -244,9 +268,7 @@ describe('the chat UI', () => {
   it('shows server and network failures inline with a retry', async () => {
     problems.allow.push(/status of 503/, /net::ERR_FAILED/, /Failed to fetch/);
     const page = await openPage();
-    await page.route('**/ask', (route) =>
-      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'index_unavailable', message: 'The search index is not available yet.' } }) }),
-    );
+    await stubAsk(page, { status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'index_unavailable', message: 'The search index is not available yet.' } }) });
     await ask(page, QUESTION);
     const error = lastAnswer(page).getByTestId('error');
     await error.waitFor({ state: 'visible' });
@@ -260,16 +282,13 @@ describe('the chat UI', () => {
 
     // A failure after the answer started keeps the words so far, with the error under them.
     await page.unroute('**/ask');
-    await page.route('**/ask', (route) =>
-      route.fulfill({
-        status: 200,
-        headers: { 'Content-Type': 'text/event-stream' },
-        body: sse([
-          ['citations', []],
-          ['delta', { text: 'The first words' }],
-          ['error', { error: { code: 'upstream_error', message: 'The model server failed to answer. Try again shortly.' } }],
-        ]),
-      }),
+    await stubAsk(
+      page,
+      sseResponse([
+        ['citations', []],
+        ['delta', { text: 'The first words' }],
+        ['error', { error: { code: 'upstream_error', message: 'The model server failed to answer. Try again shortly.' } }],
+      ]),
     );
     await lastAnswer(page).getByTestId('retry').click();
     await expect.poll(() => error.innerText()).toContain('The model server failed to answer.');
@@ -282,30 +301,18 @@ describe('the chat UI', () => {
   });
 
   it('re-renders from `done` when the model markers are renumbered (llm mode)', async () => {
-    const candidate = (id: number, section: string) => ({
-      id,
-      document: DOCUMENT,
-      section,
-      anchor: 'moving-from-sales-to-product-management',
-      url: `/source/${DOCUMENT}#moving-from-sales-to-product-management`,
-      sourceUrl: 'https://productschool.com/blog/product-management-2/transition-product-management-background',
-      quote: 'Sales and Product Management are closely aligned, as both focus on understanding and meeting customer needs.',
-      score: 0.8,
-    });
+    const candidate = (id: number, section: string) => salesCitation({ id, section });
     const candidates = [candidate(1, 'First candidate'), candidate(2, 'Second candidate'), candidate(3, 'Moving from Sales to Product Management')];
     const final = { ...candidates[2]!, id: 1 };
     const page = await openPage();
-    await page.route('**/ask', (route) =>
-      route.fulfill({
-        status: 200,
-        headers: { 'Content-Type': 'text/event-stream' },
-        body: sse([
-          ['citations', candidates],
-          ['delta', { text: 'Sales and product are closely aligned [' }],
-          ['delta', { text: '3]. Unknown marker [9].' }],
-          ['done', { answer: 'Sales and product are closely aligned [1].', grounded: true, mode: 'llm', citations: [final] }],
-        ]),
-      }),
+    await stubAsk(
+      page,
+      sseResponse([
+        ['citations', candidates],
+        ['delta', { text: 'Sales and product are closely aligned [' }],
+        ['delta', { text: '3]. Unknown marker [9].' }],
+        ['done', { answer: 'Sales and product are closely aligned [1].', grounded: true, mode: 'llm', citations: [final] }],
+      ]),
     );
     await ask(page, QUESTION);
     expect(await settledState(page)).toBe('answered');
@@ -373,29 +380,17 @@ describe('the chat UI', () => {
 
   it('renders markup from the server as text, never as HTML', async () => {
     const payload = '<img src=x onerror="window.__xss=1">';
-    const citation = {
-      id: 1,
-      document: DOCUMENT,
-      section: `Moving from Sales ${payload}`,
-      anchor: 'moving-from-sales-to-product-management',
-      url: `/source/${DOCUMENT}#moving-from-sales-to-product-management`,
-      sourceUrl: 'javascript:window.__xss=2',
-      quote: `Quoted ${payload} text`,
-      score: 0.9,
-    };
+    const citation = salesCitation({ section: `Moving from Sales ${payload}`, sourceUrl: 'javascript:window.__xss=2', quote: `Quoted ${payload} text`, score: 0.9 });
     const answer = `Here is ${payload} an answer [1].`;
     const page = await openPage();
-    await page.route('**/ask', (route) =>
-      route.fulfill({
-        status: 200,
-        headers: { 'Content-Type': 'text/event-stream' },
-        body: sse([
-          ['citations', [citation]],
-          ['delta', { text: `Here is ${payload}` }],
-          ['delta', { text: ' an answer [1].' }],
-          ['done', { answer, grounded: true, mode: 'llm', citations: [citation] }],
-        ]),
-      }),
+    await stubAsk(
+      page,
+      sseResponse([
+        ['citations', [citation]],
+        ['delta', { text: `Here is ${payload}` }],
+        ['delta', { text: ' an answer [1].' }],
+        ['done', { answer, grounded: true, mode: 'llm', citations: [citation] }],
+      ]),
     );
     await ask(page, QUESTION);
     expect(await settledState(page)).toBe('answered');

@@ -52,6 +52,12 @@ function expectChunkProperties(doc: SourceDocument, options: ChunkOptions = defa
   return { sections, chunks: all };
 }
 
+/** The section of the fixture document alpha.md with this anchor. */
+async function alphaSection(anchor: string): Promise<Section> {
+  const [alpha] = await loadCorpus(fixtureCorpusDir);
+  return splitSections(alpha!).find((s) => s.anchor === anchor)!;
+}
+
 function syntheticDocument(markdown: string): SourceDocument {
   return { id: 'generated', fileName: 'generated.md', title: 'Generated Guide', sourceUrl: null, author: null, published: null, updated: null, markdown, sha256: '0'.repeat(64) };
 }
@@ -64,8 +70,7 @@ describe('chunkSection on the fixture corpus', () => {
   });
 
   it('splits a section longer than maxChars into several chunks, with overlap between sentence-split pieces', async () => {
-    const [alpha] = await loadCorpus(fixtureCorpusDir);
-    const long = splitSections(alpha!).find((s) => s.anchor === 'inspecting-a-colony')!;
+    const long = await alphaSection('inspecting-a-colony');
     expect(long.text.length).toBeGreaterThan(defaultChunkOptions.maxChars);
     const chunks = chunkSection(long);
     expect(chunks.length).toBeGreaterThanOrEqual(3);
@@ -81,8 +86,7 @@ describe('chunkSection on the fixture corpus', () => {
   });
 
   it('packs short blocks of a section together', async () => {
-    const [alpha] = await loadCorpus(fixtureCorpusDir);
-    const harvest = splitSections(alpha!).find((s) => s.anchor === 'harvest')!;
+    const harvest = await alphaSection('harvest');
     expect(harvest.blocks).toHaveLength(3); // table header + two rows
     const chunks = chunkSection(harvest);
     expect(chunks).toHaveLength(1);

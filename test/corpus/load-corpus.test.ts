@@ -28,6 +28,12 @@ async function expectCorpusError(dir: string, needle: string, reason: RegExp): P
   expect(message).toMatch(reason);
 }
 
+/** loadCorpus must refuse a corpus holding `name` (and one good document), naming that file. */
+async function expectFileRefused(name: string, content: string | Uint8Array, reason: RegExp): Promise<void> {
+  const dir = await corpusWith({ [name]: content });
+  await expectCorpusError(dir, join(dir, name), reason);
+}
+
 describe('loadCorpus', () => {
   it('loads the fixture corpus sorted by file name with front matter parsed', async () => {
     const [alpha, beta] = await loadCorpus(fixtureCorpusDir);
@@ -98,49 +104,40 @@ describe('loadCorpus', () => {
     });
 
     it('a binary file', async () => {
-      const dir = await corpusWith({ 'binary.md': new Uint8Array([0x23, 0x20, 0x41, 0x00, 0x01, 0x02, 0xff]) });
-      await expectCorpusError(dir, join(dir, 'binary.md'), /binary file/);
+      await expectFileRefused('binary.md', new Uint8Array([0x23, 0x20, 0x41, 0x00, 0x01, 0x02, 0xff]), /binary file/);
     });
 
     it('a file that is not UTF-8', async () => {
       // "café" in Latin-1: 0xE9 is not valid UTF-8 on its own.
-      const dir = await corpusWith({ 'latin1.md': new Uint8Array([...Buffer.from('# Caf'), 0xe9, 0x0a]) });
-      await expectCorpusError(dir, join(dir, 'latin1.md'), /not valid UTF-8/);
+      await expectFileRefused('latin1.md', new Uint8Array([...Buffer.from('# Caf'), 0xe9, 0x0a]), /not valid UTF-8/);
     });
 
     it('an empty document', async () => {
-      const dir = await corpusWith({ 'empty.md': '' });
-      await expectCorpusError(dir, join(dir, 'empty.md'), /empty document/);
+      await expectFileRefused('empty.md', '', /empty document/);
     });
 
     it('a document of white space only', async () => {
-      const dir = await corpusWith({ 'blank.md': ' \n\t\n  \n' });
-      await expectCorpusError(dir, join(dir, 'blank.md'), /empty document/);
+      await expectFileRefused('blank.md', ' \n\t\n  \n', /empty document/);
     });
 
     it('a document with front matter and no text', async () => {
-      const dir = await corpusWith({ 'only-front.md': '---\ntitle: Nothing here\n---\n\n---\n' });
-      await expectCorpusError(dir, join(dir, 'only-front.md'), /no text/);
+      await expectFileRefused('only-front.md', '---\ntitle: Nothing here\n---\n\n---\n', /no text/);
     });
 
     it('front matter that is not valid YAML', async () => {
-      const dir = await corpusWith({ 'bad-yaml.md': '---\ntitle: [unclosed\nauthor: "x\n---\n\n# Body\n\nText.\n' });
-      await expectCorpusError(dir, join(dir, 'bad-yaml.md'), /invalid front matter/);
+      await expectFileRefused('bad-yaml.md', '---\ntitle: [unclosed\nauthor: "x\n---\n\n# Body\n\nText.\n', /invalid front matter/);
     });
 
     it('a source_url that is not a URL', async () => {
-      const dir = await corpusWith({ 'bad-url.md': '---\nsource_url: not a url\n---\n\n# Body\n\nText.\n' });
-      await expectCorpusError(dir, join(dir, 'bad-url.md'), /invalid front matter field "source_url"/);
+      await expectFileRefused('bad-url.md', '---\nsource_url: not a url\n---\n\n# Body\n\nText.\n', /invalid front matter field "source_url"/);
     });
 
     it('a source_url that is not http(s)', async () => {
-      const dir = await corpusWith({ 'ftp-url.md': '---\nsource_url: ftp://example.com/guide\n---\n\n# Body\n\nText.\n' });
-      await expectCorpusError(dir, join(dir, 'ftp-url.md'), /invalid front matter field "source_url"/);
+      await expectFileRefused('ftp-url.md', '---\nsource_url: ftp://example.com/guide\n---\n\n# Body\n\nText.\n', /invalid front matter field "source_url"/);
     });
 
     it('a title that is not a string', async () => {
-      const dir = await corpusWith({ 'number-title.md': '---\ntitle:\n  nested: true\n---\n\n# Body\n\nText.\n' });
-      await expectCorpusError(dir, join(dir, 'number-title.md'), /invalid front matter field "title"/);
+      await expectFileRefused('number-title.md', '---\ntitle:\n  nested: true\n---\n\n# Body\n\nText.\n', /invalid front matter field "title"/);
     });
   });
 });

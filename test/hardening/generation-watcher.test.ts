@@ -1,16 +1,19 @@
-import { cp, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import type { Config } from '../../src/config.ts';
 import { GenerationWatcher } from '../../src/index/generation-watcher.ts';
 import { localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
-import { generationDir, POINTER_FILE, readCurrentGeneration } from '../../src/index/write-generation.ts';
+import { generationDir } from '../../src/index/write-generation.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
+import { askRequest } from '../helpers/ask-request.ts';
 import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
-import { copyDir, makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
+import { copyCorpus } from '../helpers/corpus-copy.ts';
+import { copyGeneration, editManifest, pointTo } from '../helpers/index-files.ts';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { appDeps, memoryLogger } from './support.ts';
 
 /**
@@ -37,6 +40,7 @@ vi.mock('../../src/index/load-generation.ts', async (importOriginal) => {
 let root: string;
 let corpus: string;
 let indexDir: string;
+let config: Config;
 const generations: string[] = [];
 
 /** A heading that tells generations apart: "Building a Side Project (edition N)". */
@@ -46,16 +50,22 @@ async function writeEdition(n: number): Promise<void> {
   await writeFile(file, text.replace(/^## Building a Side Project.*$/m, `## Building a Side Project (edition ${n})`));
 }
 
-const ingest = async () => (await runIngest({ config: loadConfig({ CORPUS_DIR: corpus, INDEX_DIR: indexDir }) })).generation;
-const point = async (generation: string) => {
-  await writeFile(join(indexDir, `${POINTER_FILE}.tmp`), `${generation}\n`);
-  await rename(join(indexDir, `${POINTER_FILE}.tmp`), join(indexDir, POINTER_FILE));
+const ingest = async () => (await runIngest({ config })).generation;
+/** Point at `generation` and have the watcher read the pointer (what its file watch does). */
+const moveTo = async (watcher: GenerationWatcher, generation: string) => {
+  await pointTo(indexDir, generation);
+  await watcher.refresh();
+};
+/** A watcher of the index folder, serving `generation`. */
+const watcherServing = async (generation: string, logger = memoryLogger()) => {
+  const watcher = new GenerationWatcher(indexDir, localOnlyQueryEmbedder, logger);
+  await moveTo(watcher, generation);
+  return watcher;
 };
 
 beforeAll(async () => {
   root = await makeTempDir('atg-watcher-');
-  corpus = await copyDir(guideFixtureDir, join(root, 'corpus'));
-  indexDir = join(root, 'index');
+  ({ corpusDir: corpus, indexDir, config } = await copyCorpus(root, guideFixtureDir));
   for (const n of [1, 2, 3]) {
     await writeEdition(n);
     generations.push(await ingest());
@@ -66,25 +76,21 @@ afterAll(() => removeTempDir(root));
 describe('following the pointer', () => {
   it('the pointer moving again while a generation loads is not lost', async () => {
     const [, second, third] = generations as [string, string, string];
-    const watcher = new GenerationWatcher(indexDir, localOnlyQueryEmbedder, memoryLogger());
-    await point(second);
-    await watcher.refresh();
+    const watcher = await watcherServing(second);
     expect(watcher.current()?.generation).toBe(second);
 
     // A third loadable generation: a copy of the second under another name.
     const copy = `${second}-copy`;
-    await cp(generationDir(indexDir, second), generationDir(indexDir, copy), { recursive: true });
-    const manifestPath = join(generationDir(indexDir, copy), 'manifest.json');
-    await writeFile(manifestPath, (await readFile(manifestPath, 'utf8')).replace(`"generation": "${second}"`, `"generation": "${copy}"`));
+    await copyGeneration(indexDir, second, copy);
 
     let release!: () => void;
     hold.gate = new Promise<void>((resolve) => (release = resolve));
     hold.started.length = 0;
     try {
-      await point(third);
+      await pointTo(indexDir, third);
       const loading = watcher.refresh(); // starts loading the third, which waits at the gate
       while (!hold.started.includes(third)) await new Promise((r) => setTimeout(r, 5));
-      await point(copy); // the pointer moves on while that load runs
+      await pointTo(indexDir, copy); // the pointer moves on while that load runs
       const again = watcher.refresh(); // what the file watcher does on that change
       release();
       await Promise.all([loading, again]);
@@ -100,13 +106,6 @@ describe('following the pointer', () => {
 describe('a generation that fails verification', () => {
   type Breakage = [name: string, breakIt: (dir: string, generation: string) => Promise<void>, reason: RegExp];
   const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-  /** Rewrite the manifest (keeping its generation name in step with the copied folder). */
-  const editManifest = async (dir: string, edit: (m: Record<string, any>) => void) => {
-    const path = join(dir, 'manifest.json');
-    const manifest = JSON.parse(await readFile(path, 'utf8')) as Record<string, any>;
-    edit(manifest);
-    await writeFile(path, JSON.stringify(manifest));
-  };
   const breakages: Breakage[] = [
     ['sha256 mismatch', async (dir) => {
       const path = join(dir, 'chunks.json');
@@ -119,11 +118,13 @@ describe('a generation that fails verification', () => {
       const path = join(dir, 'vectors.hnsw');
       await truncate(path, 5000);
       const bytes = await readFile(path);
-      await editManifest(dir, (m) => (m.files['vectors.hnsw'] = { sha256: sha256(bytes), bytes: bytes.byteLength }));
+      await editManifest(dir, (m) => {
+        m.files['vectors.hnsw'] = { sha256: sha256(bytes), bytes: bytes.byteLength };
+      });
     }, /vector index unreadable/],
     ['truncated hnswlib file', async (dir) => truncate(join(dir, 'vectors.hnsw'), 1000), /vectors\.hnsw has 1000 bytes/],
     ['missing file', async (dir) => rm(join(dir, 'lexical.json')), /lexical\.json is missing/],
-    ['different format version', async (dir) => editManifest(dir, (m) => (m.formatVersion = 2)), /index format 2/],
+    ['different format version', async (dir) => editManifest(dir, (m) => ({ ...m, formatVersion: 2 })), /index format 2/],
     ['manifest not JSON', async (dir) => writeFile(join(dir, 'manifest.json'), '{"formatVersion": 1,'), /not valid JSON/],
     ['pointer to a generation that does not exist', async (dir) => rm(dir, { recursive: true }), /manifest\.json is missing/],
   ];
@@ -131,17 +132,12 @@ describe('a generation that fails verification', () => {
   it.each(breakages)('%s: refused and logged; the old generation keeps serving and /health names it', async (name, breakIt, reason) => {
     const good = generations[2]!;
     const logger = memoryLogger();
-    const watcher = new GenerationWatcher(indexDir, localOnlyQueryEmbedder, logger);
-    await point(good);
-    await watcher.refresh();
+    const watcher = await watcherServing(good, logger);
     const app = createApp(appDeps(null, { index: watcher }));
 
     const bad = `bad-${name.replace(/\W+/g, '-')}-${Date.now()}`;
-    await cp(generationDir(indexDir, good), generationDir(indexDir, bad), { recursive: true });
-    await editManifest(generationDir(indexDir, bad), (m) => (m.generation = bad));
-    await breakIt(generationDir(indexDir, bad), bad);
-    await point(bad);
-    await watcher.refresh();
+    await breakIt(await copyGeneration(indexDir, good, bad), bad);
+    await moveTo(watcher, bad);
 
     expect(watcher.current()?.generation).toBe(good);
     const refused = logger.records().find((r) => r.msg === 'refused index generation');
@@ -149,12 +145,11 @@ describe('a generation that fails verification', () => {
     expect(String(refused?.reason)).toMatch(reason);
     const health = (await (await app.request('/health')).json()) as { index: { generation: string } };
     expect(health.index.generation).toBe(good);
-    const ask = await app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'What side project should I build?' }) });
+    const ask = await app.request('/ask', askRequest({ question: 'What side project should I build?' }));
     expect(ask.status).toBe(200);
 
     // Once a good generation is published again, it is picked up.
-    await point(good);
-    await watcher.refresh();
+    await moveTo(watcher, good);
     expect(watcher.current()?.generation).toBe(good);
     await rm(generationDir(indexDir, bad), { recursive: true, force: true });
   });
@@ -163,19 +158,12 @@ describe('a generation that fails verification', () => {
 describe('a request in flight when the generation changes', () => {
   it('finishes on the generation it started with', async () => {
     const [, second, third] = generations as [string, string, string];
-    const watcher = new GenerationWatcher(indexDir, localOnlyQueryEmbedder, memoryLogger());
-    await point(second);
-    await watcher.refresh();
+    const watcher = await watcherServing(second);
     const app = createApp(appDeps(null, { index: watcher }));
-    const res = await app.request('/ask', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-      body: JSON.stringify({ question: 'How do I start building a side project?' }),
-    });
+    const res = await app.request('/ask', askRequest({ question: 'How do I start building a side project?' }, true));
     expect(res.status).toBe(200);
     // The stream has started on the second edition; swap to the third before reading it.
-    await point(third);
-    await watcher.refresh();
+    await moveTo(watcher, third);
     expect(watcher.current()?.generation).toBe(third);
     const text = await res.text();
     const done = JSON.parse(text.split('event: done\ndata: ')[1]!.split('\n')[0]!) as AskResponse;

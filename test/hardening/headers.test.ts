@@ -1,24 +1,20 @@
 import { serveStatic } from '@hono/node-server/serve-static';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
-import { appDeps, type App } from './support.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { appDeps, testConfig, type App } from './support.ts';
 
 /**
  * Secure headers on every page we serve (a strict CSP with no inline script, nosniff, no
  * framing), and CORS closed unless ALLOWED_ORIGINS names an origin, then open to exactly it.
  */
 
-let fixture: FixtureIndex;
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-});
-afterAll(() => fixture?.dispose());
+const fixture = useFixtureIndex();
 
 const app = (origins: string[] = []): App =>
   createApp(
     appDeps(fixture.index, {
-      config: { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: origins, LOG_QUESTIONS: false },
+      config: testConfig({ ALLOWED_ORIGINS: origins }),
       // dist/web is built before the suite (test/setup/build-web.ts).
       assets: serveStatic({ root: 'dist/web' }),
     }),

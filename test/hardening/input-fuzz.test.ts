@@ -4,7 +4,10 @@ import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { BODY_LIMIT_BYTES } from '../../src/server/request-limits.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { postChunked, rawExchange } from '../helpers/raw-http.ts';
+import { userMessage, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
 import {
   allowLoopback,
@@ -13,11 +16,9 @@ import {
   llmAnswerDeps,
   modelReply,
   parseSse,
-  rawExchange,
   serveOnLoopback,
-  userOf,
+  testConfig,
   type App,
-  type ChatBody,
   type Loopback,
 } from './support.ts';
 
@@ -28,21 +29,19 @@ import {
  */
 
 const openai = useOpenAITestServer();
-let fixture: FixtureIndex;
+const fixture = useFixtureIndex();
 let app: App;
 
 const chatCalls = () => openai.requestsTo('/chat/completions').length;
-const answerPrompts = () => openai.requestsTo<ChatBody>('/chat/completions').map((r) => userOf(r.body));
+const answerPrompts = () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions').map((r) => userMessage(r.body));
 
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-  app = createApp(appDeps(fixture.index, { answer: llmAnswerDeps(), config: { REQUEST_TIMEOUT_MS: 30_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
+beforeAll(() => {
+  app = createApp(appDeps(fixture.index, { answer: llmAnswerDeps(), config: testConfig({ REQUEST_TIMEOUT_MS: 30_000 }) }));
 });
-afterAll(() => fixture?.dispose());
 
 beforeEach(() => {
   // A well-behaved model: cites passage 1.
-  openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Side projects let you ', 'practise product skills [1].']));
+  openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Side projects let you ', 'practise product skills [1].']));
 });
 
 const post = (body: BodyInit, headers: Record<string, string> = { 'Content-Type': 'application/json' }) => app.request('/ask', { method: 'POST', headers, body });
@@ -177,25 +176,15 @@ describe('body size', () => {
 
   it('413 on a real socket for a chunked body with no Content-Length, counted as it streams', async () => {
     const calls = chatCalls();
-    const res = await rawExchange(server.port, async (write) => {
-      await write('POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
-      const piece = `{"question":"${'a'.repeat(1000)}`;
-      await write(`${piece.length.toString(16)}\r\n${piece}\r\n`);
-      // 40 more KiB in 1 KiB chunks, well past the limit.
-      for (let i = 0; i < 40; i++) await write(`400\r\n${' '.repeat(1024)}\r\n`);
-      await write('2\r\n"}\r\n0\r\n\r\n');
-    });
+    // About 1 KB of question, then 40 more KiB in 1 KiB chunks, well past the limit.
+    const res = await postChunked(server.port, '/ask', [`{"question":"${'a'.repeat(1000)}`, ...Array.from({ length: 40 }, () => ' '.repeat(1024)), '"}']);
     expect(res.status).toBe(413);
     expect(errorShapeProblems(413, res.body)).toEqual([]);
     expect(chatCalls()).toBe(calls);
   });
 
   it('a chunked body under the limit is answered normally', async () => {
-    const res = await rawExchange(server.port, async (write) => {
-      await write('POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
-      for (const piece of ['{"question":', '"What side project ', 'should I build?"}']) await write(`${Buffer.byteLength(piece).toString(16)}\r\n${piece}\r\n`);
-      await write('0\r\n\r\n');
-    });
+    const res = await postChunked(server.port, '/ask', ['{"question":', '"What side project ', 'should I build?"}']);
     expect(res.status, res.body).toBe(200);
     expect((JSON.parse(res.body) as AskResponse).mode).toBe('llm');
   });
@@ -294,7 +283,7 @@ describe('what reaches retrieval and the model', () => {
   it('NFC-normalises the question before retrieval: "Cafe\\u0301" is searched as "Café"', async () => {
     const spied = spiedIndex(fixture.index);
     const extractive = createApp(appDeps(spied.index));
-    const res = await extractive.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'Cafe\u0301 side project ideas?' }) });
+    const res = await extractive.request('/ask', askRequest({ question: 'Cafe\u0301 side project ideas?' }));
     expect(res.status).toBe(200);
     expect(spied.embedded[0]).toBe('Caf\u00e9 side project ideas?');
     expect(spied.embedded.join('\n')).not.toContain('e\u0301');
@@ -310,13 +299,13 @@ describe('what reaches retrieval and the model', () => {
 
   it('cleans history turns too (control characters, NFC) before the condense call', async () => {
     openai.reset();
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) =>
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) =>
       modelReply(request, body, body.messages[0]!.content.startsWith('Rewrite') ? ['What side project should I build?'] : ['Build a small side project [1].']),
     );
     const res = await post(JSON.stringify({ question: 'and what about that?', history: [{ role: 'user', content: 'Cafe\u0301\u0000 side projects\u0007' }] }));
     expect(res.status).toBe(200);
-    const condense = openai.requestsTo<ChatBody>('/chat/completions')[0]!;
-    expect(userOf(condense.body)).toContain('User: Caf\u00e9 side projects');
-    expect(userOf(condense.body)).not.toMatch(/[\u0000\u0007]/);
+    const condense = openai.requestsTo<ChatCompletionRequestBody>('/chat/completions')[0]!;
+    expect(userMessage(condense.body)).toContain('User: Caf\u00e9 side projects');
+    expect(userMessage(condense.body)).not.toMatch(/[\u0000\u0007]/);
   });
 });

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import type { ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { appDeps, llmAnswerDeps, memoryLogger, modelReply, parseSse, TEST_API_KEY, type ChatBody } from './support.ts';
+import { appDeps, llmAnswerDeps, memoryLogger, modelReply, parseSse, TEST_API_KEY, testConfig } from './support.ts';
 
 /**
  * The access log: one structured JSON record per request with request id, route, status,
@@ -12,18 +14,10 @@ import { appDeps, llmAnswerDeps, memoryLogger, modelReply, parseSse, TEST_API_KE
  */
 
 const openai = useOpenAITestServer();
-let fixture: FixtureIndex;
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-});
-afterAll(() => fixture?.dispose());
+const fixture = useFixtureIndex();
 
 const QUESTION = 'What side project should I build?';
-const post = (stream: boolean, body: unknown = { question: QUESTION }): RequestInit => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-  body: JSON.stringify(body),
-});
+const post = (stream: boolean, body: unknown = { question: QUESTION }): RequestInit => askRequest(body, stream);
 
 function setup(logQuestions: boolean, mode: 'llm' | 'extractive' = 'llm') {
   const logger = memoryLogger();
@@ -32,7 +26,7 @@ function setup(logQuestions: boolean, mode: 'llm' | 'extractive' = 'llm') {
       logger,
       answer: mode === 'llm' ? llmAnswerDeps() : { mode: 'extractive' },
       rateLimiter: new MemoryRateLimiter(4),
-      config: { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: logQuestions },
+      config: testConfig({ LOG_QUESTIONS: logQuestions }),
     }),
   );
   return { app, logger };
@@ -48,7 +42,7 @@ async function settle(): Promise<void> {
 
 describe('access log', () => {
   it('one JSON record per request with requestId, route, status, ms; /ask adds mode and grounded (JSON and SSE)', async () => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1].']));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1].']));
     const { app, logger } = setup(false);
     const json = await app.request('/ask', post(false));
     await json.text();
@@ -73,9 +67,9 @@ describe('access log', () => {
   });
 
   it('an SSE answer that fails mid-stream is logged with the error code once the stream ends', async () => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 40 }, () => 'more ')], 50));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 40 }, () => 'more ')], 50));
     const logger = memoryLogger();
-    const app = createApp(appDeps(fixture.index, { logger, answer: llmAnswerDeps(), config: { REQUEST_TIMEOUT_MS: 400, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
+    const app = createApp(appDeps(fixture.index, { logger, answer: llmAnswerDeps(), config: testConfig({ REQUEST_TIMEOUT_MS: 400 }) }));
     const res = await app.request('/ask', post(true));
     expect(parseSse(await res.text()).at(-1)?.event).toBe('error');
     await settle();

@@ -1,15 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, readFile, rename, truncate, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
-import { generationDir, POINTER_FILE } from '../../src/index/write-generation.ts';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
-import { copyDir, makeTempDir, realCorpusDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
-import { parseRawResponse, parseSse, sleep, TEST_API_KEY } from './support.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { copyCorpus } from '../helpers/corpus-copy.ts';
+import { copyGeneration, editManifest, pointTo } from '../helpers/index-files.ts';
+import { rawExchange } from '../helpers/raw-http.ts';
+import { makeTempDir, realCorpusDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
+import { parseSse, sleep, TEST_API_KEY } from './support.ts';
 
 /**
  * The real Node server (src/node.ts in a child process) on loopback:
@@ -155,12 +156,7 @@ interface Outcome {
 /** One /ask, checked completely: 200, the whole JSON body or SSE stream through `done`. */
 async function askOnce(question: string, stream: boolean): Promise<Outcome & { response?: AskResponse }> {
   try {
-    const res = await fetch(`${server.url}/ask`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-      body: JSON.stringify({ question }),
-      signal: AbortSignal.timeout(30_000),
-    });
+    const res = await fetch(`${server.url}/ask`, { ...askRequest({ question }, stream), signal: AbortSignal.timeout(30_000) });
     const text = await res.text();
     if (res.status !== 200) return { ok: false, problem: `${res.status} ${text.slice(0, 200)}` };
     let response: AskResponse;
@@ -188,11 +184,12 @@ async function askOnce(question: string, stream: boolean): Promise<Outcome & { r
 
 beforeAll(async () => {
   root = await makeTempDir('atg-node-server-');
-  corpus = await copyDir(realCorpusDir, join(root, 'corpus'));
-  indexDir = join(root, 'index');
+  const copy = await copyCorpus(root, realCorpusDir);
+  corpus = copy.corpusDir;
+  indexDir = copy.indexDir;
   original = await readFile(join(corpus, DOC), 'utf8');
   await writeEdition(1);
-  await runIngest({ config: loadConfig({ CORPUS_DIR: corpus, INDEX_DIR: indexDir }) });
+  await runIngest({ config: copy.config });
   server = await startServer();
 }, 60_000);
 
@@ -258,9 +255,9 @@ describe('the Node server under load', () => {
       ['truncated-hnsw', async (dir) => {
         await truncate(join(dir, 'vectors.hnsw'), 4096);
         const bytes = await readFile(join(dir, 'vectors.hnsw'));
-        const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-        manifest.files['vectors.hnsw'] = { sha256: sha256(bytes), bytes: bytes.byteLength };
-        await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+        await editManifest(dir, (manifest) => {
+          manifest.files['vectors.hnsw'] = { sha256: sha256(bytes), bytes: bytes.byteLength };
+        });
       }, /vector index unreadable/],
       ['sha-mismatch', async (dir) => {
         const bytes = await readFile(join(dir, 'chunks.json'));
@@ -268,22 +265,13 @@ describe('the Node server under load', () => {
         await writeFile(join(dir, 'chunks.json'), bytes);
       }, /sha256/],
       ['format-version', async (dir) => {
-        const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-        manifest.formatVersion = 99;
-        await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+        await editManifest(dir, (manifest) => ({ ...manifest, formatVersion: 99 }));
       }, /index format 99/],
     ];
     for (const [name, breakIt, reason] of breakages) {
       const bad = `${good}-bad-${name}`;
-      await cp(generationDir(indexDir, good), generationDir(indexDir, bad), { recursive: true });
-      const manifestPath = join(generationDir(indexDir, bad), 'manifest.json');
-      const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
-      manifest.generation = bad;
-      await writeFile(manifestPath, JSON.stringify(manifest));
-      await breakIt(generationDir(indexDir, bad));
-      // Flip the pointer the way ingest does: write aside, rename over.
-      await writeFile(join(indexDir, 'CURRENT.tmp-test'), `${bad}\n`);
-      await rename(join(indexDir, 'CURRENT.tmp-test'), join(indexDir, POINTER_FILE));
+      await breakIt(await copyGeneration(indexDir, good, bad));
+      await pointTo(indexDir, bad);
 
       const deadline = performance.now() + 8000;
       let logged: Record<string, unknown> | undefined;
@@ -304,35 +292,29 @@ describe('the Node server under load', () => {
       expect(answer.ok, answer.problem).toBe(true);
     }
     // Point back at the good generation for what follows.
-    await writeFile(join(indexDir, 'CURRENT.tmp-test'), `${good}\n`);
-    await rename(join(indexDir, 'CURRENT.tmp-test'), join(indexDir, POINTER_FILE));
+    await pointTo(indexDir, good);
     expect(server.output()).not.toContain(TEST_API_KEY);
   });
 
   it('SIGTERM with 20 requests in flight: all complete with 200, new connections are refused, exit 0 within 10 s', { timeout: 30_000 }, async () => {
     // Each request sends its headers and half its body, so the server is mid-request when
     // the signal arrives; the other half follows after it.
+    let sendTheRest!: () => void;
+    const theRest = new Promise<void>((resolve) => (sendTheRest = resolve));
     const inFlight = Array.from({ length: 20 }, (_, i) => {
       const body = JSON.stringify({ question: QUESTIONS[i % QUESTIONS.length] });
-      const socket = connect(server.port, '127.0.0.1');
-      const received: Buffer[] = [];
-      socket.on('data', (d) => received.push(d));
-      const closed = new Promise<Buffer>((resolve) => {
-        socket.on('close', () => resolve(Buffer.concat(received)));
-        socket.on('error', () => undefined);
-      });
       const half = Math.floor(body.length / 2);
-      const opened = new Promise<void>((resolve) =>
-        socket.on('connect', () => {
-          socket.write(
-            `POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${i % 2 ? 'Accept: text/event-stream\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
-            () => resolve(),
-          );
-        }),
-      );
-      return { socket, body, half, closed, opened };
+      let opened!: () => void;
+      const halfSent = new Promise<void>((resolve) => (opened = resolve));
+      const response = rawExchange(server.port, async (write) => {
+        await write(`POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${i % 2 ? 'Accept: text/event-stream\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`);
+        opened();
+        await theRest;
+        await write(body.slice(half));
+      });
+      return { halfSent, response };
     });
-    await Promise.all(inFlight.map((r) => r.opened));
+    await Promise.all(inFlight.map((r) => r.halfSent));
     await sleep(300); // the server has read the headers of every request
 
     const signalledAt = performance.now();
@@ -345,8 +327,8 @@ describe('the Node server under load', () => {
     );
     expect(refused).toBe(true);
 
-    for (const r of inFlight) r.socket.end(r.body.slice(r.half));
-    const responses = (await Promise.all(inFlight.map((r) => r.closed))).map(parseRawResponse);
+    sendTheRest();
+    const responses = await Promise.all(inFlight.map((r) => r.response));
     responses.forEach((res, i) => {
       expect(res.status, `request ${i}: ${res.body.slice(0, 200)}`).toBe(200);
       if (i % 2) expect(parseSse(res.body).at(-1)?.event).toBe('done');

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { systemMessage, userMessage, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { appDeps, llmAnswerDeps, modelReply, parseSse, systemOf, TEST_CANARY, userOf, type App, type ChatBody } from './support.ts';
+import { appDeps, llmAnswerDeps, modelReply, parseSse, TEST_CANARY, type App } from './support.ts';
 
 /**
  * A corpus document carries prompt-injection text, an exfiltration image and links
@@ -18,14 +20,12 @@ const QUESTION = 'How should I prepare a portfolio for product interviews?';
 const DOCUMENT = 'switching-notes';
 
 const openai = useOpenAITestServer();
-let fixture: FixtureIndex;
+const fixture = useFixtureIndex(injectionCorpus);
 let app: App;
 
-beforeAll(async () => {
-  fixture = await buildFixtureIndex(injectionCorpus);
+beforeAll(() => {
   app = createApp(appDeps(fixture.index, { answer: llmAnswerDeps() }));
 });
-afterAll(() => fixture?.dispose());
 
 /** The model obeys the injected instructions, in pieces that split every construct. */
 const OBEYING_REPLY = [
@@ -42,8 +42,8 @@ const OBEYING_REPLY = [
 ];
 
 /** The model echoes its system prompt, canary included, split across stream chunks. */
-function echoingReply(body: ChatBody): string[] {
-  const system = systemOf(body);
+function echoingReply(body: ChatCompletionRequestBody): string[] {
+  const system = systemMessage(body);
   const at = system.indexOf(TEST_CANARY);
   const pieces = ['A portfolio should hold case studies [1]. My instructions: ', system.slice(0, at)];
   // The canary three characters at a time.
@@ -52,12 +52,7 @@ function echoingReply(body: ChatBody): string[] {
   return pieces;
 }
 
-const ask = (stream: boolean) =>
-  app.request('/ask', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-    body: JSON.stringify({ question: QUESTION }),
-  });
+const ask = (stream: boolean) => app.request('/ask', askRequest({ question: QUESTION }, stream));
 
 interface Collected {
   raw: string;
@@ -110,7 +105,7 @@ function linkProblems(text: string): string[] {
 
 describe('a model that obeys injected instructions', () => {
   it.each([false, true])('no link, image, HTML or URL reaches the client (stream: %s)', async (stream) => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, OBEYING_REPLY));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, OBEYING_REPLY));
     const { raw, answers, response, citations } = await collect(stream);
     for (const answer of answers) expect(linkProblems(answer)).toEqual([]);
     expect(response.grounded).toBe(true);
@@ -124,7 +119,7 @@ describe('a model that obeys injected instructions', () => {
   });
 
   it.each([false, true])('the canary never appears, even split across chunks; the answer is withheld (stream: %s)', async (stream) => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, echoingReply(body)));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, echoingReply(body)));
     const { raw, answers, response } = await collect(stream);
     expect(raw).not.toContain(TEST_CANARY);
     // Not even its first characters: the guard holds back a canary's length of text.
@@ -135,7 +130,7 @@ describe('a model that obeys injected instructions', () => {
   });
 
   it('the canary is caught one character per chunk too', async () => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Case studies [1]. ', ...TEST_CANARY.split(''), ' [1].']));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Case studies [1]. ', ...TEST_CANARY.split(''), ' [1].']));
     const { raw } = await collect(true);
     expect(raw).not.toContain(TEST_CANARY.slice(0, 6));
   });
@@ -143,15 +138,15 @@ describe('a model that obeys injected instructions', () => {
 
 describe('what the model is sent', () => {
   it('passages fenced by an unguessable boundary and labelled untrusted; the system prompt says to ignore instructions in them', async () => {
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Case studies [1].']));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Case studies [1].']));
     await collect(false);
-    const request = openai.requestsTo<ChatBody>('/chat/completions')[0]!;
-    const system = systemOf(request.body);
+    const request = openai.requestsTo<ChatCompletionRequestBody>('/chat/completions')[0]!;
+    const system = systemMessage(request.body);
     expect(system).toMatch(/untrusted/i);
     expect(system).toMatch(/ignore any instruction/i);
     expect(system).toContain(TEST_CANARY);
 
-    const prompt = userOf(request.body);
+    const prompt = userMessage(request.body);
     const open = /^<<<(PASSAGES-[0-9a-f-]{36})$/m.exec(prompt);
     expect(open, prompt).not.toBeNull();
     const boundary = open![1]!;
@@ -177,7 +172,7 @@ describe('extractive mode and the rendered source page', () => {
   // sentence must not be served.
   it('an extractive answer from the injected section carries no link or URL', async () => {
     const extractive = createApp(appDeps(fixture.index));
-    const res = await extractive.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: QUESTION }) });
+    const res = await extractive.request('/ask', askRequest({ question: QUESTION }));
     const response = (await res.json()) as AskResponse;
     expect(res.status).toBe(200);
     // Answered from the injected section (an abstention would carry no link either).

@@ -1,10 +1,11 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { appDeps, errorShapeProblems, serveOnLoopback, type App } from './support.ts';
 
 /**
@@ -12,17 +13,12 @@ import { appDeps, errorShapeProblems, serveOnLoopback, type App } from './suppor
  * with a whole-seconds Retry-After; /health and static files never count; 0 turns it off.
  */
 
-let fixture: FixtureIndex;
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-});
-afterAll(() => fixture?.dispose());
+const fixture = useFixtureIndex();
 
 /** The built UI, as node.ts serves it (dist/web is built before the suite: test/setup/build-web.ts). */
 const assets: MiddlewareHandler = serveStatic({ root: 'dist/web' });
 
-const ask = (app: App, body: unknown = { question: 'What side project should I build?' }) =>
-  app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const ask = (app: App, body: unknown = { question: 'What side project should I build?' }) => app.request('/ask', askRequest(body));
 
 function limitedApp(perMinute: number, now: () => number = Date.now, client = () => '203.0.113.7') {
   return createApp(appDeps(fixture.index, { rateLimiter: new MemoryRateLimiter(perMinute, now), clientAddress: client, assets }));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { askRequest } from '../helpers/ask-request.ts';
 import { makeTempDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
 
 /**
@@ -58,7 +59,7 @@ describe('npm start (scripts/start.mjs)', () => {
     try {
       const health = (await (await fetch(`${url}/health`)).json()) as { index: { chunks: number } };
       expect(health.index.chunks).toBe(2100);
-      const ask = await fetch(`${url}/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'what does a product manager do with the roadmap?' }) });
+      const ask = await fetch(`${url}/ask`, askRequest({ question: 'what does a product manager do with the roadmap?' }));
       expect(ask.status).toBe(200);
       expect(((await ask.json()) as { citations: unknown[] }).citations.length).toBeGreaterThan(0);
     } finally {

@@ -1,11 +1,11 @@
-import { connect } from 'node:net';
-import { HttpResponse, http, passthrough } from 'msw';
+import { http, passthrough } from 'msw';
 import { loadConfig } from '../../src/config.ts';
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
 import { createChatModel } from '../../src/rag/chat-model.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Logger } from '../../src/server/logger.ts';
+import { completion, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
@@ -14,9 +14,8 @@ export { parseSse, type SseEvent };
 
 /**
  * Shared pieces of the hardening suite: an app wired like node.ts (real index, real
- * ChatOpenAI client talking to msw), a loopback server, a raw-socket HTTP client for what
- * fetch cannot do (stream a body without Content-Length, hang up mid-response), SSE parsing
- * and OpenAI-format model replies.
+ * ChatOpenAI client talking to msw), a loopback server, SSE parsing and OpenAI-format model
+ * replies.
  */
 
 export const TEST_CANARY = 'ATG-CANARY-7f3e9c1d-hardening';
@@ -34,7 +33,7 @@ export function llmAnswerDeps(options: { slots?: number; canary?: string } = {})
   };
 }
 
-export { appDeps } from '../helpers/app-deps.ts';
+export { appDeps, testConfig } from '../helpers/app-deps.ts';
 
 /** A Logger that keeps every record as the JSON line a real logger would write. */
 export function memoryLogger(): Logger & { lines: string[]; records(): Array<Record<string, unknown>> } {
@@ -52,129 +51,17 @@ export function allowLoopback(openai: OpenAITestServer): void {
   openai.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
 }
 
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** Parse a complete HTTP/1.1 response (Content-Length or chunked), working in bytes. */
-export function parseRawResponse(raw: string | Buffer): RawResponse {
-  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const split = bytes.indexOf('\r\n\r\n');
-  const head = bytes.subarray(0, split < 0 ? bytes.length : split).toString('latin1');
-  let body = split < 0 ? Buffer.alloc(0) : bytes.subarray(split + 4);
-  const [statusLine, ...headerLines] = head.split('\r\n');
-  const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  if (headers['transfer-encoding']?.includes('chunked')) {
-    const parts: Buffer[] = [];
-    let rest = body;
-    for (;;) {
-      const eol = rest.indexOf('\r\n');
-      if (eol < 0) break;
-      const size = parseInt(rest.subarray(0, eol).toString('latin1'), 16);
-      if (!size) break;
-      parts.push(rest.subarray(eol + 2, eol + 2 + size));
-      rest = rest.subarray(eol + 2 + size + 2);
-    }
-    body = Buffer.concat(parts);
-  }
-  return { status: Number(statusLine?.split(' ')[1] ?? 0), headers, body: body.toString('utf8') };
-}
-
 /**
- * Talk HTTP/1.1 over a raw TCP socket (msw and fetch stay out of it): `send` writes the
- * request however the test wants (chunked, slowly, partially), and the result is whatever
- * the server answered before closing. Write errors (the server hung up on an oversized
- * body) are tolerated: the response already received is what matters.
+ * A chat completion (test/mocks/openai-chat.ts) that, streamed, fails the way a real
+ * connection does when the model request is aborted; `gapMs` spaces the pieces out.
  */
-export function rawExchange(port: number, send: (write: (chunk: string | Buffer) => Promise<void>) => Promise<void>): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    let writable = true;
-    socket.on('data', (d) => chunks.push(d));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      writable = false;
-      if (!['EPIPE', 'ECONNRESET'].includes(error.code ?? '')) reject(error);
-    });
-    socket.on('close', () => resolve(parseRawResponse(Buffer.concat(chunks))));
-    const write = (chunk: string | Buffer) =>
-      new Promise<void>((done) => {
-        if (!writable || socket.destroyed) return done();
-        socket.write(chunk, () => done());
-      });
-    socket.on('connect', () => {
-      send(write)
-        .then(() => {
-          if (!socket.destroyed) socket.end();
-        })
-        .catch(reject);
-    });
-  });
-}
-
-
-export interface ChatBody {
-  model: string;
-  messages: Array<{ role: string; content: string }>;
-  stream?: boolean;
-}
-
-const chunkLine = (model: string, delta: Record<string, unknown>, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: 'chatcmpl-h', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
-
-/**
- * A chat completion in the OpenAI wire format: streamed chunks (one per piece) when the
- * request asked for a stream, else one JSON object. `gapMs` spaces the pieces out, and the
- * stream fails the way a real connection does when the request is aborted.
- */
-export function modelReply(request: Request, body: ChatBody, pieces: string[], gapMs = 0): Response {
-  if (!body.stream) {
-    return HttpResponse.json({
-      id: 'chatcmpl-h',
-      object: 'chat.completion',
-      created: 1,
-      model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: pieces.join(''), refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    });
-  }
-  const encoder = new TextEncoder();
-  const lines = [chunkLine(body.model, { role: 'assistant', content: '' }), ...pieces.map((content) => chunkLine(body.model, { content })), chunkLine(body.model, {}, 'stop'), 'data: [DONE]\n\n'];
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const onAbort = () => controller.error(new DOMException('The operation was aborted.', 'AbortError'));
-      request.signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        for (const line of lines) {
-          if (request.signal.aborted) return;
-          controller.enqueue(encoder.encode(line));
-          if (gapMs) await sleep(gapMs);
-        }
-        controller.close();
-      } catch {
-        // Already errored by the abort.
-      } finally {
-        request.signal.removeEventListener('abort', onAbort);
-      }
-    },
-  });
-  return new HttpResponse(stream, { headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } });
-}
+export const modelReply = (request: Request, body: ChatCompletionRequestBody, pieces: string[], gapMs = 0): Response => completion(body, pieces, { signal: request.signal, gapMs });
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Resolves true once `signal` aborts (immediately if it already has). */
 export const abortedPromise = (signal: AbortSignal): Promise<true> =>
   new Promise((resolve) => (signal.aborted ? resolve(true) : signal.addEventListener('abort', () => resolve(true), { once: true })));
-
-export const systemOf = (body: ChatBody) => body.messages.find((m) => m.role === 'system')?.content ?? '';
-export const userOf = (body: ChatBody) => body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
 
 /** The contract's error codes and their statuses. */
 export const CONTRACT_ERRORS: Record<number, string> = {

@@ -1,10 +1,12 @@
 import { connect } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import type { ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, type ChatBody, type Loopback } from './support.ts';
+import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, testConfig, type Loopback } from './support.ts';
 
 /**
  * The model server is the expensive, slow part: at most MAX_CONCURRENT_UPSTREAM calls run at
@@ -13,12 +15,7 @@ import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDe
  */
 
 const openai = useOpenAITestServer();
-let fixture: FixtureIndex;
-
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-});
-afterAll(() => fixture?.dispose());
+const fixture = useFixtureIndex();
 
 const QUESTION = 'What side project should I build?';
 
@@ -26,16 +23,10 @@ function llmApp(options: { slots?: number; timeoutMs?: number } = {}) {
   return createApp(
     appDeps(fixture.index, {
       answer: llmAnswerDeps({ slots: options.slots }),
-      config: { REQUEST_TIMEOUT_MS: options.timeoutMs ?? 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false },
+      config: testConfig({ REQUEST_TIMEOUT_MS: options.timeoutMs ?? 10_000 }),
     }),
   );
 }
-
-const askInit = (body: unknown, stream = false): RequestInit => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-  body: JSON.stringify(body),
-});
 
 /** A model request msw received, and whether it was aborted. */
 interface Upstream {
@@ -47,7 +38,7 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
   it('with a cap of 2 and a slow model, at most 2 upstream requests run at once, and all complete', async () => {
     let active = 0;
     let peak = 0;
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => {
       active++;
       peak = Math.max(peak, active);
       const isCondense = body.messages[0]!.content.startsWith('Rewrite');
@@ -62,7 +53,7 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
     });
     const app = llmApp({ slots: 2 });
     const requests = Array.from({ length: 8 }, (_, i) =>
-      app.request('/ask', askInit(i % 3 === 0 ? { question: 'and what about that?', history: [{ role: 'user', content: 'side projects' }] } : { question: QUESTION }, i % 2 === 1)),
+      app.request('/ask', askRequest(i % 3 === 0 ? { question: 'and what about that?', history: [{ role: 'user', content: 'side projects' }] } : { question: QUESTION }, i % 2 === 1)),
     );
     // Bodies are read as they come, as a browser would: an unread SSE stream holds its slot.
     const responses = await Promise.all(requests.map(async (p) => {
@@ -80,21 +71,20 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
 
   it('a request that times out while waiting for a slot never reaches the model', async () => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', async ({ request }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', async ({ request }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       await abortedPromise(request.signal);
       return new Response(null, { status: 499 });
     });
     // Two apps sharing one upstream slot: a patient one holds it, an impatient one waits.
     const answer = llmAnswerDeps({ slots: 1 });
-    const config = (ms: number) => ({ REQUEST_TIMEOUT_MS: ms, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false });
-    const patient = createApp(appDeps(fixture.index, { answer, config: config(10_000) }));
-    const impatient = createApp(appDeps(fixture.index, { answer, config: config(300) }));
+    const patient = createApp(appDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: 10_000 }) }));
+    const impatient = createApp(appDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: 300 }) }));
     const holder = new AbortController();
-    const first = patient.request('/ask', { ...askInit({ question: QUESTION }), signal: holder.signal });
+    const first = patient.request('/ask', { ...askRequest({ question: QUESTION }), signal: holder.signal });
     for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(10);
     expect(seen).toHaveLength(1);
-    const second = await impatient.request('/ask', askInit({ question: QUESTION }));
+    const second = await impatient.request('/ask', askRequest({ question: QUESTION }));
     expect(second.status).toBe(504);
     expect(errorShapeProblems(504, await second.text())).toEqual([]);
     expect(seen).toHaveLength(1);
@@ -108,13 +98,13 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
 describe('REQUEST_TIMEOUT_MS', () => {
   it.each([false, true])('answers 504 and aborts the upstream request (stream: %s)', async (stream) => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', async ({ request }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', async ({ request }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       await Promise.race([abortedPromise(request.signal), sleep(8000)]);
       return new Response(null, { status: 499 });
     });
     const started = performance.now();
-    const res = await llmApp({ timeoutMs: 300 }).request('/ask', askInit({ question: QUESTION }, stream));
+    const res = await llmApp({ timeoutMs: 300 }).request('/ask', askRequest({ question: QUESTION }, stream));
     expect(res.status).toBe(504);
     expect(errorShapeProblems(504, await res.text())).toEqual([]);
     expect(performance.now() - started).toBeLessThan(3000);
@@ -124,12 +114,12 @@ describe('REQUEST_TIMEOUT_MS', () => {
 
   it('a model that stalls after the first words: event: error timeout, and the upstream request is aborted', async () => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       // Two pieces, then a 5 s silence (cut short by the abort).
       return modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 50 }, () => 'more ')], 100);
     });
-    const res = await llmApp({ timeoutMs: 600 }).request('/ask', askInit({ question: QUESTION }, true));
+    const res = await llmApp({ timeoutMs: 600 }).request('/ask', askRequest({ question: QUESTION }, true));
     expect(res.status).toBe(200);
     const events = parseSse(await res.text());
     expect(events.some((e) => e.event === 'delta')).toBe(true);
@@ -172,7 +162,7 @@ describe('a client that disconnects', () => {
 
   it('hanging up after the first SSE delta aborts the upstream request and frees its slot', async () => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       // A long, slow answer: 60 pieces, 100 ms apart.
       return modelReply(request, body, ['Build a small side project [1]. ', ...Array.from({ length: 60 }, (_, i) => `word${i} `)], 100);
@@ -188,15 +178,15 @@ describe('a client that disconnects', () => {
     // The only upstream slot is free again: the next request is answered at once.
     openai.reset();
     allowLoopback(openai);
-    openai.on<ChatBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small side project [1].']));
-    const next = await fetch(`${server.url}/ask`, { ...askInit({ question: QUESTION }), signal: AbortSignal.timeout(5000) });
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small side project [1].']));
+    const next = await fetch(`${server.url}/ask`, { ...askRequest({ question: QUESTION }), signal: AbortSignal.timeout(5000) });
     expect(next.status).toBe(200);
     expect(((await next.json()) as AskResponse).grounded).toBe(true);
   });
 
   it('hanging up before a JSON answer is ready aborts the upstream request', async () => {
     const seen: Upstream[] = [];
-    openai.on<ChatBody>('/chat/completions', async ({ request, body }) => {
+    openai.on<ChatCompletionRequestBody>('/chat/completions', async ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       return modelReply(request, body, Array.from({ length: 60 }, (_, i) => `word${i} `), 100);
     });

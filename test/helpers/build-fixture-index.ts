@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
@@ -40,4 +41,35 @@ export async function buildFixtureIndex(corpusDir: string = guideFixtureDir): Pr
     await rm(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * One fixture index for the whole test file: built in beforeAll, removed in afterAll. Read
+ * its fields inside hooks and tests (they throw before the index is built).
+ *
+ * @example
+ * const fixture = useFixtureIndex();
+ * it('...', () => createApp(appDeps(fixture.index)));
+ */
+export function useFixtureIndex(corpusDir: string = guideFixtureDir): Omit<FixtureIndex, 'dispose'> {
+  let fixture: FixtureIndex | undefined;
+  beforeAll(async () => {
+    fixture = await buildFixtureIndex(corpusDir);
+  });
+  afterAll(() => fixture?.dispose());
+  const built = (): FixtureIndex => {
+    if (!fixture) throw new Error('fixture index not built yet: read it inside a hook or test');
+    return fixture;
+  };
+  return {
+    get index() {
+      return built().index;
+    },
+    get summary() {
+      return built().summary;
+    },
+    get indexDir() {
+      return built().indexDir;
+    },
+  };
 }

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { IndexVerificationError, loadCurrentGeneration, loadGeneration, localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
-import { GENERATION_FILES, type Manifest } from '../../src/index/manifest.ts';
+import { GENERATION_FILES } from '../../src/index/manifest.ts';
 import { generationDir, POINTER_FILE, sha256File } from '../../src/index/write-generation.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
+import { editManifest } from '../helpers/index-files.ts';
 import { copyDir, fixtureCorpusDir, makeTempDir, removeTempDir, useTempDirs } from '../helpers/temp-dir.ts';
 
 /**
@@ -27,12 +28,6 @@ afterAll(() => removeTempDir(built));
 async function copyOfIndex(): Promise<{ indexDir: string; dir: string }> {
   const indexDir = await copyDir(built, join(await tempDir(), 'index'));
   return { indexDir, dir: generationDir(indexDir, generation) };
-}
-
-async function editManifest(dir: string, edit: (manifest: Manifest) => unknown): Promise<void> {
-  const path = join(dir, GENERATION_FILES.manifest);
-  const manifest = JSON.parse(await readFile(path, 'utf8')) as Manifest;
-  await writeFile(path, JSON.stringify(edit(manifest) ?? manifest));
 }
 
 async function expectRefused(indexDir: string, reason: RegExp): Promise<void> {

@@ -1,21 +1,18 @@
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
 import { GENERATION_FILES } from '../../src/index/manifest.ts';
 import { GENERATIONS_DIR, POINTER_FILE } from '../../src/index/write-generation.ts';
 import { runIngest, type IngestOptions } from '../../src/ingest/run-ingest.ts';
-import { copyDir, fixtureCorpusDir, servedIndexFiles, snapshotDir, useTempDirs } from '../helpers/temp-dir.ts';
+import { copyCorpus } from '../helpers/corpus-copy.ts';
+import { servedIndexFiles, snapshotDir, useTempDirs } from '../helpers/temp-dir.ts';
 
 const tempDir = useTempDirs('atg-atomic-');
 
 /** A corpus copy and an index folder with a generation already built and current. */
 async function servedIndex() {
-  const root = await tempDir();
-  const corpusDir = await copyDir(fixtureCorpusDir, join(root, 'corpus'));
-  const indexDir = join(root, 'index');
-  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  const { corpusDir, indexDir, config } = await copyCorpus(await tempDir());
   const first = await runIngest({ config });
   // Change the corpus so the next run would publish different content.
   await appendFile(join(corpusDir, 'beta.md'), '\n## Added Later\n\nA new section that the failed run tried to publish.\n');

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 import { CorpusError } from '../../src/corpus/load-corpus.ts';
 import { POINTER_FILE } from '../../src/index/write-generation.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
+import { copyCorpus } from '../helpers/corpus-copy.ts';
 import { copyDir, fixtureCorpusDir, makeTempDir, removeTempDir, repoRoot, servedIndexFiles, snapshotDir } from '../helpers/temp-dir.ts';
 
 /**
@@ -55,9 +56,8 @@ afterAll(() => removeTempDir(root));
 
 /** A case folder: a corpus copy of the fixtures and a copy of an index already built and current. */
 async function caseDirs(): Promise<{ corpusDir: string; indexDir: string }> {
-  const dir = join(root, `case-${++caseNumber}`);
-  const corpusDir = await copyDir(fixtureCorpusDir, join(dir, 'corpus'));
-  const indexDir = await copyDir(built, join(dir, 'index'));
+  const { corpusDir, indexDir } = await copyCorpus(join(root, `case-${++caseNumber}`));
+  await copyDir(built, indexDir);
   return { corpusDir, indexDir };
 }
 
@@ -206,9 +206,7 @@ describe.concurrent('bad input', () => {
 
 describe.concurrent('npm run ingest output', () => {
   it('--json prints exactly one JSON line with the summary, and nothing on stderr', CLI_TIMEOUT, async ({ expect }) => {
-    const dir = join(root, `json-${++caseNumber}`);
-    const corpusDir = await copyDir(fixtureCorpusDir, join(dir, 'corpus'));
-    const indexDir = join(dir, 'index');
+    const { corpusDir, indexDir } = await copyCorpus(join(root, `json-${++caseNumber}`));
 
     const first = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir }, ['--json']);
     expect(first.code, first.stderr).toBe(0);
@@ -225,9 +223,8 @@ describe.concurrent('npm run ingest output', () => {
   });
 
   it('without --json prints one summary line on stdout and progress on stderr', CLI_TIMEOUT, async ({ expect }) => {
-    const dir = join(root, `text-${++caseNumber}`);
-    const corpusDir = await copyDir(fixtureCorpusDir, join(dir, 'corpus'));
-    const result = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: join(dir, 'index') });
+    const { corpusDir, indexDir } = await copyCorpus(join(root, `text-${++caseNumber}`));
+    const result = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Indexed 2 document\(s\), 14 sections, (\d+) chunks \(\1 embedded, 0 reused, 0 removed\) into generation \S+ in \d+ ms\.\n$/);
     expect(result.stderr).toMatch(/^embedded (\d+)\/\1 chunks\n$/);

@@ -1,19 +1,17 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import type { Chunk } from '../../src/corpus/types.ts';
 import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
-import { copyDir, fixtureCorpusDir, useTempDirs } from '../helpers/temp-dir.ts';
+import { copyCorpus } from '../helpers/corpus-copy.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
 
 const tempDir = useTempDirs('atg-incremental-');
 
+/** A fixture corpus copy to ingest, and the chunks of its current generation. */
 async function setup() {
-  const root = await tempDir();
-  const corpusDir = await copyDir(fixtureCorpusDir, join(root, 'corpus'));
-  const indexDir = join(root, 'index');
-  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  const { corpusDir, indexDir, config } = await copyCorpus(await tempDir());
   const chunks = async (): Promise<Chunk[]> => (await loadCurrentGeneration(indexDir, localOnlyQueryEmbedder))!.chunks;
   return { corpusDir, indexDir, config, chunks };
 }

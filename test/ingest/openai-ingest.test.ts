@@ -7,7 +7,7 @@ import { embeddingText } from '../../src/corpus/embedding-text.ts';
 import { IndexVerificationError, loadCurrentGeneration, localOnlyQueryEmbedder, type QueryEmbedderFactory } from '../../src/index/load-generation.ts';
 import { IngestError, runIngest } from '../../src/ingest/run-ingest.ts';
 import { servedIndexFiles, snapshotDir, useTempDirs } from '../helpers/temp-dir.ts';
-import { encodeBase64Float32, OPENAI_TEST_API_KEY, OPENAI_TEST_BASE_URL, useOpenAITestServer, type EmbeddingsRequestBody } from '../mocks/openai-server.ts';
+import { embeddingsResponse, OPENAI_TEST_API_KEY, OPENAI_TEST_BASE_URL, useOpenAITestServer, type EmbeddingsRequestBody } from '../mocks/openai-server.ts';
 
 const DIMS = 16;
 const SECTIONS = 150;
@@ -31,13 +31,6 @@ const openAIConfig = (corpusDir: string, indexDir: string) =>
 const fakeModelQueries: QueryEmbedderFactory = () => ({ embedQuery: async (text: string) => openai.vectorFor(text) });
 
 const batchInputs = (requests: Array<{ body: EmbeddingsRequestBody }>) => requests.flatMap((r) => (Array.isArray(r.body.input) ? r.body.input : []));
-
-/** An embeddings answer with vectors from `vector`, base64-encoded when the request asked for it. */
-const embeddingsResponse = (body: EmbeddingsRequestBody, vector: (text: string) => number[]) => {
-  const inputs = typeof body.input === 'string' ? [body.input] : body.input;
-  const encode = (v: number[]) => (body.encoding_format === 'base64' ? encodeBase64Float32(v) : v);
-  return HttpResponse.json({ object: 'list', model: body.model, data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: encode(vector(text)) })), usage: { prompt_tokens: 1, total_tokens: 1 } });
-};
 
 const rateLimited = (headers: Record<string, string>, error: Record<string, string>) => HttpResponse.json({ error }, { status: 429, headers });
 

@@ -91,6 +91,22 @@ export function encodeBase64Float32(vector: number[]): string {
   return Buffer.from(Float32Array.from(vector).buffer).toString('base64');
 }
 
+/** An embeddings answer, a vector from `vector` per input, base64-encoded when the request asks for it. */
+export function embeddingsResponse(body: EmbeddingsRequestBody, vector: (text: string) => number[]): Response {
+  const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+  const base64 = body.encoding_format === 'base64';
+  const tokens = inputs.reduce((n, text) => n + text.split(/\s+/).length, 0);
+  return HttpResponse.json({
+    object: 'list',
+    model: body.model,
+    data: inputs.map((text, index) => {
+      const embedding = vector(text);
+      return { object: 'embedding', index, embedding: base64 ? encodeBase64Float32(embedding) : embedding };
+    }),
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
+}
+
 export function createOpenAITestServer(options: OpenAITestServerOptions = {}): OpenAITestServer {
   const dims = options.dims ?? 16;
   const embed = options.embed ?? fakeEmbedding;
@@ -127,20 +143,7 @@ export function createOpenAITestServer(options: OpenAITestServerOptions = {}): O
       { once },
     );
 
-  const embeddingsHandler = post<EmbeddingsRequestBody>('/embeddings', ({ body }) => {
-    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
-    const base64 = body.encoding_format === 'base64';
-    const tokens = inputs.reduce((n, text) => n + text.split(/\s+/).length, 0);
-    return HttpResponse.json({
-      object: 'list',
-      model: body.model,
-      data: inputs.map((text, index) => {
-        const vector = embed(text, dims);
-        return { object: 'embedding', index, embedding: base64 ? encodeBase64Float32(vector) : vector };
-      }),
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
-    });
-  });
+  const embeddingsHandler = post<EmbeddingsRequestBody>('/embeddings', ({ body }) => embeddingsResponse(body, (text) => embed(text, dims)));
 
   const server = setupServer(embeddingsHandler);
 

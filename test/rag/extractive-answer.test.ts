@@ -1,16 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { extractiveAnswer } from '../../src/rag/extractive-answer.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { buildFixtureIndex, useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 
-let fixture: FixtureIndex;
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-});
-afterAll(() => fixture?.dispose());
+const fixture = useFixtureIndex();
 
 describe('extractiveAnswer', () => {
   it.each([

@@ -1,11 +1,11 @@
 import { FakeListChatModel } from '@langchain/core/utils/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion, type AnswerDeps } from '../../src/rag/answer-question.ts';
 import { llmAnswer, type LlmDeps } from '../../src/rag/llm-answer.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
 import type { AskEvent, AskResponse, Passage } from '../../src/rag/types.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 
 /**
  * llmAnswer and answerQuestion in llm mode with LangChain's own fake chat model (it streams
@@ -16,16 +16,11 @@ import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-i
 const CANARY = 'ATG-CANARY-test';
 const QUESTION = 'How do I move from sales into product?';
 
-let fixture: FixtureIndex;
+const fixture = useFixtureIndex();
 let passages: Passage[];
 
 beforeAll(async () => {
-  fixture = await buildFixtureIndex();
   passages = (await retrieve(fixture.index, { text: QUESTION }, 4)).passages;
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
 });
 
 const deps = (responses: string[], slots = new Semaphore(1)): LlmDeps => ({ model: new FakeListChatModel({ responses }), upstreamSlots: slots, canary: CANARY });

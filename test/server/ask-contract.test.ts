@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
-import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
-import { citationProblems, fixtureSections, markers, parseSse, readAskStream, startServer, testDeps, useNoNetwork, type RunningServer } from './harness.ts';
+import { citationProblems, expectAskEventOrder, fixtureSections, markers, parseSse, readAskStream, useFixtureServer } from './harness.ts';
 
 /**
  * The /ask contract (DESIGN.md, "HTTP API") in the default extractive mode, over a real
@@ -10,20 +8,7 @@ import { citationProblems, fixtureSections, markers, parseSse, readAskStream, st
  * built from test/fixtures/guide.
  */
 
-useNoNetwork();
-
-let fixture: FixtureIndex;
-let server: RunningServer;
-
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-  server = await startServer(createApp(testDeps(fixture.index)));
-});
-
-afterAll(async () => {
-  await server?.close();
-  await fixture?.dispose();
-});
+const served = useFixtureServer();
 
 const SOURCE_URL = {
   'transition-product-management-background': 'https://productschool.com/blog/product-management-2/transition-product-management-background',
@@ -31,7 +16,7 @@ const SOURCE_URL = {
 } as Record<string, string>;
 
 const ask = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server.url}/ask`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${served.server.url}/ask`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 async function askJson(body: unknown): Promise<AskResponse> {
   const res = await ask(body);
@@ -127,11 +112,7 @@ describe('POST /ask (Server-Sent Events)', () => {
   it('sends citations, then one or more deltas, then done with the JSON response', async () => {
     const question = ANSWERABLE[0]!.question;
     const stream = await askStream({ question });
-    const kinds = stream.events.map((e) => e.event);
-    expect(kinds[0]).toBe('citations');
-    expect(kinds.at(-1)).toBe('done');
-    expect(kinds.slice(1, -1).length).toBeGreaterThanOrEqual(1);
-    expect(new Set(kinds.slice(1, -1))).toEqual(new Set(['delta']));
+    expectAskEventOrder(stream.events);
 
     // done carries exactly what the JSON form answers, and the citations event matches it.
     expect(stream.done).toEqual(await askJson({ question }));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { completion, systemMessage, userMessage, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { citationProblems } from './harness.ts';
 import { SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
-import { completion, isCondenseRequest, LLM_TEST_MODEL, promptPassages, systemMessage, userMessage, type ChatCompletionRequestBody } from './openai-chat.ts';
+import { isCondenseRequest, LLM_TEST_MODEL, promptPassages } from './openai-chat.ts';
 
 /**
  * Follow-up questions in llm mode: with history, the model first rewrites the question into

@@ -1,9 +1,9 @@
-import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
-import { startServer, testDeps, useNoNetwork, type RunningServer } from './harness.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { bytePieces, postChunked } from '../helpers/raw-http.ts';
+import { testDeps, useFixtureServer } from './harness.ts';
 
 /**
  * The contract's errors (DESIGN.md, "Errors"): every one is JSON `{ error: { code, message } }`
@@ -11,22 +11,9 @@ import { startServer, testDeps, useNoNetwork, type RunningServer } from './harne
  * limits are exercised as a client sends them (Content-Length, and chunked with none).
  */
 
-useNoNetwork();
+const served = useFixtureServer();
 
-let fixture: FixtureIndex;
-let server: RunningServer;
-
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
-  server = await startServer(createApp(testDeps(fixture.index)));
-});
-
-afterAll(async () => {
-  await server?.close();
-  await fixture?.dispose();
-});
-
-const post = (body: string, contentType: string | null = 'application/json', url = `${server.url}/ask`) =>
+const post = (body: string, contentType: string | null = 'application/json', url = `${served.server.url}/ask`) =>
   fetch(url, { method: 'POST', headers: contentType ? { 'Content-Type': contentType } : {}, body });
 
 /** Assert the contract's error shape and return the message. */
@@ -109,14 +96,14 @@ describe('413 payload_too_large (limit 16 KiB)', () => {
   });
 
   it('rejects a body over 16 KiB sent chunked, with no Content-Length', async () => {
-    const res = await rawChunkedPost(server.port, '/ask', oversized, 1024);
+    const res = await postChunked(served.server.port, '/ask', bytePieces(oversized, 1024));
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'payload_too_large', message: expect.any(String) } });
   });
 
   it('still accepts a small body sent chunked', async () => {
-    const res = await rawChunkedPost(server.port, '/ask', JSON.stringify({ question: 'How do I move from sales into product?' }), 8);
+    const res = await postChunked(served.server.port, '/ask', bytePieces(JSON.stringify({ question: 'How do I move from sales into product?' }), 8));
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ grounded: true, mode: 'extractive' });
   });
@@ -125,15 +112,15 @@ describe('413 payload_too_large (limit 16 KiB)', () => {
 describe('other errors', () => {
   it('503 index_unavailable on /ask, /health and /source when no index is loaded', async () => {
     const app = createApp(testDeps(null));
-    const ask = await app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'How do I move into product?' }) });
+    const ask = await app.request('/ask', askRequest({ question: 'How do I move into product?' }));
     await expectError(ask, 503, 'index_unavailable');
     await expectError(await app.request('/health'), 503, 'index_unavailable');
     await expectError(await app.request('/source/transition-product-management-background'), 503, 'index_unavailable');
   });
 
   it('429 rate_limited with Retry-After once a client is over its limit', async () => {
-    const app = createApp(testDeps(fixture.index, { rateLimiter: new MemoryRateLimiter(2) }));
-    const send = () => app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'How do I move from sales into product?' }) });
+    const app = createApp(testDeps(served.fixture.index, { rateLimiter: new MemoryRateLimiter(2) }));
+    const send = () => app.request('/ask', askRequest({ question: 'How do I move from sales into product?' }));
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
     const limited = await send();
@@ -142,64 +129,6 @@ describe('other errors', () => {
   });
 
   it('404 not_found as JSON for an unknown route', async () => {
-    await expectError(await fetch(`${server.url}/no-such-route`), 404, 'not_found');
+    await expectError(await fetch(`${served.server.url}/no-such-route`), 404, 'not_found');
   });
 });
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/**
- * POST a body over a plain TCP socket with `Transfer-Encoding: chunked` and no Content-Length,
- * the way a streaming client sends it. The server may answer (and close) before the whole
- * body is sent; write errors after that are expected and ignored.
- */
-function rawChunkedPost(port: number, path: string, body: string, chunkSize: number): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const received: Buffer[] = [];
-    socket.on('data', (data) => received.push(data));
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      const raw = Buffer.concat(received).toString('utf8');
-      const split = raw.indexOf('\r\n\r\n');
-      if (split < 0) return reject(new Error(`no HTTP response: ${JSON.stringify(raw)}`));
-      const [statusLine, ...headerLines] = raw.slice(0, split).split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-      let payload = raw.slice(split + 4);
-      if (headers['transfer-encoding'] === 'chunked') payload = decodeChunked(payload);
-      resolve({ status: Number(statusLine!.split(' ')[1]), headers, body: payload });
-    });
-    socket.on('connect', () => {
-      const write = (s: string) => {
-        if (!socket.destroyed && socket.writable) socket.write(s);
-      };
-      write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
-      const bytes = Buffer.from(body);
-      for (let offset = 0; offset < bytes.length; offset += chunkSize) {
-        const chunk = bytes.subarray(offset, offset + chunkSize);
-        write(`${chunk.length.toString(16)}\r\n`);
-        if (!socket.destroyed && socket.writable) socket.write(chunk);
-        write('\r\n');
-      }
-      write('0\r\n\r\n');
-    });
-  });
-}
-
-function decodeChunked(payload: string): string {
-  let out = '';
-  let rest = payload;
-  for (;;) {
-    const lineEnd = rest.indexOf('\r\n');
-    if (lineEnd < 0) break;
-    const size = parseInt(rest.slice(0, lineEnd), 16);
-    if (!size) break;
-    out += rest.slice(lineEnd + 2, lineEnd + 2 + size);
-    rest = rest.slice(lineEnd + 2 + size + 2);
-  }
-  return out;
-}

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
+import { appDeps } from '../helpers/app-deps.ts';
+import { guideFixtureDir, useFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
 import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { markers, numberingProblems } from '../helpers/citation-rules.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
@@ -19,6 +20,28 @@ export { appDeps as testDeps } from '../helpers/app-deps.ts';
 /** A real server on loopback (see test/helpers/loopback.ts). */
 export type RunningServer = Loopback;
 export const startServer = (app: ReturnType<typeof createApp>): Promise<RunningServer> => serveOnLoopback(app);
+
+/**
+ * For the whole test file: no network (useNoNetwork), the fixture index, and the real app
+ * (extractive answers) served from it on loopback. Read the fields inside hooks and tests.
+ */
+export function useFixtureServer(): { readonly fixture: Omit<FixtureIndex, 'dispose'>; readonly server: RunningServer } {
+  useNoNetwork();
+  const fixture = useFixtureIndex();
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    server = await startServer(createApp(appDeps(fixture.index)));
+  });
+  // Registered after the fixture's afterAll, so it runs first: the server closes before its index goes.
+  afterAll(() => server?.close());
+  return {
+    fixture,
+    get server() {
+      if (!server) throw new Error('server not started yet: read it inside a hook or test');
+      return server;
+    },
+  };
+}
 
 /**
  * No test reaches the network: any request msw sees fails the test, except requests to our
@@ -48,6 +71,15 @@ export function readAskStream(events: SseEvent[]): AskStream {
     deltas: events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text),
     done: done ? (JSON.parse(done.data) as AskResponse) : (undefined as unknown as AskResponse),
   };
+}
+
+/** Assert the contract's SSE order: `citations` first, `done` last, and one or more `delta` between. */
+export function expectAskEventOrder(events: SseEvent[]): void {
+  const kinds = events.map((e) => e.event);
+  expect(kinds[0]).toBe('citations');
+  expect(kinds.at(-1)).toBe('done');
+  expect(kinds.slice(1, -1).length).toBeGreaterThanOrEqual(1);
+  expect(new Set(kinds.slice(1, -1))).toEqual(new Set(['delta']));
 }
 
 /** Marker numbers in an answer, in order of appearance. */

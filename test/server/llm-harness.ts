@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
@@ -6,10 +6,13 @@ import { createChatModel } from '../../src/rag/chat-model.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { testConfig } from '../helpers/app-deps.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { completion, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
-import { completion, LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, type ChatCompletionRequestBody, type ChatRequest } from './openai-chat.ts';
+import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL } from './openai-chat.ts';
 
 export const CANARY = 'ATG-CANARY-test';
 export const SALES_QUESTION = 'How do I move from sales into product?';
@@ -29,49 +32,32 @@ export interface LlmHarness {
   askSse(app: App, body: unknown): Promise<AskStream & { text: string }>;
 }
 
-export const askRequest = (body: unknown, stream = false): RequestInit => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', ...(stream ? { Accept: 'text/event-stream' } : {}) },
-  body: JSON.stringify(body),
-});
-
 /**
  * Wire a test file for the llm path: msw as the model server (and nothing else: a request
  * to any other host fails the test that made it), a real fixture index, and helpers.
  */
 export function useLlmHarness(): LlmHarness {
   const openai = useOpenAITestServer();
-  let fixture: FixtureIndex | undefined;
+  const fixture = useFixtureIndex();
   const unhandled: string[] = [];
   openai.server.events.on('request:unhandled', ({ request }) => {
     unhandled.push(`${request.method} ${request.url}`);
   });
 
-  beforeAll(async () => {
-    fixture = await buildFixtureIndex();
-  });
   afterEach(() => {
     expect(unhandled.splice(0), 'requests to hosts other than the model server').toEqual([]);
-  });
-  afterAll(async () => {
-    await fixture?.dispose();
   });
 
   const config = loadConfig({ OPENAI_API_KEY: LLM_TEST_API_KEY, OPENAI_BASE_URL: LLM_TEST_BASE_URL, CHAT_MODEL: LLM_TEST_MODEL });
 
-  const index = (): LoadedIndex => {
-    if (!fixture) throw new Error('fixture index not built yet');
-    return fixture.index;
-  };
-
   return {
     openai,
     get index() {
-      return index();
+      return fixture.index;
     },
     llmApp: (timeoutMs = 5000, upstreamSlots = 4) => {
       const answer: AnswerDeps = { mode: 'llm', llm: { model: createChatModel(config), upstreamSlots: new Semaphore(upstreamSlots), canary: CANARY } };
-      return createApp(testDeps(index(), { answer, config: { REQUEST_TIMEOUT_MS: timeoutMs, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false } }));
+      return createApp(testDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: timeoutMs }) }));
     },
     chatRequests: () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions'),
     modelReplies: (reply) => {

@@ -1,84 +1,13 @@
-import { HttpResponse } from 'msw';
-import type { RecordedRequest } from '../mocks/openai-server.ts';
+import { systemMessage, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 
 /**
- * Chat-completions replies in the OpenAI wire format, for msw handlers registered with
- * `openai.on('/chat/completions', ...)` (test/mocks/openai-server.ts). A reply is a list of
- * text pieces: sent as `chat.completion.chunk` Server-Sent Events ending in `data: [DONE]`
- * when the request asked for `stream: true`, or joined into one `chat.completion` JSON object
- * otherwise.
+ * What the llm-mode server tests send the app's model client to (msw answers there with the
+ * replies of test/mocks/openai-chat.ts), and how they read the app's prompts back.
  */
 
 export const LLM_TEST_BASE_URL = 'https://llm.test/v1';
 export const LLM_TEST_API_KEY = 'test-key';
 export const LLM_TEST_MODEL = 'guide-test-model';
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatCompletionRequestBody {
-  model: string;
-  messages: ChatMessage[];
-  temperature?: number;
-  stream?: boolean;
-  [key: string]: unknown;
-}
-
-export type ChatRequest = RecordedRequest<ChatCompletionRequestBody>;
-
-const created = () => Math.floor(Date.now() / 1000);
-
-/** One `chat.completion.chunk` event line. */
-export function chunkEvent(model: string, delta: Record<string, unknown>, finishReason: string | null = null): string {
-  const chunk = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: created(), model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
-  return `data: ${JSON.stringify(chunk)}\n\n`;
-}
-
-/** A complete streamed completion: a role chunk, one chunk per piece, a stop chunk, `[DONE]`. */
-export function streamedCompletion(model: string, pieces: string[]): Response {
-  const events = [
-    chunkEvent(model, { role: 'assistant', content: '' }),
-    ...pieces.map((content) => chunkEvent(model, { content })),
-    chunkEvent(model, {}, 'stop'),
-    'data: [DONE]\n\n',
-  ];
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const event of events) controller.enqueue(encoder.encode(event));
-      controller.close();
-    },
-  });
-  return new HttpResponse(body, { headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' } });
-}
-
-/** A complete non-streamed completion. */
-export function jsonCompletion(model: string, content: string): Response {
-  return HttpResponse.json({
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: created(),
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
-  });
-}
-
-/** Answer a chat request with `pieces`, in whichever format the request asked for. */
-export function completion(body: ChatCompletionRequestBody, pieces: string | string[]): Response {
-  const list = typeof pieces === 'string' ? [pieces] : pieces;
-  return body.stream ? streamedCompletion(body.model, list) : jsonCompletion(body.model, list.join(''));
-}
-
-/** An OpenAI-style error response. */
-export function errorCompletion(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return HttpResponse.json({ error: { message, type: 'test_error', param: null, code: null } }, { status, headers });
-}
-
-export const systemMessage = (body: ChatCompletionRequestBody): string => body.messages.find((m) => m.role === 'system')?.content ?? '';
-export const userMessage = (body: ChatCompletionRequestBody): string => body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
 
 /** The condense call (rewrite a follow-up) is told to rewrite; the answer call is not. */
 export const isCondenseRequest = (body: ChatCompletionRequestBody): boolean => systemMessage(body).startsWith('Rewrite the last user question');

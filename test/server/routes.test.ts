@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { askRequest } from '../helpers/ask-request.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { collapse, fixtureSections, testDeps } from './harness.ts';
 
 /** GET /health, /openapi.json and /source/:document on the real app and a real fixture index. */
 
-let fixture: FixtureIndex;
+const fixture = useFixtureIndex();
 let app: ReturnType<typeof createApp>;
 
-beforeAll(async () => {
-  fixture = await buildFixtureIndex();
+beforeAll(() => {
   app = createApp(testDeps(fixture.index));
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
 });
 
 describe('GET /health', () => {
@@ -101,7 +97,7 @@ describe('GET /source/:document', () => {
   });
 
   it('shows the quoted words of an /ask citation on the linked page', async () => {
-    const res = await app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'How do I move from sales into product?' }) });
+    const res = await app.request('/ask', askRequest({ question: 'How do I move from sales into product?' }));
     const { citations } = (await res.json()) as AskResponse;
     expect(citations.length).toBeGreaterThan(0);
     for (const c of citations) {

@@ -4,7 +4,7 @@
  * nothing here may import Node code.
  */
 import { exports } from 'cloudflare:workers';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import type { SourceSection } from './reference-types.ts';
 import { numberingProblems } from '../helpers/citation-rules.ts';
@@ -38,6 +38,13 @@ export function ask(body: unknown, options: { stream?: boolean; client?: string;
 
 export const get = (path: string): Promise<Response> => exports.default.fetch(new Request(`http://worker.test${path}`, { headers: { 'CF-Connecting-IP': newClient() } }));
 
+/** POST /ask asking for Server-Sent Events: expects a 200 event stream and reads it (readAskStream). */
+export async function askStream(body: unknown): Promise<ReturnType<typeof readAskStream>> {
+  const res = await ask(body, { stream: true });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  return readAskStream(await res.text());
+}
 
 /**
  * The SSE sequence the contract promises: `citations`, one or more `delta`, then `done`.

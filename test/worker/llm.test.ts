@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
-import { ask, citationProblems, readAskStream } from './contract.ts';
+import { ask, askStream, citationProblems } from './contract.ts';
 import type { Reply, SeenRequest } from './openai-outbound.ts';
 
 /**
@@ -42,10 +42,7 @@ describe('POST /ask with a model server (llm mode)', () => {
   });
 
   it('streams SSE: citations, the model text as deltas, then done', async () => {
-    const res = await ask({ question: QUESTION }, { stream: true });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const stream = readAskStream(await res.text());
+    const stream = await askStream({ question: QUESTION });
     expect(stream.problems).toEqual([]);
     expect(stream.done).toMatchObject({ grounded: true, mode: 'llm' });
     expect(stream.text).toContain('[1]');

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import worker from '../../src/worker.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
-import { ask, citationProblems, get, newClient, readAskStream } from './contract.ts';
+import { ask, askStream, citationProblems, get, newClient } from './contract.ts';
 
 /**
  * The Worker inside workerd, configured by wrangler.toml as it is (no model server: extractive
@@ -37,10 +37,7 @@ describe('POST /ask', () => {
   });
 
   it('streams SSE: citations, then deltas, then done with the same answer', async () => {
-    const res = await ask({ question: QUESTION }, { stream: true });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const stream = readAskStream(await res.text());
+    const stream = await askStream({ question: QUESTION });
     expect(stream.problems).toEqual([]);
     expect(stream.done).toMatchObject({ grounded: true, mode: 'extractive' });
     expect(stream.text).toBe(stream.done.answer);
