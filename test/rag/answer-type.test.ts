@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answerOnce } from '../../src/rag/answer-question.ts';
 import { askedAmount, answerTypeMet, statesAmount } from '../../src/rag/answer-type.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { retrievalSupport, SUPPORT_THRESHOLD } from '../../src/rag/support.ts';
-import { buildFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 
 describe('askedAmount', () => {
   it.each([
@@ -54,11 +54,7 @@ describe('statesAmount', () => {
 });
 
 describe('the answer-type check in the pipeline', () => {
-  let fixture: FixtureIndex;
-  beforeAll(async () => {
-    fixture = await buildFixtureIndex();
-  });
-  afterAll(() => fixture?.dispose());
+  const fixture = useFixtureIndex();
 
   const ask = (question: string) => answerOnce(fixture.index, { question }, { mode: 'extractive' });
 
