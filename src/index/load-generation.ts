@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Chunk } from '../corpus/types.ts';
-import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import { assembleIndex } from './assemble-index.ts';
 import { HnswSearcher } from './hnsw-searcher.ts';
-import { loadLexicalIndex } from './lexical-index.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
 import { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory } from './index-errors.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.ts';
@@ -48,25 +48,13 @@ export async function loadGeneration(indexDir: string, generation: string, creat
   };
   const chunks = json<Chunk[]>(GENERATION_FILES.chunks);
   const documents = json<StoredDocument[]>(GENERATION_FILES.documents);
-  const localEmbedder = new LocalEmbeddings(json<LocalEmbedderParams>(GENERATION_FILES.localEmbedder));
-  const lexical = loadLexicalIndex(contents.get(GENERATION_FILES.lexical)?.toString('utf8') ?? '');
+  const localEmbedder = json<LocalEmbedderParams>(GENERATION_FILES.localEmbedder);
+  const lexicalJson = contents.get(GENERATION_FILES.lexical)?.toString('utf8') ?? '';
   if (!manifest.files[GENERATION_FILES.vectors]) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${GENERATION_FILES.vectors}`);
   const vectors = await HnswSearcher.read(join(dir, GENERATION_FILES.vectors), manifest.embedder.dims, manifest.hnsw.efSearch).catch((error: Error) => {
     throw new IndexVerificationError(`generation ${generation}: vector index unreadable (${error.message})`);
   });
-  if (vectors.size !== chunks.length || chunks.length !== manifest.counts.chunks) {
-    throw new IndexVerificationError(`generation ${generation}: ${vectors.size} vectors for ${chunks.length} chunks`);
-  }
-  return {
-    generation,
-    manifest,
-    documents: new Map(documents.map((d) => [d.id, d])),
-    chunks,
-    vectors,
-    lexical,
-    localEmbedder,
-    queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
-  };
+  return assembleIndex(`generation ${generation}`, { generation, manifest, documents, chunks, lexicalJson, localEmbedder, vectors }, createQueryEmbedder);
 }
 
 /** A generation's manifest, checked: readable, this server's format version, well-formed, its own. */
