@@ -59,6 +59,14 @@ export class HnswSearcher implements VectorSearcher {
     return new HnswSearcher(index);
   }
 
+  /** Every stored vector, row after row by label (a chunk's position), as hnswlib keeps them: normalised. */
+  rows(): Float32Array {
+    const dims = this.index.getNumDimensions();
+    const rows = new Float32Array(this.size * dims);
+    for (let label = 0; label < this.size; label++) rows.set(this.index.getPoint(label), label * dims);
+    return rows;
+  }
+
   writeSync(path: string): void {
     this.index.writeIndexSync(path);
   }
