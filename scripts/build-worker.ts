@@ -4,13 +4,14 @@
  * current index generation exported as a module (dist/worker/index-data.js) that
  * src/worker.ts imports and wrangler bundles.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { CorpusError } from '../src/corpus/load-corpus.ts';
 import { encodeVectors, type IndexBundle } from '../src/index/bundled-index.ts';
+import { replaceFileAtomically } from '../src/index/fs-atomic.ts';
 import { IndexVerificationError, loadVerifiedGeneration, readVerifiedGeneration } from '../src/index/load-generation.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION } from '../src/index/manifest.ts';
 import { readCurrentGeneration } from '../src/index/write-generation.ts';
@@ -78,8 +79,7 @@ async function writeIfChanged(path: string, content: string): Promise<boolean> {
   const existing = await readFile(path, 'utf8').catch(() => null);
   if (existing === content) return false;
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.tmp`, content);
-  await rename(`${path}.tmp`, path);
+  await replaceFileAtomically(path, content);
   return true;
 }
 
