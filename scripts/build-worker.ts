@@ -4,17 +4,17 @@
  * current index generation exported as a module (dist/worker/index-data.js) that
  * src/worker.ts imports and wrangler bundles.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import hnswlib from 'hnswlib-node';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { CorpusError } from '../src/corpus/load-corpus.ts';
 import { encodeVectors, type IndexBundle } from '../src/index/bundled-index.ts';
-import { IndexVerificationError, loadGeneration } from '../src/index/load-generation.ts';
-import { GENERATION_FILES, INDEX_FORMAT_VERSION, type Manifest } from '../src/index/manifest.ts';
-import { generationDir, readCurrentGeneration } from '../src/index/write-generation.ts';
+import { replaceFileAtomically } from '../src/index/fs-atomic.ts';
+import { IndexVerificationError, loadVerifiedGeneration, readVerifiedGeneration } from '../src/index/load-generation.ts';
+import { GENERATION_FILES, INDEX_FORMAT_VERSION } from '../src/index/manifest.ts';
+import { readCurrentGeneration } from '../src/index/write-generation.ts';
 import { indexIsCurrent } from '../src/ingest/index-freshness.ts';
 import { IngestError, runIngest } from '../src/ingest/run-ingest.ts';
 import { buildWeb, webAssetsStale } from '../web/build.ts';
@@ -45,39 +45,27 @@ async function main(): Promise<void> {
 
 /**
  * The generation CURRENT names, verified exactly as the Node server verifies it (sizes,
- * sha256, one vector per chunk), with its vectors read back out of the hnswlib file.
+ * sha256, one vector per chunk), and exported from the very bytes verified: each file is read
+ * once (the vector index twice: hashed, then read by hnswlib, which takes only a path).
  */
 async function exportCurrentGeneration(config: Pick<Config, 'INDEX_DIR'>): Promise<IndexBundle> {
   const generation = await readCurrentGeneration(config.INDEX_DIR);
   if (!generation) throw new IngestError(`no index generation in ${config.INDEX_DIR}; run npm run ingest`);
-  // Verification only: the query embedder is irrelevant here, so never refuse for it.
-  const loaded = await loadGeneration(config.INDEX_DIR, generation, (_info, local) => local);
-  const dir = generationDir(config.INDEX_DIR, generation);
-  const text = (name: string) => readFile(join(dir, name), 'utf8');
-  const manifest = JSON.parse(await text(GENERATION_FILES.manifest)) as Manifest;
+  const verified = await readVerifiedGeneration(config.INDEX_DIR, generation);
+  // The query embedder is irrelevant here, so never refuse for it.
+  const loaded = await loadVerifiedGeneration(verified, (_info, local) => local);
+  const text = (name: string) => verified.contents.get(name)!.toString('utf8');
   return {
     formatVersion: INDEX_FORMAT_VERSION,
     generation,
-    manifest,
-    documents: JSON.parse(await text(GENERATION_FILES.documents)),
-    chunks: JSON.parse(await text(GENERATION_FILES.chunks)),
-    lexical: await text(GENERATION_FILES.lexical),
-    localEmbedder: JSON.parse(await text(GENERATION_FILES.localEmbedder)),
-    vectors: {
-      dims: manifest.embedder.dims,
-      count: loaded.chunks.length,
-      base64: encodeVectors(await readVectors(join(dir, GENERATION_FILES.vectors), manifest.embedder.dims, loaded.chunks.length)),
-    },
+    // As stored, in the file's key order (loaded.manifest is zod's copy, in the schema's order).
+    manifest: JSON.parse(text(GENERATION_FILES.manifest)),
+    documents: JSON.parse(text(GENERATION_FILES.documents)),
+    chunks: loaded.chunks,
+    lexical: text(GENERATION_FILES.lexical),
+    localEmbedder: JSON.parse(text(GENERATION_FILES.localEmbedder)),
+    vectors: { dims: loaded.manifest.embedder.dims, count: loaded.chunks.length, base64: encodeVectors(loaded.vectors.rows()) },
   };
-}
-
-/** Rows 0..count-1 of an hnswlib index (labels are chunk positions), as stored (normalised). */
-async function readVectors(path: string, dims: number, count: number): Promise<Float32Array> {
-  const index = new hnswlib.HierarchicalNSW('cosine', dims);
-  await index.readIndex(path);
-  const rows = new Float32Array(count * dims);
-  for (let label = 0; label < count; label++) rows.set(index.getPoint(label), label * dims);
-  return rows;
 }
 
 /** JSON.parse of one string literal: far quicker for V8 than an object literal of the same size. */
@@ -91,8 +79,7 @@ async function writeIfChanged(path: string, content: string): Promise<boolean> {
   const existing = await readFile(path, 'utf8').catch(() => null);
   if (existing === content) return false;
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.tmp`, content);
-  await rename(`${path}.tmp`, path);
+  await replaceFileAtomically(path, content);
   return true;
 }
 

@@ -1,7 +1,7 @@
 import type { Chunk } from '../corpus/types.ts';
-import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import { assembleIndex } from './assemble-index.ts';
 import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
-import { loadLexicalIndex } from './lexical-index.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.ts';
 import { ExactVectorSearcher } from './vector-searcher.ts';
@@ -49,7 +49,8 @@ export function decodeVectors(base64: string): Float32Array {
 /**
  * Turn an exported generation into a LoadedIndex. The checks mirror loadGeneration: the
  * format version, the manifest, and exactly one vector of the manifest's dimensions per
- * chunk; anything else is refused with IndexVerificationError.
+ * chunk (that count checked by assembleIndex, which both use); anything else is refused with
+ * IndexVerificationError.
  *
  * @example
  *   import bundle from '../dist/worker/index-data.js';
@@ -68,18 +69,7 @@ export function bundledIndex(bundle: IndexBundle, createQueryEmbedder: QueryEmbe
   if (dims !== manifest.embedder.dims || vectors.length !== dims * count) {
     throw new IndexVerificationError(`bundled generation ${name}: vectors do not have the manifest's ${manifest.embedder.dims} dimensions`);
   }
-  if (count !== bundle.chunks.length || count !== manifest.counts.chunks) {
-    throw new IndexVerificationError(`bundled generation ${name}: ${count} vectors for ${bundle.chunks.length} chunks`);
-  }
-  const localEmbedder = new LocalEmbeddings(bundle.localEmbedder);
-  return {
-    generation: bundle.generation,
-    manifest,
-    documents: new Map(bundle.documents.map((d) => [d.id, d])),
-    chunks: bundle.chunks,
-    vectors: new ExactVectorSearcher(vectors, dims),
-    lexical: loadLexicalIndex(bundle.lexical),
-    localEmbedder,
-    queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
-  };
+  const { generation, documents, chunks, lexical: lexicalJson, localEmbedder } = bundle;
+  const parts = { generation, manifest, documents, chunks, lexicalJson, localEmbedder, vectors: new ExactVectorSearcher(vectors, dims) };
+  return assembleIndex(`bundled generation ${name}`, parts, createQueryEmbedder);
 }

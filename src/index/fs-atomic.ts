@@ -18,7 +18,16 @@ export async function writeFileSynced(path: string, data: string | Uint8Array | 
 
 /** fsync a folder so that renames inside it survive a crash. */
 export async function syncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+  await syncOpened(path, 'r');
+}
+
+/** fsync a file that something else wrote (hnswlib writes the vector index by itself). */
+export async function syncFile(path: string): Promise<void> {
+  await syncOpened(path, 'r+');
+}
+
+async function syncOpened(path: string, flags: 'r' | 'r+'): Promise<void> {
+  const handle = await open(path, flags);
   try {
     await handle.sync();
   } finally {

@@ -4,19 +4,16 @@
  * shared Float32Array as the ingest announces them, and writes it where it is told. Plain
  * JavaScript, so that it runs in a worker thread without a TypeScript loader.
  *
- * workerData: { shared: SharedArrayBuffer (count * dims float32), dims, count, m, efConstruction, randomSeed }
+ * workerData: { shared: SharedArrayBuffer (count * dims float32), dims, count, m, efConstruction }
  * messages in: { type: 'rows', end } (rows up to `end` are filled), { type: 'write', path }
  * messages out: { type: 'written', path } | { type: 'error', message }
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import hnswlib from 'hnswlib-node';
+import { addRows, newHnswGraph } from './hnsw-graph.mjs';
 
-const { shared, dims, count, m, efConstruction, randomSeed } = workerData;
+const { shared, dims, count, m, efConstruction } = workerData;
 const rows = new Float32Array(shared);
-const index = new hnswlib.HierarchicalNSW('cosine', dims);
-index.initIndex({ maxElements: Math.max(count, 1), m, efConstruction, randomSeed });
-// addPoint copies the values into the index, so one plain array serves every row.
-const point = new Array(dims).fill(0);
+const index = newHnswGraph(dims, count, { m, efConstruction });
 let added = 0;
 let failed = false;
 
@@ -27,10 +24,10 @@ parentPort?.on('message', (message) => {
       if (message.type === 'write') parentPort?.postMessage({ type: 'written', path: message.path });
     } else if (message.type === 'rows') {
       // Never past maxElements: hnswlib-node aborts the process (not the worker) on that.
-      for (const end = Math.min(message.end, count); added < end; added++) {
-        const offset = added * dims;
-        for (let i = 0; i < dims; i++) point[i] = rows[offset + i];
-        index.addPoint(point, added);
+      const end = Math.min(message.end, count);
+      if (end > added) {
+        addRows(index, rows, dims, added, end);
+        added = end;
       }
     } else if (message.type === 'write') {
       index.writeIndexSync(message.path);

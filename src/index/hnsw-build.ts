@@ -42,7 +42,7 @@ export class HnswBuild {
     const shared = new SharedArrayBuffer(Math.max(1, count * dims) * 4);
     this.rows = new Float32Array(shared, 0, count * dims);
     const worker = new Worker(new URL('./hnsw-build-worker.mjs', import.meta.url), {
-      workerData: { shared, dims, count, m: options.m, efConstruction: options.efConstruction, randomSeed: 42 },
+      workerData: { shared, dims, count, m: options.m, efConstruction: options.efConstruction },
       // No TypeScript loader is needed in there (plain JavaScript), nor any of ours.
       execArgv: [],
     });

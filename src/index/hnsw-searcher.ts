@@ -1,4 +1,5 @@
 import hnswlib from 'hnswlib-node';
+import { addRows, newHnswGraph } from './hnsw-graph.mjs';
 import type { VectorHit, VectorSearcher } from './vector-searcher.ts';
 
 /**
@@ -43,11 +44,8 @@ export class HnswSearcher implements VectorSearcher {
   /** Build an index over row-major vectors; labels are row positions. */
   static build(vectors: Float32Array, dims: number, options: { m: number; efConstruction: number; efSearch: number }): HnswSearcher {
     const count = Math.floor(vectors.length / dims);
-    const index = new hnswlib.HierarchicalNSW('cosine', dims);
-    index.initIndex({ maxElements: Math.max(count, 1), m: options.m, efConstruction: options.efConstruction, randomSeed: 42 });
-    // addPoint copies the values into the index, so one plain array serves every row.
-    const point = new Array<number>(dims).fill(0);
-    for (let row = 0; row < count; row++) index.addPoint(toPlainArray(vectors.subarray(row * dims, (row + 1) * dims), point), row);
+    const index = newHnswGraph(dims, count, options);
+    addRows(index, vectors, dims, 0, count);
     index.setEf(options.efSearch);
     return new HnswSearcher(index);
   }
@@ -59,6 +57,14 @@ export class HnswSearcher implements VectorSearcher {
     return new HnswSearcher(index);
   }
 
+  /** Every stored vector, row after row by label (a chunk's position), as hnswlib keeps them: normalised. */
+  rows(): Float32Array {
+    const dims = this.index.getNumDimensions();
+    const rows = new Float32Array(this.size * dims);
+    for (let label = 0; label < this.size; label++) rows.set(this.index.getPoint(label), label * dims);
+    return rows;
+  }
+
   writeSync(path: string): void {
     this.index.writeIndexSync(path);
   }
@@ -68,7 +74,8 @@ export class HnswSearcher implements VectorSearcher {
  * hnswlib-node accepts plain arrays only. A counted loop: Array.from on a typed array goes
  * through the iterator protocol, about 30 µs for 384 dimensions (3 s over 100,000 rows).
  */
-function toPlainArray(vector: Float32Array, into: number[] = new Array<number>(vector.length)): number[] {
-  for (let i = 0; i < vector.length; i++) into[i] = vector[i]!;
-  return into;
+function toPlainArray(vector: Float32Array): number[] {
+  const array = new Array<number>(vector.length);
+  for (let i = 0; i < vector.length; i++) array[i] = vector[i]!;
+  return array;
 }

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Chunk } from '../corpus/types.ts';
-import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import { assembleIndex } from './assemble-index.ts';
 import { HnswSearcher } from './hnsw-searcher.ts';
-import { loadLexicalIndex } from './lexical-index.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
 import { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory } from './index-errors.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.ts';
@@ -26,9 +26,27 @@ export async function loadCurrentGeneration(indexDir: string, createQueryEmbedde
  * generation is never served.
  */
 export async function loadGeneration(indexDir: string, generation: string, createQueryEmbedder: QueryEmbedderFactory): Promise<LoadedIndex> {
+  return loadVerifiedGeneration(await readVerifiedGeneration(indexDir, generation), createQueryEmbedder);
+}
+
+/** A generation's files, each checked against the manifest, as read from disk. */
+export interface VerifiedGeneration {
+  generation: string;
+  dir: string;
+  manifest: Manifest;
+  /** The bytes of every file but the vector index (hnswlib reads that itself), manifest.json's included. */
+  contents: Map<string, Buffer>;
+}
+
+/**
+ * The first half of loadGeneration: the manifest, then every file it lists present with the
+ * size and sha256 it records. Each file is read once; `npm run build:worker` bundles these
+ * same bytes.
+ */
+export async function readVerifiedGeneration(indexDir: string, generation: string): Promise<VerifiedGeneration> {
   const dir = generationDir(indexDir, generation);
-  const manifest = await readManifest(dir, generation);
-  const contents = new Map<string, Buffer>();
+  const { manifest, bytes: manifestBytes } = await readManifestFile(dir, generation);
+  const contents = new Map<string, Buffer>([[GENERATION_FILES.manifest, manifestBytes]]);
   for (const [name, expected] of Object.entries(manifest.files)) {
     const path = join(dir, name);
     const size = await stat(path).then((s) => s.size, () => -1);
@@ -41,6 +59,14 @@ export async function loadGeneration(indexDir: string, generation: string, creat
     if (sha256 !== expected.sha256) throw new IndexVerificationError(`generation ${generation}: ${name} fails its sha256 check`);
     if (bytes) contents.set(name, bytes);
   }
+  return { generation, dir, manifest, contents };
+}
+
+/** The second half of loadGeneration: parse the verified files, read the vector index, assemble. */
+export async function loadVerifiedGeneration(
+  { generation, dir, manifest, contents }: VerifiedGeneration,
+  createQueryEmbedder: QueryEmbedderFactory,
+): Promise<LoadedIndex & { vectors: HnswSearcher }> {
   const json = <T>(name: string): T => {
     const bytes = contents.get(name);
     if (!bytes) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${name}`);
@@ -48,38 +74,31 @@ export async function loadGeneration(indexDir: string, generation: string, creat
   };
   const chunks = json<Chunk[]>(GENERATION_FILES.chunks);
   const documents = json<StoredDocument[]>(GENERATION_FILES.documents);
-  const localEmbedder = new LocalEmbeddings(json<LocalEmbedderParams>(GENERATION_FILES.localEmbedder));
-  const lexical = loadLexicalIndex(contents.get(GENERATION_FILES.lexical)?.toString('utf8') ?? '');
+  const localEmbedder = json<LocalEmbedderParams>(GENERATION_FILES.localEmbedder);
+  const lexicalJson = contents.get(GENERATION_FILES.lexical)?.toString('utf8') ?? '';
   if (!manifest.files[GENERATION_FILES.vectors]) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${GENERATION_FILES.vectors}`);
   const vectors = await HnswSearcher.read(join(dir, GENERATION_FILES.vectors), manifest.embedder.dims, manifest.hnsw.efSearch).catch((error: Error) => {
     throw new IndexVerificationError(`generation ${generation}: vector index unreadable (${error.message})`);
   });
-  if (vectors.size !== chunks.length || chunks.length !== manifest.counts.chunks) {
-    throw new IndexVerificationError(`generation ${generation}: ${vectors.size} vectors for ${chunks.length} chunks`);
-  }
-  return {
-    generation,
-    manifest,
-    documents: new Map(documents.map((d) => [d.id, d])),
-    chunks,
-    vectors,
-    lexical,
-    localEmbedder,
-    queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
-  };
+  return assembleIndex(`generation ${generation}`, { generation, manifest, documents, chunks, lexicalJson, localEmbedder, vectors }, createQueryEmbedder);
 }
 
 /** A generation's manifest, checked: readable, this server's format version, well-formed, its own. */
 export async function readManifest(dir: string, generation: string): Promise<Manifest> {
-  let raw: string;
+  return (await readManifestFile(dir, generation)).manifest;
+}
+
+/** readManifest, with the bytes the manifest was read from. */
+async function readManifestFile(dir: string, generation: string): Promise<{ manifest: Manifest; bytes: Buffer }> {
+  let bytes: Buffer;
   try {
-    raw = await readFile(join(dir, GENERATION_FILES.manifest), 'utf8');
+    bytes = await readFile(join(dir, GENERATION_FILES.manifest));
   } catch {
     throw new IndexVerificationError(`generation ${generation}: manifest.json is missing`);
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new IndexVerificationError(`generation ${generation}: manifest.json is not valid JSON`);
   }
@@ -90,5 +109,5 @@ export async function readManifest(dir: string, generation: string): Promise<Man
   const result = manifestSchema.safeParse(parsed);
   if (!result.success) throw new IndexVerificationError(`generation ${generation}: manifest.json is malformed`);
   if (result.data.generation !== generation) throw new IndexVerificationError(`generation ${generation}: manifest names ${result.data.generation}`);
-  return result.data;
+  return { manifest: result.data, bytes };
 }

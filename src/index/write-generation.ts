@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
 import type { StoredDocument } from './loaded-index.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION, type Manifest } from './manifest.ts';
-import { replaceFileAtomically, syncDir, writeFileSynced } from './fs-atomic.ts';
+import { replaceFileAtomically, syncDir, syncFile, writeFileSynced } from './fs-atomic.ts';
 
 export const POINTER_FILE = 'CURRENT';
 export const GENERATIONS_DIR = 'generations';
@@ -69,7 +69,7 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
 
     const vectorsPath = join(temporary, GENERATION_FILES.vectors);
     await content.vectors.write(vectorsPath);
-    await fsyncFile(vectorsPath);
+    await syncFile(vectorsPath);
     files[GENERATION_FILES.vectors] = { sha256: await sha256File(vectorsPath), bytes: (await stat(vectorsPath)).size };
     await hooks.afterFile?.(GENERATION_FILES.vectors);
 
@@ -147,8 +147,8 @@ const WRITE_SLICE = 1 << 20;
 async function writePiecesSynced(path: string, pieces: Iterable<string>): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  const handle = await open(path, 'w');
-  try {
+  // Encoded slice by slice as the file is written, and hashed on the way.
+  function* encoded(): Generator<Buffer> {
     for (const piece of pieces) {
       for (let start = 0; start < piece.length; ) {
         let end = Math.min(piece.length, start + WRITE_SLICE);
@@ -157,27 +157,16 @@ async function writePiecesSynced(path: string, pieces: Iterable<string>): Promis
         const buffer = Buffer.from(piece.slice(start, end), 'utf8');
         hash.update(buffer);
         bytes += buffer.byteLength;
-        for (let written = 0; written < buffer.byteLength; ) written += (await handle.write(buffer, written)).bytesWritten;
+        yield buffer;
         start = end;
       }
     }
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
+  await writeFileSynced(path, encoded());
   return { sha256: hash.digest('hex'), bytes };
 }
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
-
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** sha256 of a file, read in a stream (the vector index is the largest file of a generation). */
 export async function sha256File(path: string): Promise<string> {

@@ -123,12 +123,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       // Rows before this one are final: the HNSW worker may take them.
       if (i % ANNOUNCE_ROWS === 0) build.announce(i);
       const hash = chunks[i]!.hash;
-      const first = rowByHash.get(hash);
-      if (first !== undefined) {
-        build.copyRow(i, first);
-        continue;
-      }
-      rowByHash.set(hash, i);
+      if (copyRepeatedPassage(build, rowByHash, i, hash)) continue;
       const cached = cache.get(hash);
       if (cached) {
         build.setRow(i, cached);
@@ -214,15 +209,23 @@ async function embedRemote(
   }
   for (let i = 0; i < chunks.length; i++) {
     const hash = chunks[i]!.hash;
-    const first = rowByHash.get(hash);
-    if (first !== undefined) {
-      build.copyRow(i, first);
-      continue;
-    }
-    rowByHash.set(hash, i);
-    build.setRow(i, fresh.get(hash) ?? cache.get(hash)!);
+    if (!copyRepeatedPassage(build, rowByHash, i, hash)) build.setRow(i, fresh.get(hash) ?? cache.get(hash)!);
   }
   return embedded;
+}
+
+/**
+ * A passage met at an earlier row gets that row's vector copied into `row` (true: nothing
+ * to embed); otherwise `row` becomes the first row of the passage (false: fill it).
+ */
+function copyRepeatedPassage(build: HnswBuild, rowByHash: Map<string, number>, row: number, hash: string): boolean {
+  const first = rowByHash.get(hash);
+  if (first !== undefined) {
+    build.copyRow(row, first);
+    return true;
+  }
+  rowByHash.set(hash, row);
+  return false;
 }
 
 /**

@@ -1,0 +1,47 @@
+import type { Chunk } from '../corpus/types.ts';
+import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
+import { loadLexicalIndex } from './lexical-index.ts';
+import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
+import type { Manifest } from './manifest.ts';
+import type { VectorSearcher } from './vector-searcher.ts';
+
+/** A generation's contents once read and checked, wherever they came from. */
+export interface IndexParts<Vectors extends VectorSearcher = VectorSearcher> {
+  generation: string;
+  manifest: Manifest;
+  documents: StoredDocument[];
+  chunks: Chunk[];
+  /** The MiniSearch index as stored (lexical.json). */
+  lexicalJson: string;
+  localEmbedder: LocalEmbedderParams;
+  vectors: Vectors;
+}
+
+/**
+ * The one way a LoadedIndex is put together, from files on Node (load-generation.ts) or from
+ * a bundle on Workers (bundled-index.ts). No Node API here: the Worker bundle imports it.
+ * Refuses (IndexVerificationError, message starting with `source`) unless there is exactly
+ * one vector per chunk and the manifest counts that many chunks.
+ */
+export function assembleIndex<Vectors extends VectorSearcher>(
+  source: string,
+  parts: IndexParts<Vectors>,
+  createQueryEmbedder: QueryEmbedderFactory,
+): LoadedIndex & { vectors: Vectors } {
+  const { generation, manifest, chunks, vectors } = parts;
+  if (vectors.size !== chunks.length || chunks.length !== manifest.counts.chunks) {
+    throw new IndexVerificationError(`${source}: ${vectors.size} vectors for ${chunks.length} chunks`);
+  }
+  const localEmbedder = new LocalEmbeddings(parts.localEmbedder);
+  return {
+    generation,
+    manifest,
+    documents: new Map(parts.documents.map((d) => [d.id, d])),
+    chunks,
+    vectors,
+    lexical: loadLexicalIndex(parts.lexicalJson),
+    localEmbedder,
+    queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
+  };
+}
