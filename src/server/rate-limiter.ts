@@ -23,13 +23,15 @@ export class MemoryRateLimiter implements RateLimiter {
     const now = this.now();
     const windowStart = now - 60_000;
     this.sweep(windowStart, now);
-    const times = (this.hits.get(key) ?? []).filter((t) => t > windowStart);
-    if (times.length >= this.perMinute) {
-      this.hits.set(key, times);
-      return { allowed: false, retryAfter: Math.max(1, Math.ceil((times[0]! - windowStart) / 1000)) };
-    }
+    let times = this.hits.get(key);
+    if (!times) this.hits.set(key, (times = []));
+    // Timestamps are in order: the expired ones are a prefix, dropped in one go (no copy of
+    // the whole window per request, which a generous limit would make costly).
+    let expired = 0;
+    while (expired < times.length && times[expired]! <= windowStart) expired++;
+    if (expired > 0) times.splice(0, expired);
+    if (times.length >= this.perMinute) return { allowed: false, retryAfter: Math.max(1, Math.ceil((times[0]! - windowStart) / 1000)) };
     times.push(now);
-    this.hits.set(key, times);
     return { allowed: true };
   }
 
