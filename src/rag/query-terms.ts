@@ -26,6 +26,8 @@ export interface QueryTerm {
 }
 
 const SYNONYM_CREDIT = 0.8;
+/** Words per question that spelling correction is tried on (see queryTerms). */
+const MAX_SPELLING_CORRECTIONS = 6;
 const RELATED_CREDIT = 0.4;
 
 /** The corpus's stems that begin with a given stem, for derived words; see `derivedForms`. */
@@ -34,6 +36,7 @@ export type StemsStartingWith = (prefix: string) => readonly string[];
 /** Distinct content terms of a question (numbers left out), weighted by corpus IDF. */
 export function queryTerms(text: string, embedder: LocalEmbeddings, stemsStartingWith?: StemsStartingWith): QueryTerm[] {
   const background = new Set(backgroundStems(text));
+  let spellingBudget = MAX_SPELLING_CORRECTIONS;
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   for (const termStem of contentTerms(text)) {
@@ -49,7 +52,12 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, stemsStartin
     // Words the corpus lacks are looked up among related words (WordNet, fitted at ingest).
     if (!known) for (const relative of embedder.related.get(termStem) ?? []) if (!matches.has(relative)) matches.set(relative, RELATED_CREDIT);
     // A word neither the corpus nor WordNet can place is most often a typing slip ("prodcut").
-    if (matches.size === 1 && !known) for (const corrected of spellingCorrections(termStem, embedder)) matches.set(corrected, SYNONYM_CREDIT);
+    // A few per question: each costs hundreds of candidate stems, and a question with more
+    // such words than that is not mistyped, it is about something else (or an attack).
+    if (matches.size === 1 && !known && spellingBudget > 0) {
+      spellingBudget--;
+      for (const corrected of spellingCorrections(termStem, embedder)) matches.set(corrected, SYNONYM_CREDIT);
+    }
     // A background the guide does not name ("I'm a nurse") is still a background: what the
     // guide says about backgrounds in general answers it. It is the asker's context, not the
     // question's topic, so it is neither unknown nor loose below.

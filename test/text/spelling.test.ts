@@ -46,6 +46,13 @@ describe('spelling in query terms', () => {
     expect(term.matches.get(stem('product'))).toBeGreaterThan(0);
   });
 
+  it('tries corrections on a few words per question only, so a long question of nonsense stays cheap', () => {
+    const typos = ['prodcut', 'prduct', 'producct', 'prodyct', 'custmers', 'cusotmers', 'markteing', 'marekt'];
+    const terms = queryTerms(typos.join(' '), embedder);
+    const corrected = typos.filter((typo) => !terms.find((t) => t.stem === stem(typo))!.unknown);
+    expect(corrected).toEqual(typos.slice(0, 6));
+  });
+
   it('keeps a word with no correction unknown', () => {
     const term = queryTerms('how do I set up kubernetes?', embedder).find((t) => t.stem === stem('kubernetes'))!;
     expect(term.unknown).toBe(true);
