@@ -2,7 +2,8 @@
  * npm run bench:answer — CPU cost of one extractive answer in process, and of its stages, on
  * the current index (npm run ingest first). Every eval question (eval/*.jsonl) is asked
  * ROUNDS times with a varying suffix so that no memo or cache answers it; the figure is the
- * mean per question. What `npm run bench` measures over HTTP, without the HTTP.
+ * mean per question (what `npm run bench` measures over HTTP, without the HTTP), and the
+ * worst case a single request can ask for.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { answerOnce } from '../src/rag/answer-question.ts';
 import { extractiveAnswer } from '../src/rag/extractive-answer.ts';
 import { queryTerms } from '../src/rag/query-terms.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
+import { MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
 
 const ROUNDS = 20;
 
@@ -41,3 +43,26 @@ await measure('  vector search (top 24)', (_q, i) => index.vectors.search(vector
 await measure('  BM25 search (top 24)', (q) => searchLexical(index.lexical, q, 24));
 const retrievals = await Promise.all(questions.map((q) => retrieve(index, { text: q }, 4)));
 await measure('extractive sentence selection', (_q, i) => extractiveAnswer(index, retrievals[i]!.passages, retrievals[i]!.terms, retrievals[i]!.localQueryVector));
+
+// The worst case a request can ask for: the longest question the contract accepts, made of
+// words no corpus has (each one looked up, expanded and perhaps spelling-corrected). Fresh
+// words every round, from a fixed seed, so no memo helps.
+let seed = 1;
+const randomLetter = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return String.fromCharCode(97 + (seed % 26));
+};
+const nonsenseQuestion = () => {
+  let text = '';
+  while (text.length < MAX_QUESTION_CHARS - 10) text += `${Array.from({ length: 9 }, randomLetter).join('')} `;
+  return text.trim();
+};
+const worst: number[] = [];
+for (let round = 0; round < 10; round++) {
+  const question = nonsenseQuestion();
+  const started = performance.now();
+  await answerOnce(index, { question }, { mode: 'extractive' });
+  worst.push(performance.now() - started);
+}
+worst.sort((a, b) => a - b);
+console.log(`  worst case: ${MAX_QUESTION_CHARS} characters of unknown 9-letter words, median of 10: ${worst[5]!.toFixed(1)} ms (max ${worst[9]!.toFixed(1)} ms)`);
