@@ -15,7 +15,7 @@ import { answerOnce } from '../src/rag/answer-question.ts';
 import { extractiveAnswer } from '../src/rag/extractive-answer.ts';
 import { queryTerms } from '../src/rag/query-terms.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
-import { MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
+import { MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
 
 const ROUNDS = 20;
 
@@ -44,25 +44,36 @@ await measure('  BM25 search (top 24)', (q) => searchLexical(index.lexical, q, 2
 const retrievals = await Promise.all(questions.map((q) => retrieve(index, { text: q }, 4)));
 await measure('extractive sentence selection', (_q, i) => extractiveAnswer(index, retrievals[i]!.passages, retrievals[i]!.terms, retrievals[i]!.localQueryVector));
 
-// The worst case a request can ask for: the longest question the contract accepts, made of
-// words no corpus has (each one looked up, expanded and perhaps spelling-corrected). Fresh
-// words every round, from a fixed seed, so no memo helps.
+// The costliest requests the contract accepts: the longest question made of words no corpus
+// has (each looked up, expanded and perhaps spelling-corrected), one single long "word", and a
+// follow-up whose history turn is one long word (the topic it carries is analysed too). Fresh
+// text every round, from a fixed seed (mulberry32), so no memo helps.
 let seed = 1;
-const randomLetter = () => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return String.fromCharCode(97 + (seed % 26));
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
 };
-const nonsenseQuestion = () => {
+const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('');
+const nonsenseWords = () => {
   let text = '';
-  while (text.length < MAX_QUESTION_CHARS - 10) text += `${Array.from({ length: 9 }, randomLetter).join('')} `;
+  while (text.length < MAX_QUESTION_CHARS - 10) text += `${letters(9)} `;
   return text.trim();
 };
-const worst: number[] = [];
-for (let round = 0; round < 10; round++) {
-  const question = nonsenseQuestion();
-  const started = performance.now();
-  await answerOnce(index, { question }, { mode: 'extractive' });
-  worst.push(performance.now() - started);
+const worstCases: Array<[string, () => { question: string; history?: { role: 'user' | 'assistant'; content: string }[] }]> = [
+  [`${MAX_QUESTION_CHARS} characters of unknown 9-letter words`, () => ({ question: nonsenseWords() })],
+  [`one ${MAX_QUESTION_CHARS}-letter word`, () => ({ question: letters(MAX_QUESTION_CHARS) })],
+  [`a follow-up after a ${MAX_HISTORY_CONTENT_CHARS}-letter word`, () => ({ question: 'and that?', history: [{ role: 'user', content: letters(MAX_HISTORY_CONTENT_CHARS) }] })],
+];
+for (const [name, request] of worstCases) {
+  const times: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    const input = request();
+    const started = performance.now();
+    await answerOnce(index, input, { mode: 'extractive' });
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`  worst case, ${name}: median of 10 ${times[5]!.toFixed(1)} ms (max ${times[9]!.toFixed(1)} ms)`);
 }
-worst.sort((a, b) => a - b);
-console.log(`  worst case: ${MAX_QUESTION_CHARS} characters of unknown 9-letter words, median of 10: ${worst[5]!.toFixed(1)} ms (max ${worst[9]!.toFixed(1)} ms)`);

@@ -61,8 +61,16 @@ export function searchLexical(index: LexicalIndex, query: string, k: number, ter
     .slice(0, k);
 }
 
+/**
+ * The index's vocabulary, exactly: whether it has a stem, and its stems with a prefix (for
+ * query words the corpus lacks; see CorpusVocabulary in src/rag/query-terms.ts).
+ */
+export function corpusVocabulary(index: LexicalIndex): { has(stem: string): boolean; startingWith(prefix: string): string[] } {
+  return { has: (stem) => termHits(index, stem).length > 0, startingWith: (prefix) => stemsStartingWith(index, prefix) };
+}
+
 /** The index's stems that begin with `prefix` (itself included when present), memoised like postings. */
-export function stemsStartingWith(index: LexicalIndex, prefix: string): string[] {
+function stemsStartingWith(index: LexicalIndex, prefix: string): string[] {
   let cache = stemsByIndex.get(index);
   if (!cache) stemsByIndex.set(index, (cache = new Map()));
   let stems = cache.get(prefix);

@@ -1,6 +1,6 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
-import { contentTerms, isStopword, stem, words } from '../text/analyze.ts';
-import { oneSlipAway } from '../text/spelling.ts';
+import { isStopword, stem, words } from '../text/analyze.ts';
+import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
 import { synonymsOf } from '../text/synonyms.ts';
 
 /**
@@ -30,16 +30,29 @@ const SYNONYM_CREDIT = 0.8;
 const MAX_SPELLING_CORRECTIONS = 6;
 const RELATED_CREDIT = 0.4;
 
-/** The corpus's stems that begin with a given stem, for derived words; see `derivedForms`. */
-export type StemsStartingWith = (prefix: string) => readonly string[];
+/**
+ * The corpus's stems exactly (the lexical index's terms): the embedder knows words by 32-bit
+ * feature hashes, which at a large corpus's millions of features a guessed stem (a spelling
+ * candidate, a derived form) would hit by chance.
+ */
+export interface CorpusVocabulary {
+  has(stem: string): boolean;
+  /** The stems that begin with `prefix`. */
+  startingWith(prefix: string): readonly string[];
+}
 
 /** Distinct content terms of a question (numbers left out), weighted by corpus IDF. */
-export function queryTerms(text: string, embedder: LocalEmbeddings, stemsStartingWith?: StemsStartingWith): QueryTerm[] {
+export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?: CorpusVocabulary): QueryTerm[] {
   const background = new Set(backgroundStems(text));
+  const roles = new Set(roleStems(text));
+  // A guessed stem counts only if the corpus really has it.
+  const inCorpus = (s: string) => embedder.knowsTerm(s) && (vocabulary?.has(s) ?? true);
   let spellingBudget = MAX_SPELLING_CORRECTIONS;
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
-  for (const termStem of contentTerms(text)) {
+  for (const word of words(text)) {
+    if (isStopword(word)) continue;
+    const termStem = stem(word);
     if (seen.has(termStem) || /^\d+$/.test(termStem)) continue;
     seen.add(termStem);
     const known = embedder.knowsTerm(termStem);
@@ -48,20 +61,27 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, stemsStartin
     for (const synonym of synonymsOf(termStem)) if (!matches.has(synonym) && embedder.knowsTerm(synonym)) matches.set(synonym, SYNONYM_CREDIT);
     // A word the corpus lacks may be there in another form the stemmer does not join
     // ("architect" / "architecture"): as good as a synonym.
-    if (!known) for (const form of derivedForms(termStem, embedder, stemsStartingWith)) if (!matches.has(form)) matches.set(form, SYNONYM_CREDIT);
+    if (!known) for (const form of derivedForms(termStem, inCorpus, vocabulary)) if (!matches.has(form)) matches.set(form, SYNONYM_CREDIT);
     // Words the corpus lacks are looked up among related words (WordNet, fitted at ingest).
     if (!known) for (const relative of embedder.related.get(termStem) ?? []) if (!matches.has(relative)) matches.set(relative, RELATED_CREDIT);
     // A word neither the corpus nor WordNet can place is most often a typing slip ("prodcut").
     // A few per question: each costs hundreds of candidate stems, and a question with more
     // such words than that is not mistyped, it is about something else (or an attack).
-    if (matches.size === 1 && !known && spellingBudget > 0) {
-      spellingBudget--;
-      for (const corrected of spellingCorrections(termStem, embedder)) matches.set(corrected, SYNONYM_CREDIT);
+    if (matches.size === 1 && !known && isCorrectable(word)) {
+      const memo = correctionMemoOf(embedder);
+      let corrections = memo.get(word);
+      if (corrections === undefined && spellingBudget > 0) {
+        spellingBudget--;
+        corrections = oneSlipAway(word, inCorpus);
+        if (memo.size >= CORRECTION_MEMO_SIZE) memo.clear();
+        memo.set(word, corrections);
+      }
+      for (const corrected of corrections ?? []) matches.set(corrected, SYNONYM_CREDIT);
     }
     // A background the guide does not name ("I'm a nurse") is still a background: what the
     // guide says about backgrounds in general answers it. It is the asker's context, not the
     // question's topic, so it is neither unknown nor loose below.
-    const unlistedBackground = background.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
+    const unlistedBackground = roles.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
     if (unlistedBackground) for (const general of GENERAL_BACKGROUND_STEMS) if (!matches.has(general) && embedder.knowsTerm(general)) matches.set(general, RELATED_CREDIT);
     // A word the corpus lacks but whose stand-ins it has is a vocabulary gap, not a new
     // topic: weigh it like its stand-ins, on average.
@@ -74,8 +94,9 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, stemsStartin
   return terms;
 }
 
-/** Derived forms are looked for only from stems this long, and only this many letters away. */
+/** Derived forms are looked for only from stems this long (up to a word's length), and only this many letters away. */
 const DERIVATION_MIN_STEM = 6;
+const DERIVATION_MAX_STEM = 20;
 const DERIVATION_MAX_SUFFIX = 4;
 
 /**
@@ -83,14 +104,14 @@ const DERIVATION_MAX_SUFFIX = 4;
  * Porter stemmer joins: "architect" -> "architectur", "analyt[ics]" -> "analyt[ical]". Only
  * from stems of DERIVATION_MIN_STEM letters, so short roots ("car" -> "career") never meet.
  */
-function derivedForms(termStem: string, embedder: LocalEmbeddings, stemsStartingWith: StemsStartingWith | undefined): string[] {
-  if (termStem.length < DERIVATION_MIN_STEM || !/^[a-z]+$/.test(termStem)) return [];
+function derivedForms(termStem: string, inCorpus: (stem: string) => boolean, vocabulary: CorpusVocabulary | undefined): string[] {
+  if (termStem.length < DERIVATION_MIN_STEM || termStem.length > DERIVATION_MAX_STEM || !/^[a-z]+$/.test(termStem)) return [];
   const forms: string[] = [];
   for (let length = termStem.length - 1; length >= Math.max(DERIVATION_MIN_STEM, termStem.length - DERIVATION_MAX_SUFFIX); length--) {
     const shorter = termStem.slice(0, length);
-    if (embedder.knowsTerm(shorter)) forms.push(shorter);
+    if (inCorpus(shorter)) forms.push(shorter);
   }
-  for (const longer of stemsStartingWith?.(termStem) ?? []) if (longer !== termStem && longer.length - termStem.length <= DERIVATION_MAX_SUFFIX) forms.push(longer);
+  for (const longer of vocabulary?.startingWith(termStem) ?? []) if (longer !== termStem && longer.length - termStem.length <= DERIVATION_MAX_SUFFIX) forms.push(longer);
   return forms;
 }
 
@@ -98,19 +119,13 @@ function derivedForms(termStem: string, embedder: LocalEmbeddings, stemsStarting
  * Spelling corrections per index (its embedder) and word: a few hundred candidates are
  * stemmed for each word, and chat repeats its words ("prodcut", names) across questions.
  */
-const correctionMemo = new WeakMap<LocalEmbeddings, Map<string, string[]>>();
+const correctionMemos = new WeakMap<LocalEmbeddings, Map<string, string[]>>();
 const CORRECTION_MEMO_SIZE = 10_000;
 
-function spellingCorrections(termStem: string, embedder: LocalEmbeddings): string[] {
-  let memo = correctionMemo.get(embedder);
-  if (!memo) correctionMemo.set(embedder, (memo = new Map()));
-  let corrections = memo.get(termStem);
-  if (!corrections) {
-    corrections = oneSlipAway(termStem, (s) => embedder.knowsTerm(s));
-    if (memo.size >= CORRECTION_MEMO_SIZE) memo.clear();
-    memo.set(termStem, corrections);
-  }
-  return corrections;
+function correctionMemoOf(embedder: LocalEmbeddings): Map<string, string[]> {
+  let memo = correctionMemos.get(embedder);
+  if (!memo) correctionMemos.set(embedder, (memo = new Map()));
+  return memo;
 }
 
 /**
@@ -147,20 +162,34 @@ export function expansionTerms(terms: QueryTerm[], weights: ReadonlyMap<string, 
 const BACKGROUND_WEIGHT = 2;
 /** The words guidance uses for someone's past work in general. */
 const GENERAL_BACKGROUND_STEMS = ['background', 'discipline', 'career'].map((w) => stem(w));
-const BACKGROUND_CUES = [
+/** Cues that name the asker's job ("I'm a nurse", "worked as a chef"): a role, whatever the word. */
+const ROLE_CUES = [
   /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
   // "As a teacher, ..." names a background only at the start of a clause; mid-sentence it
   // usually names the goal ("hire me as a PM", "the hardest part of being a PM"). Chat
   // drops the subject: "been a project lead for 8 yrs", "worked as a nurse".
   /(?:^|[.!?,;:]\s+)(?:as|being|been|worked as|work as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
+];
+/** Every cue to a background, roles and looser ones ("SDR here", "my coding background"). */
+const BACKGROUND_CUES = [
+  ...ROLE_CUES,
   /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
   /\bmy\s+((?:[\w/-]+\s+){0,1}[\w/-]+)\s+(?:background|experience|career|skills)\b/gi,
 ];
 
 export function backgroundStems(text: string): string[] {
+  return cuedStems(text, BACKGROUND_CUES);
+}
+
+/** The asker's job named as a role ("I'm a nurse"): unlike "recipes here", surely a background. */
+function roleStems(text: string): string[] {
+  return cuedStems(text, ROLE_CUES);
+}
+
+function cuedStems(text: string, cues: readonly RegExp[]): string[] {
   const out: string[] = [];
-  for (const cue of BACKGROUND_CUES) {
+  for (const cue of cues) {
     for (const match of text.matchAll(cue)) {
       // The head of an English noun phrase is its last word before any function word:
       // "high school teacher" -> teacher, "management consultant at a firm" -> consultant.

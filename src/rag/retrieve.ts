@@ -1,6 +1,6 @@
 import { embeddingText } from '../corpus/embedding-text.ts';
 import type { Chunk } from '../corpus/types.ts';
-import { searchLexical, stemsStartingWith } from '../index/lexical-index.ts';
+import { corpusVocabulary, searchLexical } from '../index/lexical-index.ts';
 import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { coverage, expansionTerms, queryTerms, termWeights, type QueryTerm } from './query-terms.ts';
@@ -44,7 +44,7 @@ export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: num
 }
 
 function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: number, externalQueryVector: Float32Array | undefined): Retrieval {
-  const terms = queryTerms(fullText, index.localEmbedder, (prefix) => stemsStartingWith(index.lexical, prefix));
+  const terms = queryTerms(fullText, index.localEmbedder, corpusVocabulary(index.lexical));
   const weights = termWeights(terms);
   const expansion = expansionTerms(terms, weights);
 

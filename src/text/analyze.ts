@@ -26,6 +26,7 @@ export function words(text: string): string[] {
 }
 
 const stemCache = new Map<string, string>();
+const MAX_MEMO_WORD_LENGTH = 40;
 
 /** Porter stem of a word seen once, not memoised (a spelling candidate), so it does not crowd the cache. */
 export function stemUncached(word: string): string {
@@ -37,6 +38,8 @@ export function stem(word: string): string {
   let stemmed = stemCache.get(word);
   if (stemmed === undefined) {
     stemmed = stemmer(word);
+    // Real words are short; a long token (a pasted blob) is stemmed but not kept.
+    if (word.length > MAX_MEMO_WORD_LENGTH) return stemmed;
     if (stemCache.size > 200_000) stemCache.clear();
     stemCache.set(word, stemmed);
   }

@@ -3,15 +3,26 @@ import { isStopword, stemUncached } from './analyze.ts';
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 /** Shorter words have too many neighbours one edit away ("cat": bat, cut, cart, …) to guess from. */
 const MIN_LENGTH = 5;
+/**
+ * Candidates grow with the length (54 per letter) and each is a string of that length to
+ * stem: longer "words" are not typing slips, and would make one request cost seconds.
+ */
+const MAX_LENGTH = 20;
+
+/** Whether `oneSlipAway` tries to correct a word at all: lower-case a-z, MIN_LENGTH to MAX_LENGTH letters. */
+export function isCorrectable(word: string): boolean {
+  return word.length >= MIN_LENGTH && word.length <= MAX_LENGTH && /^[a-z]+$/.test(word);
+}
 
 /**
  * The stems of the words one typing slip away from `word` (a letter left out, doubled,
  * swapped with the next or struck for another) that `accept` takes, as a chat spelling
- * corrector does ("prodcut" -> product, "managment" -> manag[ement]). Only lower-case a-z
- * words of MIN_LENGTH or more are tried; stop words are never the correction.
+ * corrector does ("prodcut" -> product, "expereince" -> experi[ence]). `word` is the word as
+ * typed (normalised), not its stem: a stem of a typo is not a word to edit. Only words
+ * `isCorrectable` allows are tried; stop words are never the correction.
  */
 export function oneSlipAway(word: string, accept: (stem: string) => boolean): string[] {
-  if (word.length < MIN_LENGTH || !/^[a-z]+$/.test(word)) return [];
+  if (!isCorrectable(word)) return [];
   const found = new Set<string>();
   const consider = (candidate: string) => {
     if (candidate === word || isStopword(candidate)) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitLocalEmbedder, LocalEmbeddings } from '../../src/embeddings/local-embeddings.ts';
-import { buildLexicalIndex, stemsStartingWith } from '../../src/index/lexical-index.ts';
+import { buildLexicalIndex, corpusVocabulary } from '../../src/index/lexical-index.ts';
 import { backgroundStems, queryTerms } from '../../src/rag/query-terms.ts';
 import { supportSignals } from '../../src/rag/support.ts';
 import type { Passage } from '../../src/rag/types.ts';
@@ -80,6 +80,13 @@ describe('an unlisted background', () => {
     expect(termIn("I'm a teacher, can I become a PM?", 'teacher').matches.has(stem('background'))).toBe(false);
     expect(termIn('do nurses make good PMs?', 'nurses')).toMatchObject({ unknown: true });
   });
+
+  it('takes only a named role for one: "recipes here?" weighs double but is not a background', () => {
+    const recipes = termIn('any good sourdough recipes here?', 'recipes');
+    expect(recipes.weight).toBe(2);
+    expect(recipes.matches.has(stem('background'))).toBe(false);
+    expect(recipes.unknown).toBe(true);
+  });
 });
 
 describe('derived forms', () => {
@@ -87,7 +94,7 @@ describe('derived forms', () => {
     const formsEmbedder = new LocalEmbeddings(fitLocalEmbedder(corpusTexts, 64));
     const lexical = buildLexicalIndex(corpusTexts.map((text, id) => ({ id, heading: '', text })));
     return (question: string, word: string) =>
-      queryTerms(question, formsEmbedder, (prefix) => stemsStartingWith(lexical, prefix)).find((t) => t.stem === stem(word))?.matches;
+      queryTerms(question, formsEmbedder, corpusVocabulary(lexical)).find((t) => t.stem === stem(word))?.matches;
   };
   const matchesOf = matchesIn(['Architecture teaches project planning.', 'Career changes take planning.']);
 

@@ -24,6 +24,13 @@ describe('oneSlipAway', () => {
     expect(oneSlipAway('kubernetes', accept)).toEqual([]);
   });
 
+  it('never tries a word longer than a real one: a 2,000-letter "word" costs nothing', () => {
+    let calls = 0;
+    expect(oneSlipAway('a'.repeat(2000), () => (calls++, true))).toEqual([]);
+    expect(oneSlipAway('a'.repeat(21), () => (calls++, true))).toEqual([]);
+    expect(calls).toBe(0);
+  });
+
   it('leaves short words, numbers and non-letters alone', () => {
     const anything = () => true;
     expect(oneSlipAway('mrkt', anything)).toEqual([]);
@@ -38,7 +45,10 @@ describe('oneSlipAway', () => {
 });
 
 describe('spelling in query terms', () => {
-  const embedder = new LocalEmbeddings(fitLocalEmbedder(['Product managers talk to customers.', 'Marketing knows the market.'], 64));
+  const guide = ['Product managers talk to customers.', 'Marketing knows the market.', 'Experience matters.'];
+  // A fresh embedder per test: corrections are memoised per index, and a memoised one costs nothing.
+  const freshEmbedder = () => new LocalEmbeddings(fitLocalEmbedder(guide, 64));
+  const embedder = freshEmbedder();
 
   it('matches a misspelt word through its correction, so it is no longer unknown', () => {
     const term = queryTerms('how do I get into prodcut?', embedder).find((t) => t.stem === 'prodcut')!;
@@ -46,11 +56,21 @@ describe('spelling in query terms', () => {
     expect(term.matches.get(stem('product'))).toBeGreaterThan(0);
   });
 
+  it('corrects the word as typed, not its stem ("expereince" stems to a non-word)', () => {
+    const term = queryTerms('all my expereince is in retail', embedder).find((t) => t.stem === stem('expereince'))!;
+    expect(term.matches.get(stem('experience'))).toBe(0.8);
+  });
+
   it('tries corrections on a few words per question only, so a long question of nonsense stays cheap', () => {
     const typos = ['prodcut', 'prduct', 'producct', 'prodyct', 'custmers', 'cusotmers', 'markteing', 'marekt'];
-    const terms = queryTerms(typos.join(' '), embedder);
+    const terms = queryTerms(typos.join(' '), freshEmbedder());
     const corrected = typos.filter((typo) => !terms.find((t) => t.stem === stem(typo))!.unknown);
     expect(corrected).toEqual(typos.slice(0, 6));
+  });
+
+  it('does not spend that budget on words too short to correct (acronyms)', () => {
+    const terms = queryTerms('okr kpi roi gtm mvp cac sql: how do I learn prodcut sense?', freshEmbedder());
+    expect(terms.find((t) => t.stem === 'prodcut')!.unknown).toBe(false);
   });
 
   it('keeps a word with no correction unknown', () => {
