@@ -11,34 +11,42 @@
  */
 export type AmountKind = 'money' | 'duration' | 'count';
 
-/** Words that make a question about money when it asks "how much" or "what … is" of them. */
+/**
+ * Money words for a "how much" question: "how much does it cost", "how much are PMs paid".
+ * Asked with "what", several are as often figurative ("what are the costs of switching",
+ * "what can I do to earn their trust"), so "what" questions need a sum's own name (below).
+ */
 const MONEY_WORD = /\b(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|prices?|pric(?:ed|ing)|costs?|earn(?:s|ing|ings)?|paid|pay(?:s|ing)?)\b/i;
-/** "What's the typical pay", "what do PMs get paid" (not "what should I do about the pay cut"). */
+/** Names of a sum of money that "what" asks for: "what's the typical pay", "what do PMs get paid". */
+const SUM_OF_MONEY = /\b(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|pay|get(?:s|ting)? paid)\b(?!\s+(?:off|cut)\b)/i;
 const WHAT_IS = /\bwhat(?:'s|’s| is| are| would| will| do| does| can)\b/i;
 const HOW_MUCH = /\bhow much\b/i;
-/** "What PM salary can I expect", "what kind of pay": "what" right before the money word. */
-const WHAT_MONEY = /\bwhat(?:\s+[\w'’-]+){0,3}\s+(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|prices?|costs?|pay)\b/i;
-/** "How much does a PM make": earning, unless a difference or sense is what it makes. */
-const HOW_MUCH_MAKE = /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:(?!difference\b|sense\b)[\w'’-]+ ){1,4}(?:make|earn)\b/i;
-const HOW_LONG = /\bhow long\b|\bhow many (?:more )?(?:years?|months?|weeks?|days?|hours?)\b/i;
+/** "What PM salary can I expect", "what kind of pay": "what" right before the sum. */
+const WHAT_SUM = /\bwhat(?:\s+[\w'’-]+){0,3}\s+(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|pay)\b(?!\s+(?:off|cut)\b)/i;
+/** "How much does a PM make": earning, unless what is made is a difference or sense. */
+const HOW_MUCH_MAKE = /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:[\w'’-]+ ){1,4}(?:make|earn)\b(?!\s+(?:a\s+|any\s+|much\s+|the\s+)?(?:difference|sense)\b)/i;
+/** "How long should my resume be": a length, not a stretch of time. */
+const HOW_LONG_A_THING_IS = /\bhow long (?:should|must|can|could|would|will|is|are)\b[^?.!]*\bbe\s*[?.!]*\s*$/i;
+const HOW_LONG = /\bhow long\b|\bhow many (?:more )?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|quarters?|semesters?)\b/i;
 const HOW_MANY = /\bhow many\b/i;
 
 /** The kind of amount a question asks for, or null when it asks for something else. */
 export function askedAmount(question: string): AmountKind | null {
-  if (HOW_LONG.test(question)) return 'duration';
+  if (HOW_LONG.test(question) && !HOW_LONG_A_THING_IS.test(question)) return 'duration';
   // "How much" alone often asks for a degree ("how much does my background matter?"), and a
   // money word alone may only set the scene ("I took a pay cut, how do I explain it").
-  if (HOW_MUCH_MAKE.test(question) || WHAT_MONEY.test(question) || (MONEY_WORD.test(question) && (HOW_MUCH.test(question) || WHAT_IS.test(question)))) return 'money';
+  if (HOW_MUCH_MAKE.test(question) || WHAT_SUM.test(question)) return 'money';
+  if ((HOW_MUCH.test(question) && MONEY_WORD.test(question)) || (WHAT_IS.test(question) && SUM_OF_MONEY.test(question))) return 'money';
   if (HOW_MANY.test(question)) return 'count';
   return null;
 }
 
 const NUMBER_WORDS = 'two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?';
-const TIME_UNITS = 'years?|months?|weeks?|days?|hours?';
+const TIME_UNITS = 'years?|months?|weeks?|days?|hours?|minutes?|decades?|quarters?|semesters?';
 const STATES: Record<AmountKind, RegExp> = {
   money: /[$€£¥]|\b\d[\d,.]*\s?k\b|\b(?:dollars?|euros?|usd|eur|gbp|per (?:year|annum|hour|month))\b/i,
   // "one" alone is mostly a pronoun ("one of the best ways"); with a unit it is an amount.
-  duration: new RegExp(`(?:\\d+|\\b(?:${NUMBER_WORDS}|one|a|an|a few|a couple of|several))[\\s-]+(?:${TIME_UNITS})\\b(?!-)`, 'i'),
+  duration: new RegExp(`(?:\\d+|\\b(?:${NUMBER_WORDS}|one|a|an|a few|a couple of|several))[\\s-]+(?:${TIME_UNITS})\\b(?!-(?!long\\b))`, 'i'),
   count: new RegExp(`\\d|\\b(?:${NUMBER_WORDS})\\b`, 'i'),
 };
 

@@ -20,6 +20,12 @@ describe('askedAmount', () => {
 
   it.each([
     'how much difference does it make if I have a design background?',
+    'How much does my design background make a difference?',
+    'How much does it make sense to learn SQL as a PM?',
+    'what are the costs of switching into product management?',
+    'What can I do to earn the trust of engineers?',
+    'what should I do about the pay cut?',
+    'how long should my resume be?',
     'how much does my background matter?',
     'how much technical knowledge do I need?',
     'I took a pay cut to move into product, how do I explain it in interviews?',
@@ -36,6 +42,8 @@ describe('statesAmount', () => {
     expect(statesAmount('duration', 'Most people take 18 months to switch.')).toBe(true);
     expect(statesAmount('duration', 'It can take a few months.')).toBe(true);
     expect(statesAmount('duration', 'Balancing the day-to-day work of a PM.')).toBe(false);
+    expect(statesAmount('duration', 'Expect 45 minutes per interview.')).toBe(true);
+    expect(statesAmount('duration', 'A year-long program.')).toBe(true);
     expect(statesAmount('count', 'There are two main ways to get a PM job.')).toBe(true);
     expect(statesAmount('count', 'One of the best ways is to move internally.')).toBe(false);
   });
