@@ -36,7 +36,7 @@ export function encodeVectors(vectors: Float32Array): string {
   return btoa(binary);
 }
 
-export function decodeVectors(base64: string): Float32Array {
+function decodeVectors(base64: string): Float32Array {
   const binary = atob(base64);
   if (binary.length % 4 !== 0) throw new IndexVerificationError('bundled vectors are not whole float32 values');
   const view = new DataView(new ArrayBuffer(binary.length));

@@ -61,7 +61,8 @@ function miniSearchJsonPieces(miniSearch: LexicalIndex): string[] | null {
   return pieces;
 }
 
-if (parentPort) {
+// Only as lexicalIndexJson's worker (documents given): imported anywhere else, it does nothing.
+if (parentPort && Array.isArray(workerData?.documents)) {
   try {
     const probe = buildLexicalIndex([
       { id: 0, heading: 'Pricing roadmap', text: 'Pricing the product, résumés and hiring.' },

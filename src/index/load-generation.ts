@@ -52,7 +52,8 @@ export async function readVerifiedGeneration(indexDir: string, generation: strin
     const size = await stat(path).then((s) => s.size, () => -1);
     if (size < 0) throw new IndexVerificationError(`generation ${generation}: ${name} is missing`);
     if (size !== expected.bytes) throw new IndexVerificationError(`generation ${generation}: ${name} has ${size} bytes, manifest says ${expected.bytes}`);
-    // The vector index (the largest file) is hashed as a stream: hnswlib reads it itself below.
+    // The vector index (the largest file) is hashed as a stream: hnswlib reads it itself
+    // (loadVerifiedGeneration).
     const isVectors = name === GENERATION_FILES.vectors;
     const bytes = isVectors ? null : await readFile(path);
     const sha256 = bytes ? createHash('sha256').update(bytes).digest('hex') : await sha256File(path);

@@ -25,8 +25,8 @@ export class MemoryRateLimiter implements RateLimiter {
     this.sweep(windowStart, now);
     let times = this.hits.get(key);
     if (!times) this.hits.set(key, (times = []));
-    // Timestamps are in order: the expired ones are a prefix, dropped in one go (no copy of
-    // the whole window per request, which a generous limit would make costly).
+    // Timestamps are in order: the expired ones are a prefix, dropped in one go, instead of
+    // filtering the whole window into a new array on every check.
     let expired = 0;
     while (expired < times.length && times[expired]! <= windowStart) expired++;
     if (expired > 0) times.splice(0, expired);

@@ -62,7 +62,7 @@ describe('retryAfterSeconds', () => {
 describe('buildHistory', () => {
   it('sends the last few exchanges as user/assistant text without markers', () => {
     const exchanges = Array.from({ length: 5 }, (_, i) => ({ question: `q${i}`, answer: `a${i} [1]. More [2].` }));
-    const history = buildHistory(exchanges);
+    const history = buildHistory(exchanges, 'and designers?');
     expect(history.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
     expect(history[0]).toEqual({ role: 'user', content: 'q2' });
     expect(history[5]).toEqual({ role: 'assistant', content: 'a4. More.' });
@@ -70,16 +70,25 @@ describe('buildHistory', () => {
 
   it('caps each message at 4000 characters and keeps the request under the 16 KiB body limit', () => {
     const long = 'é'.repeat(5000);
-    const history = buildHistory([1, 2, 3].map(() => ({ question: long, answer: long })));
+    const question = 'x'.repeat(2000);
+    const history = buildHistory([1, 2, 3].map(() => ({ question: long, answer: long })), question);
     expect(history.length).toBeGreaterThan(0);
     expect(history.length).toBeLessThanOrEqual(20);
     expect(history[0]!.role).toBe('user');
     for (const turn of history) expect(turn.content.length).toBeLessThanOrEqual(4000);
-    const body = JSON.stringify({ question: 'x'.repeat(2000), history });
+    const body = JSON.stringify({ question, history });
+    expect(new TextEncoder().encode(body).length).toBeLessThan(16 * 1024);
+  });
+
+  it('leaves room for a question whose JSON escapes make it 6 bytes a character', () => {
+    const question = '\u0001'.repeat(2000); // 12,000 bytes as JSON
+    const long = 'é'.repeat(5000);
+    const history = buildHistory([1, 2, 3].map(() => ({ question: long, answer: long })), question);
+    const body = JSON.stringify({ question, history, k: 10 });
     expect(new TextEncoder().encode(body).length).toBeLessThan(16 * 1024);
   });
 
   it('is empty when nothing was answered yet', () => {
-    expect(buildHistory([])).toEqual([]);
+    expect(buildHistory([], 'hi')).toEqual([]);
   });
 });

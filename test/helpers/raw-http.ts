@@ -12,7 +12,7 @@ export interface RawResponse {
 }
 
 /** Parse a complete HTTP/1.1 response (Content-Length or chunked), working in bytes. */
-export function parseRawResponse(raw: string | Buffer): RawResponse {
+function parseRawResponse(raw: string | Buffer): RawResponse {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
   const split = bytes.indexOf('\r\n\r\n');
   const head = bytes.subarray(0, split < 0 ? bytes.length : split).toString('latin1');

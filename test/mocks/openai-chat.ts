@@ -40,7 +40,7 @@ export function chunkEvent(model: string, delta: Record<string, unknown>, finish
 }
 
 /** A complete streamed completion: a role chunk, one chunk per piece, a stop chunk, `[DONE]`. */
-export function streamedCompletion(model: string, pieces: string[], { signal, gapMs = 0 }: StreamOptions = {}): Response {
+function streamedCompletion(model: string, pieces: string[], { signal, gapMs = 0 }: StreamOptions = {}): Response {
   const events = [
     chunkEvent(model, { role: 'assistant', content: '' }),
     ...pieces.map((content) => chunkEvent(model, { content })),
@@ -70,7 +70,7 @@ export function streamedCompletion(model: string, pieces: string[], { signal, ga
 }
 
 /** A complete non-streamed completion. */
-export function jsonCompletion(model: string, content: string): Response {
+function jsonCompletion(model: string, content: string): Response {
   return HttpResponse.json({
     id: 'chatcmpl-test',
     object: 'chat.completion',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { completion, systemMessage, userMessage, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { citationProblems } from './harness.ts';
 import { SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
-import { isCondenseRequest, LLM_TEST_MODEL, promptPassages } from './openai-chat.ts';
+import { isCondenseRequest, LLM_TEST_MODEL, promptPassages } from './llm-prompts.ts';
 
 /**
  * Follow-up questions in llm mode: with history, the model first rewrites the question into

@@ -6,7 +6,7 @@ import { askRequest } from '../helpers/ask-request.ts';
 import { chunkEvent, completion, errorCompletion, systemMessage, userMessage, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
 import { citationProblems, expectAskEventOrder, markers, parseSse, testDeps } from './harness.ts';
 import { CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
-import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, promptPassages } from './openai-chat.ts';
+import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, promptPassages } from './llm-prompts.ts';
 
 /**
  * The `llm` answer path end to end: the real app and index, the real ChatOpenAI client from

@@ -12,7 +12,7 @@ import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { completion, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
-import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL } from './openai-chat.ts';
+import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL } from './llm-prompts.ts';
 
 export const CANARY = 'ATG-CANARY-test';
 export const SALES_QUESTION = 'How do I move from sales into product?';

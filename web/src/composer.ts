@@ -2,7 +2,7 @@ import { MAX_QUESTION_CHARS as MAX_CHARS } from '../../src/server/request-limits
 import { icon } from './icons.ts';
 
 const DRAFT_KEY = 'ask-the-guide:draft';
-const SHOW_COUNT_FROM = 1700;
+const SHOW_COUNT_FROM = MAX_CHARS - 300;
 
 export interface ComposerHandlers {
   submit(question: string): void;
