@@ -36,9 +36,9 @@ export const DEFAULT_DIMS = 384;
  * mix old and new vectors, and a server refuses (npm start rebuilds) an index built otherwise.
  * The version counts changes of the text analysis (stop words change passage features): v2
  * added chat spellings ("im", "tho"), v3 indefinite words ("else", "somewhere"), v4 hedging
- * adverbs ("eventually", "literally").
+ * adverbs ("eventually", "literally"), v5 more function words ("onto", "whether", "done").
  */
-export const LOCAL_EMBEDDER_ID = `local-hash-v4:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
+export const LOCAL_EMBEDDER_ID = `local-hash-v5:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
 
 interface WordFeatures {
   stem: number;

@@ -18,6 +18,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   whats hows whos wheres im ive id dont doesnt didnt cant wont isnt arent wasnt thats theres youre theyre
   actually honestly basically just kind kinda sort like maybe probably pretty quite yet already ever
   eventually literally totally definitely seriously obviously truly simply
+  onto upon toward towards across along among around behind beside beyond via whether though although unless since per done
   anyone anybody someone somebody something anything everything nothing everyone everybody nobody
   somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think know want wanted
   one ones tell say said please thanks thank hi hello hey ok okay yes yeah well oh um used
