@@ -1,4 +1,5 @@
 import MiniSearch, { type Options } from 'minisearch';
+import { BoundedMap, memoised } from '../memo.ts';
 import { isStopword, stem, words } from '../text/analyze.ts';
 
 /**
@@ -71,37 +72,22 @@ export function corpusVocabulary(index: LexicalIndex): { has(stem: string): bool
 
 /** The index's stems that begin with `prefix` (itself included when present), memoised like postings. */
 function stemsStartingWith(index: LexicalIndex, prefix: string): string[] {
-  let cache = stemsByIndex.get(index);
-  if (!cache) stemsByIndex.set(index, (cache = new Map()));
-  let stems = cache.get(prefix);
-  if (!stems) {
+  const memo = memoised(stemsByIndex, index, () => new BoundedMap<string, string[]>(MAX_CACHED_TERMS));
+  return memoised(memo, prefix, () => {
     const found = new Set<string>();
     for (const result of index.search(prefix, { prefix: true, processTerm: (t) => t })) for (const term of result.terms) found.add(term);
-    stems = [...found].sort();
-    if (cache.size >= MAX_CACHED_TERMS) cache.clear();
-    cache.set(prefix, stems);
-  }
-  return stems;
+    return [...found].sort();
+  });
 }
-const stemsByIndex = new WeakMap<LexicalIndex, Map<string, string[]>>();
+const stemsByIndex = new WeakMap<LexicalIndex, BoundedMap<string, string[]>>();
 
 /** Per-term BM25 postings of a loaded (immutable) index, memoised: questions share words. */
-const hitsByIndex = new WeakMap<LexicalIndex, Map<string, LexicalHit[]>>();
+const hitsByIndex = new WeakMap<LexicalIndex, BoundedMap<string, LexicalHit[]>>();
 const MAX_CACHED_TERMS = 20_000;
 
 function termHits(index: LexicalIndex, term: string): LexicalHit[] {
-  let cache = hitsByIndex.get(index);
-  if (!cache) {
-    cache = new Map();
-    hitsByIndex.set(index, cache);
-  }
-  let hits = cache.get(term);
-  if (!hits) {
-    hits = bm25fHits(index, term);
-    if (cache.size >= MAX_CACHED_TERMS) cache.clear();
-    cache.set(term, hits);
-  }
-  return hits;
+  const memo = memoised(hitsByIndex, index, () => new BoundedMap<string, LexicalHit[]>(MAX_CACHED_TERMS));
+  return memoised(memo, term, () => bm25fHits(index, term));
 }
 
 /**

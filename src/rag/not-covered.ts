@@ -1,4 +1,5 @@
 import type { LoadedIndex } from '../index/loaded-index.ts';
+import { memoised } from '../memo.ts';
 import type { AskResponse } from './types.ts';
 
 /**
@@ -6,12 +7,7 @@ import type { AskResponse } from './types.ts';
  * cover (its section headings), so the reader knows what to ask instead.
  */
 function notCoveredAnswer(index: LoadedIndex): string {
-  let answer = answerByIndex.get(index);
-  if (answer === undefined) {
-    answer = composeNotCovered(index);
-    answerByIndex.set(index, answer);
-  }
-  return answer;
+  return memoised(answerByIndex, index, composeNotCovered);
 }
 
 /** The whole response for a question the guide does not cover. */

@@ -1,4 +1,5 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
+import { BoundedMap, memoised } from '../memo.ts';
 import { isStopword, stem, words } from '../text/analyze.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
 import { synonymsOf } from '../text/synonyms.ts';
@@ -44,10 +45,14 @@ export interface CorpusVocabulary {
 /** Distinct content terms of a question (numbers left out), weighted by corpus IDF. */
 export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?: CorpusVocabulary): QueryTerm[] {
   const background = new Set(backgroundStems(text));
-  const roles = new Set(roleStems(text));
-  // A guessed stem counts only if the corpus really has it.
-  const inCorpus = (s: string) => embedder.knowsTerm(s) && (vocabulary?.has(s) ?? true);
-  let spellingBudget = MAX_SPELLING_CORRECTIONS;
+  const lookup: StandInLookup = {
+    embedder,
+    vocabulary,
+    roles: new Set(roleStems(text)),
+    // A guessed stem counts only if the corpus really has it.
+    inCorpus: (s) => embedder.knowsTerm(s) && (vocabulary?.has(s) ?? true),
+    spellingBudget: MAX_SPELLING_CORRECTIONS,
+  };
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   for (const word of words(text)) {
@@ -56,42 +61,64 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
     if (seen.has(termStem) || /^\d+$/.test(termStem)) continue;
     seen.add(termStem);
     const known = embedder.knowsTerm(termStem);
-    const matches = new Map<string, number>([[termStem, 1]]);
-    // Stand-ins the corpus does not contain could never match; they would only dilute the rest.
-    for (const synonym of synonymsOf(termStem)) if (!matches.has(synonym) && embedder.knowsTerm(synonym)) matches.set(synonym, SYNONYM_CREDIT);
-    // A word the corpus lacks may be there in another form the stemmer does not join
-    // ("architect" / "architecture"): as good as a synonym.
-    if (!known) for (const form of derivedForms(termStem, inCorpus, vocabulary)) if (!matches.has(form)) matches.set(form, SYNONYM_CREDIT);
-    // Words the corpus lacks are looked up among related words (WordNet, fitted at ingest).
-    if (!known) for (const relative of embedder.related.get(termStem) ?? []) if (!matches.has(relative)) matches.set(relative, RELATED_CREDIT);
-    // A word neither the corpus nor WordNet can place is most often a typing slip ("prodcut").
-    // A few per question: each costs hundreds of candidate stems, and a question with more
-    // such words than that is not mistyped, it is about something else (or an attack).
-    if (matches.size === 1 && !known && isCorrectable(word)) {
-      const memo = correctionMemoOf(embedder);
-      let corrections = memo.get(word);
-      if (corrections === undefined && spellingBudget > 0) {
-        spellingBudget--;
-        corrections = oneSlipAway(word, inCorpus);
-        if (memo.size >= CORRECTION_MEMO_SIZE) memo.clear();
-        memo.set(word, corrections);
-      }
-      for (const corrected of corrections ?? []) matches.set(corrected, SYNONYM_CREDIT);
-    }
-    // A background the guide does not name ("I'm a nurse") is still a background: what the
-    // guide says about backgrounds in general answers it. It is the asker's context, not the
-    // question's topic, so it is neither unknown nor loose below.
-    const unlistedBackground = roles.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
-    if (unlistedBackground) for (const general of GENERAL_BACKGROUND_STEMS) if (!matches.has(general) && embedder.knowsTerm(general)) matches.set(general, RELATED_CREDIT);
+    const { matches, unlistedBackground } = matchesOf(word, termStem, known, lookup);
     // A word the corpus lacks but whose stand-ins it has is a vocabulary gap, not a new
     // topic: weigh it like its stand-ins, on average.
     const standIns = [...matches.keys()].filter((m) => m !== termStem && embedder.knowsTerm(m)).map((m) => embedder.termIdf(m));
     const idf = known || standIns.length === 0 ? embedder.termIdf(termStem) : standIns.reduce((a, b) => a + b, 0) / standIns.length;
     const unknown = !known && standIns.length === 0;
+    // An unlisted background is the asker's context, not the question's topic (see matchesOf).
     const loose = !known && !unknown && !unlistedBackground && [...matches.values()].every((credit) => credit !== SYNONYM_CREDIT);
     terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose });
   }
   return terms;
+}
+
+/** What matchesOf looks stand-ins up in, for one question. */
+interface StandInLookup {
+  embedder: LocalEmbeddings;
+  vocabulary: CorpusVocabulary | undefined;
+  /** The stems the question names as the asker's job ("I'm a nurse"). */
+  roles: ReadonlySet<string>;
+  inCorpus(stem: string): boolean;
+  /** Spelling corrections this question may still try (see MAX_SPELLING_CORRECTIONS). */
+  spellingBudget: number;
+}
+
+/** A word's matches (itself at credit 1, and its stand-ins), and whether it is an unlisted background. */
+function matchesOf(word: string, termStem: string, known: boolean, lookup: StandInLookup): { matches: Map<string, number>; unlistedBackground: boolean } {
+  const { embedder, inCorpus } = lookup;
+  const matches = new Map<string, number>([[termStem, 1]]);
+  const add = (stand: string, credit: number) => {
+    if (!matches.has(stand)) matches.set(stand, credit);
+  };
+  // Stand-ins the corpus does not contain could never match; they would only dilute the rest.
+  for (const synonym of synonymsOf(termStem)) if (embedder.knowsTerm(synonym)) add(synonym, SYNONYM_CREDIT);
+  if (!known) {
+    // A word the corpus lacks may be there in another form the stemmer does not join
+    // ("architect" / "architecture"): as good as a synonym.
+    for (const form of derivedForms(termStem, inCorpus, lookup.vocabulary)) add(form, SYNONYM_CREDIT);
+    // Then among related words (WordNet, fitted at ingest).
+    for (const relative of embedder.related.get(termStem) ?? []) add(relative, RELATED_CREDIT);
+  }
+  // A word neither the corpus nor WordNet can place is most often a typing slip ("prodcut").
+  // A few per question: each costs hundreds of candidate stems, and a question with more
+  // such words than that is not mistyped, it is about something else (or an attack).
+  if (matches.size === 1 && !known && isCorrectable(word)) {
+    const memo = memoised(correctionMemos, embedder, () => new BoundedMap<string, string[]>(CORRECTION_MEMO_SIZE));
+    let corrections = memo.get(word);
+    if (corrections === undefined && lookup.spellingBudget > 0) {
+      lookup.spellingBudget--;
+      corrections = oneSlipAway(word, inCorpus);
+      memo.set(word, corrections);
+    }
+    for (const corrected of corrections ?? []) add(corrected, SYNONYM_CREDIT);
+  }
+  // A background the guide does not name ("I'm a nurse") is still a background: what the
+  // guide says about backgrounds in general answers it.
+  const unlistedBackground = lookup.roles.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
+  if (unlistedBackground) for (const general of GENERAL_BACKGROUND_STEMS) if (embedder.knowsTerm(general)) add(general, RELATED_CREDIT);
+  return { matches, unlistedBackground };
 }
 
 /** Derived forms are looked for only from stems this long (up to a word's length), and only this many letters away. */
@@ -101,7 +128,7 @@ const DERIVATION_MAX_SUFFIX = 4;
 
 /**
  * Corpus stems that extend this one or that it extends by a short suffix, beyond what the
- * Porter stemmer joins: "architect" -> "architectur", "analyt[ics]" -> "analyt[ical]". Only
+ * Porter stemmer joins: "architect" -> "architectur", "architectur" -> "architect". Only
  * from stems of DERIVATION_MIN_STEM letters, so short roots ("car" -> "career") never meet.
  */
 function derivedForms(termStem: string, inCorpus: (stem: string) => boolean, vocabulary: CorpusVocabulary | undefined): string[] {
@@ -119,14 +146,8 @@ function derivedForms(termStem: string, inCorpus: (stem: string) => boolean, voc
  * Spelling corrections per index (its embedder) and word: a few hundred candidates are
  * stemmed for each word, and chat repeats its words ("prodcut", names) across questions.
  */
-const correctionMemos = new WeakMap<LocalEmbeddings, Map<string, string[]>>();
+const correctionMemos = new WeakMap<LocalEmbeddings, BoundedMap<string, string[]>>();
 const CORRECTION_MEMO_SIZE = 10_000;
-
-function correctionMemoOf(embedder: LocalEmbeddings): Map<string, string[]> {
-  let memo = correctionMemos.get(embedder);
-  if (!memo) correctionMemos.set(embedder, (memo = new Map()));
-  return memo;
-}
 
 /**
  * Search weights: the question's own words (1, more for its background words) and their

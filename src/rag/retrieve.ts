@@ -2,6 +2,7 @@ import { embeddingText } from '../corpus/embedding-text.ts';
 import type { Chunk } from '../corpus/types.ts';
 import { corpusVocabulary, searchLexical } from '../index/lexical-index.ts';
 import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index.ts';
+import { memoised } from '../memo.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { coverage, expansionTerms, queryTerms, termWeights, type QueryTerm } from './query-terms.ts';
 import type { Passage, RetrievalQuery } from './types.ts';
@@ -143,36 +144,21 @@ const duplicateKeyByChunk = new WeakMap<Chunk, string>();
 
 /** A passage's text with whitespace collapsed (computed once per chunk of a loaded index). */
 function duplicateKey(chunk: Chunk): string {
-  let key = duplicateKeyByChunk.get(chunk);
-  if (key === undefined) {
-    key = chunk.text.replace(/\s+/g, ' ').trim();
-    duplicateKeyByChunk.set(chunk, key);
-  }
-  return key;
+  return memoised(duplicateKeyByChunk, chunk, () => chunk.text.replace(/\s+/g, ' ').trim());
 }
 
 const stemsByChunk = new WeakMap<Chunk, ReadonlySet<string>>();
 
 /** Stems of a passage and its heading path, computed once per chunk of a loaded index. */
 function chunkStems(chunk: Chunk): ReadonlySet<string> {
-  let stems = stemsByChunk.get(chunk);
-  if (!stems) {
-    stems = new Set(contentTerms(`${chunk.headingPath.join(' ')} ${chunk.text}`));
-    stemsByChunk.set(chunk, stems);
-  }
-  return stems;
+  return memoised(stemsByChunk, chunk, () => new Set(contentTerms(`${chunk.headingPath.join(' ')} ${chunk.text}`)));
 }
 
 const localVectorByChunk = new WeakMap<Chunk, Float32Array>();
 
 /** A passage's vector in the local embedder's space (cached per chunk of a loaded index). */
 function localPassageVector(index: LoadedIndex, chunk: Chunk): Float32Array {
-  let vector = localVectorByChunk.get(chunk);
-  if (!vector) {
-    vector = index.localEmbedder.embedPassage(embeddingText(chunk));
-    localVectorByChunk.set(chunk, vector);
-  }
-  return vector;
+  return memoised(localVectorByChunk, chunk, () => index.localEmbedder.embedPassage(embeddingText(chunk)));
 }
 
 export function dot(a: Float32Array, b: Float32Array): number {

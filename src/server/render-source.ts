@@ -3,6 +3,7 @@ import { lexer, Parser, Renderer, type Tokens } from 'marked';
 import { FilterXSS } from 'xss';
 import { inlineText } from '../corpus/markdown-text.ts';
 import type { StoredDocument } from '../index/loaded-index.ts';
+import { memoised } from '../memo.ts';
 
 /**
  * Render a corpus document as an HTML page. Each section heading carries `id` = its anchor
@@ -11,12 +12,7 @@ import type { StoredDocument } from '../index/loaded-index.ts';
  */
 export function renderSourcePage(doc: StoredDocument): string {
   // A document never changes within a loaded index: each is rendered and sanitised once.
-  let page = pageByDocument.get(doc);
-  if (page === undefined) {
-    page = renderPage(doc);
-    pageByDocument.set(doc, page);
-  }
-  return page;
+  return memoised(pageByDocument, doc, renderPage);
 }
 
 const pageByDocument = new WeakMap<StoredDocument, string>();
