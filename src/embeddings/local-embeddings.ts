@@ -13,7 +13,6 @@ import { isStopword, stem, words } from '../text/analyze.ts';
  * does its work in BM25 too: rare query words count, common ones ("product") barely do.
  */
 
-
 export interface LocalEmbedderParams {
   dims: number;
   /** Number of passages the document frequencies were counted over. */
@@ -316,8 +315,8 @@ export class LocalEmbeddings extends Embeddings {
   readonly related: ReadonlyMap<string, readonly string[]>;
   /**
    * Feature -> IDF, for the query side (passages are embedded without it), as sorted typed
-   * arrays: 12 bytes a feature, where a Map of the 2.5 million features of 100,000 passages
-   * held about 250 MB. Built when the index loads (in the background on a hot swap), not on
+   * arrays: 12 bytes a feature, where a Map costs several times that per entry (and 100,000
+   * passages have some 2.5 million features). Built when the index loads (in the background on a hot swap), not on
    * the first question.
    */
   private readonly idf: IdfTable;

@@ -6,7 +6,7 @@ export interface HnswBuildOptions {
   efConstruction: number;
   /**
    * Build on a worker thread (default). Without, the index is built at `write` on this thread:
-   * for a small corpus, where starting a worker (about 50 ms) costs more than the build.
+   * for a small corpus, where starting a worker costs more than the build.
    */
   inWorker?: boolean;
 }

@@ -5,8 +5,8 @@
  * tsx; under `npm start` this file itself is bundled to dist/server/lexical-build-worker.mjs
  * (scripts/node-bundle.mjs), beside node.mjs, and needs no TypeScript loader.
  *
- * JSON.stringify(index) first turns the whole index into plain objects (MiniSearch's toJSON):
- * at 100,000 passages some 300 MB, more than the index itself. Here the same JSON is written
+ * JSON.stringify(index) first turns the whole index into plain objects (MiniSearch's toJSON),
+ * a second copy of the index as large as the first. Here the same JSON is written
  * term by term instead, mirroring toJSON of MiniSearch 7 (serializationVersion 2); before it is
  * used, it is checked to give exactly JSON.stringify's bytes on a small index, and if it does
  * not (another MiniSearch), JSON.stringify is used.

@@ -6,8 +6,8 @@ import { buildLexicalIndex, type LexicalDocument } from './lexical-index.ts';
  * another, serialised at once so that the MiniSearch index itself is not kept alive. With
  * `inWorker`, built on a worker thread and serialised term by term (see
  * lexical-build-worker.ts): the same bytes, but the memory of building and serialising a
- * large index (some 600 MB at its peak at 100,000 passages) is not this thread's, and is
- * freed with the worker. If the worker fails, the index is built on this thread after all,
+ * large index (the ingest's largest peak, see `npm run bench:ingest`) is not this thread's,
+ * and is freed with the worker. If the worker fails, the index is built on this thread after all,
  * with a process warning (code LEXICAL_WORKER_FALLBACK) saying why.
  */
 export async function lexicalIndexJson(documents: LexicalDocument[], inWorker = false): Promise<string[]> {
@@ -33,8 +33,8 @@ async function inWorkerThread(documents: LexicalDocument[]): Promise<string[]> {
   const worker = new Worker(new URL('./lexical-build-worker.mjs', import.meta.url), {
     workerData: { documents },
     execArgv: [],
-    // A small young generation: most of the garbage (tokens, stems) dies young; measured at
-    // 100,000 passages it lowers the worker's peak by about 60 MB.
+    // A small young generation: most of the garbage (tokens, stems) dies young, so a small
+    // nursery collected often keeps the worker's peak lower.
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   try {

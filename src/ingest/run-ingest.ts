@@ -45,7 +45,7 @@ export interface IngestOptions {
 const EMBED_BATCH = 256;
 /** From this many chunks the lexical index is built on a worker thread (see lexicalIndexJson). */
 const LEXICAL_WORKER_MIN_CHUNKS = 10_000;
-/** From this many chunks the HNSW index is built on a worker thread (starting one costs ~50 ms). */
+/** From this many chunks the HNSW index is built on a worker thread (starting one costs more than a small build). */
 const HNSW_WORKER_MIN_CHUNKS = 2_000;
 /** Rows handed to the HNSW worker at a time. */
 const ANNOUNCE_ROWS = 2048;
@@ -171,7 +171,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       sections: sectionCount,
       chunks: chunks.length,
       embedded,
-      reused: Math.max(0, reused),
+      reused,
       removed,
       generation,
       ms: Math.round(performance.now() - started),

@@ -36,4 +36,3 @@ export function requestSignal(client: AbortSignal, timeoutMs: number): RequestCa
     },
   };
 }
-

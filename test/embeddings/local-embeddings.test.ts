@@ -179,6 +179,8 @@ describe('LocalEmbeddings', () => {
 
 // ---------------------------------------------------------------------------------------------
 // The Map-based local embedder (local-hash-v1/v2 as first written), kept as the reference.
+// Its hash is a frozen copy of hash32, not an import: a change to the hash changes every
+// vector, and must fail here (and bump LOCAL_EMBEDDER_ID) rather than pass on both sides.
 
 function referenceHash32(text: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
