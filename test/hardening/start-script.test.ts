@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { askRequest } from '../helpers/ask-request.ts';
+import { serverUrl } from '../helpers/server-url.ts';
 import { makeTempDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
 
 /**
@@ -42,20 +43,7 @@ describe('npm start (scripts/start.mjs)', () => {
       env: { ...process.env, CORPUS_DIR: corpus, INDEX_DIR: join(root, 'index'), PORT: '0', HOST: '127.0.0.1', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL within 60 s; output:\n${output}`)), 60_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /running at (http:\/\/\S+?)\/? /.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`exited with ${code} before serving; output:\n${output}`)));
-    });
+    const url = await serverUrl(child, 60_000).url;
     try {
       const health = (await (await fetch(`${url}/health`)).json()) as { index: { chunks: number } };
       expect(health.index.chunks).toBe(2100);

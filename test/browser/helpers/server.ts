@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverUrl } from '../../helpers/server-url.ts';
 
 /** The repository root, from this file's location (never a hard-coded path). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,7 +21,6 @@ export interface RunningServer {
  * server, no rate limit unless `env` says otherwise.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
   const indexDir = await mkdtemp(join(tmpdir(), 'atg-browser-index-'));
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // Never reach a model server from a browser test, whatever the developer's shell has set.
@@ -31,7 +30,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     cwd: repoRoot,
     env: {
       ...childEnv,
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       INDEX_DIR: indexDir,
       CORPUS_DIR: 'corpus',
@@ -42,12 +41,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const started = serverUrl(child, 45_000);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
-  const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -57,34 +52,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     }
     await rm(indexDir, { recursive: true, force: true });
   };
-
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`the server exited (code ${child.exitCode}) before it was ready:\n${output}`);
-    }
-    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (healthy) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server did not become healthy in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    return { url: await started.url, output: started.output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  return { url, output: () => output, stop };
-}
-
-/** A port nobody listens on right now (PORT=0 is not printed reliably by the server). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
