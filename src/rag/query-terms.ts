@@ -58,7 +58,7 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
   for (const word of words(text)) {
     if (isStopword(word)) continue;
     const termStem = stem(word);
-    if (seen.has(termStem) || /^\d+$/.test(termStem)) continue;
+    if (seen.has(termStem) || isNumber(word)) continue;
     seen.add(termStem);
     const known = embedder.knowsTerm(termStem);
     const { matches, unlistedBackground } = matchesOf(word, termStem, known, lookup);
@@ -72,6 +72,18 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
     terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose });
   }
   return terms;
+}
+
+/**
+ * Numbers ("5 years", "zero experience", "twenty") say how much, not what about: the topic
+ * of a question is never a bare number, and the guide's few numbers would only match by chance.
+ */
+const NUMBER_WORDS = new Set(
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion dozen'.split(' '),
+);
+
+function isNumber(word: string): boolean {
+  return /^\d+$/.test(word) || NUMBER_WORDS.has(word);
 }
 
 /** What matchesOf looks stand-ins up in, for one question. */

@@ -51,6 +51,12 @@ describe('queryTerms', () => {
     expect(stems).not.toContain('u');
   });
 
+  it('leaves numbers out, written in digits or in words, so "zero experience" is not an unknown topic', () => {
+    const stems = queryTerms('I have zero experience and 5 years in sales, twenty applications sent', embedder).map((t) => t.stem);
+    expect(stems).toEqual(expect.arrayContaining([stem('experience'), stem('sales'), stem('applications')]));
+    for (const number of ['zero', '5', 'twenty']) expect(stems).not.toContain(stem(number));
+  });
+
   it('marks a word the corpus lacks entirely as unknown, and one reached only through WordNet as loose', () => {
     const question = 'how do I set up a Kubernetes cluster?';
     expect(termOf(question, 'kubernetes')).toMatchObject({ known: false, unknown: true, loose: false });
