@@ -55,10 +55,13 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
   };
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
+  let previous = '';
   for (const word of words(text)) {
+    const afterNumber = isNumber(previous);
+    previous = word;
     if (isStopword(word)) continue;
     const termStem = stem(word);
-    if (seen.has(termStem) || isNumber(word)) continue;
+    if (seen.has(termStem) || isNumber(word) || (afterNumber && TIME_UNITS.has(word))) continue;
     seen.add(termStem);
     const known = embedder.knowsTerm(termStem);
     const { matches, unlistedBackground } = matchesOf(word, termStem, known, lookup);
@@ -81,6 +84,9 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
 const NUMBER_WORDS = new Set(
   'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion dozen'.split(' '),
 );
+
+/** The unit of a length of time ("5 years", "8 yrs"), part of the amount like the number itself. */
+const TIME_UNITS = new Set('year years yr yrs month months mo mos week weeks wk wks day days hour hours hr hrs'.split(' '));
 
 function isNumber(word: string): boolean {
   return /^\d+$/.test(word) || NUMBER_WORDS.has(word);

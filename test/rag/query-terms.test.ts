@@ -57,6 +57,12 @@ describe('queryTerms', () => {
     for (const number of ['zero', '5', 'twenty']) expect(stems).not.toContain(stem(number));
   });
 
+  it('leaves out the time unit of an amount ("5 years", "8 yrs") but keeps a unit that is the topic', () => {
+    const stems = (q: string) => queryTerms(q, embedder).map((t) => t.stem);
+    expect(stems('5 years in sales and eight yrs before that')).toEqual([stem('sales')]);
+    expect(stems('how many years of sales do I need?')).toContain(stem('years'));
+  });
+
   it('marks a word the corpus lacks entirely as unknown, and one reached only through WordNet as loose', () => {
     const question = 'how do I set up a Kubernetes cluster?';
     expect(termOf(question, 'kubernetes')).toMatchObject({ known: false, unknown: true, loose: false });
