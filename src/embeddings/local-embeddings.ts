@@ -35,9 +35,10 @@ export const DEFAULT_DIMS = 384;
  * mix old and new vectors, and a server refuses (npm start rebuilds) an index built otherwise.
  * The version counts changes of the text analysis (stop words change passage features): v2
  * added chat spellings ("im", "tho"), v3 indefinite words ("else", "somewhere"), v4 hedging
- * adverbs ("eventually", "literally"), v5 more function words ("onto", "whether", "done").
+ * adverbs ("eventually", "literally"), v5 more function words ("onto", "whether", "done"), v6
+ * "any" no longer a stop word.
  */
-export const LOCAL_EMBEDDER_ID = `local-hash-v5:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
+export const LOCAL_EMBEDDER_ID = `local-hash-v6:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
 
 interface WordFeatures {
   stem: number;

@@ -2,10 +2,12 @@
  * English function words that carry no topic, including the chat spellings people type
  * ("im", "tho", "u") and "used" (as in "used to be", whose stem "us" would match the
  * country). Kept short on purpose: words such as "how", "move" or "new" can matter to a
- * question, so only grammatical words are listed.
+ * question, so only grammatical words are listed. "any" is not one of them: "from any
+ * industry", "any background" ask about the breadth of a claim, and BM25's IDF already
+ * discounts it where it is merely frequent (Lucene's English stop set leaves it out too).
  */
 export const STOPWORDS: ReadonlySet<string> = new Set(
-  `a about above after again against all also am an and any are aren't as at be because been before being
+  `a about above after again against all also am an and are aren't as at be because been before being
   below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
   each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
   herself him himself his i i'd i'll i'm i've if in into is isn't it it's its itself just let's me more most

@@ -51,6 +51,10 @@ describe('queryTerms', () => {
     expect(stems).not.toContain('u');
   });
 
+  it('keeps "any" as a content word: "from any industry" asks about the breadth of a claim', () => {
+    expect(queryTerms('can I switch from any industry?', embedder).map((t) => t.stem)).toContain(stem('any'));
+  });
+
   it('leaves numbers out, written in digits or in words, so "zero experience" is not an unknown topic', () => {
     const stems = queryTerms('I have zero experience and 5 years in sales, twenty applications sent', embedder).map((t) => t.stem);
     expect(stems).toEqual(expect.arrayContaining([stem('experience'), stem('sales'), stem('applications')]));
