@@ -30,8 +30,8 @@ interface Outcome {
   q: EvalQuestion;
   response: AskResponse;
   support: number;
-  /** Declined whatever the support: the question asks for an amount no passage states (answer-type.ts). */
-  amountMissing: boolean;
+  /** Declined whatever the support: the question asks for an amount no passage states, or a choice between alternatives no passage names (answer-type.ts). */
+  answerTypeUnmet: boolean;
   /** The signals support combines, for --calibrate. */
   signals: SupportSignals;
   rank: number; // 1-based rank of the first citation from an expected section, 0 if none
@@ -55,8 +55,8 @@ async function main(): Promise<void> {
     const retrieval = await retrieve(index, query, 4);
     const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
     const signals = supportSignals(retrieval.passages, retrieval.terms);
-    const amountMissing = !answerTypeMet(query.text, retrieval.passages.map((p) => p.chunk.text));
-    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), amountMissing, signals, rank, citationProblems: checkCitations(response, sectionText) });
+    const answerTypeUnmet = !answerTypeMet(query.text, retrieval.passages.map((p) => p.chunk.text), retrieval.terms);
+    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), answerTypeUnmet, signals, rank, citationProblems: checkCitations(response, sectionText) });
   }
 
   const answerable = outcomes.filter((o) => o.q.sections.length > 0);
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     abstentionRecall: ratio(truePositives, uncovered.length),
     citationValidity: ratio(outcomes.filter((o) => o.citationProblems.length === 0).length, outcomes.length),
     threshold: SUPPORT_THRESHOLD,
-    declinedOnlyByAnswerType: outcomes.filter((o) => o.amountMissing && o.support >= SUPPORT_THRESHOLD).length,
+    declinedOnlyByAnswerType: outcomes.filter((o) => o.answerTypeUnmet && o.support >= SUPPORT_THRESHOLD).length,
     baselineBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q)),
     baselineStemmedBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q), { processTerm: (term) => (isStopword(term) ? null : stem(term)) }),
   };
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       expected: o.q.sections,
       got: o.response.grounded ? o.response.citations.map((c) => c.section) : 'abstained',
       support: round(o.support),
-      amountMissing: o.amountMissing,
+      answerTypeUnmet: o.answerTypeUnmet,
       problems: o.citationProblems,
     }));
 
@@ -104,12 +104,12 @@ async function main(): Promise<void> {
   console.log(`  abstention recall        ${metrics.abstentionRecall.toFixed(3)}   (target >= 0.90)`);
   console.log(`  citation validity        ${metrics.citationValidity.toFixed(3)}   (target 1.000)`);
   console.log(`  support threshold        ${SUPPORT_THRESHOLD}`);
-  console.log(`  declined by answer type  ${metrics.declinedOnlyByAnswerType}   (supported, but asked for an amount no passage states)`);
+  console.log(`  declined by answer type  ${metrics.declinedOnlyByAnswerType}   (supported, but asked for an amount no passage states or a choice none names)`);
   console.log(`  baseline: plain BM25 top-1 ${metrics.baselineBm25Top1.toFixed(3)}   (MiniSearch defaults over the same passages, the question as typed)`);
   console.log(`  baseline: BM25 with stemming and stop words top-1 ${metrics.baselineStemmedBm25Top1.toFixed(3)}   (same, with the analyzer the hybrid uses)`);
   if (failures.length) {
     console.log(`\nFailures (${failures.length}):`);
-    for (const f of failures) console.log(`  ${f.id} [support ${f.support}${f.amountMissing ? ', asks for an amount no passage states' : ''}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
+    for (const f of failures) console.log(`  ${f.id} [support ${f.support}${f.answerTypeUnmet ? ', asks for an amount or a choice no passage gives' : ''}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
   }
   if (calibration) console.log(`\nCalibration: ${JSON.stringify(calibration)}`);
 }
@@ -145,9 +145,9 @@ function calibrateThreshold(all: Outcome[]) {
   const positives = all.filter((o) => o.q.sections.length === 0).length;
   // Questions the answer-type check declines are declined at any threshold: they count as
   // abstentions but do not move it.
-  const declined = all.filter((o) => o.amountMissing);
+  const declined = all.filter((o) => o.answerTypeUnmet);
   const declinedRight = declined.filter((o) => o.q.sections.length === 0).length;
-  const outcomes = all.filter((o) => !o.amountMissing);
+  const outcomes = all.filter((o) => !o.answerTypeUnmet);
   let best = { similarity: 0, unknown: 0, loose: 0, threshold: 0, f1: -1, precision: 0, recall: 0, margin: -1 };
   for (const similarity of [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3]) {
     for (const unknown of [0, 0.25, 0.5, 0.75, 1, 1.5, 2]) for (const loose of [0, 0.25, 0.5, 0.75, 1]) {

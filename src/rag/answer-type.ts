@@ -1,3 +1,7 @@
+import { isStopword, stem, words } from '../text/analyze.ts';
+import { isNumber, NUMBER_WORDS, TIME_UNITS } from '../text/quantities.ts';
+import type { QueryTerm } from './query-terms.ts';
+
 /**
  * Expected answer type, as question-answering systems have long checked it: some questions
  * can only be answered by a passage of a certain kind. "How much does a PM make?" asks for a
@@ -6,8 +10,10 @@
  * "sales", "switch"). Lexical support cannot see that, so without this check such near-topic
  * questions are answered from the nearest section instead of declined.
  *
- * Only amounts are checked: unlike people, places or reasons, whether a passage states one is
- * visible on its surface (digits, number words, currencies, units of time).
+ * Amounts are checked, and choices between alternatives ("Jira or Asana?"): unlike people,
+ * places or reasons, whether a passage states an amount is visible on its surface (digits,
+ * number words, currencies, units of time), and whether the guide names an alternative is
+ * visible in its vocabulary.
  */
 export type AmountKind = 'money' | 'duration' | 'count';
 
@@ -27,7 +33,8 @@ const WHAT_SUM = /\bwhat(?:\s+[\w'’-]+){0,3}\s+(?:salar(?:y|ies)|wages?|compen
 const HOW_MUCH_MAKE = /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:[\w'’-]+ ){1,4}(?:make|earn)\b(?!\s+(?:a\s+|any\s+|much\s+|the\s+)?(?:difference|sense)\b)/i;
 /** "How long should my resume be": a length, not a stretch of time. */
 const HOW_LONG_A_THING_IS = /\bhow long (?:should|must|can|could|would|will|is|are)\b[^?.!]*\bbe\s*[?.!]*\s*$/i;
-const HOW_LONG = /\bhow long\b|\bhow many (?:more )?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|quarters?|semesters?)\b/i;
+const UNITS = TIME_UNITS.map((w) => `${w}s?`).join('|');
+const HOW_LONG = new RegExp(`\\bhow long\\b|\\bhow many (?:more )?(?:${UNITS})\\b`, 'i');
 const HOW_MANY = /\bhow many\b/i;
 
 /** The kind of amount a question asks for, or null when it asks for something else. */
@@ -41,13 +48,13 @@ export function askedAmount(question: string): AmountKind | null {
   return null;
 }
 
-const NUMBER_WORDS = 'two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?';
-const TIME_UNITS = 'years?|months?|weeks?|days?|hours?|minutes?|decades?|quarters?|semesters?';
+// "one" alone is mostly a pronoun ("one of the best ways"), "zero" an absence: neither counts.
+const COUNTING_WORDS = NUMBER_WORDS.filter((w) => w !== 'one' && w !== 'zero').map((w) => `${w}s?`).join('|');
 const STATES: Record<AmountKind, RegExp> = {
   money: /[$€£¥]|\b\d[\d,.]*\s?k\b|\b(?:dollars?|euros?|usd|eur|gbp|per (?:year|annum|hour|month))\b/i,
-  // "one" alone is mostly a pronoun ("one of the best ways"); with a unit it is an amount.
-  duration: new RegExp(`(?:\\d+|\\b(?:${NUMBER_WORDS}|one|a|an|a few|a couple of|several))[\\s-]+(?:${TIME_UNITS})\\b(?!-(?!long\\b))`, 'i'),
-  count: new RegExp(`\\d|\\b(?:${NUMBER_WORDS})\\b`, 'i'),
+  // With a unit, "one" is an amount ("one year").
+  duration: new RegExp(`(?:\\d+|\\b(?:${COUNTING_WORDS}|one|a|an|a few|a couple of|several))[\\s-]+(?:${UNITS})\\b(?!-(?!long\\b))`, 'i'),
+  count: new RegExp(`\\d|\\b(?:${COUNTING_WORDS})\\b`, 'i'),
 };
 
 /** A numbered list's "1." is an item marker, not an amount the text states. */
@@ -58,8 +65,37 @@ export function statesAmount(kind: AmountKind, text: string): boolean {
   return STATES[kind].test(text.replace(LIST_MARKER, ''));
 }
 
-/** Whether the passages can hold the kind of answer the question asks for. */
-export function answerTypeMet(question: string, passageTexts: readonly string[]): boolean {
+/**
+ * "Should I learn Jira or Asana?", "CSPO vs PMP": a choice between alternatives, answered by
+ * naming one of them. Only single content words on each side are taken ("product owner or
+ * scrum master" gives owner / scrum); clauses joined by "or" ("apply now or is it too early")
+ * have a function word on one side and are not a choice of things.
+ */
+const ALTERNATIVES = /([\p{L}\p{N}]+)\s+(?:or|vs\.?|versus)\s+(?:(?:the|an?)\s+)?([\p{L}\p{N}]+)/giu;
+
+/** The pairs of alternatives a question asks to choose between, as stems. */
+export function askedAlternatives(question: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const match of question.matchAll(ALTERNATIVES)) {
+    const [a, b] = [words(match[1]!)[0], words(match[2]!)[0]];
+    if (!a || !b || a === b || [a, b].some((w) => isStopword(w) || isNumber(w))) continue;
+    pairs.push([stem(a), stem(b)]);
+  }
+  return pairs;
+}
+
+/**
+ * Whether the passages can hold the kind of answer the question asks for: a stated amount
+ * for an amount question; for a choice between alternatives, an alternative the guide names.
+ * A choice is judged on the corpus vocabulary (the query terms' `unknown`), not on retrieved
+ * passages: declined only when the guide names neither alternative, itself or by a synonym
+ * (a loose WordNet relative does not count: "Asana" is a yoga posture there). "Apply now or
+ * wait?" joins two ordinary words the guide uses and goes on to retrieval; "Jira or Asana?"
+ * names two things it never mentions.
+ */
+export function answerTypeMet(question: string, passageTexts: readonly string[], terms: readonly QueryTerm[]): boolean {
   const kind = askedAmount(question);
-  return kind === null || passageTexts.some((text) => statesAmount(kind, text));
+  if (kind !== null && !passageTexts.some((text) => statesAmount(kind, text))) return false;
+  const unnamed = new Set(terms.filter((t) => t.unknown || t.loose).map((t) => t.stem));
+  return askedAlternatives(question).every(([a, b]) => !(unnamed.has(a) && unnamed.has(b)));
 }

@@ -1,6 +1,7 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import { BoundedMap, memoised } from '../memo.ts';
 import { isStopword, stem, words } from '../text/analyze.ts';
+import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
 import { synonymsOf } from '../text/synonyms.ts';
 
@@ -61,7 +62,9 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
     previous = word;
     if (isStopword(word)) continue;
     const termStem = stem(word);
-    if (seen.has(termStem) || isNumber(word) || (afterNumber && TIME_UNITS.has(word))) continue;
+    // Numbers say how much, not what about ("zero experience", "5 years", "8 yrs"): neither a
+    // number nor the time unit counting it is the question's topic.
+    if (seen.has(termStem) || isNumber(word) || (afterNumber && isTimeUnit(word))) continue;
     seen.add(termStem);
     const known = embedder.knowsTerm(termStem);
     const { matches, unlistedBackground } = matchesOf(word, termStem, known, lookup);
@@ -75,21 +78,6 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
     terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose });
   }
   return terms;
-}
-
-/**
- * Numbers ("5 years", "zero experience", "twenty") say how much, not what about: the topic
- * of a question is never a bare number, and the guide's few numbers would only match by chance.
- */
-const NUMBER_WORDS = new Set(
-  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion dozen'.split(' '),
-);
-
-/** The unit of a length of time ("5 years", "8 yrs"), part of the amount like the number itself. */
-const TIME_UNITS = new Set('year years yr yrs month months mo mos week weeks wk wks day days hour hours hr hrs'.split(' '));
-
-function isNumber(word: string): boolean {
-  return /^\d+$/.test(word) || NUMBER_WORDS.has(word);
 }
 
 /** What matchesOf looks stand-ins up in, for one question. */

@@ -37,10 +37,10 @@ export function retrievalSupport(passages: Passage[], terms: QueryTerm[]): numbe
 /**
  * Whether retrieval backs the question well enough to answer it (else: not covered): enough
  * support, and passages of the kind the question asks for (an amount, when it asks "how
- * much"; see answer-type.ts).
+ * much"; one of the alternatives, when it asks "Jira or Asana?"; see answer-type.ts).
  */
 export function isSupported(question: string, passages: Passage[], terms: QueryTerm[]): boolean {
-  return retrievalSupport(passages, terms) >= SUPPORT_THRESHOLD && answerTypeMet(question, passages.map((p) => p.chunk.text));
+  return retrievalSupport(passages, terms) >= SUPPORT_THRESHOLD && answerTypeMet(question, passages.map((p) => p.chunk.text), terms);
 }
 
 export function combineSignals(s: SupportSignals, w: typeof SUPPORT_WEIGHTS): number {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { answerOnce } from '../../src/rag/answer-question.ts';
-import { askedAmount, answerTypeMet, statesAmount } from '../../src/rag/answer-type.ts';
+import { askedAlternatives, askedAmount, answerTypeMet, statesAmount } from '../../src/rag/answer-type.ts';
+import type { QueryTerm } from '../../src/rag/query-terms.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { retrievalSupport, SUPPORT_THRESHOLD } from '../../src/rag/support.ts';
+import { stem } from '../../src/text/analyze.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 
 describe('askedAmount', () => {
@@ -55,9 +57,44 @@ describe('statesAmount', () => {
   });
 
   it('lets any passage that states the amount through', () => {
-    expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.', 'Salaries start at $90,000.'])).toBe(true);
-    expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.'])).toBe(false);
-    expect(answerTypeMet('how do I become a PM?', [])).toBe(true);
+    expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.', 'Salaries start at $90,000.'], [])).toBe(true);
+    expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.'], [])).toBe(false);
+    expect(answerTypeMet('how do I become a PM?', [], [])).toBe(true);
+  });
+});
+
+describe('askedAlternatives', () => {
+  it.each([
+    ['Should I learn Jira or Asana first?', [['jira', 'asana']]],
+    ['Is the CSPO or the PMP certification better?', [['cspo', 'pmp']]],
+    ['Jira vs. Asana - which one?', [['jira', 'asana']]],
+    ['is building products more of an art or a science?', [['art', 'science']]],
+  ])('"%s" asks to choose between %j', (question, pairs) => {
+    expect(askedAlternatives(question)).toEqual(pairs.map((pair) => pair.map((w) => stem(w))));
+  });
+
+  it.each([
+    'can I switch from any industry or is that just hype?',
+    'is it 5 or 6 steps?',
+  ])('"%s" joins clauses or numbers, not things to choose between', (question) => {
+    expect(askedAlternatives(question)).toEqual([]);
+  });
+});
+
+describe('answerTypeMet for a choice between alternatives', () => {
+  const term = (word: string, unknown: boolean, loose = false): QueryTerm => ({ stem: stem(word), idf: 1, weight: 1, matches: new Map(), known: !unknown && !loose, unknown, loose });
+
+  it('declines a choice between two things the guide never names, not even by a synonym', () => {
+    expect(answerTypeMet('should I learn Jira or Asana first?', [], [term('jira', true), term('asana', true)])).toBe(false);
+    // A loose WordNet relative ("asana", the yoga posture -> "position") does not name it.
+    expect(answerTypeMet('should I learn Jira or Asana first?', [], [term('jira', true), term('asana', false, true)])).toBe(false);
+  });
+
+  it('lets a choice through when the guide names either alternative, or a stand-in of it', () => {
+    expect(answerTypeMet('should I learn Jira or roadmaps first?', [], [term('jira', true), term('roadmaps', false)])).toBe(true);
+    // "cert" is not in the guide, but its stand-in "certification" is: queryTerms marks it not unknown.
+    expect(answerTypeMet('a cert or a bootcamp?', [], [term('cert', false), term('bootcamp', true)])).toBe(true);
+    expect(answerTypeMet('should I apply now or wait?', [], [term('apply', false), term('now', false), term('wait', false)])).toBe(true);
   });
 });
 
@@ -74,6 +111,17 @@ describe('the answer-type check in the pipeline', () => {
     // ... but nothing there says what anything costs.
     const response = await ask(question);
     expect(response).toMatchObject({ grounded: false, citations: [] });
+  });
+
+  it('declines a choice between alternatives no retrieved passage names, though retrieval supports it', async () => {
+    const question = 'should I build my side project in Python or Ruby?';
+    const retrieval = await retrieve(fixture.index, { text: question }, 4);
+    expect(retrievalSupport(retrieval.passages, retrieval.terms)).toBeGreaterThanOrEqual(SUPPORT_THRESHOLD);
+    expect(await ask(question)).toMatchObject({ grounded: false, citations: [] });
+  });
+
+  it('answers a choice between alternatives the guide discusses', async () => {
+    expect((await ask('should I talk to customers or build a side project first?')).grounded).toBe(true);
   });
 
   it('answers an amount question when a retrieved passage states the amount', async () => {
