@@ -36,9 +36,9 @@ export const DEFAULT_DIMS = 384;
  * The version counts changes of the text analysis (stop words change passage features): v2
  * added chat spellings ("im", "tho"), v3 indefinite words ("else", "somewhere"), v4 hedging
  * adverbs ("eventually", "literally"), v5 more function words ("onto", "whether", "done"), v6
- * "any" no longer a stop word.
+ * "any" no longer a stop word, v7 "tell" a content word except in "tell me" / "tell us".
  */
-export const LOCAL_EMBEDDER_ID = `local-hash-v6:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
+export const LOCAL_EMBEDDER_ID = `local-hash-v7:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
 
 interface WordFeatures {
   stem: number;

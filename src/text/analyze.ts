@@ -14,13 +14,19 @@ function normalizeText(text: string): string {
   return text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase().replace(/’/g, "'");
 }
 
-/** Words of a text, normalised, possessive `'s` removed, in order. */
+/**
+ * Words of a text, normalised, possessive `'s` removed, in order. "tell" is left out where it
+ * asks the assistant ("tell me a joke", "can you tell us"), a frame rather than content, but
+ * kept where it is part of what is asked ("should I tell my boss?").
+ */
 export function words(text: string): string[] {
   const out: string[] = [];
   for (const match of normalizeText(text).matchAll(WORD)) {
     let word = match[0];
     if (word.endsWith("'s")) word = word.slice(0, -2);
-    if (word) out.push(word);
+    if (!word) continue;
+    if ((word === 'me' || word === 'us') && out.at(-1) === 'tell') out.pop();
+    out.push(word);
   }
   return out;
 }

@@ -23,7 +23,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   onto upon toward towards across along among around behind beside beyond via whether though although unless since per done
   anyone anybody someone somebody something anything everything nothing everyone everybody nobody
   somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think know want wanted
-  one ones tell say said please thanks thank hi hello hey ok okay yes yeah well oh um used
+  one ones say said please thanks thank hi hello hey ok okay yes yeah well oh um used
   tho u ur pls plz thx cuz bc gonna wanna gotta lol btw imo tbh idk rn`
     .split(/\s+/)
     .filter(Boolean),

@@ -51,6 +51,13 @@ describe('queryTerms', () => {
     expect(stems).not.toContain('u');
   });
 
+  it('keeps "tell" where it is what is asked ("tell my boss"), not where it asks the assistant ("tell me")', () => {
+    const stems = (q: string) => queryTerms(q, embedder).map((t) => t.stem);
+    expect(stems('should I tell my boss?')).toContain(stem('tell'));
+    expect(stems('tell me a joke about sales')).not.toContain(stem('tell'));
+    expect(stems('can you tell us about sales')).not.toContain(stem('tell'));
+  });
+
   it('keeps "any" as a content word: "from any industry" asks about the breadth of a claim', () => {
     expect(queryTerms('can I switch from any industry?', embedder).map((t) => t.stem)).toContain(stem('any'));
   });
