@@ -4,6 +4,7 @@ import type { LoadedIndex } from '../index/loaded-index.ts';
 import { citationFor } from './citations.ts';
 import { condenseExtractive } from './condense.ts';
 import { extractiveAnswer } from './extractive-answer.ts';
+import { asksToOverrideInstructions } from './instruction-override.ts';
 import type { LlmDeps } from './llm-answer.ts';
 import { notCoveredResponse } from './not-covered.ts';
 import type { AnswerCache } from './answer-cache.ts';
@@ -36,16 +37,17 @@ let llmModule: Promise<typeof import('./llm-answer.ts')> | null = null;
 const loadLlm = () => (llmModule ??= import('./llm-answer.ts'));
 
 /**
- * The question-answering pipeline, as a stream of events: condense the question when it
- * follows earlier turns, retrieve passages, abstain when they do not support an answer,
- * otherwise answer (extractive or with the model) with citations.
+ * The question-answering pipeline, as a stream of events: decline attempts to override the
+ * assistant, condense the question when it follows earlier turns, retrieve passages, abstain
+ * when they do not support an answer, otherwise answer (extractive or with the model) with
+ * citations.
  *
  * Model failures become `upstream_error`, an exhausted time budget `timeout`; nothing
  * from the model server's own error reaches the caller.
  */
 export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): AsyncGenerator<AskEvent> {
   const k = input.k ?? DEFAULT_K;
-  const history = input.history ?? [];
+  const history = trustedHistory(input.history);
   try {
     if (deps.mode === 'extractive') {
       const response = await cachedExtractiveResponse(index, input, k, history, deps.cache, signal);
@@ -55,6 +57,10 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
       return;
     }
 
+    if (asksToOverrideInstructions(input.question)) {
+      yield* notCovered(index, deps.mode);
+      return;
+    }
     // Model calls always run under a signal; callers that pass none get one that never fires.
     const modelSignal = signal ?? new AbortController().signal;
     const query: RetrievalQuery =
@@ -109,6 +115,7 @@ async function cachedExtractiveResponse(
   const key = cache ? JSON.stringify([index.generation, k, input.question, history]) : '';
   const cached = cache?.get(key);
   if (cached) return cached;
+  if (asksToOverrideInstructions(input.question)) return notCoveredResponse(index, 'extractive');
   const query = condenseExtractive(input.question, history);
   const retrieval = await retrieve(index, query, k, signal);
   let response: AskResponse | null = null;
@@ -127,13 +134,22 @@ async function cachedExtractiveResponse(
 export async function answerOnce(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): Promise<AskResponse> {
   if (deps.mode === 'extractive') {
     try {
-      return await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, input.history ?? [], deps.cache, signal);
+      return await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, trustedHistory(input.history), deps.cache, signal);
     } catch (error) {
       throw toAppError(error, signal, 'extractive');
     }
   }
   for await (const event of answerQuestion(index, input, deps, signal)) if (event.type === 'done') return event.response;
   throw new AppError('internal_error');
+}
+
+/**
+ * Earlier turns minus the asker's attempts to override the assistant (see
+ * instruction-override.ts): they were declined when asked, and a client-supplied history must
+ * not carry them into a condensed follow-up either.
+ */
+function trustedHistory(history: ChatTurn[] = []): ChatTurn[] {
+  return history.filter((turn) => turn.role !== 'user' || !asksToOverrideInstructions(turn.content));
 }
 
 function* notCovered(index: LoadedIndex, mode: AnswerMode): Generator<AskEvent> {
