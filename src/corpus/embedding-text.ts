@@ -20,9 +20,13 @@ export function passageLabel(text: string): string | null {
   return match[1]!.trim().split(/\s+/).length <= 5 ? match[1]!.trim() : null;
 }
 
-/** What the lexical index treats as a passage's heading: its section path and its label. */
+/**
+ * What the lexical index treats as a passage's heading: its section path and the label of
+ * each of its blocks (a passage of several labelled items, "Freelancer: … Teacher: …
+ * Journalist: …", is headed by all of them, not only the first).
+ */
 export function lexicalHeading(chunk: Pick<Chunk, 'headingPath' | 'section' | 'text'>): string {
-  const label = passageLabel(chunk.text);
+  const labels = chunk.text.split(/\n\s*\n/).map((block) => passageLabel(block)).filter((label) => label !== null);
   const path = chunk.headingPath.slice(1).join(' ') || chunk.section;
-  return label ? `${path} ${label}` : path;
+  return labels.length ? `${path} ${labels.join(' ')}` : path;
 }
