@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings';
-import { isStopword, stem, words } from '../text/analyze.ts';
+import { contentWords, stem, TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
 
 /**
  * The offline embedder: signed feature hashing of stemmed words, word bigrams and character
@@ -33,12 +33,9 @@ export const DEFAULT_DIMS = 384;
  * The embedder's identity, with everything a passage vector depends on besides its text: the
  * embedding cache and the manifest are keyed by it, so a change of feature weights can never
  * mix old and new vectors, and a server refuses (npm start rebuilds) an index built otherwise.
- * The version counts changes of the text analysis (stop words change passage features): v2
- * added chat spellings ("im", "tho"), v3 indefinite words ("else", "somewhere"), v4 hedging
- * adverbs ("eventually", "literally"), v5 more function words ("onto", "whether", "done"), v6
- * "any" no longer a stop word, v7 "tell" a content word except in "tell me" / "tell us".
+ * Its version is the text analysis's (TEXT_ANALYSIS_VERSION): stop words change passage features.
  */
-export const LOCAL_EMBEDDER_ID = `local-hash-v7:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
+export const LOCAL_EMBEDDER_ID = `local-hash-v${TEXT_ANALYSIS_VERSION}:w${WORD_WEIGHT}:b${BIGRAM_WEIGHT}:t${TRIGRAM_WEIGHT}`;
 
 interface WordFeatures {
   stem: number;
@@ -66,8 +63,7 @@ const WORD_SEED = 1;
 const BIGRAM_SEED = 2;
 const TRIGRAM_SEED = 3;
 
-function computeWordFeatures(word: string): WordFeatures | null {
-  if (isStopword(word)) return null;
+function computeWordFeatures(word: string): WordFeatures {
   const padded = `<${word}>`;
   const trigrams = new Uint32Array(Math.max(0, padded.length - 2));
   for (let i = 0; i + 3 <= padded.length; i++) trigrams[i] = hash32(padded.slice(i, i + 3), TRIGRAM_SEED);
@@ -95,11 +91,11 @@ export class FeatureExtractor {
   private mask = (2 << SCRATCH_MIN_BITS) - 1;
   /** The slot of each entry, to clear them for the next text. */
   private entrySlots = new Uint32Array(1 << SCRATCH_MIN_BITS);
-  private readonly words = new Map<string, WordFeatures | null>();
+  private readonly words = new Map<string, WordFeatures>();
 
   constructor(private readonly maxWords = Infinity) {}
 
-  /** Every word seen so far (stop words included), unless the memo was cleared. */
+  /** Every content word seen so far (stop words left out), unless the memo was cleared. */
   vocabulary(): IterableIterator<string> {
     return this.words.keys();
   }
@@ -110,16 +106,17 @@ export class FeatureExtractor {
     for (let i = 0; i < this.size; i++) this.slots[this.entrySlots[i]!] = 0;
     this.size = 0;
     let previous: WordFeatures | null = null;
-    for (const word of words(text)) {
+    for (const word of contentWords(text)) {
+      // A stop word contributes nothing and breaks the bigram chain.
+      if (word === null) {
+        previous = null;
+        continue;
+      }
       let features = this.words.get(word);
       if (features === undefined) {
         features = computeWordFeatures(word);
         if (this.words.size >= this.maxWords) this.words.clear();
         this.words.set(word, features);
-      }
-      if (!features) {
-        previous = null;
-        continue;
       }
       this.add(features.stem, WORD_WEIGHT);
       if (previous) this.add((Math.imul(previous.stem ^ BIGRAM_SEED, 0x9e3779b1) ^ features.stem) >>> 0, BIGRAM_WEIGHT);

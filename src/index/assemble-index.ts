@@ -1,10 +1,23 @@
 import type { Chunk } from '../corpus/types.ts';
+import { TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
 import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
 import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
 import { loadLexicalIndex } from './lexical-index.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
 import type { Manifest } from './manifest.ts';
 import type { VectorSearcher } from './vector-searcher.ts';
+
+/**
+ * Refuses a generation built with another text analysis: its BM25 postings and local vectors
+ * hold words analysed differently from the questions this code analyses, so answers would
+ * quietly degrade. (The local embedder id carries the version too; this also covers indexes
+ * embedded by a model server, whose lexical side is still ours.)
+ */
+export function checkAnalysis(source: string, manifest: Manifest, rebuild: string): void {
+  if (manifest.analysis !== TEXT_ANALYSIS_VERSION) {
+    throw new IndexVerificationError(`${source}: built with text analysis v${manifest.analysis}, this code analyses with v${TEXT_ANALYSIS_VERSION}; re-run ${rebuild}`);
+  }
+}
 
 /** A generation's contents once read and checked, wherever they came from. */
 export interface IndexParts<Vectors extends VectorSearcher = VectorSearcher> {

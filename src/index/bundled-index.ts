@@ -1,6 +1,6 @@
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
-import { assembleIndex } from './assemble-index.ts';
+import { assembleIndex, checkAnalysis } from './assemble-index.ts';
 import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.ts';
@@ -64,6 +64,7 @@ export function bundledIndex(bundle: IndexBundle, createQueryEmbedder: QueryEmbe
   const parsed = manifestSchema.safeParse(bundle.manifest);
   if (!parsed.success || parsed.data.generation !== bundle.generation) throw new IndexVerificationError(`bundled generation ${name}: manifest is malformed`);
   const manifest = parsed.data;
+  checkAnalysis(`bundled generation ${name}`, manifest, 'npm run build:worker');
   const { dims, count, base64 } = bundle.vectors;
   const vectors = decodeVectors(base64);
   if (dims !== manifest.embedder.dims || vectors.length !== dims * count) {

@@ -1,6 +1,6 @@
 import MiniSearch, { type Options } from 'minisearch';
 import { BoundedMap, memoised } from '../memo.ts';
-import { isStopword, stem, words } from '../text/analyze.ts';
+import { contentWords, isStopword, stem } from '../text/analyze.ts';
 
 /**
  * The lexical (BM25) side of retrieval, with MiniSearch: pure JavaScript, serialisable to
@@ -19,7 +19,8 @@ const FIELDS = ['heading', 'text'] as const;
 const options: Options<LexicalDocument> = {
   fields: [...FIELDS],
   storeFields: [],
-  tokenize: (text) => words(text),
+  // Stop words where they stand are left out here; processTerm drops the ones that are everywhere.
+  tokenize: (text) => contentWords(text).filter((word) => word !== null),
   processTerm: (term) => (isStopword(term) ? null : stem(term)),
   searchOptions: { boost: { heading: 1.5 }, combineWith: 'OR' },
 };
@@ -49,7 +50,7 @@ export interface LexicalHit {
  */
 export function searchLexical(index: LexicalIndex, query: string, k: number, termWeights: ReadonlyMap<string, number> = new Map()): LexicalHit[] {
   const weights = new Map<string, number>();
-  for (const word of words(query)) if (!isStopword(word)) weights.set(stem(word), 1);
+  for (const word of contentWords(query)) if (word !== null) weights.set(stem(word), 1);
   // Stand-ins are added; a weight given for one of the question's own words replaces its 1.
   for (const [term, weight] of termWeights) weights.set(term, weight);
   const scores = new Map<number, number>();

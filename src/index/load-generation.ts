@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
-import { assembleIndex } from './assemble-index.ts';
+import { assembleIndex, checkAnalysis } from './assemble-index.ts';
 import { HnswSearcher } from './hnsw-searcher.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
 import { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory } from './index-errors.ts';
@@ -110,5 +110,6 @@ async function readManifestFile(dir: string, generation: string): Promise<{ mani
   const result = manifestSchema.safeParse(parsed);
   if (!result.success) throw new IndexVerificationError(`generation ${generation}: manifest.json is malformed`);
   if (result.data.generation !== generation) throw new IndexVerificationError(`generation ${generation}: manifest names ${result.data.generation}`);
+  checkAnalysis(`generation ${generation}`, result.data, 'npm run ingest');
   return { manifest: result.data, bytes };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Bumped whenever the files of a generation change shape; a server refuses other versions. */
-export const INDEX_FORMAT_VERSION = 1;
+/** Bumped whenever the files of a generation change shape; a server refuses other versions. (2: `analysis`.) */
+export const INDEX_FORMAT_VERSION = 2;
 
 export const GENERATION_FILES = {
   manifest: 'manifest.json',
@@ -13,7 +13,7 @@ export const GENERATION_FILES = {
 } as const;
 
 export const embedderInfoSchema = z.object({
-  /** `local-hash-v5:w1:b0.6:t0.35` (the local embedder, its version and its feature weights) or `openai`. */
+  /** `local-hash-v8:w1:b0.6:t0.35` (the local embedder, its version and its feature weights) or `openai`. */
   id: z.string(),
   /** The model name for `openai`; null for `local`. */
   model: z.string().nullable(),
@@ -25,6 +25,8 @@ export const manifestSchema = z.object({
   formatVersion: z.number().int(),
   generation: z.string(),
   createdAt: z.string(),
+  /** TEXT_ANALYSIS_VERSION the lexical index (and local vectors) were built with. */
+  analysis: z.number().int(),
   embedder: embedderInfoSchema,
   hnsw: z.object({ space: z.literal('cosine'), m: z.number().int(), efConstruction: z.number().int(), efSearch: z.number().int() }),
   counts: z.object({ documents: z.number().int(), sections: z.number().int(), chunks: z.number().int() }),

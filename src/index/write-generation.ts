@@ -7,6 +7,7 @@ import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
 import type { StoredDocument } from './loaded-index.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION, type Manifest } from './manifest.ts';
 import { replaceFileAtomically, syncDir, syncFile, writeFileSynced } from './fs-atomic.ts';
+import { TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
 
 export const POINTER_FILE = 'CURRENT';
 export const GENERATIONS_DIR = 'generations';
@@ -77,6 +78,7 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
       formatVersion: INDEX_FORMAT_VERSION,
       generation,
       createdAt: new Date().toISOString(),
+      analysis: TEXT_ANALYSIS_VERSION,
       ...content.manifest,
       files,
     };

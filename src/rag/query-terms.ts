@@ -1,6 +1,6 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import { BoundedMap, memoised } from '../memo.ts';
-import { isStopword, stem, words } from '../text/analyze.ts';
+import { contentWords, isStopword, stem, words } from '../text/analyze.ts';
 import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
 import { synonymsOf } from '../text/synonyms.ts';
@@ -56,11 +56,11 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
   };
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
-  let previous = '';
-  for (const word of words(text)) {
-    const afterNumber = isNumber(previous);
+  let previous: string | null = null;
+  for (const word of contentWords(text)) {
+    const afterNumber = previous !== null && isNumber(previous);
     previous = word;
-    if (isStopword(word)) continue;
+    if (word === null) continue;
     const termStem = stem(word);
     // Numbers say how much, not what about ("zero experience", "5 years", "8 yrs"): neither a
     // number nor the time unit counting it is the question's topic.

@@ -2,9 +2,8 @@
  * English function words that carry no topic, including the chat spellings people type
  * ("im", "tho", "u") and "used" (as in "used to be", whose stem "us" would match the
  * country). Kept short on purpose: words such as "how", "move" or "new" can matter to a
- * question, so only grammatical words are listed. "any" is not one of them: "from any
- * industry", "any background" ask about the breadth of a claim, and BM25's IDF already
- * discounts it where it is merely frequent (Lucene's English stop set leaves it out too).
+ * question, so only grammatical words are listed. "any" and "tell" are stop words only in
+ * some places, decided by contentWords (analyze.ts).
  */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   `a about above after again against all also am an and are aren't as at be because been before being

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { IndexVerificationError, loadCurrentGeneration, loadGeneration, localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
-import { GENERATION_FILES } from '../../src/index/manifest.ts';
+import { GENERATION_FILES, INDEX_FORMAT_VERSION } from '../../src/index/manifest.ts';
 import { generationDir, POINTER_FILE, sha256File } from '../../src/index/write-generation.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
+import { TEXT_ANALYSIS_VERSION } from '../../src/text/analyze.ts';
 import { editManifest } from '../helpers/index-files.ts';
 import { copyDir, fixtureCorpusDir, makeTempDir, removeTempDir, useTempDirs } from '../helpers/temp-dir.ts';
 
@@ -69,12 +70,18 @@ describe('loadGeneration verification', () => {
   it('refuses another format version', async () => {
     const { indexDir, dir } = await copyOfIndex();
     await editManifest(dir, (m) => ({ ...m, formatVersion: m.formatVersion + 1 }));
-    await expectRefused(indexDir, /index format 2, this server reads format 1/);
+    await expectRefused(indexDir, new RegExp(`index format ${INDEX_FORMAT_VERSION + 1}, this server reads format ${INDEX_FORMAT_VERSION}`));
+  });
+
+  it('refuses a generation built with another text analysis (its words were analysed differently)', async () => {
+    const { indexDir, dir } = await copyOfIndex();
+    await editManifest(dir, (m) => ({ ...m, analysis: TEXT_ANALYSIS_VERSION - 1 }));
+    await expectRefused(indexDir, new RegExp(`text analysis v${TEXT_ANALYSIS_VERSION - 1}, this code analyses with v${TEXT_ANALYSIS_VERSION}; re-run npm run ingest`));
   });
 
   it('refuses a manifest that is not JSON', async () => {
     const { indexDir, dir } = await copyOfIndex();
-    await writeFile(join(dir, GENERATION_FILES.manifest), '{"formatVersion": 1,');
+    await writeFile(join(dir, GENERATION_FILES.manifest), `{"formatVersion": ${INDEX_FORMAT_VERSION},`);
     await expectRefused(indexDir, /not valid JSON/);
   });
 
