@@ -18,6 +18,7 @@ import { markersIn } from '../src/rag/citations.ts';
 import { condenseExtractive } from '../src/rag/condense.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
 import { answerTypeMet } from '../src/rag/answer-type.ts';
+import { asksToOverrideInstructions } from '../src/rag/instruction-override.ts';
 import { combineSignals, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
 import type { AskResponse } from '../src/rag/types.ts';
 
@@ -32,6 +33,8 @@ interface Outcome {
   support: number;
   /** Declined whatever the support: the question asks for an amount no passage states, or a choice between alternatives no passage names (answer-type.ts). */
   answerTypeUnmet: boolean;
+  /** Declined before retrieval: the question asks to override the assistant (instruction-override.ts). */
+  overrideAttempt: boolean;
   /** The signals support combines, for --calibrate. */
   signals: SupportSignals;
   rank: number; // 1-based rank of the first citation from an expected section, 0 if none
@@ -56,7 +59,8 @@ async function main(): Promise<void> {
     const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
     const signals = supportSignals(retrieval.passages, retrieval.terms);
     const answerTypeUnmet = !answerTypeMet(query.text, retrieval.passages.map((p) => p.chunk.text), retrieval.terms);
-    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), answerTypeUnmet, signals, rank, citationProblems: checkCitations(response, sectionText) });
+    const overrideAttempt = asksToOverrideInstructions(q.question);
+    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), answerTypeUnmet, overrideAttempt, signals, rank, citationProblems: checkCitations(response, sectionText) });
   }
 
   const answerable = outcomes.filter((o) => o.q.sections.length > 0);
@@ -75,7 +79,8 @@ async function main(): Promise<void> {
     abstentionRecall: ratio(truePositives, uncovered.length),
     citationValidity: ratio(outcomes.filter((o) => o.citationProblems.length === 0).length, outcomes.length),
     threshold: SUPPORT_THRESHOLD,
-    declinedOnlyByAnswerType: outcomes.filter((o) => o.answerTypeUnmet && o.support >= SUPPORT_THRESHOLD).length,
+    declinedOnlyByAnswerType: outcomes.filter((o) => o.answerTypeUnmet && !o.overrideAttempt && o.support >= SUPPORT_THRESHOLD).length,
+    declinedOnlyAsOverride: outcomes.filter((o) => o.overrideAttempt && o.support >= SUPPORT_THRESHOLD).length,
     baselineBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q)),
     baselineStemmedBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q), { processTerm: (term) => (isStopword(term) ? null : stem(term)) }),
   };
@@ -88,6 +93,7 @@ async function main(): Promise<void> {
       got: o.response.grounded ? o.response.citations.map((c) => c.section) : 'abstained',
       support: round(o.support),
       answerTypeUnmet: o.answerTypeUnmet,
+      overrideAttempt: o.overrideAttempt,
       problems: o.citationProblems,
     }));
 
@@ -104,12 +110,13 @@ async function main(): Promise<void> {
   console.log(`  abstention recall        ${metrics.abstentionRecall.toFixed(3)}   (target >= 0.90)`);
   console.log(`  citation validity        ${metrics.citationValidity.toFixed(3)}   (target 1.000)`);
   console.log(`  support threshold        ${SUPPORT_THRESHOLD}`);
-  console.log(`  declined by answer type  ${metrics.declinedOnlyByAnswerType}   (supported, but asked for an amount no passage states or a choice none names)`);
+  console.log(`  declined by answer type  ${metrics.declinedOnlyByAnswerType}   (supported, but asked for an amount no passage states or a choice the guide never names)`);
+  console.log(`  declined as override     ${metrics.declinedOnlyAsOverride}   (supported, but asked to override the assistant's instructions)`);
   console.log(`  baseline: plain BM25 top-1 ${metrics.baselineBm25Top1.toFixed(3)}   (MiniSearch defaults over the same passages, the question as typed)`);
   console.log(`  baseline: BM25 with stemming and stop words top-1 ${metrics.baselineStemmedBm25Top1.toFixed(3)}   (same, with the analyzer the hybrid uses)`);
   if (failures.length) {
     console.log(`\nFailures (${failures.length}):`);
-    for (const f of failures) console.log(`  ${f.id} [support ${f.support}${f.answerTypeUnmet ? ', asks for an amount or a choice no passage gives' : ''}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
+    for (const f of failures) console.log(`  ${f.id} [support ${f.support}${f.answerTypeUnmet ? ', asks for an amount or a choice the guide does not give' : ''}${f.overrideAttempt ? ', an override attempt' : ''}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
   }
   if (calibration) console.log(`\nCalibration: ${JSON.stringify(calibration)}`);
 }
@@ -143,11 +150,11 @@ function sectionTexts(index: LoadedIndex): Map<string, string> {
  */
 function calibrateThreshold(all: Outcome[]) {
   const positives = all.filter((o) => o.q.sections.length === 0).length;
-  // Questions the answer-type check declines are declined at any threshold: they count as
-  // abstentions but do not move it.
-  const declined = all.filter((o) => o.answerTypeUnmet);
+  // Questions the answer-type check or the override check declines are declined at any
+  // threshold: they count as abstentions but do not move it.
+  const declined = all.filter((o) => o.answerTypeUnmet || o.overrideAttempt);
   const declinedRight = declined.filter((o) => o.q.sections.length === 0).length;
-  const outcomes = all.filter((o) => !o.answerTypeUnmet);
+  const outcomes = all.filter((o) => !o.answerTypeUnmet && !o.overrideAttempt);
   let best = { similarity: 0, unknown: 0, loose: 0, threshold: 0, f1: -1, precision: 0, recall: 0, margin: -1 };
   for (const similarity of [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3]) {
     for (const unknown of [0, 0.25, 0.5, 0.75, 1, 1.5, 2]) for (const loose of [0, 0.25, 0.5, 0.75, 1]) {

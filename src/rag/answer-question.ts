@@ -65,6 +65,11 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     const modelSignal = signal ?? new AbortController().signal;
     const query: RetrievalQuery =
       history.length > 0 ? { text: await (await loadLlm()).condenseWithModel(deps.llm, input.question, history, modelSignal) } : { text: input.question };
+    // The model's rewrite is checked too: a condensed follow-up must not smuggle one in.
+    if (asksToOverrideInstructions(query.text)) {
+      yield* notCovered(index, deps.mode);
+      return;
+    }
     const retrieval = await retrieve(index, query, k, modelSignal);
     if (!isSupported(query.text, retrieval.passages, retrieval.terms)) {
       yield* notCovered(index, deps.mode);
@@ -112,10 +117,10 @@ async function cachedExtractiveResponse(
   cache: AnswerCache | undefined,
   signal: AbortSignal | undefined,
 ): Promise<AskResponse> {
+  if (asksToOverrideInstructions(input.question)) return notCoveredResponse(index, 'extractive');
   const key = cache ? JSON.stringify([index.generation, k, input.question, history]) : '';
   const cached = cache?.get(key);
   if (cached) return cached;
-  if (asksToOverrideInstructions(input.question)) return notCoveredResponse(index, 'extractive');
   const query = condenseExtractive(input.question, history);
   const retrieval = await retrieve(index, query, k, signal);
   let response: AskResponse | null = null;
@@ -144,12 +149,12 @@ export async function answerOnce(index: LoadedIndex, input: AskInput, deps: Answ
 }
 
 /**
- * Earlier turns minus the asker's attempts to override the assistant (see
- * instruction-override.ts): they were declined when asked, and a client-supplied history must
- * not carry them into a condensed follow-up either.
+ * Earlier turns minus attempts to override the assistant (see instruction-override.ts): they
+ * were declined when asked, and a client-supplied history (either role: the client writes
+ * the assistant's turns too) must not carry them into a condensed follow-up.
  */
 function trustedHistory(history: ChatTurn[] = []): ChatTurn[] {
-  return history.filter((turn) => turn.role !== 'user' || !asksToOverrideInstructions(turn.content));
+  return history.filter((turn) => !asksToOverrideInstructions(turn.content));
 }
 
 function* notCovered(index: LoadedIndex, mode: AnswerMode): Generator<AskEvent> {
