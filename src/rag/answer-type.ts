@@ -1,5 +1,5 @@
 import { isStopword, stem, words } from '../text/analyze.ts';
-import { isNumber, NUMBER_WORDS, TIME_UNITS } from '../text/quantities.ts';
+import { isNumber, NUMBER_WORDS, plural, TIME_UNIT_ABBREVIATIONS, TIME_UNITS } from '../text/quantities.ts';
 import type { QueryTerm } from './query-terms.ts';
 
 /**
@@ -33,7 +33,8 @@ const WHAT_SUM = /\bwhat(?:\s+[\w'’-]+){0,3}\s+(?:salar(?:y|ies)|wages?|compen
 const HOW_MUCH_MAKE = /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:[\w'’-]+ ){1,4}(?:make|earn)\b(?!\s+(?:a\s+|any\s+|much\s+|the\s+)?(?:difference|sense)\b)/i;
 /** "How long should my resume be": a length, not a stretch of time. */
 const HOW_LONG_A_THING_IS = /\bhow long (?:should|must|can|could|would|will|is|are)\b[^?.!]*\bbe\s*[?.!]*\s*$/i;
-const UNITS = TIME_UNITS.map((w) => `${w}s?`).join('|');
+/** A unit of time, full or abbreviated, singular or plural, as a regex alternation. */
+const UNITS = [...TIME_UNITS, ...TIME_UNIT_ABBREVIATIONS].flatMap((w) => [plural(w), w]).join('|');
 const HOW_LONG = new RegExp(`\\bhow long\\b|\\bhow many (?:more )?(?:${UNITS})\\b`, 'i');
 const HOW_MANY = /\bhow many\b/i;
 
@@ -49,7 +50,7 @@ export function askedAmount(question: string): AmountKind | null {
 }
 
 // "one" alone is mostly a pronoun ("one of the best ways"), "zero" an absence: neither counts.
-const COUNTING_WORDS = NUMBER_WORDS.filter((w) => w !== 'one' && w !== 'zero').map((w) => `${w}s?`).join('|');
+const COUNTING_WORDS = NUMBER_WORDS.filter((w) => w !== 'one' && w !== 'zero').flatMap((w) => [plural(w), w]).join('|');
 const STATES: Record<AmountKind, RegExp> = {
   money: /[$€£¥]|\b\d[\d,.]*\s?k\b|\b(?:dollars?|euros?|usd|eur|gbp|per (?:year|annum|hour|month))\b/i,
   // With a unit, "one" is an amount ("one year").
@@ -69,17 +70,29 @@ export function statesAmount(kind: AmountKind, text: string): boolean {
  * "Should I learn Jira or Asana?", "CSPO vs PMP": a choice between alternatives, answered by
  * naming one of them. Only single content words on each side are taken ("product owner or
  * scrum master" gives owner / scrum); clauses joined by "or" ("apply now or is it too early")
- * have a function word on one side and are not a choice of things.
+ * have a function word on one side and are not a choice of things. The left boundary keeps
+ * the scan linear on a long word and "Jira's or" from giving "s".
  */
-const ALTERNATIVES = /([\p{L}\p{N}]+)\s+(?:or|vs\.?|versus)\s+(?:(?:the|an?)\s+)?([\p{L}\p{N}]+)/giu;
+const ALTERNATIVES = /(?<![\p{L}\p{N}'’])([\p{L}\p{N}]+)\s+(?:or|vs\.?|versus)\s+(?:(?:the|an?)\s+)?([\p{L}\p{N}]+)/giu;
+/**
+ * Words that make "X or Y" a choice asked for: "should I learn Jira or Asana", "which is
+ * better", "X vs Y". Without one in its clause, "X or Y" describes the asker ("I'm a
+ * consultant at Deloitte or KPMG, how do I…") and is not a choice the answer must make.
+ */
+const CHOICE_CUE = /\b(?:should|which|better|best|worth|choose|pick|prefer|recommend|rather|vs\.?|versus)\b/i;
+/** Clauses of a question: a choice and its cue are in the same one ("vs." and a colon do not end one). */
+const CLAUSE_BREAK = /[,;!?()]+|(?<!\bvs)\.+|\s[-–—]\s/i;
 
 /** The pairs of alternatives a question asks to choose between, as stems. */
 export function askedAlternatives(question: string): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  for (const match of question.matchAll(ALTERNATIVES)) {
-    const [a, b] = [words(match[1]!)[0], words(match[2]!)[0]];
-    if (!a || !b || a === b || [a, b].some((w) => isStopword(w) || isNumber(w))) continue;
-    pairs.push([stem(a), stem(b)]);
+  for (const clause of question.split(CLAUSE_BREAK)) {
+    if (!CHOICE_CUE.test(clause)) continue;
+    for (const match of clause.matchAll(ALTERNATIVES)) {
+      const [a, b] = [words(match[1]!)[0], words(match[2]!)[0]];
+      if (!a || !b || a === b || [a, b].some((w) => isStopword(w) || isNumber(w))) continue;
+      pairs.push([stem(a), stem(b)]);
+    }
   }
   return pairs;
 }

@@ -3,7 +3,7 @@
  * the answer-type check (does a passage state an amount?), so both read "five years" alike.
  */
 
-/** Cardinal numbers written as words, singular ("hundreds" is matched as a plural). */
+/** Cardinal numbers written as words, singular (plurals such as "hundreds" are matched too). */
 export const NUMBER_WORDS = [
   'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
   'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'thirty', 'forty',
@@ -16,8 +16,13 @@ export const TIME_UNITS = ['minute', 'hour', 'day', 'week', 'month', 'quarter', 
 /** Chat abbreviations of time units ("8 yrs", "6 mos"), singular. */
 export const TIME_UNIT_ABBREVIATIONS = ['min', 'hr', 'wk', 'mo', 'yr'] as const;
 
-const NUMBER_WORD_SET: ReadonlySet<string> = new Set(NUMBER_WORDS.flatMap((w) => [w, `${w}s`]));
-const TIME_UNIT_SET: ReadonlySet<string> = new Set([...TIME_UNITS, ...TIME_UNIT_ABBREVIATIONS].flatMap((w) => [w, `${w}s`]));
+/** The English plural of these words: "sixes", "hundreds", "yrs". */
+export function plural(word: string): string {
+  return word.endsWith('x') ? `${word}es` : `${word}s`;
+}
+
+const NUMBER_WORD_SET: ReadonlySet<string> = new Set(NUMBER_WORDS.flatMap((w) => [w, plural(w)]));
+const TIME_UNIT_SET: ReadonlySet<string> = new Set([...TIME_UNITS, ...TIME_UNIT_ABBREVIATIONS].flatMap((w) => [w, plural(w)]));
 
 /** A normalised word that is a number: digits ("5") or a number word ("zero", "dozens"). */
 export function isNumber(word: string): boolean {

@@ -15,6 +15,7 @@ describe('askedAmount', () => {
     ['what do PMs get paid in Berlin', 'money'],
     ['how long does the switch from sales take?', 'duration'],
     ['how many years does it take to go from APM to senior PM?', 'duration'],
+    ['how many yrs does the switch take?', 'duration'],
     ['how many ways are there to get a PM job?', 'count'],
   ] as const)('"%s" asks for %s', (question, kind) => {
     expect(askedAmount(question)).toBe(kind);
@@ -68,7 +69,9 @@ describe('askedAlternatives', () => {
     ['Should I learn Jira or Asana first?', [['jira', 'asana']]],
     ['Is the CSPO or the PMP certification better?', [['cspo', 'pmp']]],
     ['Jira vs. Asana - which one?', [['jira', 'asana']]],
-    ['is building products more of an art or a science?', [['art', 'science']]],
+    ["Which is better for a new PM, Jira's boards or Asana?", []],
+    ["Which is better for a new PM: Jira or Asana?", [['jira', 'asana']]],
+    ['Which is it: is building products an art or a science?', [['art', 'science']]],
   ])('"%s" asks to choose between %j', (question, pairs) => {
     expect(askedAlternatives(question)).toEqual(pairs.map((pair) => pair.map((w) => stem(w))));
   });
@@ -76,7 +79,10 @@ describe('askedAlternatives', () => {
   it.each([
     'can I switch from any industry or is that just hype?',
     'is it 5 or 6 steps?',
-  ])('"%s" joins clauses or numbers, not things to choose between', (question) => {
+    "I'm a consultant at Deloitte or KPMG, how do I move into product management?",
+    "I'm a software engineer writing Java or Kotlin. How do I become a product manager?",
+    'As an engineer at Uber or Lyft, how do I become a PM?',
+  ])('"%s" joins clauses or numbers, or describes the asker: no choice asked', (question) => {
     expect(askedAlternatives(question)).toEqual([]);
   });
 });
