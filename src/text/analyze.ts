@@ -12,9 +12,10 @@ import { STOPWORDS } from './stopwords.ts';
  * analysed words, and a server refuses (npm start rebuilds) one built with another. History:
  * v2 chat spellings ("im", "tho"), v3 indefinite words ("else"), v4 hedging adverbs
  * ("eventually"), v5 more function words ("onto", "whether"), v6-v8 "any" and "tell" decided
- * by their place (contentWords).
+ * by their place (contentWords), v9 the remaining prepositions and modals ("without",
+ * "besides", "might") and function words with a clitic ("who've").
  */
-export const TEXT_ANALYSIS_VERSION = 8;
+export const TEXT_ANALYSIS_VERSION = 9;
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const COMBINING_MARKS = /\p{M}+/gu;
@@ -84,7 +85,7 @@ const TELL_FRAMES: ReadonlySet<string> = new Set(['me', 'us', 'if', 'whether']);
 export function contentWords(text: string): Array<string | null> {
   const tokens = wordTokens(normalizeText(text));
   return tokens.map(({ word, followsDirectly }, i) => {
-    if (STOPWORDS.has(word)) return null;
+    if (isStopword(word)) return null;
     if (word === 'any') return afterFreeChoiceCue(tokens, i) ? word : null;
     if (word === 'tell') {
       const next = tokens[i + 1];
@@ -115,9 +116,14 @@ export function stem(word: string): string {
   return stemmed;
 }
 
+/** A function word with a clitic ("who've", "could've", "that'll"): as much a function word as its base. */
+const CLITIC = /^([a-z]+)'(?:ve|d|ll|re|m)$/;
+
 /** Whether a word is a stop word wherever it stands (see contentWords for the two that depend on their place). */
 export function isStopword(word: string): boolean {
-  return STOPWORDS.has(word);
+  if (STOPWORDS.has(word)) return true;
+  const clitic = CLITIC.exec(word);
+  return clitic !== null && STOPWORDS.has(clitic[1]!);
 }
 
 /** Stems of the content words of a text (stop words removed), in order. */

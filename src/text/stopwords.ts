@@ -20,6 +20,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   actually honestly basically just kind kinda sort like maybe probably pretty quite yet already ever
   eventually literally totally definitely seriously obviously truly simply
   onto upon toward towards across along among around behind beside beyond via whether though although unless since per done
+  without within besides despite except throughout amid unlike versus every either neither whose whatever whoever
+  whenever wherever however may might must shall
   anyone anybody someone somebody something anything everything nothing everyone everybody nobody
   somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think know want wanted
   one ones say said please thanks thank hi hello hey ok okay yes yeah well oh um used

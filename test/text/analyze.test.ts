@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { contentTerms, contentWords, words } from '../../src/text/analyze.ts';
+import { contentTerms, contentWords, isStopword, words } from '../../src/text/analyze.ts';
 
 const content = (text: string) => contentWords(text).filter((w) => w !== null);
 
 describe('words', () => {
   it('normalises case, accents and curly apostrophes, and drops the possessive', () => {
     expect(words('Café’s Résumé, PM’s day')).toEqual(['cafe', 'resume', 'pm', 'day']);
+  });
+});
+
+describe('isStopword', () => {
+  it('takes a function word with a clitic for a function word, and nothing else', () => {
+    for (const word of ["who've", "could've", "that'll", "there'd"]) expect(isStopword(word)).toBe(true);
+    for (const word of ["pm's", "manager'd", 'without', 'might']) expect(isStopword(word)).toBe(word === 'without' || word === 'might');
   });
 });
 
