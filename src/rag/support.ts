@@ -62,4 +62,4 @@ function idfShare(terms: QueryTerm[], test: (t: QueryTerm) => boolean): number {
  * answer-type check declines are declined at any threshold and do not move it.
  */
 export const SUPPORT_WEIGHTS = { similarity: 0.75, unknown: 1, loose: 0.75 };
-export const SUPPORT_THRESHOLD = 0.0748;
+export const SUPPORT_THRESHOLD = 0.0743;
