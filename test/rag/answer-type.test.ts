@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { answerOnce } from '../../src/rag/answer-question.ts';
 import { askedAlternatives, askedAmount, answerTypeMet, statesAmount } from '../../src/rag/answer-type.ts';
 import type { QueryTerm } from '../../src/rag/query-terms.ts';
-import { retrieve } from '../../src/rag/retrieve.ts';
-import { retrievalSupport, SUPPORT_THRESHOLD } from '../../src/rag/support.ts';
 import { stem } from '../../src/text/analyze.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { expectDeclinedThoughSupported } from '../helpers/declined-though-supported.ts';
 
 describe('askedAmount', () => {
   it.each([
@@ -110,20 +109,12 @@ describe('the answer-type check in the pipeline', () => {
   const ask = (question: string) => answerOnce(fixture.index, { question }, { mode: 'extractive' });
 
   it('declines an amount question that retrieval alone supports, when no passage states the amount', async () => {
-    const question = 'how much does it cost to build a side project to practise product skills?';
-    // Retrieval support alone would answer it from the side-project section ...
-    const retrieval = await retrieve(fixture.index, { text: question }, 4);
-    expect(retrievalSupport(retrieval.passages, retrieval.terms)).toBeGreaterThanOrEqual(SUPPORT_THRESHOLD);
-    // ... but nothing there says what anything costs.
-    const response = await ask(question);
-    expect(response).toMatchObject({ grounded: false, citations: [] });
+    // The side-project section would answer it, but nothing there says what anything costs.
+    await expectDeclinedThoughSupported(fixture.index, 'how much does it cost to build a side project to practise product skills?');
   });
 
-  it('declines a choice between alternatives no retrieved passage names, though retrieval supports it', async () => {
-    const question = 'should I build my side project in Python or Ruby?';
-    const retrieval = await retrieve(fixture.index, { text: question }, 4);
-    expect(retrievalSupport(retrieval.passages, retrieval.terms)).toBeGreaterThanOrEqual(SUPPORT_THRESHOLD);
-    expect(await ask(question)).toMatchObject({ grounded: false, citations: [] });
+  it('declines a choice between things the guide never names, though retrieval supports it', async () => {
+    await expectDeclinedThoughSupported(fixture.index, 'should I build my side project in Python or Ruby?');
   });
 
   it('answers a choice between alternatives the guide discusses', async () => {
