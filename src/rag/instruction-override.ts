@@ -36,7 +36,7 @@ const OVERRIDE_PATTERNS: readonly RegExp[] = [
   /\b(?:as|you(?:'re| are)(?: now)?|called|named|be) DAN\b|\bDAN\b[^.?!\n]{0,30}\bno (?:rules|restrictions|limits)\b|\bDo Anything Now\b/,
   // Extracting the prompt: "your system prompt", "repeat the text above", "what are your instructions".
   /\b(?:system|hidden|initial|original|secret) (?:prompt|instructions)\b/i,
-  /\b(?:reveal|print|show|repeat|output|dump|tell me|what (?:are|were|is)) (?:me )?(?:all )?(?:of )?your (?:prompt|instructions|configuration|config|rules|guidelines)\b/i,
+  /\b(?:reveal|print|show|repeat|output|dump|tell me|what (?:are|were|is)) (?:me )?(?:all )?(?:of )?your (?:prompt|instructions|configuration|config)\b/i,
   /\b(?:repeat|print|output) (?:the |all )?(?:text|words|everything) (?:above|before)(?=\s*(?:$|[.,;:!?'"]|word|verbatim|starting|including|this))/i,
   // Taking over every answer's form: "from now on, reply only in French", "end every reply with".
   /\bfrom now on,?\s+(?:you\b|your\b|always\b|only\b|(?:reply|respond|answer|start|begin|end|write|include|add|append)\b)/i,

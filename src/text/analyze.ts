@@ -63,7 +63,7 @@ function afterFreeChoiceCue(tokens: readonly WordToken[], i: number): boolean {
     if (!tokens[j + 1]!.followsDirectly) return false;
     const { word } = tokens[j]!;
     if (FREE_CHOICE_CUES.has(word)) return true;
-    if (!STOPWORDS.has(word)) return false;
+    if (!isStopword(word)) return false;
   }
   return false;
 }
@@ -75,8 +75,8 @@ const TELL_FRAMES: ReadonlySet<string> = new Set(['me', 'us', 'if', 'whether']);
  * The words of a text in order, with null in place of each stop word. Most stop words are
  * stop words anywhere (STOPWORDS); two depend on the word beside them:
  * - "any" is content only after a preposition ("from any industry", "from literally any
- *   field"); elsewhere it is
- *   the "any" of "any tips?" or "do you have any advice", which says nothing about a topic.
+ *   field"); elsewhere it is the "any" of "any tips?" or "do you have any advice", which
+ *   says nothing about a topic.
  * - "tell" is content ("should I tell my boss?") unless a frame follows it ("tell me a
  *   joke", "how can I tell if…").
  * Every analysis (the embedder, BM25, query terms) reads words through this, so a word means
