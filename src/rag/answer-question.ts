@@ -47,10 +47,9 @@ const loadLlm = () => (llmModule ??= import('./llm-answer.ts'));
  */
 export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): AsyncGenerator<AskEvent> {
   const k = input.k ?? DEFAULT_K;
-  const history = trustedHistory(input.history);
   try {
     if (deps.mode === 'extractive') {
-      const response = await cachedExtractiveResponse(index, input, k, history, deps.cache, signal);
+      const response = await cachedExtractiveResponse(index, input, k, deps.cache, signal);
       yield { type: 'citations', citations: response.citations };
       for (const piece of splitForStreaming(response.answer)) yield { type: 'delta', text: piece };
       yield { type: 'done', response };
@@ -61,6 +60,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
       yield* notCovered(index, deps.mode);
       return;
     }
+    const history = trustedHistory(input.history);
     // Model calls always run under a signal; callers that pass none get one that never fires.
     const modelSignal = signal ?? new AbortController().signal;
     const query: RetrievalQuery =
@@ -107,25 +107,20 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
 
 /**
  * The extractive answer is a pure function of the index generation and the request, so it
- * is cached (per generation: a re-index starts afresh).
+ * is cached (per generation: a re-index starts afresh), declines included: a cache hit costs
+ * no check at all.
  */
-async function cachedExtractiveResponse(
-  index: LoadedIndex,
-  input: AskInput,
-  k: number,
-  history: ChatTurn[],
-  cache: AnswerCache | undefined,
-  signal: AbortSignal | undefined,
-): Promise<AskResponse> {
-  if (asksToOverrideInstructions(input.question)) return notCoveredResponse(index, 'extractive');
-  const key = cache ? JSON.stringify([index.generation, k, input.question, history]) : '';
+async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: number, cache: AnswerCache | undefined, signal: AbortSignal | undefined): Promise<AskResponse> {
+  const key = cache ? JSON.stringify([index.generation, k, input.question, input.history ?? []]) : '';
   const cached = cache?.get(key);
   if (cached) return cached;
-  const query = condenseExtractive(input.question, history);
-  const retrieval = await retrieve(index, query, k, signal);
   let response: AskResponse | null = null;
-  if (isSupported(query.text, retrieval.passages, retrieval.terms)) {
-    response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
+  if (!asksToOverrideInstructions(input.question)) {
+    const query = condenseExtractive(input.question, trustedHistory(input.history));
+    const retrieval = await retrieve(index, query, k, signal);
+    if (isSupported(query.text, retrieval.passages, retrieval.terms)) {
+      response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
+    }
   }
   if (!response?.grounded) response = notCoveredResponse(index, 'extractive');
   cache?.set(key, response);
@@ -139,7 +134,7 @@ async function cachedExtractiveResponse(
 export async function answerOnce(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): Promise<AskResponse> {
   if (deps.mode === 'extractive') {
     try {
-      return await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, trustedHistory(input.history), deps.cache, signal);
+      return await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, deps.cache, signal);
     } catch (error) {
       throw toAppError(error, signal, 'extractive');
     }
