@@ -9,13 +9,13 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { readEvalSet } from '../src/eval/eval-set.ts';
-import { searchLexical } from '../src/index/lexical-index.ts';
+import { corpusVocabulary, searchLexical } from '../src/index/lexical-index.ts';
 import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../src/index/load-generation.ts';
 import { answerOnce } from '../src/rag/answer-question.ts';
 import { extractiveAnswer } from '../src/rag/extractive-answer.ts';
 import { queryTerms } from '../src/rag/query-terms.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
-import { MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
+import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
 
 const ROUNDS = 20;
 
@@ -35,13 +35,13 @@ async function measure(name: string, run: (question: string, i: number) => unkno
 
 console.log(`bench:answer: ${questions.length} questions × ${ROUNDS} rounds, index of ${index.chunks.length} chunks, mean per question`);
 await measure('answerOnce (whole extractive answer)', (q) => answerOnce(index, { question: q }, { mode: 'extractive' }));
-await measure('retrieve (hybrid, fused, top 4)', (q) => retrieve(index, { text: q }, 4));
-await measure('  query terms', (q) => queryTerms(q, index.localEmbedder));
+await measure(`retrieve (hybrid, fused, top ${DEFAULT_K})`, (q) => retrieve(index, { text: q }, DEFAULT_K));
+await measure('  query terms', (q) => queryTerms(q, index.localEmbedder, corpusVocabulary(index.lexical)));
 await measure('  one local query vector', (q) => index.localEmbedder.embedQueryVector(q));
 const vectors = questions.map((q) => index.localEmbedder.embedQueryVector(q));
 await measure('  vector search (top 24)', (_q, i) => index.vectors.search(vectors[i]!, 24));
 await measure('  BM25 search (top 24)', (q) => searchLexical(index.lexical, q, 24));
-const retrievals = await Promise.all(questions.map((q) => retrieve(index, { text: q }, 4)));
+const retrievals = await Promise.all(questions.map((q) => retrieve(index, { text: q }, DEFAULT_K)));
 await measure('extractive sentence selection', (_q, i) => extractiveAnswer(index, retrievals[i]!.passages, retrievals[i]!.terms, retrievals[i]!.localQueryVector));
 
 // The costliest requests the contract accepts: the longest question made of words no corpus

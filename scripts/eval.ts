@@ -7,20 +7,20 @@
  * threshold over the retrieval support of each question.
  */
 import MiniSearch, { type Options } from 'minisearch';
-import { isStopword, stem } from '../src/text/analyze.ts';
 import { loadConfig, resolveAnswerMode } from '../src/config.ts';
 import { splitSections } from '../src/corpus/split-sections.ts';
 import { readEvalSet, type EvalQuestion } from '../src/eval/eval-set.ts';
+import { LEXICAL_ANALYSIS } from '../src/index/lexical-index.ts';
 import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../src/index/load-generation.ts';
 import type { LoadedIndex } from '../src/index/loaded-index.ts';
-import { answerOnce } from '../src/rag/answer-question.ts';
+import { answerOnce, extractiveQuery } from '../src/rag/answer-question.ts';
 import { markersIn } from '../src/rag/citations.ts';
-import { condenseExtractive } from '../src/rag/condense.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
 import { answerTypeMet } from '../src/rag/answer-type.ts';
 import { asksToOverrideInstructions } from '../src/rag/instruction-override.ts';
 import { combineSignals, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
 import type { AskResponse } from '../src/rag/types.ts';
+import { DEFAULT_K } from '../src/server/request-limits.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -54,8 +54,8 @@ async function main(): Promise<void> {
   for (const q of questions) {
     const signal = AbortSignal.timeout(10_000);
     const response = await answerOnce(index, { question: q.question, history: q.history }, { mode: 'extractive' }, signal);
-    const query = condenseExtractive(q.question, q.history);
-    const retrieval = await retrieve(index, query, 4);
+    const query = extractiveQuery(q.question, q.history);
+    const retrieval = await retrieve(index, query, DEFAULT_K);
     const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
     const signals = supportSignals(retrieval.passages, retrieval.terms);
     const answerTypeUnmet = !answerTypeMet(query.text, retrieval.passages.map((p) => p.chunk.text), retrieval.terms);
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     declinedOnlyByAnswerType: outcomes.filter((o) => o.answerTypeUnmet && !o.overrideAttempt && o.support >= SUPPORT_THRESHOLD).length,
     declinedOnlyAsOverride: outcomes.filter((o) => o.overrideAttempt && o.support >= SUPPORT_THRESHOLD).length,
     baselineBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q)),
-    baselineStemmedBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q), { processTerm: (term) => (isStopword(term) ? null : stem(term)) }),
+    baselineStemmedBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q), LEXICAL_ANALYSIS),
   };
   const failures = outcomes
     .filter((o) => o.citationProblems.length > 0 || (o.q.sections.length > 0 ? o.rank !== 1 : o.response.grounded))
@@ -181,7 +181,7 @@ function calibrateThreshold(all: Outcome[]) {
 }
 
 /** The reference points the hybrid has to beat: BM25 alone over the passages, no expansion, with the library's default analysis or with ours. */
-function plainBm25Top1(index: LoadedIndex, questions: EvalQuestion[], analysis: Pick<Options, 'processTerm'> = {}): number {
+function plainBm25Top1(index: LoadedIndex, questions: EvalQuestion[], analysis: Pick<Options, 'tokenize' | 'processTerm'> = {}): number {
   const bm25 = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], ...analysis });
   bm25.addAll(index.chunks.map((chunk, id) => ({ id, text: chunk.text })));
   const hits = questions.filter((q) => {

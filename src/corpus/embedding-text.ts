@@ -1,3 +1,4 @@
+import { blockSpans } from './sentences.ts';
 import type { Chunk } from './types.ts';
 
 /**
@@ -26,7 +27,9 @@ export function passageLabel(text: string): string | null {
  * Journalist: …", is headed by all of them, not only the first).
  */
 export function lexicalHeading(chunk: Pick<Chunk, 'headingPath' | 'section' | 'text'>): string {
-  const labels = chunk.text.split(/\n\s*\n/).map((block) => passageLabel(block)).filter((label) => label !== null);
+  const labels = blockSpans(chunk.text)
+    .map((block) => passageLabel(chunk.text.slice(block.start, block.end)))
+    .filter((label) => label !== null);
   const path = chunk.headingPath.slice(1).join(' ') || chunk.section;
   return labels.length ? `${path} ${labels.join(' ')}` : path;
 }

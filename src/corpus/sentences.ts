@@ -16,3 +16,15 @@ export function sentenceSpans(text: string, range: Span): Span[] {
   }
   return spans;
 }
+
+/** Blocks of a passage (paragraphs, list items): the spans between blank lines. */
+export function blockSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  for (const match of text.matchAll(/\n\s*\n/g)) {
+    spans.push({ start, end: match.index });
+    start = match.index + match[0].length;
+  }
+  spans.push({ start, end: text.length });
+  return spans.filter((s) => s.end > s.start);
+}

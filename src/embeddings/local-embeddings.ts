@@ -1,5 +1,7 @@
 import { Embeddings } from '@langchain/core/embeddings';
+import { BoundedMap, memoised } from '../memo.ts';
 import { contentWords, stem, TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
+import { bm25Idf } from '../text/bm25-idf.ts';
 
 /**
  * The offline embedder: signed feature hashing of stemmed words, word bigrams and character
@@ -91,9 +93,11 @@ export class FeatureExtractor {
   private mask = (2 << SCRATCH_MIN_BITS) - 1;
   /** The slot of each entry, to clear them for the next text. */
   private entrySlots = new Uint32Array(1 << SCRATCH_MIN_BITS);
-  private readonly words = new Map<string, WordFeatures>();
+  private readonly words: BoundedMap<string, WordFeatures>;
 
-  constructor(private readonly maxWords = Infinity) {}
+  constructor(maxWords = Infinity) {
+    this.words = new BoundedMap(maxWords);
+  }
 
   /** Every content word seen so far (stop words left out), unless the memo was cleared. */
   vocabulary(): IterableIterator<string> {
@@ -112,12 +116,7 @@ export class FeatureExtractor {
         previous = null;
         continue;
       }
-      let features = this.words.get(word);
-      if (features === undefined) {
-        features = computeWordFeatures(word);
-        if (this.words.size >= this.maxWords) this.words.clear();
-        this.words.set(word, features);
-      }
+      const features = memoised(this.words, word, computeWordFeatures);
       this.add(features.stem, WORD_WEIGHT);
       if (previous) this.add((Math.imul(previous.stem ^ BIGRAM_SEED, 0x9e3779b1) ^ features.stem) >>> 0, BIGRAM_WEIGHT);
       const { trigrams, trigramWeight } = features;
@@ -203,8 +202,7 @@ export function projectFeatures(extractor: FeatureExtractor, dims: number, weigh
     const feature = ids[i]!;
     const bucket = feature % dims;
     const sign = (feature >>> 31) & 1 ? -1 : 1;
-    // The same expression as ever ((sign * weight) * 1 for passages): the same float32 sums.
-    vector[bucket]! += weightOf ? sign * weights[i]! * weightOf(feature) : sign * weights[i]! * 1;
+    vector[bucket]! += weightOf ? sign * weights[i]! * weightOf(feature) : sign * weights[i]!;
   }
   let norm = 0;
   for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
@@ -215,8 +213,8 @@ export function projectFeatures(extractor: FeatureExtractor, dims: number, weigh
 
 /**
  * Document frequencies of features, counted passage by passage into typed arrays (an open
- * addressing table): at 100,000 passages there are some 2.5 million distinct features, too
- * many for a Map to count quickly or hold compactly.
+ * addressing table): a large corpus has millions of distinct features (every word, word pair
+ * and letter trigram), too many for a Map to count quickly or hold compactly.
  */
 export class DocumentFrequencyCounter {
   private keys = new Uint32Array(1 << 16);
@@ -230,25 +228,26 @@ export class DocumentFrequencyCounter {
   addPassage(extractor: FeatureExtractor): void {
     this.documentCount++;
     const { ids, size } = extractor;
-    // Kept at most 3/4 full: 2.5 million features then take 4M slots (32 MB).
+    // Kept at most 3/4 full, so probes stay short.
     if ((this.distinct + size) * 4 > this.keys.length * 3) this.grow(this.distinct + size);
     for (let i = 0; i < size; i++) {
       const feature = ids[i]!;
-      let slot = Math.imul(feature, 0x9e3779b1) >>> 0;
-      for (;;) {
-        slot &= this.mask;
-        if (this.counts[slot] === 0) {
-          this.keys[slot] = feature;
-          this.counts[slot] = 1;
-          this.distinct++;
-          break;
-        }
-        if (this.keys[slot] === feature) {
-          this.counts[slot]!++;
-          break;
-        }
-        slot++;
+      const slot = this.slotOf(feature);
+      if (this.counts[slot] === 0) {
+        this.keys[slot] = feature;
+        this.distinct++;
       }
+      this.counts[slot]!++;
+    }
+  }
+
+  /** The slot holding `feature`, or the empty slot where it would go (linear probing). */
+  private slotOf(feature: number): number {
+    let slot = Math.imul(feature, 0x9e3779b1) >>> 0;
+    for (;;) {
+      slot &= this.mask;
+      if (this.counts[slot] === 0 || this.keys[slot] === feature) return slot;
+      slot++;
     }
   }
 
@@ -262,14 +261,8 @@ export class DocumentFrequencyCounter {
     const documentFrequencies = new Array<number>(n);
     for (let i = 0; i < n; i++) {
       const feature = sorted[i]!;
-      let slot = Math.imul(feature, 0x9e3779b1) >>> 0;
-      for (;;) {
-        slot &= this.mask;
-        if (this.keys[slot] === feature && this.counts[slot] !== 0) break;
-        slot++;
-      }
       featureIds[i] = feature;
-      documentFrequencies[i] = this.counts[slot]!;
+      documentFrequencies[i] = this.counts[this.slotOf(feature)]!;
     }
     return { dims, documentCount: this.documentCount, featureIds, documentFrequencies };
   }
@@ -283,12 +276,7 @@ export class DocumentFrequencyCounter {
     this.mask = capacity - 1;
     for (let old = 0; old < counts.length; old++) {
       if (counts[old] === 0) continue;
-      let slot = Math.imul(keys[old]!, 0x9e3779b1) >>> 0;
-      for (;;) {
-        slot &= this.mask;
-        if (this.counts[slot] === 0) break;
-        slot++;
-      }
+      const slot = this.slotOf(keys[old]!);
       this.keys[slot] = keys[old]!;
       this.counts[slot] = counts[old]!;
     }
@@ -313,9 +301,9 @@ export class LocalEmbeddings extends Embeddings {
   readonly related: ReadonlyMap<string, readonly string[]>;
   /**
    * Feature -> IDF, for the query side (passages are embedded without it), as sorted typed
-   * arrays: 12 bytes a feature, where a Map costs several times that per entry (and 100,000
-   * passages have some 2.5 million features). Built when the index loads (in the background on a hot swap), not on
-   * the first question.
+   * arrays: 12 bytes a feature, where a Map costs several times that per entry (and a large
+   * corpus has millions of features). Built when the index loads (in the background on a hot
+   * swap), not on the first question.
    */
   private readonly idf: IdfTable;
   private readonly unseenIdf: number;
@@ -362,11 +350,6 @@ export class LocalEmbeddings extends Embeddings {
   }
 }
 
-/** BM25's IDF, always positive; a feature the corpus never saw (df 0) gets the highest weight. */
-function bm25Idf(n: number, df: number): number {
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-}
-
 /** Feature id -> IDF, by binary search over ids in ascending order. */
 class IdfTable {
   private readonly ids: Uint32Array;
@@ -378,8 +361,8 @@ class IdfTable {
     let order: ArrayLike<number> | null = null;
     for (let i = 1; i < count; i++) {
       if (featureIds[i - 1]! >= featureIds[i]!) {
-        // Parameters fitted before ids were sorted (or with a repeated id, where the last wins
-        // as in a Map): sort positions by id, stable.
+        // Ids out of order (params() sorts them; parameters built otherwise may not be), or a
+        // repeated id, where the last wins as in a Map: sort positions by id, stable.
         order = Array.from(featureIds.keys()).sort((a, b) => featureIds[a]! - featureIds[b]! || a - b);
         break;
       }

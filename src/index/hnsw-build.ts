@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { HnswSearcher } from './hnsw-searcher.ts';
+import { addRows, newHnswGraph } from './hnsw-graph.mjs';
 
 export interface HnswBuildOptions {
   m: number;
@@ -86,7 +86,10 @@ export class HnswBuild {
     this.announce(this.count);
     const worker = this.worker;
     if (!worker) {
-      HnswSearcher.build(this.rows, this.dims, { ...this.options, efSearch: this.options.efConstruction }).writeSync(path);
+      // The worker's own steps, on this thread (hnsw-graph.mjs).
+      const graph = newHnswGraph(this.dims, this.count, this.options);
+      addRows(graph, this.rows, this.dims, 0, this.count);
+      graph.writeIndexSync(path);
       return;
     }
     // A worker that already failed (or never started: its file missing) would never answer.

@@ -11,18 +11,17 @@ import type { VectorHit, VectorSearcher } from './vector-searcher.ts';
  * held-out questions against an exact scan, and p50 search cost on one shared core (noisy to
  * +-20%), by M / efConstruction and efSearch:
  *
- *   M 16 / 100 (build ~35 s): ef 128 0.824 (0.44 ms), 192 0.874 (0.58), 256 0.904 (0.77), 384 0.943 (1.3)
- *   M 16 / 200 (build ~70 s): ef 128 0.883, 192 0.918 (0.68), 256 0.939 (0.9-0.93), 320 0.954 (1.1), 384 0.962 (1.8)
- *   M 24 / 100 (build ~45 s): ef 192 0.896, 256 0.921 (0.83), 384 0.952 (1.3)
- *   M 24 / 150 (build ~60 s): ef 256 0.943 (1.07), 320 0.956 (1.2)
- *   M 16 / 40  (build ~18 s): ef 256 0.757, 512 0.850; M 32 / 60: ef 256 0.877
- *   (two shards of 50,000, M 16 / 40, both searched, tried once with code not kept: no better
- *   per ms than one index)
+ *   M 16 / 100: ef 128 0.824 (0.44 ms), 192 0.874 (0.58), 256 0.904 (0.77), 384 0.943 (1.3)
+ *   M 16 / 200: ef 128 0.883, 192 0.918 (0.68), 256 0.939 (0.9-0.93), 320 0.954 (1.1), 384 0.962 (1.8)
+ *   M 24 / 100: ef 192 0.896, 256 0.921 (0.83), 384 0.952 (1.3)
+ *   M 24 / 150: ef 256 0.943 (1.07), 320 0.956 (1.2)
+ *   M 16 / 40 : ef 256 0.757, 512 0.850; M 32 / 60: ef 256 0.877
  *
  * No setting reached 0.95 under 1 ms (hnswlib-node is compiled for SSE only, and 384
- * dimensions make each distance costly); a better graph costs build time nearly in
- * proportion. M 16 / efConstruction 100 with efSearch 256 keeps the build where it was and
- * buys most of the recall there is under 1 ms. efSearch is read from each generation's manifest.
+ * dimensions make each distance costly); a better graph costs build time, which grows with M
+ * and efConstruction (bench:ingest reports the whole ingest, not the graph build alone).
+ * M 16 / efConstruction 100 with efSearch 256 keeps the build where it was and buys most of
+ * the recall there is under 1 ms. efSearch is read from each generation's manifest.
  */
 export const HNSW_DEFAULTS = { m: 16, efConstruction: 100, efSearch: 256 } as const;
 

@@ -1,6 +1,7 @@
 import MiniSearch, { type Options } from 'minisearch';
 import { BoundedMap, memoised } from '../memo.ts';
-import { contentWords, isStopword, stem } from '../text/analyze.ts';
+import { contentTerms, contentWords, stem } from '../text/analyze.ts';
+import { bm25Idf } from '../text/bm25-idf.ts';
 
 /**
  * The lexical (BM25) side of retrieval, with MiniSearch: pure JavaScript, serialisable to
@@ -16,12 +17,20 @@ export interface LexicalDocument {
 
 const FIELDS = ['heading', 'text'] as const;
 
+/**
+ * The word analysis of the index, shared with the local embedder (src/text/analyze.ts): the
+ * tokenizer already leaves every stop word out, so terms only need stemming. Exported for the
+ * eval's BM25 baseline, which must analyse exactly as the hybrid does.
+ */
+export const LEXICAL_ANALYSIS: Pick<Options, 'tokenize' | 'processTerm'> = {
+  tokenize: (text) => contentWords(text).filter((word) => word !== null),
+  processTerm: (term) => stem(term),
+};
+
 const options: Options<LexicalDocument> = {
   fields: [...FIELDS],
   storeFields: [],
-  // Stop words where they stand are left out here; processTerm drops the ones that are everywhere.
-  tokenize: (text) => contentWords(text).filter((word) => word !== null),
-  processTerm: (term) => (isStopword(term) ? null : stem(term)),
+  ...LEXICAL_ANALYSIS,
   searchOptions: { boost: { heading: 1.5 }, combineWith: 'OR' },
 };
 
@@ -50,7 +59,7 @@ export interface LexicalHit {
  */
 export function searchLexical(index: LexicalIndex, query: string, k: number, termWeights: ReadonlyMap<string, number> = new Map()): LexicalHit[] {
   const weights = new Map<string, number>();
-  for (const word of contentWords(query)) if (word !== null) weights.set(stem(word), 1);
+  for (const term of contentTerms(query)) weights.set(term, 1);
   // Stand-ins are added; a weight given for one of the question's own words replaces its 1.
   for (const [term, weight] of termWeights) weights.set(term, weight);
   const scores = new Map<number, number>();
@@ -101,7 +110,7 @@ function termHits(index: LexicalIndex, term: string): LexicalHit[] {
 function bm25fHits(index: LexicalIndex, term: string): LexicalHit[] {
   const byField = FIELDS.map((field) => index.search(term, { processTerm: (t) => t, fields: [field] }));
   const passages = new Set(byField.flatMap((results) => results.map((r) => r.id))).size;
-  const idf = (df: number) => Math.log(1 + (index.documentCount - df + 0.5) / (df + 0.5));
+  const idf = (df: number) => bm25Idf(index.documentCount, df);
   const scores = new Map<number, number>();
   for (const results of byField) {
     const rescale = results.length > 0 ? idf(passages) / idf(results.length) : 1;

@@ -141,7 +141,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     cache.release();
 
     const localParams = frequencies.params(localDims);
-    localParams.related = await relatedWordsCached(config.INDEX_DIR, corpusVocabulary(extractor, chunks));
+    localParams.related = await relatedWordsCached(config.INDEX_DIR, relatedWordsVocabulary(extractor, chunks));
 
     const reused = chunks.length - embedded;
 
@@ -229,10 +229,11 @@ function copyRepeatedPassage(build: HnswBuild, rowByHash: Map<string, number>, r
 }
 
 /**
- * Every word of the chunks' heading paths and texts: the words the extractor met in the
- * embedded texts (which hold the headings below the title), plus the document titles.
+ * The words WordNet is asked about (related-words.ts): every content word the extractor met
+ * in the embedded texts (which hold the headings below the title), plus the document titles.
+ * Words, not stems (unlike the lexical index's corpusVocabulary).
  */
-function corpusVocabulary(extractor: FeatureExtractor, chunks: Chunk[]): Set<string> {
+function relatedWordsVocabulary(extractor: FeatureExtractor, chunks: Chunk[]): Set<string> {
   const vocabulary = new Set<string>(extractor.vocabulary());
   let title: string | undefined;
   for (const chunk of chunks) {

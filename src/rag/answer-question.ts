@@ -1,5 +1,6 @@
 import type { AnswerMode } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { DEFAULT_K } from '../server/request-limits.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { citationFor } from './citations.ts';
 import { condenseExtractive } from './condense.ts';
@@ -29,8 +30,6 @@ export type AnswerDeps =
       cache?: AnswerCache;
     }
   | { mode: 'llm'; llm: LlmDeps };
-
-const DEFAULT_K = 4;
 
 /** The model path (and @langchain/core's message classes) loads on first use only. */
 let llmModule: Promise<typeof import('./llm-answer.ts')> | null = null;
@@ -63,12 +62,14 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     const history = trustedHistory(input.history);
     // Model calls always run under a signal; callers that pass none get one that never fires.
     const modelSignal = signal ?? new AbortController().signal;
-    const query: RetrievalQuery =
-      history.length > 0 ? { text: await (await loadLlm()).condenseWithModel(deps.llm, input.question, history, modelSignal) } : { text: input.question };
-    // The model's rewrite is checked too: a condensed follow-up must not smuggle one in.
-    if (asksToOverrideInstructions(query.text)) {
-      yield* notCovered(index, deps.mode);
-      return;
+    const query: RetrievalQuery = { text: input.question };
+    if (history.length > 0) {
+      query.text = await (await loadLlm()).condenseWithModel(deps.llm, input.question, history, modelSignal);
+      // The model's rewrite is checked too: a condensed follow-up must not smuggle one in.
+      if (asksToOverrideInstructions(query.text)) {
+        yield* notCovered(index, deps.mode);
+        return;
+      }
     }
     const retrieval = await retrieve(index, query, k, modelSignal);
     if (!isSupported(query.text, retrieval.passages, retrieval.terms)) {
@@ -116,7 +117,7 @@ async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: 
   if (cached) return cached;
   let response: AskResponse | null = null;
   if (!asksToOverrideInstructions(input.question)) {
-    const query = condenseExtractive(input.question, trustedHistory(input.history));
+    const query = extractiveQuery(input.question, input.history);
     const retrieval = await retrieve(index, query, k, signal);
     if (isSupported(query.text, retrieval.passages, retrieval.terms)) {
       response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
@@ -144,12 +145,23 @@ export async function answerOnce(index: LoadedIndex, input: AskInput, deps: Answ
 }
 
 /**
- * Earlier turns minus attempts to override the assistant (see instruction-override.ts): they
- * were declined when asked, and a client-supplied history (either role: the client writes
- * the assistant's turns too) must not carry them into a condensed follow-up.
+ * Attempts to override the assistant (see instruction-override.ts) were declined when asked,
+ * and a client-supplied history (either role: the client writes the assistant's turns too)
+ * must not carry them into a follow-up.
  */
+const isTrustedTurn = (turn: ChatTurn) => !asksToOverrideInstructions(turn.content);
+
+/** Earlier turns minus override attempts, for the model's condense prompt. */
 function trustedHistory(history: ChatTurn[] = []): ChatTurn[] {
-  return history.filter((turn) => !asksToOverrideInstructions(turn.content));
+  return history.filter(isTrustedTurn);
+}
+
+/**
+ * The retrieval query of extractive mode (and of the eval): a follow-up carries the topic of
+ * the last trusted user turn. Only that turn is checked, and only for a follow-up.
+ */
+export function extractiveQuery(question: string, history: ChatTurn[] = []): RetrievalQuery {
+  return condenseExtractive(question, history, isTrustedTurn);
 }
 
 function* notCovered(index: LoadedIndex, mode: AnswerMode): Generator<AskEvent> {

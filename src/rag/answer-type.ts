@@ -1,5 +1,5 @@
 import { isStopword, stem, words } from '../text/analyze.ts';
-import { isNumber, NUMBER_WORDS, plural, TIME_UNIT_ABBREVIATIONS, TIME_UNITS } from '../text/quantities.ts';
+import { isNumber, NUMBER_WORDS, TIME_UNIT_FORMS, withPlurals } from '../text/quantities.ts';
 import type { QueryTerm } from './query-terms.ts';
 
 /**
@@ -22,19 +22,21 @@ export type AmountKind = 'money' | 'duration' | 'count';
  * Asked with "what", several are as often figurative ("what are the costs of switching",
  * "what can I do to earn their trust"), so "what" questions need a sum's own name (below).
  */
-const MONEY_WORD = /\b(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|prices?|pric(?:ed|ing)|costs?|earn(?:s|ing|ings)?|paid|pay(?:s|ing)?)\b/i;
+/** Words that name a sum of money whatever the phrasing: a salary, a fee. */
+const SUM_NAMES = 'salar(?:y|ies)|wages?|compensation|income|tuition|fees?';
+const MONEY_WORD = new RegExp(`\\b(?:${SUM_NAMES}|prices?|pric(?:ed|ing)|costs?|earn(?:s|ing|ings)?|paid|pay(?:s|ing)?)\\b`, 'i');
 /** Names of a sum of money that "what" asks for: "what's the typical pay", "what do PMs get paid". */
-const SUM_OF_MONEY = /\b(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|pay|get(?:s|ting)? paid)\b(?!\s+(?:off|cut)\b)/i;
+const SUM_OF_MONEY = new RegExp(`\\b(?:${SUM_NAMES}|pay|get(?:s|ting)? paid)\\b(?!\\s+(?:off|cut)\\b)`, 'i');
 const WHAT_IS = /\bwhat(?:'s|’s| is| are| would| will| do| does| can)\b/i;
 const HOW_MUCH = /\bhow much\b/i;
 /** "What PM salary can I expect", "what kind of pay": "what" right before the sum. */
-const WHAT_SUM = /\bwhat(?:\s+[\w'’-]+){0,3}\s+(?:salar(?:y|ies)|wages?|compensation|income|tuition|fees?|pay)\b(?!\s+(?:off|cut)\b)/i;
+const WHAT_SUM = new RegExp(`\\bwhat(?:\\s+[\\w'’-]+){0,3}\\s+(?:${SUM_NAMES}|pay)\\b(?!\\s+(?:off|cut)\\b)`, 'i');
 /** "How much does a PM make": earning, unless what is made is a difference or sense. */
 const HOW_MUCH_MAKE = /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:[\w'’-]+ ){1,4}(?:make|earn)\b(?!\s+(?:a\s+|any\s+|much\s+|the\s+)?(?:difference|sense)\b)/i;
 /** "How long should my resume be": a length, not a stretch of time. */
 const HOW_LONG_A_THING_IS = /\bhow long (?:should|must|can|could|would|will|is|are)\b[^?.!]*\bbe\s*[?.!]*\s*$/i;
 /** A unit of time, full or abbreviated, singular or plural, as a regex alternation. */
-const UNITS = [...TIME_UNITS, ...TIME_UNIT_ABBREVIATIONS].flatMap((w) => [plural(w), w]).join('|');
+const UNITS = TIME_UNIT_FORMS.join('|');
 const HOW_LONG = new RegExp(`\\bhow long\\b|\\bhow many (?:more )?(?:${UNITS})\\b`, 'i');
 const HOW_MANY = /\bhow many\b/i;
 
@@ -50,7 +52,7 @@ export function askedAmount(question: string): AmountKind | null {
 }
 
 // "one" alone is mostly a pronoun ("one of the best ways"), "zero" an absence: neither counts.
-const COUNTING_WORDS = NUMBER_WORDS.filter((w) => w !== 'one' && w !== 'zero').flatMap((w) => [plural(w), w]).join('|');
+const COUNTING_WORDS = withPlurals(NUMBER_WORDS.filter((w) => w !== 'one' && w !== 'zero')).join('|');
 const STATES: Record<AmountKind, RegExp> = {
   money: /[$€£¥]|\b\d[\d,.]*\s?k\b|\b(?:dollars?|euros?|usd|eur|gbp|per (?:year|annum|hour|month))\b/i,
   // With a unit, "one" is an amount ("one year").

@@ -11,12 +11,14 @@ const MIN_CONTENT_TERMS = 3;
  * Deterministic follow-up handling for extractive mode: when a question leans on the
  * conversation ("and what about designers?"), the topic of the last user turn is carried
  * along as context. Retrieval weighs the question itself above that context, so the
- * follow-up's own subject (designers) wins over the earlier one (marketers).
+ * follow-up's own subject (designers) wins over the earlier one (marketers). `usable` passes
+ * over turns that must not be carried (see extractiveQuery); it is asked of the last user
+ * turns only, and only for a follow-up.
  */
-export function condenseExtractive(question: string, history: ChatTurn[] = []): RetrievalQuery {
-  const previous = [...history].reverse().find((turn) => turn.role === 'user')?.content.trim();
-  if (!previous || !isElliptical(question)) return { text: question };
-  return { text: question, context: previous };
+export function condenseExtractive(question: string, history: ChatTurn[] = [], usable: (turn: ChatTurn) => boolean = () => true): RetrievalQuery {
+  if (!isElliptical(question)) return { text: question };
+  const previous = history.findLast((turn) => turn.role === 'user' && usable(turn))?.content.trim();
+  return previous ? { text: question, context: previous } : { text: question };
 }
 
 export function isElliptical(question: string): boolean {

@@ -1,5 +1,5 @@
 import { passageLabel } from '../corpus/embedding-text.ts';
-import { sentenceSpans, type Span } from '../corpus/sentences.ts';
+import { blockSpans, sentenceSpans } from '../corpus/sentences.ts';
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
@@ -82,7 +82,7 @@ function sentenceCandidates(index: LoadedIndex, passages: Passage[], terms: Quer
       const similarity = Math.max(0, dot(queryVector, sentence.vector));
       const termShare = coverage(terms, sentence.stems);
       // A sentence is as good as its own match to the question, lifted by how well its passage ranked.
-      const relevance = (0.45 * similarity + 0.3 * termShare + 0.25 * passage.score) * (LEANS_ON_PREVIOUS.test(sentence.text) ? LEANING_PENALTY : 1);
+      const relevance = (0.45 * similarity + 0.3 * termShare + 0.25 * passage.score) * (sentence.leansOnPrevious ? LEANING_PENALTY : 1);
       out.push({ passageIndex, start: chunk.start + sentence.start, end: chunk.start + sentence.end, text: sentence.text, vector: sentence.vector, relevance, count: sentence.count });
     }
   });
@@ -97,6 +97,8 @@ interface ChunkSentence {
   vector: Float32Array;
   stems: ReadonlySet<string>;
   count: number;
+  /** Opens by leaning on the sentence before it (LEANS_ON_PREVIOUS). */
+  leansOnPrevious: boolean;
 }
 
 /**
@@ -111,7 +113,15 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk): ChunkSentence[] {
   const sentences: ChunkSentence[] = [];
   const unit = (start: number, end: number, count: number): ChunkSentence => {
     const text = chunk.text.slice(start, end);
-    return { start, end, text, count, vector: index.localEmbedder.embedPassage(`${chunk.section}\n${text}`), stems: new Set(contentTerms(`${chunk.section} ${text}`)) };
+    return {
+      start,
+      end,
+      text,
+      count,
+      vector: index.localEmbedder.embedPassage(`${chunk.section}\n${text}`),
+      stems: new Set(contentTerms(`${chunk.section} ${text}`)),
+      leansOnPrevious: LEANS_ON_PREVIOUS.test(text),
+    };
   };
   // Blocks (paragraphs, list items) are separated by blank lines in the section text.
   for (const block of blockSpans(chunk.text)) {
@@ -132,17 +142,6 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk): ChunkSentence[] {
   }
   sentencesByChunk.set(chunk, { embedder: index.localEmbedder, sentences });
   return sentences;
-}
-
-function blockSpans(text: string): Span[] {
-  const spans: Span[] = [];
-  let start = 0;
-  for (const match of text.matchAll(/\n\s*\n/g)) {
-    spans.push({ start, end: match.index });
-    start = match.index + match[0].length;
-  }
-  spans.push({ start, end: text.length });
-  return spans.filter((s) => s.end > s.start);
 }
 
 function selectSentences(candidates: Candidate[]): Candidate[] {

@@ -28,7 +28,7 @@ export interface QueryTerm {
 }
 
 const SYNONYM_CREDIT = 0.8;
-/** Words per question that spelling correction is tried on (see queryTerms). */
+/** Words per question that spelling correction is tried on (see matchesOf for why). */
 const MAX_SPELLING_CORRECTIONS = 6;
 const RELATED_CREDIT = 0.4;
 
@@ -43,13 +43,17 @@ export interface CorpusVocabulary {
   startingWith(prefix: string): readonly string[];
 }
 
-/** Distinct content terms of a question (numbers left out), weighted by corpus IDF. */
+/**
+ * Distinct content terms of a question (numbers, and the time unit counting one, left out),
+ * weighted by corpus IDF.
+ */
 export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?: CorpusVocabulary): QueryTerm[] {
-  const background = new Set(backgroundStems(text));
+  const roles = cuedStems(text, ROLE_CUES);
+  const background = new Set([...roles, ...cuedStems(text, OTHER_BACKGROUND_CUES)]);
   const lookup: StandInLookup = {
     embedder,
     vocabulary,
-    roles: new Set(roleStems(text)),
+    roles: new Set(roles),
     // A guessed stem counts only if the corpus really has it.
     inCorpus: (s) => embedder.knowsTerm(s) && (vocabulary?.has(s) ?? true),
     spellingBudget: MAX_SPELLING_CORRECTIONS,
@@ -176,7 +180,7 @@ export function termWeights(terms: QueryTerm[]): Map<string, number> {
 }
 
 /** The stand-ins alone (stems not typed by the asker), with their weights (from `termWeights`). */
-export function expansionTerms(terms: QueryTerm[], weights: ReadonlyMap<string, number> = termWeights(terms)): Map<string, number> {
+export function expansionTerms(terms: QueryTerm[], weights: ReadonlyMap<string, number>): Map<string, number> {
   const own = new Set(terms.map((t) => t.stem));
   return new Map([...weights].filter(([stem]) => !own.has(stem)));
 }
@@ -197,21 +201,16 @@ const ROLE_CUES = [
   // drops the subject: "been a project lead for 8 yrs", "worked as a nurse".
   /(?:^|[.!?,;:]\s+)(?:as|being|been|worked as|work as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
 ];
-/** Every cue to a background, roles and looser ones ("SDR here", "my coding background"). */
-const BACKGROUND_CUES = [
-  ...ROLE_CUES,
+/** Looser cues to a background than a role ("SDR here", "my coding background"). */
+const OTHER_BACKGROUND_CUES = [
   /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
   /\bmy\s+((?:[\w/-]+\s+){0,1}[\w/-]+)\s+(?:background|experience|career|skills)\b/gi,
 ];
 
+/** Stems of the asker's background words: roles ("I'm a nurse") and looser cues ("SDR here"). */
 export function backgroundStems(text: string): string[] {
-  return cuedStems(text, BACKGROUND_CUES);
-}
-
-/** The asker's job named as a role ("I'm a nurse"): unlike "recipes here", surely a background. */
-function roleStems(text: string): string[] {
-  return cuedStems(text, ROLE_CUES);
+  return [...cuedStems(text, ROLE_CUES), ...cuedStems(text, OTHER_BACKGROUND_CUES)];
 }
 
 function cuedStems(text: string, cues: readonly RegExp[]): string[] {

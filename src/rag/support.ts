@@ -57,9 +57,9 @@ function idfShare(terms: QueryTerm[], test: (t: QueryTerm) => boolean): number {
  * Weights and threshold calibrated, not picked by hand: `npm run eval -- --calibrate --file
  * eval/questions.jsonl,eval/holdout.jsonl` grid-searches them for the best abstention F1 over
  * both sets (111 questions, 20 of them everyday questions on other topics; fitting one set
- * alone overfitted its phrasing). eval/blind.jsonl and eval/blind2.jsonl (50 and 60 questions
- * written without seeing the system) stay out of calibration, as checks. Questions the
- * answer-type check declines are declined at any threshold and do not move it.
+ * alone overfitted its phrasing). The other sets (the blind ones, written without seeing the
+ * system, and the probes) stay out of calibration, as checks. Questions the answer-type or
+ * override check declines are declined at any threshold and do not move it.
  */
 export const SUPPORT_WEIGHTS = { similarity: 0.75, unknown: 1, loose: 0.75 };
 export const SUPPORT_THRESHOLD = 0.0743;

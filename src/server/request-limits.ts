@@ -7,5 +7,7 @@ export const MAX_QUESTION_CHARS = 2000;
 export const MAX_HISTORY_MESSAGES = 20;
 export const MAX_HISTORY_CONTENT_CHARS = 4000;
 export const MAX_K = 10;
+/** Passages retrieved when a request gives no `k`. */
+export const DEFAULT_K = 4;
 /** The whole request body, in bytes. */
 export const BODY_LIMIT_BYTES = 16 * 1024;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES, MAX_K, MAX_QUESTION_CHARS } from './request-limits.ts';
+import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES, MAX_K, MAX_QUESTION_CHARS } from './request-limits.ts';
 
 /**
  * The HTTP contract's schemas: they validate requests and generate /openapi.json, so the
@@ -28,7 +28,7 @@ export const AskRequestSchema = z
   .object({
     question: text('question', MAX_QUESTION_CHARS).openapi({ example: 'How do I move from sales into product?' }),
     history: z.array(ChatTurnSchema).max(MAX_HISTORY_MESSAGES).optional(),
-    k: z.number().int().min(1).max(MAX_K).optional().openapi({ description: 'How many passages to retrieve (default 4).' }),
+    k: z.number().int().min(1).max(MAX_K).optional().openapi({ description: `How many passages to retrieve (default ${DEFAULT_K}).` }),
   })
   .strict()
   .openapi('AskRequest');

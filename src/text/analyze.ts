@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { BoundedMap, memoised } from '../memo.ts';
 import { STOPWORDS } from './stopwords.ts';
 
 /**
@@ -95,7 +96,7 @@ export function contentWords(text: string): Array<string | null> {
   });
 }
 
-const stemCache = new Map<string, string>();
+const stemCache = new BoundedMap<string, string>(200_000);
 const MAX_MEMO_WORD_LENGTH = 40;
 
 /** Porter stem of a word seen once, not memoised (a spelling candidate), so it does not crowd the cache. */
@@ -105,15 +106,8 @@ export function stemUncached(word: string): string {
 
 /** Porter stem of a normalised word, memoised: corpora repeat a small vocabulary many times. */
 export function stem(word: string): string {
-  let stemmed = stemCache.get(word);
-  if (stemmed === undefined) {
-    stemmed = stemmer(word);
-    // Real words are short; a long token (a pasted blob) is stemmed but not kept.
-    if (word.length > MAX_MEMO_WORD_LENGTH) return stemmed;
-    if (stemCache.size > 200_000) stemCache.clear();
-    stemCache.set(word, stemmed);
-  }
-  return stemmed;
+  // Real words are short; a long token (a pasted blob) is stemmed but not kept.
+  return word.length > MAX_MEMO_WORD_LENGTH ? stemmer(word) : memoised(stemCache, word, stemmer);
 }
 
 /** A function word with a clitic ("who've", "could've", "that'll"): as much a function word as its base. */

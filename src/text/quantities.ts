@@ -11,18 +11,26 @@ export const NUMBER_WORDS = [
 ] as const;
 
 /** Units of a stretch of time, singular. */
-export const TIME_UNITS = ['minute', 'hour', 'day', 'week', 'month', 'quarter', 'semester', 'year', 'decade'] as const;
+const TIME_UNITS = ['minute', 'hour', 'day', 'week', 'month', 'quarter', 'semester', 'year', 'decade'] as const;
 
 /** Chat abbreviations of time units ("8 yrs", "6 mos"), singular. */
-export const TIME_UNIT_ABBREVIATIONS = ['min', 'hr', 'wk', 'mo', 'yr'] as const;
+const TIME_UNIT_ABBREVIATIONS = ['min', 'hr', 'wk', 'mo', 'yr'] as const;
 
 /** The English plural of these words: "sixes", "hundreds", "yrs". */
-export function plural(word: string): string {
+function plural(word: string): string {
   return word.endsWith('x') ? `${word}es` : `${word}s`;
 }
 
-const NUMBER_WORD_SET: ReadonlySet<string> = new Set(NUMBER_WORDS.flatMap((w) => [w, plural(w)]));
-const TIME_UNIT_SET: ReadonlySet<string> = new Set([...TIME_UNITS, ...TIME_UNIT_ABBREVIATIONS].flatMap((w) => [w, plural(w)]));
+/** Each word and its plural, the plural first (so a regex alternation tries the longer form first). */
+export function withPlurals(words: readonly string[]): string[] {
+  return words.flatMap((w) => [plural(w), w]);
+}
+
+/** Every form of a unit of time: full or abbreviated, singular or plural. */
+export const TIME_UNIT_FORMS: readonly string[] = withPlurals([...TIME_UNITS, ...TIME_UNIT_ABBREVIATIONS]);
+
+const NUMBER_WORD_SET: ReadonlySet<string> = new Set(withPlurals(NUMBER_WORDS));
+const TIME_UNIT_SET: ReadonlySet<string> = new Set(TIME_UNIT_FORMS);
 
 /** A normalised word that is a number: digits ("5") or a number word ("zero", "dozens"). */
 export function isNumber(word: string): boolean {

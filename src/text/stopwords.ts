@@ -3,21 +3,22 @@
  * ("im", "tho", "u") and "used" (as in "used to be", whose stem "us" would match the
  * country). Kept short on purpose: words such as "how", "move" or "new" can matter to a
  * question, so only grammatical words are listed. "any" and "tell" are stop words only in
- * some places, decided by contentWords (analyze.ts).
+ * some places, decided by contentWords (analyze.ts). Forms with a clitic are not listed:
+ * words() drops "'s", and isStopword takes "you've", "they'll" for their base word.
  */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   `a about above after again against all also am an and are aren't as at be because been before being
   below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
-  each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
-  herself him himself his i i'd i'll i'm i've if in into is isn't it it's its itself just let's me more most
+  each few for from further had hadn't has hasn't have haven't having he her here hers
+  herself him himself his i if in into is isn't it its itself just me more most
   mustn't my myself no nor not of off on once only or other ought our ours ourselves out over own same shan't
-  she she'd she'll she's should shouldn't so some such than that that's the their theirs them themselves then
-  there there's these they they'd they'll they're they've this those through to too under until up very was
-  wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while who who's
-  whom why why's will with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
+  she should shouldn't so some such than that the their theirs them themselves then
+  there these they this those through to too under until up very was
+  wasn't we were weren't what when where which while who
+  whom why will with won't would wouldn't you your yours yourself yourselves
   s t d ll m re ve y really even still much many lot get got
   whats hows whos wheres im ive id dont doesnt didnt cant wont isnt arent wasnt thats theres youre theyre
-  actually honestly basically just kind kinda sort like maybe probably pretty quite yet already ever
+  actually honestly basically kind kinda sort like maybe probably pretty quite yet already ever
   eventually literally totally definitely seriously obviously truly simply
   onto upon toward towards across along among around behind beside beyond via whether though although unless since per done
   without within besides despite except throughout amid unlike versus every either neither whose whatever whoever
