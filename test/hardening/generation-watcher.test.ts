@@ -1,6 +1,5 @@
 import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { GenerationWatcher } from '../../src/index/generation-watcher.ts';
@@ -12,7 +11,7 @@ import { createApp } from '../../src/server/app.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
 import { copyCorpus } from '../helpers/corpus-copy.ts';
-import { copyGeneration, editManifest, pointTo } from '../helpers/index-files.ts';
+import { copyGeneration, editManifest, pointTo, truncateKeepingManifest } from '../helpers/index-files.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { appDeps, memoryLogger } from './support.ts';
 
@@ -105,7 +104,6 @@ describe('following the pointer', () => {
 
 describe('a generation that fails verification', () => {
   type Breakage = [name: string, breakIt: (dir: string, generation: string) => Promise<void>, reason: RegExp];
-  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
   const breakages: Breakage[] = [
     ['sha256 mismatch', async (dir) => {
       const path = join(dir, 'chunks.json');
@@ -114,14 +112,7 @@ describe('a generation that fails verification', () => {
       bytes[bytes.indexOf('side'.charCodeAt(0))] = 'S'.charCodeAt(0);
       await writeFile(path, bytes);
     }, /sha256/],
-    ['truncated hnswlib file (manifest agrees)', async (dir) => {
-      const path = join(dir, 'vectors.hnsw');
-      await truncate(path, 5000);
-      const bytes = await readFile(path);
-      await editManifest(dir, (m) => {
-        m.files['vectors.hnsw'] = { sha256: sha256(bytes), bytes: bytes.byteLength };
-      });
-    }, /vector index unreadable/],
+    ['truncated hnswlib file (manifest agrees)', async (dir) => truncateKeepingManifest(dir, 'vectors.hnsw', 5000), /vector index unreadable/],
     ['truncated hnswlib file', async (dir) => truncate(join(dir, 'vectors.hnsw'), 1000), /vectors\.hnsw has 1000 bytes/],
     ['missing file', async (dir) => rm(join(dir, 'lexical.json')), /lexical\.json is missing/],
     ['different format version', async (dir) => editManifest(dir, (m) => ({ ...m, formatVersion: 99 })), /index format 99/],

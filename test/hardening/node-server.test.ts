@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { copyCorpus } from '../helpers/corpus-copy.ts';
-import { copyGeneration, editManifest, pointTo } from '../helpers/index-files.ts';
+import { copyGeneration, editManifest, pointTo, truncateKeepingManifest } from '../helpers/index-files.ts';
 import { rawExchange } from '../helpers/raw-http.ts';
+import { serverUrl } from '../helpers/server-url.ts';
 import { makeTempDir, realCorpusDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
 import { parseSse, sleep, TEST_API_KEY } from './support.ts';
 
@@ -104,18 +104,16 @@ async function startServer(): Promise<RunningChild> {
     env: childEnv({ HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', ANSWERS: 'extractive', OPENAI_API_KEY: TEST_API_KEY }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  proc.stdout!.on('data', (d) => (output += d));
-  proc.stderr!.on('data', (d) => (output += d));
+  const started = serverUrl(proc, 30_000);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
     proc.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
   );
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    const port = /running at http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1];
-    if (port) return { proc, url: `http://127.0.0.1:${port}`, port: Number(port), output: () => output, exited };
-    if (proc.exitCode !== null || performance.now() > deadline) throw new Error(`server did not start:\n${output}`);
-    await sleep(50);
+  try {
+    const url = await started.url;
+    return { proc, url, port: Number(new URL(url).port), output: started.output, exited };
+  } catch (error) {
+    proc.kill();
+    throw error;
   }
 }
 
@@ -250,15 +248,8 @@ describe('the Node server under load', () => {
 
   it('refuses generations that fail verification, logs why, and keeps serving (and naming) the old one', { timeout: 30_000 }, async () => {
     const good = await health();
-    const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
     const breakages: Array<[string, (dir: string) => Promise<void>, RegExp]> = [
-      ['truncated-hnsw', async (dir) => {
-        await truncate(join(dir, 'vectors.hnsw'), 4096);
-        const bytes = await readFile(join(dir, 'vectors.hnsw'));
-        await editManifest(dir, (manifest) => {
-          manifest.files['vectors.hnsw'] = { sha256: sha256(bytes), bytes: bytes.byteLength };
-        });
-      }, /vector index unreadable/],
+      ['truncated-hnsw', async (dir) => truncateKeepingManifest(dir, 'vectors.hnsw', 4096), /vector index unreadable/],
       ['sha-mismatch', async (dir) => {
         const bytes = await readFile(join(dir, 'chunks.json'));
         bytes[100] = bytes[100] === 0x61 ? 0x62 : 0x61;

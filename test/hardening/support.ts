@@ -1,12 +1,10 @@
 import { http, passthrough } from 'msw';
-import { loadConfig } from '../../src/config.ts';
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
-import { createChatModel } from '../../src/rag/chat-model.ts';
-import { Semaphore } from '../../src/rag/semaphore.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Logger } from '../../src/server/logger.ts';
 import { completion, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
+import { llmAnswerDeps as sharedLlmAnswerDeps } from '../helpers/llm-deps.ts';
 import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
 
@@ -26,11 +24,7 @@ export type App = ReturnType<typeof createApp>;
 
 /** AnswerDeps for `llm` mode: the real ChatOpenAI client from chat-model.ts, pointed at msw. */
 export function llmAnswerDeps(options: { slots?: number; canary?: string } = {}): AnswerDeps {
-  const config = loadConfig({ OPENAI_API_KEY: TEST_API_KEY, OPENAI_BASE_URL: OPENAI_TEST_BASE_URL, CHAT_MODEL });
-  return {
-    mode: 'llm',
-    llm: { model: createChatModel(config), upstreamSlots: new Semaphore(options.slots ?? 8), canary: options.canary ?? TEST_CANARY },
-  };
+  return sharedLlmAnswerDeps({ apiKey: TEST_API_KEY, baseUrl: OPENAI_TEST_BASE_URL, model: CHAT_MODEL }, { slots: options.slots ?? 8, canary: options.canary ?? TEST_CANARY });
 }
 
 export { appDeps, testConfig } from '../helpers/app-deps.ts';

@@ -3,13 +3,19 @@ import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import { answerOnce } from '../../src/rag/answer-question.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { retrievalSupport, SUPPORT_THRESHOLD } from '../../src/rag/support.ts';
+import { DEFAULT_K } from '../../src/server/request-limits.ts';
+
+/** Asserts that retrieval support alone would answer `question`: a decline of it is some check's doing. */
+export async function expectRetrievalSupports(index: LoadedIndex, question: string): Promise<void> {
+  const retrieval = await retrieve(index, { text: question }, DEFAULT_K);
+  expect(retrievalSupport(retrieval.passages, retrieval.terms), 'support without the check').toBeGreaterThanOrEqual(SUPPORT_THRESHOLD);
+}
 
 /**
  * Asserts that retrieval support alone would answer `question` and that the extractive
  * pipeline still declines it: so the check under test declines it, not low support.
  */
 export async function expectDeclinedThoughSupported(index: LoadedIndex, question: string): Promise<void> {
-  const retrieval = await retrieve(index, { text: question }, 4);
-  expect(retrievalSupport(retrieval.passages, retrieval.terms), 'support without the check').toBeGreaterThanOrEqual(SUPPORT_THRESHOLD);
+  await expectRetrievalSupports(index, question);
   expect(await answerOnce(index, { question }, { mode: 'extractive' })).toMatchObject({ grounded: false, citations: [] });
 }

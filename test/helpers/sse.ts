@@ -1,3 +1,5 @@
+import type { AskResponse, Citation } from '../../src/rag/types.ts';
+
 /** One Server-Sent Event: its `event:` name and its joined `data:` lines. */
 export interface SseEvent {
   event: string;
@@ -25,4 +27,20 @@ export function parseSse(body: string): SseEvent[] {
     events.push({ event, data: data.join('\n') });
   }
   return events;
+}
+
+/** The contract's /ask event order: `citations`, one or more `delta`, then `done`. Empty when right. */
+export function askEventOrderProblems(events: readonly SseEvent[]): string[] {
+  const names = events.map((e) => e.event).join(',');
+  return /^citations(,delta)+,done$/.test(names) ? [] : [`events were ${names}`];
+}
+
+/** The parts of an /ask event stream: the citations, the delta texts, and the final response (if sent). */
+export function askStreamParts(events: readonly SseEvent[]): { citations: Citation[]; deltas: string[]; done: AskResponse | undefined } {
+  const data = (name: string) => events.find((e) => e.event === name)?.data;
+  return {
+    citations: JSON.parse(data('citations') ?? '[]') as Citation[],
+    deltas: events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text),
+    done: JSON.parse(data('done') ?? 'null') ?? undefined,
+  };
 }

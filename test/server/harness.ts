@@ -10,7 +10,7 @@ import { appDeps } from '../helpers/app-deps.ts';
 import { guideFixtureDir, useFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
 import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { markers, numberingProblems } from '../helpers/citation-rules.ts';
-import { parseSse, type SseEvent } from '../helpers/sse.ts';
+import { askEventOrderProblems, askStreamParts, parseSse, type SseEvent } from '../helpers/sse.ts';
 
 export { parseSse, type SseEvent };
 
@@ -63,23 +63,13 @@ export interface AskStream {
 
 /** The contract's SSE sequence: citations, one or more deltas, done (asserted by the caller). */
 export function readAskStream(events: SseEvent[]): AskStream {
-  const citations = events.find((e) => e.event === 'citations');
-  const done = events.find((e) => e.event === 'done');
-  return {
-    events,
-    citations: citations ? (JSON.parse(citations.data) as Citation[]) : [],
-    deltas: events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text),
-    done: done ? (JSON.parse(done.data) as AskResponse) : (undefined as unknown as AskResponse),
-  };
+  const { citations, deltas, done } = askStreamParts(events);
+  return { events, citations, deltas, done: done ?? (undefined as unknown as AskResponse) };
 }
 
 /** Assert the contract's SSE order: `citations` first, `done` last, and one or more `delta` between. */
 export function expectAskEventOrder(events: SseEvent[]): void {
-  const kinds = events.map((e) => e.event);
-  expect(kinds[0]).toBe('citations');
-  expect(kinds.at(-1)).toBe('done');
-  expect(kinds.slice(1, -1).length).toBeGreaterThanOrEqual(1);
-  expect(new Set(kinds.slice(1, -1))).toEqual(new Set(['delta']));
+  expect(askEventOrderProblems(events)).toEqual([]);
 }
 
 /** Marker numbers in an answer, in order of appearance. */

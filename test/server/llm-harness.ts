@@ -1,14 +1,11 @@
 import { afterEach, expect } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
-import type { AnswerDeps } from '../../src/rag/answer-question.ts';
-import { createChatModel } from '../../src/rag/chat-model.ts';
-import { Semaphore } from '../../src/rag/semaphore.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { testConfig } from '../helpers/app-deps.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { llmAnswerDeps } from '../helpers/llm-deps.ts';
 import { completion, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
@@ -48,7 +45,6 @@ export function useLlmHarness(): LlmHarness {
     expect(unhandled.splice(0), 'requests to hosts other than the model server').toEqual([]);
   });
 
-  const config = loadConfig({ OPENAI_API_KEY: LLM_TEST_API_KEY, OPENAI_BASE_URL: LLM_TEST_BASE_URL, CHAT_MODEL: LLM_TEST_MODEL });
 
   return {
     openai,
@@ -56,7 +52,7 @@ export function useLlmHarness(): LlmHarness {
       return fixture.index;
     },
     llmApp: (timeoutMs = 5000, upstreamSlots = 4) => {
-      const answer: AnswerDeps = { mode: 'llm', llm: { model: createChatModel(config), upstreamSlots: new Semaphore(upstreamSlots), canary: CANARY } };
+      const answer = llmAnswerDeps({ apiKey: LLM_TEST_API_KEY, baseUrl: LLM_TEST_BASE_URL, model: LLM_TEST_MODEL }, { slots: upstreamSlots, canary: CANARY });
       return createApp(testDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: timeoutMs }) }));
     },
     chatRequests: () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions'),

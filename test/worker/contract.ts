@@ -8,7 +8,7 @@ import { expect, inject } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import type { SourceSection } from './reference-types.ts';
 import { numberingProblems } from '../helpers/citation-rules.ts';
-import { parseSse, type SseEvent } from '../helpers/sse.ts';
+import { askEventOrderProblems, askStreamParts, parseSse, type SseEvent } from '../helpers/sse.ts';
 
 export { parseSse, type SseEvent };
 
@@ -52,14 +52,8 @@ export async function askStream(body: unknown): Promise<ReturnType<typeof readAs
  */
 export function readAskStream(body: string): { problems: string[]; citations: Citation[]; text: string; done: AskResponse } {
   const events = parseSse(body);
-  const names = events.map((e) => e.event);
-  const problems: string[] = [];
-  if (!/^citations(,delta)+,done$/.test(names.join(','))) problems.push(`events were ${names.join(',')}`);
-  const data = (name: string) => events.find((e) => e.event === name)?.data;
-  const citations = JSON.parse(data('citations') ?? '[]') as Citation[];
-  const text = events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text).join('');
-  const done = JSON.parse(data('done') ?? 'null') as AskResponse;
-  return { problems, citations, text, done };
+  const { citations, deltas, done } = askStreamParts(events);
+  return { problems: askEventOrderProblems(events), citations, text: deltas.join(''), done: done as AskResponse };
 }
 
 const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
