@@ -1,6 +1,6 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import { BoundedMap, memoised } from '../memo.ts';
-import { contentWords, isStopword, stem, words } from '../text/analyze.ts';
+import { contentTerms, contentWords, isStopword, stem, words } from '../text/analyze.ts';
 import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
 import { synonymsOf } from '../text/synonyms.ts';
@@ -25,6 +25,8 @@ export interface QueryTerm {
    * "gather"): weaker evidence that the question is about something the guide covers.
    */
   loose: boolean;
+  /** Said only in a sentence about the asker's background, beside the question: context, not topic. */
+  circumstantial: boolean;
 }
 
 const SYNONYM_CREDIT = 0.8;
@@ -79,9 +81,45 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
     const unknown = !known && standIns.length === 0;
     // An unlisted background is the asker's context, not the question's topic (see matchesOf).
     const loose = !known && !unknown && !unlistedBackground && [...matches.values()].every((credit) => credit !== SYNONYM_CREDIT);
-    terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose });
+    terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose, circumstantial: false });
   }
+  markCircumstances(text, terms, background);
   return terms;
+}
+
+const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
+
+/**
+ * Where the question's words are said: `asked`, the stems of the question sentence (the
+ * last with a question mark, else the last); `background`, the stems said only in other
+ * sentences that tell the asker's background ("Journalist here, 15 years in newsrooms, got
+ * laid off last month."), apart from the background words themselves.
+ */
+function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { asked: Set<string>; background: Set<string> } {
+  const sentences = text.split(SENTENCE_BREAK).filter((s) => s.trim());
+  let askedAt = sentences.findLastIndex((s) => s.includes('?'));
+  if (askedAt < 0) askedAt = sentences.length - 1;
+  const asked = new Set<string>();
+  const background = new Set<string>();
+  const elsewhere = new Set<string>();
+  sentences.forEach((sentence, i) => {
+    const into = i === askedAt ? asked : backgroundStems(sentence).length > 0 ? background : elsewhere;
+    for (const s of contentTerms(sentence)) into.add(s);
+  });
+  for (const s of [...asked, ...elsewhere, ...backgroundWords]) background.delete(s);
+  return { asked, background };
+}
+
+/**
+ * The words the corpus lacks in a sentence about the asker's background are their
+ * circumstances (a city, an employer, "burnt out"), not what they ask about, when the
+ * question sentence asks about something the guide knows. Otherwise ("I'm a baker who loves
+ * sourdough. Any tips?") the background is the topic, and its words count.
+ */
+function markCircumstances(text: string, terms: QueryTerm[], backgroundWords: ReadonlySet<string>): void {
+  const { asked, background } = sentenceRoles(text, backgroundWords);
+  if (background.size === 0 || !terms.some((t) => asked.has(t.stem) && !t.unknown && !t.loose)) return;
+  for (const term of terms) term.circumstantial = !term.known && background.has(term.stem);
 }
 
 /** What matchesOf looks stand-ins up in, for one question. */

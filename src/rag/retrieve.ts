@@ -75,7 +75,7 @@ function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: nu
         score,
         // Passages found only lexically still get a similarity, measured in the local space.
         vectorScore: cosineOf.get(position) ?? dot(localQueryVector, localPassageVector(index, chunk)),
-        coverage: coverage(terms, chunkStems(chunk)),
+        coverage: coverage(terms.filter((t) => !t.circumstantial), chunkStems(chunk)),
       };
     })
     .sort((a, b) => b.score - a.score || b.coverage - a.coverage);

@@ -48,7 +48,8 @@ export function combineSignals(s: SupportSignals, w: typeof SUPPORT_WEIGHTS): nu
 }
 
 /** The IDF-weighted share of the question's terms that satisfy a test (1 with no terms). */
-function idfShare(terms: QueryTerm[], test: (t: QueryTerm) => boolean): number {
+function idfShare(allTerms: QueryTerm[], test: (t: QueryTerm) => boolean): number {
+  const terms = allTerms.filter((t) => !t.circumstantial);
   const total = terms.reduce((sum, t) => sum + t.idf, 0);
   return total > 0 ? terms.filter(test).reduce((sum, t) => sum + t.idf, 0) / total : 1;
 }

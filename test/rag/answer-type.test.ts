@@ -87,7 +87,7 @@ describe('askedAlternatives', () => {
 });
 
 describe('answerTypeMet for a choice between alternatives', () => {
-  const term = (word: string, unknown: boolean, loose = false): QueryTerm => ({ stem: stem(word), idf: 1, weight: 1, matches: new Map(), known: !unknown && !loose, unknown, loose });
+  const term = (word: string, unknown: boolean, loose = false): QueryTerm => ({ stem: stem(word), idf: 1, weight: 1, matches: new Map(), known: !unknown && !loose, unknown, loose, circumstantial: false });
 
   it('declines a choice between two things the guide never names, not even by a synonym', () => {
     expect(answerTypeMet('should I learn Jira or Asana first?', [], [term('jira', true), term('asana', true)])).toBe(false);

@@ -149,3 +149,37 @@ describe('supportSignals', () => {
     expect(signals.unknown + signals.loose).toBeLessThan(1); // "sales" is known
   });
 });
+
+describe('circumstances: words said only in a sentence about the asker\'s background', () => {
+  const circumstantial = (question: string) => queryTerms(question, embedder).filter((t) => t.circumstantial).map((t) => t.stem);
+
+  it('marks the unknown words of the background sentence, not the background itself nor the question\'s words', () => {
+    const question = 'Journalist here, 15 years in newsrooms, got laid off last month. What do engineers bring to a product team?';
+    // "newsrooms" is a background word itself ("15 years in newsrooms"): it stays.
+    expect(circumstantial(question).sort()).toEqual(['laid', 'last', 'month']);
+  });
+
+  it('keeps a known word of the background sentence as evidence: the guide speaks to it', () => {
+    expect(circumstantial("I'm a sales rep in marketing. What do engineers bring?")).not.toContain(stem('marketing'));
+  });
+
+  it('marks nothing when the question sentence has no words of its own: the background is then the topic', () => {
+    expect(circumstantial("I'm a baker who loves sourdough. Any tips?")).toEqual([]);
+    expect(circumstantial("I'm a baker who loves sourdough. What should I do?")).toEqual([]);
+    // "pack" is a word of its own, but one the guide does not know either.
+    expect(circumstantial("I'm a baker who loves sourdough. What should I pack?")).toEqual([]);
+  });
+
+  it('marks nothing in a sentence with no background cue, or in a single sentence', () => {
+    expect(circumstantial('My cat keeps throwing up after meals. What do engineers bring to a team?')).toEqual([]);
+    expect(circumstantial("I'm a baker in Madrid, what do engineers bring to a team?")).toEqual([]);
+  });
+
+  it('leaves circumstances out of the unknown share, so they do not count against support', () => {
+    const withBackground = queryTerms("I'm a marketing manager in Ibiza every summer. What do engineers bring to a product team?", embedder);
+    const plain = queryTerms('What do engineers bring to a product team?', embedder);
+    const passage = { coverage: 0.5, vectorScore: 0.2 } as Passage;
+    expect(withBackground.some((t) => t.unknown && t.circumstantial)).toBe(true);
+    expect(supportSignals([passage], withBackground).unknown).toBe(supportSignals([passage], plain).unknown);
+  });
+});
