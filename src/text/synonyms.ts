@@ -8,7 +8,7 @@ import { stem } from './analyze.ts';
  */
 const GROUPS: string[][] = [
   ['engineer', 'developer', 'programmer', 'coder', 'swe', 'software', 'coding', 'technical', 'dev', 'eng', 'engineering'],
-  ['sales', 'salesperson', 'salespeople', 'seller', 'sdr', 'bdr', 'selling', 'quota', 'revenue'],
+  ['sales', 'salesperson', 'salespeople', 'seller', 'sdr', 'bdr', 'selling', 'quota', 'revenue', 'rep', 'representative'],
   ['design', 'designer', 'ux', 'ui', 'wireframe'],
   ['marketing', 'marketer', 'growth', 'brand', 'mktg'],
   ['consultant', 'consulting', 'consultancy', 'advisory'],
