@@ -49,7 +49,8 @@ export interface CorpusVocabulary {
  * Distinct content terms of a question (numbers, and the time unit counting one, left out),
  * weighted by corpus IDF.
  */
-export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?: CorpusVocabulary): QueryTerm[] {
+export function queryTerms(question: string, embedder: LocalEmbeddings, vocabulary?: CorpusVocabulary, context?: string): QueryTerm[] {
+  const text = context ? `${question}\n${context}` : question;
   const roles = cuedStems(text, ROLE_CUES);
   const background = new Set([...roles, ...cuedStems(text, OTHER_BACKGROUND_CUES)]);
   const lookup: StandInLookup = {
@@ -83,7 +84,7 @@ export function queryTerms(text: string, embedder: LocalEmbeddings, vocabulary?:
     const loose = !known && !unknown && !unlistedBackground && [...matches.values()].every((credit) => credit !== SYNONYM_CREDIT);
     terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose, circumstantial: false });
   }
-  markCircumstances(text, terms, background);
+  markCircumstances(question, context, terms, background);
   return terms;
 }
 
@@ -111,15 +112,21 @@ function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { as
 }
 
 /**
- * The words the corpus lacks in a sentence about the asker's background are their
- * circumstances (a city, an employer, "burnt out"), not what they ask about, when the
- * question sentence asks about something the guide knows. Otherwise ("I'm a baker who loves
- * sourdough. Any tips?") the background is the topic, and its words count.
+ * The words the corpus lacks in a sentence about the asker's background (or in the earlier
+ * turn a follow-up carries along) are their circumstances (a city, an employer, "burnt
+ * out"), not what they ask about, when the question sentence asks about something the guide
+ * knows. Otherwise ("I'm a baker who loves sourdough. Any tips?") the background is the
+ * topic, and its words count.
  */
-function markCircumstances(text: string, terms: QueryTerm[], backgroundWords: ReadonlySet<string>): void {
-  const { asked, background } = sentenceRoles(text, backgroundWords);
-  if (background.size === 0 || !terms.some((t) => asked.has(t.stem) && !t.unknown && !t.loose)) return;
-  for (const term of terms) term.circumstantial = !term.known && background.has(term.stem);
+function markCircumstances(question: string, context: string | undefined, terms: QueryTerm[], backgroundWords: ReadonlySet<string>): void {
+  const { asked, background: circumstances } = sentenceRoles(question, backgroundWords);
+  if (context) {
+    // The carried turn was asked, and answered, before: what the follow-up does not repeat is context.
+    const said = new Set(contentTerms(question));
+    for (const s of contentTerms(context)) if (!said.has(s) && !backgroundWords.has(s)) circumstances.add(s);
+  }
+  if (circumstances.size === 0 || !terms.some((t) => asked.has(t.stem) && !t.unknown && !t.loose)) return;
+  for (const term of terms) term.circumstantial = !term.known && circumstances.has(term.stem);
 }
 
 /** What matchesOf looks stand-ins up in, for one question. */

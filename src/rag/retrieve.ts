@@ -46,7 +46,7 @@ export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: num
 }
 
 function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: number, externalQueryVector: Float32Array | undefined): Retrieval {
-  const terms = queryTerms(fullText, index.localEmbedder, corpusVocabulary(index.lexical));
+  const terms = queryTerms(query.text, index.localEmbedder, corpusVocabulary(index.lexical), query.context);
   const weights = termWeights(terms);
   const expansion = expansionTerms(terms, weights);
 

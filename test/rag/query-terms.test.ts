@@ -175,6 +175,14 @@ describe('circumstances: words said only in a sentence about the asker\'s backgr
     expect(circumstantial("I'm a baker in Madrid, what do engineers bring to a team?")).toEqual([]);
   });
 
+  it('takes the question sentence from the follow-up, and the carried turn\'s unknown words as circumstances', () => {
+    const terms = queryTerms('and what do engineers bring to the product team in Lisbon?', embedder, undefined, "I'm a baker in Madrid, can I move into sales?");
+    const flagged = terms.filter((t) => t.circumstantial).map((t) => t.stem);
+    expect(flagged).toContain(stem('madrid'));
+    // Unknown, but asked in the follow-up itself.
+    expect(flagged).not.toContain(stem('lisbon'));
+  });
+
   it('leaves circumstances out of the unknown share, so they do not count against support', () => {
     const withBackground = queryTerms("I'm a marketing manager in Ibiza every summer. What do engineers bring to a product team?", embedder);
     const plain = queryTerms('What do engineers bring to a product team?', embedder);
