@@ -258,6 +258,8 @@ export function backgroundStems(text: string): string[] {
   return [...cuedStems(text, ROLE_CUES), ...cuedStems(text, OTHER_BACKGROUND_CUES)];
 }
 
+const PERSON_NOUNS = new Set(['guy', 'gal', 'girl', 'person', 'man', 'woman', 'lady', 'dude', 'folks', 'people', 'type']);
+
 function cuedStems(text: string, cues: readonly RegExp[]): string[] {
   const out: string[] = [];
   for (const cue of cues) {
@@ -266,7 +268,10 @@ function cuedStems(text: string, cues: readonly RegExp[]): string[] {
       // "high school teacher" -> teacher, "management consultant at a firm" -> consultant.
       const phrase = words(match[1]!);
       const cut = phrase.findIndex((w) => isStopword(w));
-      const head = (cut < 0 ? phrase : phrase.slice(0, cut)).at(-1);
+      const noun = cut < 0 ? phrase : phrase.slice(0, cut);
+      // "sales guy here", "a marketing person": a word for any person names no job; the word
+      // before it does.
+      const head = noun.length > 1 && PERSON_NOUNS.has(noun.at(-1)!) ? noun.at(-2) : noun.at(-1);
       if (head && !isStopword(head)) out.push(stem(head));
     }
   }

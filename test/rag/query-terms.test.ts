@@ -25,6 +25,8 @@ describe('backgroundStems', () => {
     ['I trained as an architect. any link?', 'architect'],
     ['been a PMP-certified project lead for 8 yrs. would I fit?', 'lead'],
     ['worked as a nurse for years, can I switch?', 'nurse'],
+    ['sales guy here, tips for connecting with PMs?', 'sales'],
+    ['marketing person here (content + SEO, 6 years). what would i bring?', 'marketing'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));
   });
