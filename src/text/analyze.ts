@@ -14,9 +14,10 @@ import { STOPWORDS } from './stopwords.ts';
  * v2 chat spellings ("im", "tho"), v3 indefinite words ("else"), v4 hedging adverbs
  * ("eventually"), v5 more function words ("onto", "whether"), v6-v8 "any" and "tell" decided
  * by their place (contentWords), v9 the remaining prepositions and modals ("without",
- * "besides", "might") and function words with a clitic ("who've").
+ * "besides", "might") and function words with a clitic ("who've"), v10 the chat spellings
+ * "r" (are), "n" (and) and "abt" (about).
  */
-export const TEXT_ANALYSIS_VERSION = 9;
+export const TEXT_ANALYSIS_VERSION = 10;
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const COMBINING_MARKS = /\p{M}+/gu;

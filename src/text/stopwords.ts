@@ -1,6 +1,6 @@
 /**
  * English function words that carry no topic, including the chat spellings people type
- * ("im", "tho", "u") and "used" (as in "used to be", whose stem "us" would match the
+ * ("im", "tho", "u", "r") and "used" (as in "used to be", whose stem "us" would match the
  * country). Kept short on purpose: words such as "how", "move" or "new" can matter to a
  * question, so only grammatical words are listed. "any" and "tell" are stop words only in
  * some places, decided by contentWords (analyze.ts). Forms with a clitic are not listed:
@@ -26,7 +26,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   anyone anybody someone somebody something anything everything nothing everyone everybody nobody
   somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think know want wanted
   one ones say said please thanks thank hi hello hey ok okay yes yeah well oh um used
-  tho u ur pls plz thx cuz bc gonna wanna gotta lol btw imo tbh idk rn`
+  tho u ur r n abt pls plz thx cuz bc gonna wanna gotta lol btw imo tbh idk rn`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -51,6 +51,8 @@ describe('queryTerms', () => {
     expect(stems).not.toContain('tho');
     expect(stems).not.toContain('im');
     expect(stems).not.toContain('u');
+    const chat = queryTerms('what r the pillars n steps, abt sales?', embedder).map((t) => t.stem);
+    expect(chat).toEqual([stem('pillars'), stem('steps'), stem('sales')]);
   });
 
   it('keeps "tell" where it is what is asked ("tell my boss"), not where it asks the assistant ("tell me")', () => {
