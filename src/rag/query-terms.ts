@@ -119,6 +119,8 @@ function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { as
  * topic, and its words count.
  */
 function markCircumstances(question: string, context: string | undefined, terms: QueryTerm[], backgroundWords: ReadonlySet<string>): void {
+  // Most questions are one sentence with every word known: nothing to tell apart.
+  if (terms.every((t) => t.known) || (!context && !SENTENCE_BREAK.test(question.trim()))) return;
   const { asked, background: circumstances } = sentenceRoles(question, backgroundWords);
   if (context) {
     // The carried turn was asked, and answered, before: what the follow-up does not repeat is context.
