@@ -25,7 +25,10 @@ export interface QueryTerm {
    * "gather"): weaker evidence that the question is about something the guide covers.
    */
   loose: boolean;
-  /** Said only in a sentence about the asker's background, beside the question: context, not topic. */
+  /**
+   * A word the corpus lacks, said only in a sentence about the asker's background or in the
+   * earlier turn a follow-up carries: their context, not their topic (see markCircumstances).
+   */
   circumstantial: boolean;
 }
 

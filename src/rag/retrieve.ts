@@ -66,6 +66,8 @@ function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: nu
     { hits: lexicalHits, weight: LEXICAL_WEIGHT },
   ]);
   const cosineOf = new Map(vectorHits.map((hit) => [hit.position, hit.score]));
+  // The asker's circumstances ("in Leeds", "burnt out") are not what a passage must cover.
+  const topical = terms.filter((t) => !t.circumstantial);
 
   const ranked = [...fused.entries()]
     .map(([position, score]) => {
@@ -75,7 +77,7 @@ function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: nu
         score,
         // Passages found only lexically still get a similarity, measured in the local space.
         vectorScore: cosineOf.get(position) ?? dot(localQueryVector, localPassageVector(index, chunk)),
-        coverage: coverage(terms.filter((t) => !t.circumstantial), chunkStems(chunk)),
+        coverage: coverage(topical, chunkStems(chunk)),
       };
     })
     .sort((a, b) => b.score - a.score || b.coverage - a.coverage);

@@ -47,7 +47,10 @@ export function combineSignals(s: SupportSignals, w: typeof SUPPORT_WEIGHTS): nu
   return s.coverage + w.similarity * s.similarity - w.unknown * s.unknown - w.loose * s.loose;
 }
 
-/** The IDF-weighted share of the question's terms that satisfy a test (1 with no terms). */
+/**
+ * The IDF-weighted share of the question's terms that satisfy a test (1 with no terms). The
+ * asker's circumstances (QueryTerm.circumstantial) are not part of what they ask.
+ */
 function idfShare(allTerms: QueryTerm[], test: (t: QueryTerm) => boolean): number {
   const terms = allTerms.filter((t) => !t.circumstantial);
   const total = terms.reduce((sum, t) => sum + t.idf, 0);
