@@ -1,9 +1,10 @@
 /**
  * npm run bench:answer — CPU cost of one extractive answer in process, and of its stages, on
  * the current index (npm run ingest first). Every eval question (eval/*.jsonl) is asked
- * ROUNDS times with a varying suffix so that no memo or cache answers it; the figure is the
- * mean per question (what `npm run bench` measures over HTTP, without the HTTP), and the
- * worst case a single request can ask for.
+ * ROUNDS times, with no answer cache; the per-word and per-passage memos (stems, features,
+ * BM25 postings, spelling corrections) are warm after the warm-up pass, as in a running
+ * server. The figure is the mean per question (what `npm run bench` measures over HTTP for
+ * uncached /ask, without the HTTP), and the worst case a single request can ask for.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -16,9 +16,8 @@ import type { LoadedIndex } from '../src/index/loaded-index.ts';
 import { answerOnce, extractiveQuery } from '../src/rag/answer-question.ts';
 import { markersIn } from '../src/rag/citations.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
-import { answerTypeMet } from '../src/rag/answer-type.ts';
 import { asksToOverrideInstructions } from '../src/rag/instruction-override.ts';
-import { combineSignals, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
+import { combineSignals, passagesAnswerType, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
 import type { AskResponse } from '../src/rag/types.ts';
 import { DEFAULT_K } from '../src/server/request-limits.ts';
 
@@ -58,7 +57,7 @@ async function main(): Promise<void> {
     const retrieval = await retrieve(index, query, DEFAULT_K);
     const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
     const signals = supportSignals(retrieval.passages, retrieval.terms);
-    const answerTypeUnmet = !answerTypeMet(query.text, retrieval.passages.map((p) => p.chunk.text), retrieval.terms);
+    const answerTypeUnmet = !passagesAnswerType(query.text, retrieval.passages, retrieval.terms);
     const overrideAttempt = asksToOverrideInstructions(q.question);
     outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), answerTypeUnmet, overrideAttempt, signals, rank, citationProblems: checkCitations(response, sectionText) });
   }

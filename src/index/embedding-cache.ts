@@ -21,7 +21,7 @@ export class EmbeddingCache {
     private readonly entries: Map<string, Float32Array>,
   ) {}
 
-  /** The cache for an embedder key (e.g. `local-hash-v10:384`); empty if missing or unreadable. */
+  /** The cache for an embedder key (`${LOCAL_EMBEDDER_ID}:${dims}`); empty if missing or unreadable. */
   static async open(indexDir: string, embedderKey: string, dims: number): Promise<EmbeddingCache> {
     const name = createHash('sha256').update(embedderKey).digest('hex').slice(0, 16);
     const path = join(indexDir, 'cache', `${name}.bin`);

@@ -116,5 +116,6 @@ function bm25fHits(index: LexicalIndex, term: string): LexicalHit[] {
     const rescale = results.length > 0 ? idf(passages) / idf(results.length) : 1;
     for (const r of results) scores.set(Number(r.id), (scores.get(Number(r.id)) ?? 0) + r.score * rescale);
   }
-  return [...scores].map(([position, score]) => ({ position, score })).sort((a, b) => b.score - a.score || a.position - b.position);
+  // Unordered: searchLexical sums these per passage and ranks the sums; `has` counts them.
+  return [...scores].map(([position, score]) => ({ position, score }));
 }

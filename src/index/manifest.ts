@@ -13,7 +13,7 @@ export const GENERATION_FILES = {
 } as const;
 
 export const embedderInfoSchema = z.object({
-  /** `local-hash-v10:w1:b0.6:t0.35` (the local embedder, its version and its feature weights) or `openai`. */
+  /** `local-hash-v<TEXT_ANALYSIS_VERSION>:w1:b0.6:t0.35` (the local embedder, its version and its feature weights) or `openai`. */
   id: z.string(),
   /** The model name for `openai`; null for `local`. */
   model: z.string().nullable(),

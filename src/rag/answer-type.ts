@@ -17,13 +17,13 @@ import type { QueryTerm } from './query-terms.ts';
  */
 export type AmountKind = 'money' | 'duration' | 'count';
 
+/** Words that name a sum of money whatever the phrasing: a salary, a fee. */
+const SUM_NAMES = 'salar(?:y|ies)|wages?|compensation|income|tuition|fees?';
 /**
  * Money words for a "how much" question: "how much does it cost", "how much are PMs paid".
  * Asked with "what", several are as often figurative ("what are the costs of switching",
  * "what can I do to earn their trust"), so "what" questions need a sum's own name (below).
  */
-/** Words that name a sum of money whatever the phrasing: a salary, a fee. */
-const SUM_NAMES = 'salar(?:y|ies)|wages?|compensation|income|tuition|fees?';
 const MONEY_WORD = new RegExp(`\\b(?:${SUM_NAMES}|prices?|pric(?:ed|ing)|costs?|earn(?:s|ing|ings)?|paid|pay(?:s|ing)?)\\b`, 'i');
 /** Names of a sum of money that "what" asks for: "what's the typical pay", "what do PMs get paid". */
 const SUM_OF_MONEY = new RegExp(`\\b(?:${SUM_NAMES}|pay|get(?:s|ting)? paid)\\b(?!\\s+(?:off|cut)\\b)`, 'i');

@@ -97,9 +97,9 @@ const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
  * Where the question's words are said: `asked`, the stems of the question sentence (the
  * last with a question mark, else the last); `background`, the stems said only in other
  * sentences that tell the asker's background ("Journalist here, 15 years in newsrooms, got
- * laid off last month."), apart from the background words themselves.
+ * laid off last month."), apart from the background words themselves; `said`, all of them.
  */
-function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { asked: Set<string>; background: Set<string> } {
+function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { asked: Set<string>; background: Set<string>; said: Set<string> } {
   const sentences = text.split(SENTENCE_BREAK).filter((s) => s.trim());
   let askedAt = sentences.findLastIndex((s) => s.includes('?'));
   if (askedAt < 0) askedAt = sentences.length - 1;
@@ -110,8 +110,9 @@ function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { as
     const into = i === askedAt ? asked : backgroundStems(sentence).length > 0 ? background : elsewhere;
     for (const s of contentTerms(sentence)) into.add(s);
   });
+  const said = new Set([...asked, ...background, ...elsewhere]);
   for (const s of [...asked, ...elsewhere, ...backgroundWords]) background.delete(s);
-  return { asked, background };
+  return { asked, background, said };
 }
 
 /**
@@ -124,10 +125,9 @@ function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { as
 function markCircumstances(question: string, context: string | undefined, terms: QueryTerm[], backgroundWords: ReadonlySet<string>): void {
   // Most questions are one sentence with every word known: nothing to tell apart.
   if (terms.every((t) => t.known) || (!context && !SENTENCE_BREAK.test(question.trim()))) return;
-  const { asked, background: circumstances } = sentenceRoles(question, backgroundWords);
+  const { asked, background: circumstances, said } = sentenceRoles(question, backgroundWords);
   if (context) {
     // The carried turn was asked, and answered, before: what the follow-up does not repeat is context.
-    const said = new Set(contentTerms(question));
     for (const s of contentTerms(context)) if (!said.has(s) && !backgroundWords.has(s)) circumstances.add(s);
   }
   if (circumstances.size === 0 || !terms.some((t) => asked.has(t.stem) && !t.unknown && !t.loose)) return;

@@ -21,11 +21,13 @@ export interface SupportSignals {
 
 export function supportSignals(passages: Passage[], terms: QueryTerm[]): SupportSignals {
   const top = passages.slice(0, 3);
+  // The asker's circumstances (QueryTerm.circumstantial) are not part of what they ask.
+  const asked = terms.filter((t) => !t.circumstantial);
   return {
     coverage: Math.max(0, ...top.map((p) => p.coverage)),
     similarity: Math.max(0, ...top.map((p) => p.vectorScore)),
-    unknown: idfShare(terms, (t) => t.unknown),
-    loose: idfShare(terms, (t) => t.loose),
+    unknown: idfShare(asked, (t) => t.unknown),
+    loose: idfShare(asked, (t) => t.loose),
   };
 }
 
@@ -40,19 +42,20 @@ export function retrievalSupport(passages: Passage[], terms: QueryTerm[]): numbe
  * much"; one of the alternatives, when it asks "Jira or Asana?"; see answer-type.ts).
  */
 export function isSupported(question: string, passages: Passage[], terms: QueryTerm[]): boolean {
-  return retrievalSupport(passages, terms) >= SUPPORT_THRESHOLD && answerTypeMet(question, passages.map((p) => p.chunk.text), terms);
+  return retrievalSupport(passages, terms) >= SUPPORT_THRESHOLD && passagesAnswerType(question, passages, terms);
+}
+
+/** Whether the passages are of the kind the question asks for (see answer-type.ts). */
+export function passagesAnswerType(question: string, passages: Passage[], terms: QueryTerm[]): boolean {
+  return answerTypeMet(question, passages.map((p) => p.chunk.text), terms);
 }
 
 export function combineSignals(s: SupportSignals, w: typeof SUPPORT_WEIGHTS): number {
   return s.coverage + w.similarity * s.similarity - w.unknown * s.unknown - w.loose * s.loose;
 }
 
-/**
- * The IDF-weighted share of the question's terms that satisfy a test (1 with no terms). The
- * asker's circumstances (QueryTerm.circumstantial) are not part of what they ask.
- */
-function idfShare(allTerms: QueryTerm[], test: (t: QueryTerm) => boolean): number {
-  const terms = allTerms.filter((t) => !t.circumstantial);
+/** The IDF-weighted share of the question's terms that satisfy a test (1 with no terms). */
+function idfShare(terms: QueryTerm[], test: (t: QueryTerm) => boolean): number {
   const total = terms.reduce((sum, t) => sum + t.idf, 0);
   return total > 0 ? terms.filter(test).reduce((sum, t) => sum + t.idf, 0) / total : 1;
 }

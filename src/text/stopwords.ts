@@ -3,8 +3,9 @@
  * ("im", "tho", "u", "r") and "used" (as in "used to be", whose stem "us" would match the
  * country). Kept short on purpose: words such as "how", "move" or "new" can matter to a
  * question, so only grammatical words are listed. "any" and "tell" are stop words only in
- * some places, decided by contentWords (analyze.ts). Forms with a clitic are not listed:
- * words() drops "'s", and isStopword takes "you've", "they'll" for their base word.
+ * some places, decided by contentWords (analyze.ts). Forms with 's, 've, 'd, 'll, 're or 'm
+ * are not listed (the n't forms are): words() drops "'s", and isStopword takes "you've",
+ * "they'll" for their base word.
  */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   `a about above after again against all also am an and are aren't as at be because been before being
