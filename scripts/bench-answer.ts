@@ -17,6 +17,7 @@ import { extractiveAnswer } from '../src/rag/extractive-answer.ts';
 import { queryTerms } from '../src/rag/query-terms.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
 import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
+import { rng } from './rng.ts';
 
 const ROUNDS = 20;
 
@@ -48,14 +49,8 @@ await measure('extractive sentence selection', (_q, i) => extractiveAnswer(index
 // The costliest requests the contract accepts: the longest question made of words no corpus
 // has (each looked up, expanded and perhaps spelling-corrected), one single long "word", and a
 // follow-up whose history turn is one long word (the topic it carries is analysed too). Fresh
-// text every round, from a fixed seed (mulberry32), so no memo helps.
-let seed = 1;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
+// text every round, from a fixed seed, so no memo helps.
+const random = rng(1);
 const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('');
 const nonsenseWords = () => {
   let text = '';

@@ -28,6 +28,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Chunk, SourceDocument } from '../src/corpus/types.ts';
+import { rng } from './rng.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SCRIPT), '..');
@@ -100,18 +101,6 @@ const load = () => loadavg().map((v) => round(v, 2));
 // local embedder: the mean cosine of a passage to its nearest neighbour and to the median
 // passage of its document are close to the real article's (both are printed). Less topical
 // text is harder for HNSW (flatter neighbourhoods), more topical text easier.
-
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Frequent English words first (function words included: they are the head of a Zipf curve). */
 const COMMON_WORDS = `the of and to a in is it you that for on with as are this be or your by from at have

@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Building an hnswlib graph, shared by HnswBuild on this thread (small corpora),
- * hnsw-build-worker.mjs (a worker thread) and HnswSearcher.build, so that all write the same
- * index file byte for byte. Plain JavaScript because the worker thread runs without a TypeScript loader; its
+ * Building an hnswlib graph, shared by HnswBuild on this thread (small corpora) and
+ * hnsw-build-worker.mjs (a worker thread), so that both write the same index file byte for
+ * byte. Plain JavaScript because the worker thread runs without a TypeScript loader; its
  * types are in hnsw-graph.d.mts.
  */
 import hnswlib from 'hnswlib-node';

@@ -1,5 +1,4 @@
 import hnswlib from 'hnswlib-node';
-import { addRows, newHnswGraph } from './hnsw-graph.mjs';
 import type { VectorHit, VectorSearcher } from './vector-searcher.ts';
 
 /**
@@ -40,15 +39,6 @@ export class HnswSearcher implements VectorSearcher {
     return result.neighbors.map((position, i) => ({ position, score: 1 - result.distances[i]! }));
   }
 
-  /** Build an index over row-major vectors; labels are row positions. */
-  static build(vectors: Float32Array, dims: number, options: { m: number; efConstruction: number; efSearch: number }): HnswSearcher {
-    const count = Math.floor(vectors.length / dims);
-    const index = newHnswGraph(dims, count, options);
-    addRows(index, vectors, dims, 0, count);
-    index.setEf(options.efSearch);
-    return new HnswSearcher(index);
-  }
-
   static async read(path: string, dims: number, efSearch: number): Promise<HnswSearcher> {
     const index = new hnswlib.HierarchicalNSW('cosine', dims);
     await index.readIndex(path);
@@ -62,10 +52,6 @@ export class HnswSearcher implements VectorSearcher {
     const rows = new Float32Array(this.size * dims);
     for (let label = 0; label < this.size; label++) rows.set(this.index.getPoint(label), label * dims);
     return rows;
-  }
-
-  writeSync(path: string): void {
-    this.index.writeIndexSync(path);
   }
 }
 
