@@ -20,7 +20,10 @@ const FIELDS = ['heading', 'text'] as const;
 /**
  * The word analysis of the index, shared with the local embedder (src/text/analyze.ts): the
  * tokenizer already leaves every stop word out, so terms only need stemming. Exported for the
- * eval's BM25 baseline, which must analyse exactly as the hybrid does.
+ * eval's BM25 baseline, which must analyse exactly as the hybrid does. Searches here are
+ * always for terms already analysed (stems), so search options analyse nothing again: a stem
+ * spelled like a stop word ("getting" -> get, "others" -> other) would otherwise be dropped
+ * before it reached the index that holds it.
  */
 export const LEXICAL_ANALYSIS: Pick<Options, 'tokenize' | 'processTerm'> = {
   tokenize: (text) => contentWords(text).filter((word) => word !== null),
@@ -31,7 +34,7 @@ const options: Options<LexicalDocument> = {
   fields: [...FIELDS],
   storeFields: [],
   ...LEXICAL_ANALYSIS,
-  searchOptions: { boost: { heading: 1.5 }, combineWith: 'OR' },
+  searchOptions: { boost: { heading: 1.5 }, combineWith: 'OR', tokenize: (stem) => [stem], processTerm: (stem) => stem },
 };
 
 export type LexicalIndex = MiniSearch<LexicalDocument>;
@@ -85,7 +88,7 @@ function stemsStartingWith(index: LexicalIndex, prefix: string): string[] {
   const memo = memoised(stemsByIndex, index, () => new BoundedMap<string, string[]>(MAX_CACHED_TERMS));
   return memoised(memo, prefix, () => {
     const found = new Set<string>();
-    for (const result of index.search(prefix, { prefix: true, processTerm: (t) => t })) for (const term of result.terms) found.add(term);
+    for (const result of index.search(prefix, { prefix: true })) for (const term of result.terms) found.add(term);
     return [...found].sort();
   });
 }
@@ -108,7 +111,7 @@ function termHits(index: LexicalIndex, term: string): LexicalHit[] {
  * Each field's score is rescaled from its own IDF to the passage-level one.
  */
 function bm25fHits(index: LexicalIndex, term: string): LexicalHit[] {
-  const byField = FIELDS.map((field) => index.search(term, { processTerm: (t) => t, fields: [field] }));
+  const byField = FIELDS.map((field) => index.search(term, { fields: [field] }));
   const passages = new Set(byField.flatMap((results) => results.map((r) => r.id))).size;
   const idf = (df: number) => bm25Idf(index.documentCount, df);
   const scores = new Map<number, number>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLexicalIndex, loadLexicalIndex, searchLexical, type LexicalDocument } from '../../src/index/lexical-index.ts';
+import { buildLexicalIndex, corpusVocabulary, loadLexicalIndex, searchLexical, type LexicalDocument } from '../../src/index/lexical-index.ts';
 
 /**
  * Twelve passages that all say "PM"; one has it in its heading too ("Get certified as a PM"),
@@ -32,5 +32,19 @@ describe('searchLexical', () => {
     const index = buildLexicalIndex(documents());
     const reloaded = loadLexicalIndex(JSON.stringify(index));
     expect(searchLexical(reloaded, 'hard PM certified', 12)).toEqual(searchLexical(index, 'hard PM certified', 12));
+  });
+});
+
+describe('search analysis', () => {
+  const index = buildLexicalIndex([
+    { id: 0, heading: 'First job', text: 'Getting your first PM job takes patience.' },
+    { id: 1, heading: 'Others', text: 'Other people can help you from any industry.' },
+    { id: 2, heading: 'Team', text: 'The team ships every week.' },
+  ]);
+
+  it('finds a word whose stem is spelled like a stop word ("getting" -> get, "others" -> other)', () => {
+    expect(searchLexical(index, 'getting hired', 3).map((h) => h.position)).toEqual([0]);
+    expect(searchLexical(index, 'others', 3).map((h) => h.position)).toEqual([1]);
+    expect(corpusVocabulary(index).has('get')).toBe(true);
   });
 });
