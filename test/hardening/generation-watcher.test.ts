@@ -13,7 +13,7 @@ import { guideFixtureDir } from '../helpers/build-fixture-index.ts';
 import { copyCorpus } from '../helpers/corpus-copy.ts';
 import { copyGeneration, editManifest, pointTo, truncateKeepingManifest } from '../helpers/index-files.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
-import { appDeps, memoryLogger } from './support.ts';
+import { appDeps, memoryLogger, until } from './support.ts';
 
 /**
  * The generation watcher in-process: it follows the pointer even when it moves twice while a
@@ -88,7 +88,7 @@ describe('following the pointer', () => {
     try {
       await pointTo(indexDir, third);
       const loading = watcher.refresh(); // starts loading the third, which waits at the gate
-      while (!hold.started.includes(third)) await new Promise((r) => setTimeout(r, 5));
+      await until(() => hold.started.includes(third), 'the third generation starts loading');
       await pointTo(indexDir, copy); // the pointer moves on while that load runs
       const again = watcher.refresh(); // what the file watcher does on that change
       release();

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { askRequest } from '../helpers/ask-request.ts';
 import { serverUrl } from '../helpers/server-url.ts';
-import { makeTempDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
+import { repoRoot, useTempDirs } from '../helpers/temp-dir.ts';
 
 /**
  * `npm start` (scripts/start.mjs) runs the server as one esbuild bundle in dist/server, and
@@ -12,14 +12,10 @@ import { makeTempDir, removeTempDir, repoRoot } from '../helpers/temp-dir.ts';
  * worker thread, loaded from next to the bundle. So: a fresh index of 2,100 chunks through
  * the real start script, then an answer from it, then a clean SIGTERM.
  */
-const temp: string[] = [];
-afterAll(async () => {
-  for (const dir of temp) await removeTempDir(dir);
-});
+const tempDir = useTempDirs('atg-start-');
 
 async function generatedCorpus(documents: number, sections: number): Promise<string> {
-  const dir = await makeTempDir('atg-start-corpus-');
-  temp.push(dir);
+  const dir = await tempDir();
   const words = 'product manager sales engineer design marketing customer roadmap team skills career learning'.split(' ');
   for (let d = 0; d < documents; d++) {
     let text = `# Guide ${d}\n\n`;
@@ -35,25 +31,26 @@ async function generatedCorpus(documents: number, sections: number): Promise<str
 describe('npm start (scripts/start.mjs)', () => {
   it('builds a 2,100-chunk index with its HNSW worker from the bundle, answers, and exits 0 on SIGTERM', async () => {
     const corpus = await generatedCorpus(42, 50);
-    const root = await makeTempDir('atg-start-index-');
-    temp.push(root);
+    const root = await tempDir();
     await mkdir(join(root, 'index'));
     const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.mjs')], {
       cwd: repoRoot,
-      env: { ...process.env, CORPUS_DIR: corpus, INDEX_DIR: join(root, 'index'), PORT: '0', HOST: '127.0.0.1', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', LOG_LEVEL: 'warn' },
+      // A clean environment: nothing from the developer's shell (keys, base URLs, EMBEDDINGS) leaks in.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CORPUS_DIR: corpus, INDEX_DIR: join(root, 'index'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', EMBEDDINGS: 'local', ANSWERS: 'extractive' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const url = await serverUrl(child, 60_000).url;
+    // Listened for from the start, so a server that dies early is seen, not waited for.
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
+      const url = await serverUrl(child, 60_000).url;
       const health = (await (await fetch(`${url}/health`)).json()) as { index: { chunks: number } };
       expect(health.index.chunks).toBe(2100);
       const ask = await fetch(`${url}/ask`, askRequest({ question: 'what does a product manager do with the roadmap?' }));
       expect(ask.status).toBe(200);
       expect(((await ask.json()) as { citations: unknown[] }).citations.length).toBeGreaterThan(0);
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      if (child.exitCode === null) child.kill('SIGTERM');
     }
+    expect(await exited).toBe(0);
   }, 90_000);
 });

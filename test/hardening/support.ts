@@ -1,11 +1,10 @@
-import { http, passthrough } from 'msw';
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Logger } from '../../src/server/logger.ts';
 import { completion, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { llmAnswerDeps as sharedLlmAnswerDeps } from '../helpers/llm-deps.ts';
-import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
+import { loopbackPassthrough, serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { parseSse, type SseEvent } from '../helpers/sse.ts';
 
 export { parseSse, type SseEvent };
@@ -42,7 +41,7 @@ export { serveOnLoopback, type Loopback };
 
 /** Let requests to our own loopback servers through msw (which otherwise fails any unhandled request). */
 export function allowLoopback(openai: OpenAITestServer): void {
-  openai.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+  openai.use(loopbackPassthrough());
 }
 
 /**
@@ -52,6 +51,15 @@ export function allowLoopback(openai: OpenAITestServer): void {
 export const modelReply = (request: Request, body: ChatCompletionRequestBody, pieces: string[], gapMs = 0): Response => completion(body, pieces, { signal: request.signal, gapMs });
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Wait until `condition` holds, checking every 5 ms; fail with `what` after `ms`. */
+export async function until(condition: () => boolean, what = 'condition', ms = 5000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`${what}: not met within ${ms} ms`);
+    await sleep(5);
+  }
+}
 
 /** Resolves true once `signal` aborts (immediately if it already has). */
 export const abortedPromise = (signal: AbortSignal): Promise<true> =>

@@ -6,7 +6,7 @@ import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import type { ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, testConfig, type Loopback } from './support.ts';
+import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, testConfig, until, type Loopback } from './support.ts';
 
 /**
  * The model server is the expensive, slow part: at most MAX_CONCURRENT_UPSTREAM calls run at
@@ -150,14 +150,6 @@ describe('a client that disconnects', () => {
       received: () => received,
       hangUp: () => socket.destroy(),
     };
-  }
-
-  async function until(condition: () => boolean, ms = 5000): Promise<void> {
-    const deadline = performance.now() + ms;
-    while (!condition()) {
-      if (performance.now() > deadline) throw new Error('condition not met in time');
-      await sleep(10);
-    }
   }
 
   it('hanging up after the first SSE delta aborts the upstream request and frees its slot', async () => {

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
-import { answerOnce } from '../../src/rag/answer-question.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { retrievalSupport, SUPPORT_THRESHOLD } from '../../src/rag/support.ts';
 import { DEFAULT_K } from '../../src/server/request-limits.ts';
+import { askExtractive } from './ask-extractive.ts';
 
 /** Asserts that retrieval support alone would answer `question`: a decline of it is some check's doing. */
 export async function expectRetrievalSupports(index: LoadedIndex, question: string): Promise<void> {
@@ -17,5 +17,5 @@ export async function expectRetrievalSupports(index: LoadedIndex, question: stri
  */
 export async function expectDeclinedThoughSupported(index: LoadedIndex, question: string): Promise<void> {
   await expectRetrievalSupports(index, question);
-  expect(await answerOnce(index, { question }, { mode: 'extractive' })).toMatchObject({ grounded: false, citations: [] });
+  expect(await askExtractive(index, question)).toMatchObject({ grounded: false, citations: [] });
 }

@@ -1,5 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { http, passthrough } from 'msw';
+
+/** An msw handler that lets requests to our own loopback servers through untouched. */
+export const loopbackPassthrough = () => http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough());
 
 /** A real server on 127.0.0.1, for tests that need a socket. */
 export interface Loopback {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { answerOnce } from '../../src/rag/answer-question.ts';
 import { askedAlternatives, askedAmount, answerTypeMet, statesAmount } from '../../src/rag/answer-type.ts';
 import type { QueryTerm } from '../../src/rag/query-terms.ts';
 import { stem } from '../../src/text/analyze.ts';
+import { askExtractive } from '../helpers/ask-extractive.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { expectDeclinedThoughSupported } from '../helpers/declined-though-supported.ts';
 
@@ -106,7 +106,7 @@ describe('answerTypeMet for a choice between alternatives', () => {
 describe('the answer-type check in the pipeline', () => {
   const fixture = useFixtureIndex();
 
-  const ask = (question: string) => answerOnce(fixture.index, { question }, { mode: 'extractive' });
+  const ask = (question: string) => askExtractive(fixture.index, question);
 
   it('declines an amount question that retrieval alone supports, when no passage states the amount', async () => {
     // The side-project section would answer it, but nothing there says what anything costs.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerOnce } from '../../src/rag/answer-question.ts';
+import { askExtractive } from '../helpers/ask-extractive.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 
 /**
@@ -9,10 +9,11 @@ import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
  * else is asked.
  */
 const fixture = useFixtureIndex();
-const ask = (question: string) => answerOnce(fixture.index, { question }, { mode: 'extractive' });
+const ask = (question: string) => askExtractive(fixture.index, question);
 
 describe('the asker\'s circumstances', () => {
   it.each([
+    // A control: answered with or without the rule (its story words are few).
     ['Sales rep here, 6 years at a telecom call centre in Leeds, honestly burnt out lately. How do customer insights help a PM prioritize features?', 'Moving from Sales to Product Management'],
     ["I'm a software engineer at a fintech in Lisbon, laid off in March with a toddler at home. How do I become a product manager?", 'Becoming a Product Manager as an Engineer'],
   ])('do not stop the guide answering: "%s"', async (question, section) => {
@@ -22,6 +23,9 @@ describe('the asker\'s circumstances', () => {
   });
 
   it.each([
+    // Declined only because "Any tips?" asks about nothing the guide knows: without that
+    // condition the story's words would be set aside and its one known word would answer it.
+    "I'm a sales rep who loves sourdough baking and kombucha brewing. Any tips?",
     "I'm a baker who loves sourdough. Any tips?",
     "I'm a nurse in Leeds and my knee surgery is next week. How long does recovery take?",
   ])('are still the topic when the question asks nothing the guide knows: "%s"', async (question) => {

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { extractiveAnswer } from '../../src/rag/extractive-answer.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { buildFixtureIndex, useFixtureIndex } from '../helpers/build-fixture-index.ts';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
 
 const fixture = useFixtureIndex();
+const tempDir = useTempDirs('atg-colon-corpus-');
 
 describe('extractiveAnswer', () => {
   it.each([
@@ -38,7 +39,7 @@ describe('extractiveAnswer', () => {
   });
 
   it('never quotes a sentence that only announces a list ("there are two main ways to get a job:")', async () => {
-    const dir = await makeTempDir('atg-colon-corpus-');
+    const dir = await tempDir();
     await writeFile(
       join(dir, 'jobs.md'),
       [
@@ -64,7 +65,6 @@ describe('extractiveAnswer', () => {
       expect(answer.answer).toContain('Move internally');
     } finally {
       await small.dispose();
-      await removeTempDir(dir);
     }
   });
 });

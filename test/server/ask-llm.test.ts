@@ -5,7 +5,7 @@ import { createApp } from '../../src/server/app.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { expectRetrievalSupports } from '../helpers/declined-though-supported.ts';
 import { chunkEvent, completion, errorCompletion, systemMessage, userMessage, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
-import { citationProblems, expectAskEventOrder, markers, parseSse, testDeps } from './harness.ts';
+import { appDeps, citationProblems, expectAskEventOrder, markers, parseSse } from './harness.ts';
 import { CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
 import { isCondenseRequest, LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, promptPassages } from './llm-prompts.ts';
 
@@ -80,7 +80,7 @@ describe('llm answers (JSON)', () => {
 
   it('works with a model server that answers in one JSON object (streaming disabled)', async () => {
     const model = new ChatOpenAI({ model: LLM_TEST_MODEL, temperature: 0, apiKey: LLM_TEST_API_KEY, maxRetries: 1, streaming: false, configuration: { baseURL: LLM_TEST_BASE_URL } });
-    const app = createApp(testDeps(llm.index, { answer: { mode: 'llm', llm: { model, upstreamSlots: new Semaphore(4), canary: CANARY } } }));
+    const app = createApp(appDeps(llm.index, { answer: { mode: 'llm', llm: { model, upstreamSlots: new Semaphore(4), canary: CANARY } } }));
     modelReplies(() => 'Your skills in communication and negotiation are crucial [1].');
     const body = await askJson(app, { question: SALES_QUESTION });
     expect(chatRequests()[0]!.body.stream).toBeFalsy();

@@ -3,7 +3,7 @@ import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { bytePieces, postChunked } from '../helpers/raw-http.ts';
-import { testDeps, useFixtureServer } from './harness.ts';
+import { appDeps, useFixtureServer } from './harness.ts';
 
 /**
  * The contract's errors (DESIGN.md, "Errors"): every one is JSON `{ error: { code, message } }`
@@ -111,7 +111,7 @@ describe('413 payload_too_large (limit 16 KiB)', () => {
 
 describe('other errors', () => {
   it('503 index_unavailable on /ask, /health and /source when no index is loaded', async () => {
-    const app = createApp(testDeps(null));
+    const app = createApp(appDeps(null));
     const ask = await app.request('/ask', askRequest({ question: 'How do I move into product?' }));
     await expectError(ask, 503, 'index_unavailable');
     await expectError(await app.request('/health'), 503, 'index_unavailable');
@@ -119,7 +119,7 @@ describe('other errors', () => {
   });
 
   it('429 rate_limited with Retry-After once a client is over its limit', async () => {
-    const app = createApp(testDeps(served.fixture.index, { rateLimiter: new MemoryRateLimiter(2) }));
+    const app = createApp(appDeps(served.fixture.index, { rateLimiter: new MemoryRateLimiter(2) }));
     const send = () => app.request('/ask', askRequest({ question: 'How do I move from sales into product?' }));
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);

@@ -1,21 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import GithubSlugger from 'github-slugger';
-import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { appDeps } from '../helpers/app-deps.ts';
 import { guideFixtureDir, useFixtureIndex, type FixtureIndex } from '../helpers/build-fixture-index.ts';
-import { serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
+import { loopbackPassthrough, serveOnLoopback, type Loopback } from '../helpers/loopback.ts';
 import { markers, numberingProblems } from '../helpers/citation-rules.ts';
 import { askEventOrderProblems, askStreamParts, parseSse, type SseEvent } from '../helpers/sse.ts';
 
 export { parseSse, type SseEvent };
 
 /** Dependencies for createApp in tests (see test/helpers/app-deps.ts). */
-export { appDeps as testDeps } from '../helpers/app-deps.ts';
+export { appDeps } from '../helpers/app-deps.ts';
 
 /** A real server on loopback (see test/helpers/loopback.ts). */
 export type RunningServer = Loopback;
@@ -48,7 +47,7 @@ export function useFixtureServer(): { readonly fixture: Omit<FixtureIndex, 'disp
  * own server on loopback, which go through untouched.
  */
 export function useNoNetwork(): void {
-  const guard = setupServer(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+  const guard = setupServer(loopbackPassthrough());
   beforeAll(() => guard.listen({ onUnhandledRequest: 'error' }));
   afterAll(() => guard.close());
 }

@@ -8,7 +8,7 @@ import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { llmAnswerDeps } from '../helpers/llm-deps.ts';
 import { completion, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer, type OpenAITestServer } from '../mocks/openai-server.ts';
-import { parseSse, readAskStream, testDeps, type AskStream } from './harness.ts';
+import { appDeps, parseSse, readAskStream, type AskStream } from './harness.ts';
 import { LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL } from './llm-prompts.ts';
 
 export const CANARY = 'ATG-CANARY-test';
@@ -53,7 +53,7 @@ export function useLlmHarness(): LlmHarness {
     },
     llmApp: (timeoutMs = 5000, upstreamSlots = 4) => {
       const answer = llmAnswerDeps({ apiKey: LLM_TEST_API_KEY, baseUrl: LLM_TEST_BASE_URL, model: LLM_TEST_MODEL }, { slots: upstreamSlots, canary: CANARY });
-      return createApp(testDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: timeoutMs }) }));
+      return createApp(appDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: timeoutMs }) }));
     },
     chatRequests: () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions'),
     modelReplies: (reply) => {

@@ -3,7 +3,7 @@ import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
-import { collapse, fixtureSections, testDeps } from './harness.ts';
+import { appDeps, collapse, fixtureSections } from './harness.ts';
 
 /** GET /health, /openapi.json and /source/:document on the real app and a real fixture index. */
 
@@ -11,7 +11,7 @@ const fixture = useFixtureIndex();
 let app: ReturnType<typeof createApp>;
 
 beforeAll(() => {
-  app = createApp(testDeps(fixture.index));
+  app = createApp(appDeps(fixture.index));
 });
 
 describe('GET /health', () => {

@@ -35,6 +35,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       INDEX_DIR: indexDir,
       CORPUS_DIR: 'corpus',
       ANSWERS: 'extractive',
+      EMBEDDINGS: 'local',
       RATE_LIMIT_PER_MINUTE: '0',
       LOG_LEVEL: 'silent',
       ...env,
