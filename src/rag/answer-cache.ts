@@ -1,4 +1,4 @@
-import type { AskResponse } from './types.ts';
+import type { ComposedAnswer } from './types.ts';
 
 /**
  * A small LRU of finished extractive answers. Questions repeat (starter questions, the same
@@ -6,11 +6,11 @@ import type { AskResponse } from './types.ts';
  * and the request, so a repeat costs a map lookup instead of retrieval and sentence scoring.
  */
 export class AnswerCache {
-  private readonly entries = new Map<string, AskResponse>();
+  private readonly entries = new Map<string, ComposedAnswer>();
 
   constructor(private readonly capacity: number) {}
 
-  get(key: string): AskResponse | undefined {
+  get(key: string): ComposedAnswer | undefined {
     const value = this.entries.get(key);
     if (value) {
       // Re-insert: Map keeps insertion order, so the oldest entry is always first.
@@ -20,7 +20,7 @@ export class AnswerCache {
     return value;
   }
 
-  set(key: string, value: AskResponse): void {
+  set(key: string, value: ComposedAnswer): void {
     if (this.capacity <= 0) return;
     this.entries.delete(key);
     this.entries.set(key, value);

@@ -11,7 +11,7 @@ import { notCoveredResponse } from './not-covered.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { retrieve } from './retrieve.ts';
 import { isSupported } from './support.ts';
-import type { AskEvent, AskResponse, ChatTurn, RetrievalQuery } from './types.ts';
+import type { AskEvent, AskResponse, ChatTurn, ComposedAnswer, RetrievalQuery } from './types.ts';
 
 export interface AskInput {
   question: string;
@@ -51,7 +51,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
       const response = await cachedExtractiveResponse(index, input, k, deps.cache, signal);
       yield { type: 'citations', citations: response.citations };
       for (const piece of splitForStreaming(response.answer)) yield { type: 'delta', text: piece };
-      yield { type: 'done', response };
+      yield { type: 'done', response: withAnswerId(response) };
       return;
     }
 
@@ -95,11 +95,11 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     }
     const response = step.value;
     if (response) {
-      yield { type: 'done', response };
+      yield { type: 'done', response: withAnswerId(response) };
     } else {
       const declined = notCoveredResponse(index, 'llm');
       if (!streamedAny) yield { type: 'delta', text: declined.answer };
-      yield { type: 'done', response: declined };
+      yield { type: 'done', response: withAnswerId(declined) };
     }
   } catch (error) {
     throw toAppError(error, signal, deps.mode);
@@ -111,11 +111,11 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
  * is cached (per generation: a re-index starts afresh), declines included: a cache hit costs
  * no check at all.
  */
-async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: number, cache: AnswerCache | undefined, signal: AbortSignal | undefined): Promise<AskResponse> {
+async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: number, cache: AnswerCache | undefined, signal: AbortSignal | undefined): Promise<ComposedAnswer> {
   const key = cache ? JSON.stringify([index.generation, k, input.question, input.history ?? []]) : '';
   const cached = cache?.get(key);
   if (cached) return cached;
-  let response: AskResponse | null = null;
+  let response: ComposedAnswer | null = null;
   if (!asksToOverrideInstructions(input.question)) {
     const query = extractiveQuery(input.question, input.history);
     const retrieval = await retrieve(index, query, k, signal);
@@ -135,7 +135,7 @@ async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: 
 export async function answerOnce(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): Promise<AskResponse> {
   if (deps.mode === 'extractive') {
     try {
-      return await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, deps.cache, signal);
+      return withAnswerId(await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, deps.cache, signal));
     } catch (error) {
       throw toAppError(error, signal, 'extractive');
     }
@@ -168,7 +168,15 @@ function* notCovered(index: LoadedIndex, mode: AnswerMode): Generator<AskEvent> 
   const response = notCoveredResponse(index, mode);
   yield { type: 'citations', citations: [] };
   yield { type: 'delta', text: response.answer };
-  yield { type: 'done', response };
+  yield { type: 'done', response: withAnswerId(response) };
+}
+
+/**
+ * Every response gets its own id, a cached answer too: feedback rates what one reader was
+ * shown, and two readers of the same cached answer may rate it differently.
+ */
+function withAnswerId(answer: ComposedAnswer): AskResponse {
+  return { ...answer, id: crypto.randomUUID() };
 }
 
 /** Extractive answers exist whole at once; stream them in word groups so the UI reads alike. */

@@ -7,7 +7,7 @@ import { contentTerms } from '../text/analyze.ts';
 import { citationFor } from './citations.ts';
 import { coverage, type QueryTerm } from './query-terms.ts';
 import { dot } from './retrieve.ts';
-import type { AskResponse, Passage } from './types.ts';
+import type { ComposedAnswer, Passage } from './types.ts';
 
 /**
  * The offline answerer: picks the best-supported sentences of the retrieved passages and
@@ -52,7 +52,7 @@ interface Candidate {
   count: number;
 }
 
-export function extractiveAnswer(index: LoadedIndex, passages: Passage[], terms: QueryTerm[], queryVector: Float32Array): AskResponse {
+export function extractiveAnswer(index: LoadedIndex, passages: Passage[], terms: QueryTerm[], queryVector: Float32Array): ComposedAnswer {
   const candidates = sentenceCandidates(index, passages, terms, queryVector);
   const chosen = selectSentences(candidates);
 
@@ -71,7 +71,7 @@ export function extractiveAnswer(index: LoadedIndex, passages: Passage[], terms:
     const quote = sectionText.slice(sentences[0]!.start - passage.chunk.start, sentences.at(-1)!.end - passage.chunk.start);
     return citationFor(passage, i + 1, index.documents.get(passage.chunk.document), quote);
   });
-  return { answer: parts.join(' '), grounded: citations.length > 0, mode: 'extractive', citations };
+  return { answer: parts.join(' '), grounded: citations.length > 0, support: citations.length > 0 ? 'answered' : 'none', mode: 'extractive', citations };
 }
 
 function sentenceCandidates(index: LoadedIndex, passages: Passage[], terms: QueryTerm[], queryVector: Float32Array): Candidate[] {

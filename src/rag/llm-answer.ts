@@ -5,7 +5,7 @@ import { citationFor, repairMarkers } from './citations.ts';
 import { OutputGuard } from './output-guard.ts';
 import { answerPrompt, condensePrompt, CONDENSE_SYSTEM_PROMPT, systemPrompt } from './prompts.ts';
 import type { Semaphore } from './semaphore.ts';
-import type { AskResponse, ChatTurn, Citation, Passage } from './types.ts';
+import type { ComposedAnswer, ChatTurn, Citation, Passage } from './types.ts';
 
 export interface LlmDeps {
   model: Pick<BaseChatModel, 'stream' | 'invoke'>;
@@ -43,7 +43,7 @@ export async function* llmAnswer(
   question: string,
   passages: Passage[],
   signal: AbortSignal,
-): AsyncGenerator<string, AskResponse | null> {
+): AsyncGenerator<string, ComposedAnswer | null> {
   const boundary = `PASSAGES-${crypto.randomUUID()}`;
   const messages: BaseMessage[] = [new SystemMessage(systemPrompt(deps.canary)), new HumanMessage(answerPrompt(question, passages, boundary))];
   const guard = new OutputGuard(passages.length, deps.canary);
@@ -74,7 +74,7 @@ export async function* llmAnswer(
   const { answer, used } = repairMarkers(guard.text, passages);
   if (used.length === 0) return null;
   const citations: Citation[] = used.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document)));
-  return { answer, grounded: true, mode: 'llm', citations };
+  return { answer, grounded: true, support: 'answered', mode: 'llm', citations };
 }
 
 function sanitizeLine(text: string): string {

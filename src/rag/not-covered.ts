@@ -1,6 +1,6 @@
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { memoised } from '../memo.ts';
-import type { AskResponse } from './types.ts';
+import type { ComposedAnswer } from './types.ts';
 
 /**
  * The plain answer when the guide does not cover a question: say so, then say what it does
@@ -11,8 +11,8 @@ function notCoveredAnswer(index: LoadedIndex): string {
 }
 
 /** The whole response for a question the guide does not cover. */
-export function notCoveredResponse(index: LoadedIndex, mode: AskResponse['mode']): AskResponse {
-  return { answer: notCoveredAnswer(index), grounded: false, mode, citations: [] };
+export function notCoveredResponse(index: LoadedIndex, mode: ComposedAnswer['mode']): ComposedAnswer {
+  return { answer: notCoveredAnswer(index), grounded: false, support: 'none', mode, citations: [] };
 }
 
 /** Composed once per loaded generation: it depends on the headings only. */

@@ -35,11 +35,25 @@ export interface Citation {
   score: number;
 }
 
-export interface AskResponse {
+/**
+ * How far the guide answers a question: `answered` (the passages address it), `related` (on
+ * the guide's topic, but the guide does not say the specific thing asked: the answer says so,
+ * then gives the closest statements), `none` (nothing in the guide is about it).
+ */
+export type Support = 'answered' | 'related' | 'none';
+
+/** An answer as the pipeline composes it; the same for every request that asks the same. */
+export interface ComposedAnswer {
   answer: string;
   grounded: boolean;
+  support: Support;
   mode: 'extractive' | 'llm';
   citations: Citation[];
+}
+
+/** The answer as a client receives it: a composed answer with a fresh id for `POST /feedback`. */
+export interface AskResponse extends ComposedAnswer {
+  id: string;
 }
 
 /** What the pipeline emits, in order: citations, one or more deltas, done. */

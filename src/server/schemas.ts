@@ -48,8 +48,13 @@ const CitationSchema = z
 
 export const AskResponseSchema = z
   .object({
-    answer: z.string(),
+    answer: z.string().openapi({ description: 'Markdown (bold, lists, line breaks; no links, images or HTML); every statement is followed by its [n] marker.' }),
     grounded: z.boolean(),
+    support: z.enum(['answered', 'related', 'none']).openapi({
+      description:
+        'answered: the passages address the question; related: on the guide\'s topic, but the guide does not say the specific thing asked (the answer says so, then gives the closest statements); none: nothing in the guide is about it.',
+    }),
+    id: z.string().openapi({ description: 'Identifies this answer for POST /feedback.' }),
     mode: z.enum(['extractive', 'llm']),
     citations: z.array(CitationSchema),
   })

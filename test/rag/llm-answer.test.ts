@@ -4,7 +4,7 @@ import { answerQuestion, type AnswerDeps } from '../../src/rag/answer-question.t
 import { llmAnswer, type LlmDeps } from '../../src/rag/llm-answer.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
-import type { AskEvent, AskResponse, Passage } from '../../src/rag/types.ts';
+import type { AskEvent, AskResponse, ComposedAnswer, Passage } from '../../src/rag/types.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 
 /**
@@ -26,7 +26,7 @@ beforeAll(async () => {
 const deps = (responses: string[], slots = new Semaphore(1)): LlmDeps => ({ model: new FakeListChatModel({ responses }), upstreamSlots: slots, canary: CANARY });
 
 /** Run llmAnswer to the end: the deltas it yielded and the response it returned. */
-async function drain(llm: LlmDeps): Promise<{ deltas: string[]; response: AskResponse | null }> {
+async function drain(llm: LlmDeps): Promise<{ deltas: string[]; response: ComposedAnswer | null }> {
   const generator = llmAnswer(llm, fixture.index, QUESTION, passages, new AbortController().signal);
   const deltas: string[] = [];
   for (;;) {

@@ -37,7 +37,7 @@ const OFF_TOPIC = ['What is the capital of France?', 'How long should I bake sou
 describe('POST /ask (JSON, extractive)', () => {
   it.each(ANSWERABLE)('answers "$question" with the contract shape, citing "$section"', async ({ question, section }) => {
     const body = await askJson({ question });
-    expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'mode']);
+    expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'id', 'mode', 'support']);
     expect(body.grounded).toBe(true);
     expect(body.mode).toBe('extractive');
     expect(body.answer.trim().length).toBeGreaterThan(0);
@@ -114,8 +114,13 @@ describe('POST /ask (Server-Sent Events)', () => {
     const stream = await askStream({ question });
     expectAskEventOrder(stream.events);
 
-    // done carries exactly what the JSON form answers, and the citations event matches it.
-    expect(stream.done).toEqual(await askJson({ question }));
+    // done carries exactly what the JSON form answers, and the citations event matches it;
+    // only the answer id differs, fresh for every response (a cached one too).
+    const { id: streamedId, ...streamed } = stream.done;
+    const { id: jsonId, ...json } = await askJson({ question });
+    expect(streamed).toEqual(json);
+    expect(streamedId).toMatch(/^[\w-]{8,}$/);
+    expect(streamedId).not.toBe(jsonId);
     expect(stream.citations).toEqual(stream.done.citations);
     expect(stream.deltas.join('')).toBe(stream.done.answer);
     expect(citationProblems(stream.done)).toEqual([]);

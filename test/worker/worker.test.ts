@@ -29,7 +29,7 @@ describe('POST /ask', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await res.json()) as AskResponse;
-    expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'mode']);
+    expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'id', 'mode', 'support']);
     expect(body).toMatchObject({ grounded: true, mode: 'extractive' });
     expect(body.citations.length).toBeGreaterThan(0);
     for (const c of body.citations) expect(Object.keys(c).sort()).toEqual(['anchor', 'document', 'id', 'quote', 'score', 'section', 'sourceUrl', 'url']);

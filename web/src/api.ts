@@ -143,5 +143,13 @@ function asCitations(data: unknown): Citation[] {
 function asResponse(data: unknown): AskResponse | null {
   const x = data as Partial<AskResponse> | null;
   if (!x || typeof x.answer !== 'string' || typeof x.grounded !== 'boolean') return null;
-  return { answer: x.answer, grounded: x.grounded, mode: x.mode === 'llm' ? 'llm' : 'extractive', citations: asCitations(x.citations) };
+  const support = x.support === 'answered' || x.support === 'related' || x.support === 'none' ? x.support : x.grounded ? 'answered' : 'none';
+  return {
+    answer: x.answer,
+    grounded: x.grounded,
+    support,
+    id: typeof x.id === 'string' ? x.id : '',
+    mode: x.mode === 'llm' ? 'llm' : 'extractive',
+    citations: asCitations(x.citations),
+  };
 }
