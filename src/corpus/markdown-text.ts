@@ -28,27 +28,58 @@ export function inlineText(tokens: Token[] | undefined): string {
   return out;
 }
 
+/**
+ * What a block is in its document: a paragraph, or an item of a bulleted or numbered list
+ * (`ordinal` is its number as written). Answers quote list items as list items, and a
+ * reference to "the first option" needs the numbered list it points at.
+ */
+export type BlockKind = { kind: 'paragraph' } | { kind: 'bullet' } | { kind: 'numbered'; ordinal: number };
+
+export interface TextBlock {
+  text: string;
+  /** Which list this item belongs to, counted per section (list items only). */
+  list?: number;
+  shape: BlockKind;
+}
+
 /** The plain-text blocks (paragraphs, list items, code, table rows) of block-level tokens. */
-export function blockTexts(tokens: Token[]): string[] {
-  const out: string[] = [];
+export function blockTexts(tokens: Token[]): TextBlock[] {
+  const out: TextBlock[] = [];
+  collectBlocks(tokens, out, { lists: 0 });
+  return out;
+}
+
+function collectBlocks(tokens: Token[], out: TextBlock[], counter: { lists: number }, item?: Omit<TextBlock, 'text'>): void {
+  const push = (text: string) => {
+    const cleaned = text.replace(/[ \t]*\n[ \t]*/g, ' ').trim();
+    if (cleaned) out.push({ text: cleaned, ...(item ?? { shape: { kind: 'paragraph' } }) });
+  };
   for (const token of tokens) {
     switch (token.type) {
       case 'paragraph':
       case 'text':
-        push(out, inlineText((token as Tokens.Paragraph).tokens));
+        push(inlineText((token as Tokens.Paragraph).tokens));
         break;
-      case 'list':
-        for (const item of (token as Tokens.List).items) out.push(...blockTexts(item.tokens));
+      case 'list': {
+        const list = token as Tokens.List;
+        const listNumber = counter.lists++;
+        const first = typeof list.start === 'number' ? list.start : 1;
+        list.items.forEach((entry, i) => {
+          const shape: BlockKind = list.ordered ? { kind: 'numbered', ordinal: first + i } : { kind: 'bullet' };
+          // A nested list's items are items of their own list; the item's own text is this one's.
+          collectBlocks(entry.tokens, out, counter, { list: listNumber, shape });
+        });
         break;
+      }
       case 'blockquote':
-        out.push(...blockTexts((token as Tokens.Blockquote).tokens));
+        collectBlocks((token as Tokens.Blockquote).tokens, out, counter, item);
         break;
       case 'code':
-        push(out, (token as Tokens.Code).text);
+        push((token as Tokens.Code).text);
         break;
       case 'table': {
         const table = token as Tokens.Table;
-        for (const row of [table.header, ...table.rows]) push(out, row.map((cell) => inlineText(cell.tokens)).join(' | '));
+        for (const row of [table.header, ...table.rows]) push(row.map((cell) => inlineText(cell.tokens)).join(' | '));
         break;
       }
       default:
@@ -56,10 +87,4 @@ export function blockTexts(tokens: Token[]): string[] {
         break;
     }
   }
-  return out;
-}
-
-function push(out: string[], text: string): void {
-  const cleaned = text.replace(/[ \t]*\n[ \t]*/g, ' ').trim();
-  if (cleaned) out.push(cleaned);
 }

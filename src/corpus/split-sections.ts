@@ -22,9 +22,9 @@ export function splitSections(doc: SourceDocument): Section[] {
     if (texts.length === 0) return;
     let text = '';
     const blocks: Section['blocks'] = [];
-    for (const block of texts) {
+    for (const { text: block, shape, list } of texts) {
       if (text) text += '\n\n';
-      blocks.push({ start: text.length, end: text.length + block.length });
+      blocks.push({ start: text.length, end: text.length + block.length, shape, ...(list === undefined ? {} : { list }) });
       text += block;
     }
     sections.push({ document: doc.id, heading: current.heading, headingPath: current.headingPath, anchor: current.anchor, text, blocks });

@@ -1,3 +1,5 @@
+import type { BlockKind } from './markdown-text.ts';
+
 /** A Markdown file of the corpus, identified by its file name without `.md`. */
 export interface SourceDocument {
   id: string;
@@ -24,8 +26,8 @@ export interface Section {
   anchor: string;
   /** Plain text of the section's blocks (paragraphs, list items) joined by blank lines. */
   text: string;
-  /** Character ranges of each block within `text`. */
-  blocks: Array<{ start: number; end: number }>;
+  /** Character ranges of each block within `text`, with its shape (paragraph or list item). */
+  blocks: Array<{ start: number; end: number; shape: BlockKind; list?: number }>;
 }
 
 /** A passage of one section, the unit that is embedded, indexed and cited. */

@@ -2,6 +2,7 @@ import { Embeddings } from '@langchain/core/embeddings';
 import { BoundedMap, memoised } from '../memo.ts';
 import { contentWords, stem, TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
 import { bm25Idf } from '../text/bm25-idf.ts';
+import { normalizeInPlace } from '../vector.ts';
 
 /**
  * The offline embedder: signed feature hashing of stemmed words, word bigrams and character
@@ -204,11 +205,7 @@ export function projectFeatures(extractor: FeatureExtractor, dims: number, weigh
     const sign = (feature >>> 31) & 1 ? -1 : 1;
     vector[bucket]! += weightOf ? sign * weights[i]! * weightOf(feature) : sign * weights[i]!;
   }
-  let norm = 0;
-  for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
-  return vector;
+  return normalizeInPlace(vector);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Chunk } from '../corpus/types.ts';
 import { TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
 import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import { IndexStatements } from '../rag/statements.ts';
 import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
 import { loadLexicalIndex } from './lexical-index.ts';
 import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
@@ -47,14 +48,16 @@ export function assembleIndex<Vectors extends VectorSearcher>(
     throw new IndexVerificationError(`${source}: ${vectors.size} vectors for ${chunks.length} chunks`);
   }
   const localEmbedder = new LocalEmbeddings(parts.localEmbedder);
+  const documents = new Map(parts.documents.map((d) => [d.id, d]));
   return {
     generation,
     manifest,
-    documents: new Map(parts.documents.map((d) => [d.id, d])),
+    documents,
     chunks,
     vectors,
     lexical: loadLexicalIndex(parts.lexicalJson),
     localEmbedder,
     queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
+    statements: new IndexStatements(documents, localEmbedder, chunks),
   };
 }

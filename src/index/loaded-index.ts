@@ -1,6 +1,7 @@
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Chunk, SourceDocument } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
+import type { IndexStatements } from '../rag/statements.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import type { Manifest } from './manifest.ts';
 import type { VectorSearcher } from './vector-searcher.ts';
@@ -23,6 +24,8 @@ export interface LoadedIndex {
   localEmbedder: LocalEmbeddings;
   /** Embeds questions into the space of `vectors` (the embedder named by the manifest). */
   queryEmbedder: Pick<Embeddings, 'embedQuery'>;
+  /** The sections' statements, as the extractive composer quotes them (see statements.ts). */
+  statements: IndexStatements;
 }
 
 /** Whether questions are embedded by a model server (the index was built with one), not locally. */

@@ -18,6 +18,7 @@ import { HNSW_DEFAULTS } from '../index/hnsw-searcher.ts';
 import { lexicalIndexJson } from '../index/lexical-build.ts';
 import type { EmbedderInfo } from '../index/manifest.ts';
 import { writeGeneration, type WriteHooks } from '../index/write-generation.ts';
+import { normalizeInPlace } from '../vector.ts';
 
 export interface IngestSummary {
   documents: number;
@@ -268,12 +269,7 @@ async function probeDims(embedder: Embeddings): Promise<number> {
 }
 
 function toUnitVector(values: number[]): Float32Array {
-  const vector = Float32Array.from(values);
-  let norm = 0;
-  for (const v of vector) norm += v * v;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
-  return vector;
+  return normalizeInPlace(Float32Array.from(values));
 }
 
 /**

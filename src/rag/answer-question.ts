@@ -10,7 +10,8 @@ import type { LlmDeps } from './llm-answer.ts';
 import { notCoveredResponse } from './not-covered.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { retrieve } from './retrieve.ts';
-import { isSupported } from './support.ts';
+import { decideOutcome } from './outcome.ts';
+import { SUPPORT_THRESHOLD } from './support.ts';
 import type { AskEvent, AskResponse, ChatTurn, ComposedAnswer, RetrievalQuery } from './types.ts';
 
 export interface AskInput {
@@ -72,7 +73,8 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
       }
     }
     const retrieval = await retrieve(index, query, k, modelSignal);
-    if (!isSupported(query.text, retrieval.passages, retrieval.terms)) {
+    const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements.headingStems);
+    if (decision.support === 'none') {
       yield* notCovered(index, deps.mode);
       return;
     }
@@ -95,12 +97,15 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     }
     const response = step.value;
     if (response) {
-      yield { type: 'done', response: withAnswerId(response) };
-    } else {
-      const declined = notCoveredResponse(index, 'llm');
-      if (!streamedAny) yield { type: 'delta', text: declined.answer };
-      yield { type: 'done', response: withAnswerId(declined) };
+      yield { type: 'done', response: withAnswerId({ ...response, support: decision.support }) };
+      return;
     }
+    // The model found no answer in the passages. When retrieval backs them well, they are
+    // still the closest the guide gets: shown as a related answer, not hidden.
+    const closest = decision.score >= SUPPORT_THRESHOLD ? extractiveAnswer(index, query.text, retrieval, { ...decision, support: 'related' }) : null;
+    const fallback = closest ? { ...closest, mode: 'llm' as const } : notCoveredResponse(index, 'llm');
+    if (!streamedAny) yield { type: 'delta', text: fallback.answer };
+    yield { type: 'done', response: withAnswerId(fallback) };
   } catch (error) {
     throw toAppError(error, signal, deps.mode);
   }
@@ -119,11 +124,10 @@ async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: 
   if (!asksToOverrideInstructions(input.question)) {
     const query = extractiveQuery(input.question, input.history);
     const retrieval = await retrieve(index, query, k, signal);
-    if (isSupported(query.text, retrieval.passages, retrieval.terms)) {
-      response = extractiveAnswer(index, retrieval.passages, retrieval.terms, retrieval.localQueryVector);
-    }
+    const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements.headingStems);
+    if (decision.support !== 'none') response = extractiveAnswer(index, query.text, retrieval, decision, trustedHistory(input.history));
   }
-  if (!response?.grounded) response = notCoveredResponse(index, 'extractive');
+  response ??= notCoveredResponse(index, 'extractive');
   cache?.set(key, response);
   return response;
 }

@@ -1,6 +1,6 @@
 import { isStopword, stem, words } from '../text/analyze.ts';
 import { isNumber, NUMBER_WORDS, TIME_UNIT_FORMS, withPlurals } from '../text/quantities.ts';
-import type { QueryTerm } from './query-terms.ts';
+import { isLooselyBacked, type QueryTerm } from './query-terms.ts';
 
 /**
  * Expected answer type, as question-answering systems have long checked it: some questions
@@ -111,6 +111,6 @@ export function askedAlternatives(question: string): Array<[string, string]> {
 export function answerTypeMet(question: string, passageTexts: readonly string[], terms: readonly QueryTerm[]): boolean {
   const kind = askedAmount(question);
   if (kind !== null && !passageTexts.some((text) => statesAmount(kind, text))) return false;
-  const unnamed = new Set(terms.filter((t) => t.unknown || t.loose).map((t) => t.stem));
+  const unnamed = new Set(terms.filter(isLooselyBacked).map((t) => t.stem));
   return askedAlternatives(question).every(([a, b]) => !(unnamed.has(a) && unnamed.has(b)));
 }

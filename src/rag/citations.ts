@@ -9,17 +9,28 @@ export function citationFor(
   quote: string = passage.chunk.text,
 ): Citation {
   const { chunk } = passage;
-  const url = `/source/${encodeURIComponent(chunk.document)}#${chunk.anchor}`;
+  return sectionCitation({ document: chunk.document, heading: chunk.section, anchor: chunk.anchor }, id, document, quote, passage.score);
+}
+
+/** A citation of words quoted from a section, scored by how well that section answers (in [0, 1]). */
+export function sectionCitation(
+  section: { document: string; heading: string; anchor: string },
+  id: number,
+  document: StoredDocument | undefined,
+  quote: string,
+  score: number,
+): Citation {
+  const url = `/source/${encodeURIComponent(section.document)}#${section.anchor}`;
   return {
     id,
-    document: chunk.document,
-    section: chunk.section,
-    anchor: chunk.anchor,
+    document: section.document,
+    section: section.heading,
+    anchor: section.anchor,
     url,
     // Documents without a source_url link to their rendered copy here.
     sourceUrl: document?.sourceUrl ?? url,
     quote,
-    score: Math.round(passage.score * 1000) / 1000,
+    score: Math.round(score * 1000) / 1000,
   };
 }
 

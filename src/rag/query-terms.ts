@@ -4,35 +4,62 @@ import { contentTerms, contentWords, isStopword, stem, words } from '../text/ana
 import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
 import { synonymsOf } from '../text/synonyms.ts';
+import { looksLikeModifier } from '../text/word-shape.ts';
 
 /**
- * A content word of the question, its weight, and the stems that count as a match for it,
- * each with the credit a match earns: the word itself 1, a listed synonym less, a WordNet
- * relative (broader or narrower, sometimes loose) least.
+ * What the corpus has for a question word: the `word` itself; a `synonym` (listed, another
+ * form of the word, or a spelling it was probably meant as); only a `related` word (a WordNet
+ * relative, broader or narrower and sometimes loose: "cluster" -> "gather"); or `none`,
+ * often the topic of an off-topic question ("risotto", "visa").
+ */
+export type Evidence = 'word' | 'synonym' | 'related' | 'none';
+
+/**
+ * What a question word does in the question: its `topic` (what is asked about), the asker's
+ * `background` ("I'm a teacher", "SDR here"), or a `circumstance` of theirs said around the
+ * question (a city, an employer, "burnt out", the earlier turn a follow-up carries) that the
+ * guide need not cover for the question to be answered.
+ */
+export type Role = 'topic' | 'background' | 'circumstance';
+
+/**
+ * A content word of the question, as the one model that retrieval, support and composition
+ * read: its evidence in the corpus and its role in the question, its weight, and the stems
+ * that count as a match for it, each with the credit a match earns (the word itself 1, a
+ * synonym less, a related word least).
  */
 export interface QueryTerm {
+  /** The word as the asker typed it (lower-cased). */
+  word: string;
   stem: string;
   idf: number;
   /** 1, or more for the words naming the asker's own background ("I'm a teacher"). */
   weight: number;
   matches: ReadonlyMap<string, number>;
-  /** The corpus contains the word itself. */
-  known: boolean;
-  /** Neither the word nor any stand-in occurs in the corpus: often the topic of an off-topic question. */
-  unknown: boolean;
+  evidence: Evidence;
+  role: Role;
   /**
-   * The corpus lacks the word and has only loose WordNet relatives of it ("cluster" ->
-   * "gather"): weaker evidence that the question is about something the guide covers.
+   * Shaped like an adjective or adverb ("realistic", "frazzled", "seriously"): a word that
+   * qualifies what is asked rather than naming it, so the guide lacking it changes nothing.
    */
-  loose: boolean;
-  /**
-   * A word the corpus lacks, said only in a sentence about the asker's background or in the
-   * earlier turn a follow-up carries: their context, not their topic (see markCircumstances).
-   */
-  circumstantial: boolean;
+  modifier: boolean;
 }
 
-const SYNONYM_CREDIT = 0.8;
+/**
+ * Whether a word is part of what the question asks, so that the passages must cover it: not a
+ * circumstance of the asker's, and not a qualifier the guide never uses.
+ */
+export function isAsked(term: QueryTerm): boolean {
+  return term.role !== 'circumstance' && !(term.modifier && isLooselyBacked(term));
+}
+
+/** Only loosely backed by the corpus: no evidence, or only a related word (the asker's own background aside). */
+export function isLooselyBacked(term: QueryTerm): boolean {
+  return term.evidence === 'none' || (term.evidence === 'related' && term.role !== 'background');
+}
+
+/** The credit of a synonym's match: a match at least this good names the word itself. */
+export const SYNONYM_CREDIT = 0.8;
 /** Words per question that spelling correction is tried on (see matchesOf for why). */
 const MAX_SPELLING_CORRECTIONS = 6;
 const RELATED_CREDIT = 0.4;
@@ -82,10 +109,17 @@ export function queryTerms(question: string, embedder: LocalEmbeddings, vocabula
     // topic: weigh it like its stand-ins, on average.
     const standIns = [...matches.keys()].filter((m) => m !== termStem && embedder.knowsTerm(m)).map((m) => embedder.termIdf(m));
     const idf = known || standIns.length === 0 ? embedder.termIdf(termStem) : standIns.reduce((a, b) => a + b, 0) / standIns.length;
-    const unknown = !known && standIns.length === 0;
-    // An unlisted background is the asker's context, not the question's topic (see matchesOf).
-    const loose = !known && !unknown && !unlistedBackground && [...matches.values()].every((credit) => credit !== SYNONYM_CREDIT);
-    terms.push({ stem: termStem, idf, known, weight: background.has(termStem) ? BACKGROUND_WEIGHT : 1, matches, unknown, loose, circumstantial: false });
+    const evidence: Evidence = known
+      ? 'word'
+      : standIns.length === 0
+        ? 'none'
+        : [...matches.values()].some((credit) => credit === SYNONYM_CREDIT)
+          ? 'synonym'
+          : 'related';
+    // An unlisted background ("I'm a nurse") is the asker's, whatever the guide calls it (see matchesOf).
+    const role: Role = background.has(termStem) || unlistedBackground ? 'background' : 'topic';
+    const weight = background.has(termStem) ? BACKGROUND_WEIGHT : 1;
+    terms.push({ word, stem: termStem, idf, weight, matches, evidence, role, modifier: looksLikeModifier(word) });
   }
   markCircumstances(question, context, terms, background);
   return terms;
@@ -124,14 +158,14 @@ function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { as
  */
 function markCircumstances(question: string, context: string | undefined, terms: QueryTerm[], backgroundWords: ReadonlySet<string>): void {
   // Most questions are one sentence with every word known: nothing to tell apart.
-  if (terms.every((t) => t.known) || (!context && !SENTENCE_BREAK.test(question.trim()))) return;
+  if (terms.every((t) => t.evidence === 'word') || (!context && !SENTENCE_BREAK.test(question.trim()))) return;
   const { asked, background: circumstances, said } = sentenceRoles(question, backgroundWords);
   if (context) {
     // The carried turn was asked, and answered, before: what the follow-up does not repeat is context.
     for (const s of contentTerms(context)) if (!said.has(s) && !backgroundWords.has(s)) circumstances.add(s);
   }
-  if (circumstances.size === 0 || !terms.some((t) => asked.has(t.stem) && !t.unknown && !t.loose)) return;
-  for (const term of terms) term.circumstantial = !term.known && circumstances.has(term.stem);
+  if (circumstances.size === 0 || !terms.some((t) => asked.has(t.stem) && (t.evidence === 'word' || t.evidence === 'synonym'))) return;
+  for (const term of terms) if (term.evidence !== 'word' && circumstances.has(term.stem)) term.role = 'circumstance';
 }
 
 /** What matchesOf looks stand-ins up in, for one question. */
@@ -216,7 +250,7 @@ const CORRECTION_MEMO_SIZE = 10_000;
  */
 export function termWeights(terms: QueryTerm[]): Map<string, number> {
   const own = new Set(terms.map((t) => t.stem));
-  const known = new Set(terms.filter((t) => t.known).map((t) => t.stem));
+  const known = new Set(terms.filter((t) => t.evidence === 'word').map((t) => t.stem));
   const out = new Map<string, number>();
   for (const term of terms) {
     out.set(term.stem, Math.max(out.get(term.stem) ?? 0, term.weight));

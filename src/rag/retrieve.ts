@@ -4,8 +4,9 @@ import { corpusVocabulary, searchLexical } from '../index/lexical-index.ts';
 import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index.ts';
 import { memoised } from '../memo.ts';
 import { contentTerms } from '../text/analyze.ts';
-import { coverage, expansionTerms, queryTerms, termWeights, type QueryTerm } from './query-terms.ts';
+import { coverage, expansionTerms, isAsked, queryTerms, termWeights, type QueryTerm } from './query-terms.ts';
 import type { Passage, RetrievalQuery } from './types.ts';
+import { dot, normalizeInPlace } from '../vector.ts';
 
 /** Reciprocal-rank fusion constant: 60 is the value from Cormack et al., robust across corpora. */
 const RRF_K = 60;
@@ -68,7 +69,7 @@ function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: nu
   ]);
   const cosineOf = new Map(vectorHits.map((hit) => [hit.position, hit.score]));
   // The asker's circumstances ("in Leeds", "burnt out") are not what a passage must cover.
-  const topical = terms.filter((t) => !t.circumstantial);
+  const topical = terms.filter(isAsked);
 
   const ranked = [...fused.entries()]
     .map(([position, score]) => {
@@ -165,12 +166,6 @@ function localPassageVector(index: LoadedIndex, chunk: Chunk): Float32Array {
   return memoised(localVectorByChunk, chunk, () => index.localEmbedder.embedPassage(embeddingText(chunk)));
 }
 
-export function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
-
 function combine(parts: Array<[Float32Array | null, number]>): Float32Array {
   const first = parts[0]![0]!;
   const out = new Float32Array(first.length);
@@ -178,9 +173,5 @@ function combine(parts: Array<[Float32Array | null, number]>): Float32Array {
     if (!vector) continue;
     for (let i = 0; i < out.length; i++) out[i]! += vector[i]! * weight;
   }
-  let norm = 0;
-  for (const v of out) norm += v * v;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < out.length; i++) out[i]! /= norm;
-  return out;
+  return normalizeInPlace(out);
 }

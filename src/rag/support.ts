@@ -1,5 +1,5 @@
 import { answerTypeMet } from './answer-type.ts';
-import type { QueryTerm } from './query-terms.ts';
+import { isAsked, type QueryTerm } from './query-terms.ts';
 import type { Passage } from './types.ts';
 
 /**
@@ -21,13 +21,13 @@ export interface SupportSignals {
 
 export function supportSignals(passages: Passage[], terms: QueryTerm[]): SupportSignals {
   const top = passages.slice(0, 3);
-  // The asker's circumstances (QueryTerm.circumstantial) are not part of what they ask.
-  const asked = terms.filter((t) => !t.circumstantial);
+  // The asker's circumstances, and qualifiers the guide never uses, are not part of what they ask.
+  const asked = terms.filter(isAsked);
   return {
     coverage: Math.max(0, ...top.map((p) => p.coverage)),
     similarity: Math.max(0, ...top.map((p) => p.vectorScore)),
-    unknown: idfShare(asked, (t) => t.unknown),
-    loose: idfShare(asked, (t) => t.loose),
+    unknown: idfShare(asked, (t) => t.evidence === 'none'),
+    loose: idfShare(asked, (t) => t.evidence === 'related' && t.role !== 'background'),
   };
 }
 

@@ -94,7 +94,7 @@ describe('chunkSection on the fixture corpus', () => {
   });
 
   it('hashes the passage with its heading path: the same text under another heading is another chunk', () => {
-    const section = (headingPath: string[]): Section => ({ document: 'd', heading: headingPath.at(-1)!, headingPath, anchor: 'a', text: 'Same words here.', blocks: [{ start: 0, end: 16 }] });
+    const section = (headingPath: string[]): Section => ({ document: 'd', heading: headingPath.at(-1)!, headingPath, anchor: 'a', text: 'Same words here.', blocks: [{ start: 0, end: 16, shape: { kind: 'paragraph' } }] });
     const [a] = chunkSection(section(['Doc', 'One']));
     const [b] = chunkSection(section(['Doc', 'Two']));
     const [c] = chunkSection(section(['Doc', 'One']));

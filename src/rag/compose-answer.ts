@@ -1,0 +1,305 @@
+import type { LoadedIndex } from '../index/loaded-index.ts';
+import { dot } from '../vector.ts';
+import { coverage, isAsked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
+import { asksForList, type QuestionKind, questionKind } from './question-kind.ts';
+import type { SectionStatements, Statement } from './statements.ts';
+import { sectionCitation } from './citations.ts';
+import type { Citation, Passage } from './types.ts';
+
+/**
+ * The offline answerer's composer: it chooses the guide's own statements and arranges them so
+ * they read as an answer (see /shared/docs/ANSWERS.md for the shape):
+ * - the first line answers the question as asked: a step for "how", a reason for "why", the
+ *   skills for "what do I bring";
+ * - only statements on the question's focus: list items as list items with their labels,
+ *   and only the items that match, never their neighbours;
+ * - one block per section, headed by its heading when more than one section speaks, the
+ *   statements of a block in the guide's order, the most relevant block first;
+ * - nothing dangling: a statement that leans on another comes right after it, or not at all;
+ * - no promotion unless the question is about what it offers;
+ * - about 120 words.
+ * It writes no claim of its own: every statement is the guide's, followed by its `[n]`.
+ */
+
+export interface CompositionRequest {
+  question: string;
+  passages: Passage[];
+  terms: QueryTerm[];
+  queryVector: Float32Array;
+  /** What was said earlier in the conversation (normalised with `sameStatement`): never said again. */
+  alreadySaid: string;
+}
+
+export interface Composition {
+  markdown: string;
+  citations: Citation[];
+}
+
+const WORD_BUDGET = 120;
+const LIST_WORD_BUDGET = 200;
+const MAX_STATEMENTS = 8;
+/** A statement below this share of the best one's relevance is not worth adding. */
+const RELATIVE_CUTOFF = 0.55;
+/** How much a statement of the kind the question asks for (a step for "how") gains as the lead. */
+const KIND_BONUS = 0.25;
+/** Maximal marginal relevance: how much a statement's novelty counts against its relevance. */
+const MMR_LAMBDA = 0.75;
+/** A term this rare in the corpus names what a promotional blurb offers (common words like "product" do not). */
+const PROMOTION_MIN_IDF = 1;
+/** What a statement whose label the question names gains in relevance. */
+const LABEL_BONUS = 0.15;
+
+
+interface Candidate {
+  section: SectionStatements;
+  statement: Statement;
+  relevance: number;
+  /** Relevance as the lead: with the bonus for being of the kind the question asks for. */
+  leadScore: number;
+  /** Of the kind the question asks for (a step for "how"). */
+  ofKind: boolean;
+  /** Rank of the best retrieved passage of its section (0 = the top passage's section). */
+  sectionRank: number;
+}
+
+/** Compose an answer from the retrieved passages, or null when none of their statements can be quoted. */
+export function composeAnswer(index: LoadedIndex, request: CompositionRequest): Composition | null {
+  const kind = questionKind(request.question);
+  const candidates = focused(candidateStatements(index, request, kind), request.terms);
+  if (candidates.length === 0) return null;
+  const chosen = choose(candidates, asksForList(request.question) ? LIST_WORD_BUDGET : WORD_BUDGET, request.alreadySaid);
+  if (chosen.size === 0) return null;
+  return render(chosen);
+}
+
+/** Statements of the retrieved passages that may be quoted, each scored against the question. */
+function candidateStatements(index: LoadedIndex, request: CompositionRequest, kind: QuestionKind): Candidate[] {
+  const topical = request.terms.filter(isAsked);
+  const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF);
+  const promotionWelcome = (statement: Statement) => matchesAny(specific, statement.ownStems);
+  const byKey = new Map<string, Candidate>();
+  const sectionRanks = new Map<SectionStatements, number>();
+  for (const passage of request.passages) {
+    const { chunk } = passage;
+    const section = index.statements.of(chunk.document, chunk.anchor);
+    if (!section) continue;
+    if (!sectionRanks.has(section)) sectionRanks.set(section, sectionRanks.size);
+    for (const statement of section.statements) {
+      if (statement.start < chunk.start || statement.end > chunk.end) continue;
+      if (!statement.standalone || statement.unquotable || wasSaid(statement, request.alreadySaid)) continue;
+      if (statement.promotional && !promotionWelcome(statement)) continue;
+      const similarity = Math.max(0, dot(request.queryVector, statement.vector));
+      // A statement is as good as its own match to the question, lifted by how well its passage ranked.
+      // A label the question names ("Teacher: ..." for a teacher) is a small heading that says
+      // the statement is exactly on the question's focus.
+      const labelled = matchesAny(topical, statement.labelStems) ? LABEL_BONUS : 0;
+      const relevance = 0.45 * similarity + 0.3 * coverage(topical, statement.stems) + 0.25 * passage.score + labelled;
+      const key = `${section.document}#${section.anchor}#${statement.position}`;
+      const previous = byKey.get(key);
+      if (previous && previous.relevance >= relevance) continue;
+      const ofKind = (kind === 'how' && statement.step) || (kind === 'why' && statement.reason) || (kind === 'bring' && statement.skill);
+      const leadScore = Math.min(1, relevance + (ofKind ? KIND_BONUS : 0));
+      byKey.set(key, { section, statement, relevance, leadScore, ofKind, sectionRank: sectionRanks.get(section)! });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Only the list items on the question's focus: an item must match the question by its own
+ * words (not only through its section's heading), and when some items of a list match by
+ * their label ("Teacher: ..." for a teacher), only those are quoted.
+ */
+function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
+  const topical = terms.filter(isAsked);
+  const labelled = new Set<string>();
+  for (const c of candidates) if (c.statement.list !== undefined && matchesAny(topical, c.statement.labelStems)) labelled.add(listKey(c));
+  return candidates.filter((c) => {
+    if (c.statement.list === undefined) return true;
+    if (labelled.has(listKey(c))) return matchesAny(topical, c.statement.labelStems);
+    return coverage(topical, c.statement.ownStems) > 0;
+  });
+}
+
+/** Whether some question word (or a synonym of it: not a loose relative) is among the stems. */
+function matchesAny(terms: QueryTerm[], stems: ReadonlySet<string>): boolean {
+  return stems.size > 0 && terms.some((t) => [...t.matches].some(([m, credit]) => credit >= SYNONYM_CREDIT && stems.has(m)));
+}
+
+const listKey = (c: Candidate) => `${c.section.document}#${c.section.anchor}#${c.statement.list}`;
+
+/** A chosen statement, and how relevant the statement that brought it in was. */
+interface Chosen {
+  section: SectionStatements;
+  positions: Set<number>;
+  /** The best lead score among the statements chosen for their own sake: orders the blocks. */
+  score: number;
+  /** The block holding the lead comes first. */
+  lead: boolean;
+}
+
+/**
+ * The lead first (the best statement as a lead, its kind counting), then the rest by relevance
+ * and novelty, each with whatever it leans on, within the word budget.
+ */
+function choose(candidates: Candidate[], budget: number, alreadySaid: string): Map<string, Chosen> {
+  const chosen = new Map<string, Chosen>();
+  const lead = leadOf(candidates);
+  const best = Math.max(...candidates.map((c) => c.relevance));
+  let words = 0;
+  let count = 0;
+  const picked: Candidate[] = [];
+
+  // The answer opens with the lead (and what it leans on): its block keeps nothing from before it.
+  const leadKey = `${lead.section.document}#${lead.section.anchor}`;
+  let leadStart = -1;
+  const tryAdd = (candidate: Candidate, isLead: boolean): boolean => {
+    const key = `${candidate.section.document}#${candidate.section.anchor}`;
+    const group = chosen.get(key);
+    const needed = closure(candidate.section, candidate.statement.position, alreadySaid);
+    if (!needed || (key === leadKey && needed[0]! < leadStart)) return false;
+    if (isLead) leadStart = needed[0]!;
+    const fresh = needed.filter((p) => !group?.positions.has(p));
+    if (fresh.length === 0) return false;
+    const extraWords = fresh.reduce((sum, p) => sum + candidate.section.statements[p]!.words, 0);
+    if (count > 0 && (words + extraWords > budget || count + fresh.length > MAX_STATEMENTS)) return false;
+    words += extraWords;
+    count += fresh.length;
+    const entry = group ?? { section: candidate.section, positions: new Set<number>(), score: 0, lead: false };
+    for (const p of fresh) entry.positions.add(p);
+    entry.score = Math.max(entry.score, candidate.leadScore);
+    entry.lead ||= isLead;
+    chosen.set(key, entry);
+    picked.push(candidate);
+    return true;
+  };
+
+  if (!tryAdd(lead, true)) return chosen;
+  const pool = candidates.filter((c) => c !== lead && c.relevance >= RELATIVE_CUTOFF * best);
+  while (pool.length > 0 && words < budget && count < MAX_STATEMENTS) {
+    let pick = 0;
+    let pickScore = -Infinity;
+    pool.forEach((c, i) => {
+      const redundancy = Math.max(0, ...picked.map((p) => dot(p.statement.vector, c.statement.vector)));
+      const score = MMR_LAMBDA * c.relevance - (1 - MMR_LAMBDA) * redundancy;
+      if (score > pickScore) {
+        pickScore = score;
+        pick = i;
+      }
+    });
+    const [candidate] = pool.splice(pick, 1);
+    tryAdd(candidate!, false);
+  }
+  return chosen;
+}
+
+/**
+ * The statement the answer opens with: from the section retrieval ranks first, or, when that
+ * section has nothing of the kind the question asks for (no step for a "how"), from the next
+ * section that has. Retrieval judges which section answers best; the kind of question judges
+ * which of its statements reads as the answer.
+ */
+function leadOf(candidates: Candidate[]): Candidate {
+  const best = (list: Candidate[]) => list.reduce((a, b) => (b.leadScore > a.leadScore ? b : a));
+  const topSection = Math.min(...candidates.map((c) => c.sectionRank));
+  const top = candidates.filter((c) => c.sectionRank === topSection);
+  if (top.some((c) => c.ofKind)) return best(top.filter((c) => c.ofKind));
+  const nextOfKind = candidates.filter((c) => c.ofKind && c.sectionRank === topSection + 1);
+  return nextOfKind.length ? best(nextOfKind) : best(top);
+}
+
+/**
+ * A statement and everything it leans on, in source order; null when something it needs
+ * cannot be quoted (a link, or a statement already said: quoting the rest again would
+ * leave it dangling or repeat it).
+ */
+function closure(section: SectionStatements, position: number, alreadySaid: string): number[] | null {
+  const out = new Set<number>();
+  const visit = (p: number, needed: boolean): boolean => {
+    if (out.has(p)) return true;
+    const statement = section.statements[p]!;
+    if (statement.unquotable || (needed && (statement.promotional || wasSaid(statement, alreadySaid)))) return false;
+    out.add(p);
+    return statement.needs.every((n) => visit(n, true));
+  };
+  return visit(position, false) ? [...out].sort((a, b) => a - b) : null;
+}
+
+/**
+ * Markdown: blocks in order (the lead's first, then by relevance), each after the first headed
+ * by its section heading when more than one section speaks; statements in source order, list
+ * items as list items with their labels in bold, each statement followed by its marker. One
+ * citation per run of consecutive statements, quoting exactly that run.
+ */
+function render(chosen: Map<string, Chosen>): Composition {
+  const groups = [...chosen.values()].sort((a, b) => Number(b.lead) - Number(a.lead) || b.score - a.score);
+  const citations: Citation[] = [];
+  const blocks: string[] = [];
+  groups.forEach((group, g) => {
+    const { section } = group;
+    const score = Math.min(1, group.score);
+    // Lines of this group: a paragraph per block, a line per list item.
+    const lines: Array<{ text: string; listItem: boolean }> = [];
+    let previous: Statement | null = null;
+    let runStart: Statement | null = null;
+    for (const position of [...group.positions].sort((a, b) => a - b)) {
+      const statement = section.statements[position]!;
+      const continuesRun = previous !== null && position === previous.position + 1;
+      runStart = continuesRun ? runStart : statement;
+      const id = continuesRun ? citations.length : citations.length + 1;
+      citations[id - 1] = citationOf(section, runStart!, statement, id, score);
+      const marked = `${formatStatement(statement)} [${id}]`;
+      if (previous?.block === statement.block) lines[lines.length - 1]!.text += ` ${marked}`;
+      else lines.push({ text: `${listPrefix(statement)}${marked}`, listItem: statement.list !== undefined });
+      previous = statement;
+    }
+    let text = groups.length > 1 && g > 0 ? `**${escapeMarkdown(section.heading)}**\n` : '';
+    lines.forEach((line, i) => {
+      if (i > 0) text += line.listItem && lines[i - 1]!.listItem ? '\n' : '\n\n';
+      text += line.text;
+    });
+    blocks.push(text);
+  });
+  return { markdown: blocks.join('\n\n'), citations };
+}
+
+function citationOf(section: SectionStatements, first: Statement, last: Statement, id: number, score: number): Citation {
+  return sectionCitation(section, id, section.source, section.text.slice(first.start, last.end), score);
+}
+
+function listPrefix(statement: Statement): string {
+  if (statement.shape.kind === 'numbered') return `${statement.shape.ordinal}. `;
+  if (statement.shape.kind === 'bullet') return '- ';
+  return '';
+}
+
+/** The statement as Markdown: its label in bold ("**Teacher**: Crowd control! ..."). */
+function formatStatement(statement: Statement): string {
+  if (!statement.label) return escapeMarkdown(statement.text);
+  const body = statement.text.slice(statement.text.indexOf(':') + 1).trim();
+  return `**${escapeMarkdown(statement.label)}**: ${escapeMarkdown(body)}`;
+}
+
+/**
+ * Corpus text is plain text, quoted into Markdown: a "[2]" of its own would read as a
+ * citation marker, and asterisks as emphasis. Both are written so they stay text.
+ */
+function escapeMarkdown(text: string): string {
+  return text.replace(/\[(\d{1,3})\]/g, '($1)').replace(/\*\*/g, '∗∗');
+}
+
+/**
+ * Text normalised for comparing what was said across turns: markers, emphasis, list markers,
+ * case and spacing do not make a statement new.
+ */
+export function sameStatement(text: string): string {
+  return text
+    .replace(/\*\*/g, '')
+    .replace(/\s*\[\d{1,3}\]/g, '')
+    .replace(/^\s*(?:[-*]|\d+\.)\s+/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+const wasSaid = (statement: Statement, alreadySaid: string) => alreadySaid !== '' && alreadySaid.includes(sameStatement(statement.text));

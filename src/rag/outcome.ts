@@ -1,0 +1,97 @@
+import { type AmountKind, askedAlternatives, askedAmount, statesAmount } from './answer-type.ts';
+import { askedHeads } from '../text/noun-phrases.ts';
+import { isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
+import { combineSignals, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals } from './support.ts';
+import type { Passage, Support } from './types.ts';
+
+/**
+ * How far the guide answers a question, decided from the question model (each word's
+ * evidence and role, see query-terms.ts) and what retrieval found, by three plain rules:
+ * - `answered`: retrieval support clears the calibrated threshold, every word that names
+ *   what is asked has evidence in the corpus, and the passages state the kind of thing asked
+ *   for (an amount for "how much", one of the alternatives for "X or Y");
+ * - `related`: otherwise, when the question is still on the guide's topic: it names something
+ *   the corpus's titles and headings name, most of what it asks has evidence, and the passages
+ *   support that part ("How long does the switch take?", "Which books should I read to
+ *   become a PM?");
+ * - `none`: nothing in the guide is about it.
+ * Attempts to override the assistant are `none` before any of this (see answer-question.ts).
+ */
+export interface OutcomeDecision {
+  support: Support;
+  /** Why, in a few words (for `npm run eval -- --explain` and the logs). */
+  reason: string;
+  /** For `related`: the words the guide lacks, as the asker typed them. */
+  missing: string[];
+  /** For `related`: the amount the question asks for and no passage states. */
+  unmetAmount: AmountKind | null;
+  /** Retrieval support (calibrated scale), and support counting only what the guide has. */
+  score: number;
+  relatedScore: number;
+}
+
+/**
+ * The least support for a question to count as on the guide's topic, counting only the
+ * words the guide has (no penalty for the ones it lacks). Below the answer threshold on
+ * purpose: a near-topic question is shown the closest statements, with a plain note.
+ */
+export const RELATED_THRESHOLD = 0.05;
+/** The least share of the asked words that must have evidence (the word or a synonym) for a question to be on topic. */
+const ON_TOPIC_SHARE = 0.5;
+
+export function decideOutcome(question: string, passages: Passage[], terms: QueryTerm[], topicStems: ReadonlySet<string>): OutcomeDecision {
+  const signals = supportSignals(passages, terms);
+  const score = passages.length ? combineSignals(signals, SUPPORT_WEIGHTS) : 0;
+  const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
+  const asked = terms.filter(isAsked);
+  // What the question names (the heads of its asked noun phrases) that the guide has no word
+  // for: a loose WordNet relative is not one.
+  const heads = askedHeads(question);
+  const missing = asked.filter((t) => t.role === 'topic' && isLooselyBacked(t) && heads.has(t.stem)).map((t) => t.word);
+  // Counted, not weighted by IDF: the words every passage uses ("product", "PM") are the
+  // surest sign of being on the guide's topic, and IDF gives them almost no weight.
+  const backedShare = asked.length ? asked.filter((t) => !isLooselyBacked(t)).length / asked.length : 0;
+
+  const kind = askedAmount(question);
+  const unmetAmount = kind !== null && !passages.some((p) => statesAmount(kind, p.chunk.text)) ? kind : null;
+  const unnamed = new Set(terms.filter(isLooselyBacked).map((t) => t.stem));
+  const unnamedChoice = askedAlternatives(question).some(([a, b]) => unnamed.has(a) && unnamed.has(b));
+
+  const decision = (support: Support, reason: string): OutcomeDecision => ({
+    support,
+    reason,
+    missing: support === 'related' ? missing : [],
+    unmetAmount: support === 'related' ? unmetAmount : null,
+    score,
+    relatedScore,
+  });
+  // On topic: the question names something the corpus's titles and headings name (the
+  // asker's background counts through any stand-in: "I'm a nurse" is about a background).
+  const namesTopic = asked.some((t) =>
+    [...t.matches].some(([m, credit]) => topicStems.has(m) && (credit >= SYNONYM_CREDIT || t.role === 'background')),
+  );
+  const onTopic = namesTopic && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
+  if (score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0) return decision('answered', 'supported');
+  if (!onTopic) return decision('none', score < SUPPORT_THRESHOLD ? 'not about what the guide covers' : 'asks about what the guide never names');
+  if (unmetAmount) return decision('related', `asks for ${unmetAmount === 'count' ? 'a number' : `a ${unmetAmount === 'money' ? 'sum of money' : 'duration'}`} no passage states`);
+  if (unnamedChoice) return decision('related', 'asks to choose between things the guide never names');
+  if (missing.length > 0) return decision('related', `the guide never mentions ${missing.join(', ')}`);
+  return decision('related', 'on topic, but weakly supported');
+}
+
+/**
+ * The one plain sentence a `related` answer opens with: what the guide does not say, in the
+ * asker's words where they name it. Not a claim about the subject, only about the guide.
+ */
+export function notSaidSentence(decision: OutcomeDecision): string {
+  if (decision.unmetAmount === 'money') return "The guide doesn't give figures for pay or costs.";
+  if (decision.unmetAmount === 'duration') return "The guide doesn't say how long that takes.";
+  if (decision.unmetAmount === 'count') return "The guide doesn't give a number for that.";
+  if (decision.missing.length > 0) return `The guide doesn't mention ${listOf(decision.missing.map((w) => `“${w}”`))}.`;
+  return "The guide doesn't answer that directly.";
+}
+
+function listOf(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}

@@ -1,0 +1,53 @@
+import { isStopword, stem, words } from './analyze.ts';
+
+/**
+ * The heads of the noun phrases a question asks about: "What books should I read?" ->
+ * books; "a realistic next step for a consultant" -> step, consultant; "the typical PM
+ * salary" -> salary. A question names what it asks in such phrases, so when the guide has no
+ * word for one of their heads, it does not say the thing asked, however many of the other
+ * words it has. Qualifiers ("realistic", "next") and the asker's story around the question
+ * ("I'm a teacher in Ohio, how do I...") are not heads of the asked clause.
+ *
+ * Plain English grammar, no tagger: a phrase opens at a determiner, a wh-word or a
+ * preposition, runs over content words, and ends at the next function word or punctuation;
+ * its head is its last content word.
+ */
+const OPENERS: ReadonlySet<string> = new Set(
+  `a an the my your our their his her its this that these those what which whose any some every each another no
+  about for of into in on with from at without like than between among`.split(/\s+/),
+);
+/** Words that open a question clause: the clause that asks, among those that tell. */
+const ASKING = /^(?:how|what|which|who|whom|whose|why|when|where|is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|have|has|any|anyone|tips?)$/;
+
+/** Stems of the heads of the noun phrases in the asked clause of a question. */
+export function askedHeads(question: string): Set<string> {
+  const heads = new Set<string>();
+  const clause = askedClause(question);
+  let inPhrase = false;
+  let head: string | null = null;
+  const close = () => {
+    if (head) heads.add(stem(head));
+    inPhrase = false;
+    head = null;
+  };
+  for (const word of words(clause)) {
+    if (OPENERS.has(word)) {
+      close();
+      inPhrase = true;
+    } else if (isStopword(word) || /^\d/.test(word)) {
+      close();
+    } else if (inPhrase) {
+      head = word;
+    }
+  }
+  close();
+  return heads;
+}
+
+/** The question's last sentence with a question mark (else its last), and in it the clause that asks. */
+function askedClause(question: string): string {
+  const sentences = question.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
+  const sentence = sentences.findLast((s) => s.includes('?')) ?? sentences.at(-1) ?? '';
+  const clauses = sentence.split(/[,;:()]|\s[-–—]\s/).filter((c) => c.trim());
+  return clauses.find((c) => ASKING.test(words(c)[0] ?? '')) ?? clauses.at(-1) ?? sentence;
+}
