@@ -60,6 +60,8 @@ interface Candidate {
   ofKind: boolean;
   /** Rank of the best retrieved passage of its section (0 = the top passage's section). */
   sectionRank: number;
+  /** Retrieval's score of the best passage of its section. */
+  sectionScore: number;
 }
 
 /** Compose an answer from the retrieved passages, or null when none of their statements can be quoted. */
@@ -78,12 +80,13 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
   const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF);
   const promotionWelcome = (statement: Statement) => matchesAny(specific, statement.ownStems);
   const byKey = new Map<string, Candidate>();
-  const sectionRanks = new Map<SectionStatements, number>();
+  // Passages come best first: a section's first passage gives its rank and score.
+  const sectionRanks = new Map<SectionStatements, { rank: number; score: number }>();
   for (const passage of request.passages) {
     const { chunk } = passage;
     const section = index.statements.of(chunk.document, chunk.anchor);
     if (!section) continue;
-    if (!sectionRanks.has(section)) sectionRanks.set(section, sectionRanks.size);
+    if (!sectionRanks.has(section)) sectionRanks.set(section, { rank: sectionRanks.size, score: passage.score });
     for (const statement of section.statements) {
       if (statement.start < chunk.start || statement.end > chunk.end) continue;
       if (!statement.standalone || statement.unquotable || wasSaid(statement, request.alreadySaid)) continue;
@@ -99,7 +102,8 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
       if (previous && previous.relevance >= relevance) continue;
       const ofKind = (kind === 'how' && statement.step) || (kind === 'why' && statement.reason) || (kind === 'bring' && statement.skill);
       const leadScore = Math.min(1, relevance + (ofKind ? KIND_BONUS : 0));
-      byKey.set(key, { section, statement, relevance, leadScore, ofKind, sectionRank: sectionRanks.get(section)! });
+      const { rank: sectionRank, score: sectionScore } = sectionRanks.get(section)!;
+      byKey.set(key, { section, statement, relevance, leadScore, ofKind, sectionRank, sectionScore });
     }
   }
   return [...byKey.values()];
@@ -134,6 +138,9 @@ interface Chosen {
   positions: Set<number>;
   /** The best lead score among the statements chosen for their own sake: orders the blocks. */
   score: number;
+  /** Retrieval's rank and score of the section: order and score its citations. */
+  sectionRank: number;
+  sectionScore: number;
   /** The block holding the lead comes first. */
   lead: boolean;
 }
@@ -165,7 +172,14 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
     if (count > 0 && (words + extraWords > budget || count + fresh.length > MAX_STATEMENTS)) return false;
     words += extraWords;
     count += fresh.length;
-    const entry = group ?? { section: candidate.section, positions: new Set<number>(), score: 0, lead: false };
+    const entry = group ?? {
+      section: candidate.section,
+      positions: new Set<number>(),
+      score: 0,
+      lead: false,
+      sectionRank: candidate.sectionRank,
+      sectionScore: candidate.sectionScore,
+    };
     for (const p of fresh) entry.positions.add(p);
     entry.score = Math.max(entry.score, candidate.leadScore);
     entry.lead ||= isLead;
@@ -226,45 +240,66 @@ function closure(section: SectionStatements, position: number, alreadySaid: stri
 }
 
 /**
- * Markdown: blocks in order (the lead's first, then by relevance), each after the first headed
- * by its section heading when more than one section speaks; statements in source order, list
- * items as list items with their labels in bold, each statement followed by its marker. One
- * citation per run of consecutive statements, quoting exactly that run.
+ * Markdown: blocks in reading order (the lead's first, then by relevance), each after the first
+ * headed by its section heading when more than one section speaks; statements in source
+ * order, list items as list items with their labels in bold, each statement followed by its
+ * marker. One citation per run of consecutive statements, quoting exactly that run. Citations
+ * are numbered by relevance, as the contract orders them: by retrieval's rank of their
+ * section, then in source order, so the reading order may open on a later number.
  */
 function render(chosen: Map<string, Chosen>): Composition {
   const groups = [...chosen.values()].sort((a, b) => Number(b.lead) - Number(a.lead) || b.score - a.score);
-  const citations: Citation[] = [];
-  const blocks: string[] = [];
-  groups.forEach((group, g) => {
-    const { section } = group;
-    const score = Math.min(1, group.score);
-    // Lines of this group: a paragraph per block, a line per list item.
+  const runs = groups.flatMap((group) => runsOf(group));
+  const byRelevance = [...runs].sort((a, b) => a.group.sectionRank - b.group.sectionRank || a.first.position - b.first.position);
+  const idOf = new Map(byRelevance.map((run, i) => [run, i + 1]));
+  const citations = byRelevance.map((run, i) => {
+    const { section, sectionScore } = run.group;
+    return sectionCitation(section, i + 1, section.source, section.text.slice(run.first.start, run.last.end), sectionScore);
+  });
+
+  const blocks = groups.map((group, g) => {
+    // A paragraph per block of the source, a line per list item.
     const lines: Array<{ text: string; listItem: boolean }> = [];
     let previous: Statement | null = null;
-    let runStart: Statement | null = null;
-    for (const position of [...group.positions].sort((a, b) => a - b)) {
-      const statement = section.statements[position]!;
-      const continuesRun = previous !== null && position === previous.position + 1;
-      runStart = continuesRun ? runStart : statement;
-      const id = continuesRun ? citations.length : citations.length + 1;
-      citations[id - 1] = citationOf(section, runStart!, statement, id, score);
-      const marked = `${formatStatement(statement)} [${id}]`;
-      if (previous?.block === statement.block) lines[lines.length - 1]!.text += ` ${marked}`;
-      else lines.push({ text: `${listPrefix(statement)}${marked}`, listItem: statement.list !== undefined });
-      previous = statement;
+    for (const run of runs.filter((r) => r.group === group)) {
+      for (const statement of run.statements) {
+        const marked = `${formatStatement(statement)} [${idOf.get(run)}]`;
+        if (previous?.block === statement.block) lines[lines.length - 1]!.text += ` ${marked}`;
+        else lines.push({ text: `${listPrefix(statement)}${marked}`, listItem: statement.list !== undefined });
+        previous = statement;
+      }
     }
-    let text = groups.length > 1 && g > 0 ? `**${escapeMarkdown(section.heading)}**\n` : '';
+    let text = groups.length > 1 && g > 0 ? `**${escapeMarkdown(group.section.heading)}**\n` : '';
     lines.forEach((line, i) => {
       if (i > 0) text += line.listItem && lines[i - 1]!.listItem ? '\n' : '\n\n';
       text += line.text;
     });
-    blocks.push(text);
+    return text;
   });
   return { markdown: blocks.join('\n\n'), citations };
 }
 
-function citationOf(section: SectionStatements, first: Statement, last: Statement, id: number, score: number): Citation {
-  return sectionCitation(section, id, section.source, section.text.slice(first.start, last.end), score);
+interface Run {
+  group: Chosen;
+  statements: Statement[];
+  first: Statement;
+  last: Statement;
+}
+
+/** A group's statements in source order, cut into runs of consecutive ones. */
+function runsOf(group: Chosen): Run[] {
+  const runs: Run[] = [];
+  for (const position of [...group.positions].sort((a, b) => a - b)) {
+    const statement = group.section.statements[position]!;
+    const run = runs.at(-1);
+    if (run && run.last.position === position - 1) {
+      run.statements.push(statement);
+      run.last = statement;
+    } else {
+      runs.push({ group, statements: [statement], first: statement, last: statement });
+    }
+  }
+  return runs;
 }
 
 function listPrefix(statement: Statement): string {

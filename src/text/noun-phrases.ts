@@ -13,7 +13,7 @@ import { isStopword, stem, words } from './analyze.ts';
  * its head is its last content word.
  */
 const OPENERS: ReadonlySet<string> = new Set(
-  `a an the my your our their his her its this that these those what which whose any some every each another no
+  `a an the my your our their his her its this that these those what which whose any some every each another no most many all several few both
   about for of into in on with from at without like than between among`.split(/\s+/),
 );
 /** Words that open a question clause: the clause that asks, among those that tell. */
