@@ -14,6 +14,7 @@ import { corpusVocabulary, searchLexical } from '../src/index/lexical-index.ts';
 import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../src/index/load-generation.ts';
 import { answerOnce } from '../src/rag/answer-question.ts';
 import { extractiveAnswer } from '../src/rag/extractive-answer.ts';
+import { decideOutcome } from '../src/rag/outcome.ts';
 import { queryTerms } from '../src/rag/query-terms.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
 import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
@@ -44,7 +45,10 @@ const vectors = questions.map((q) => index.localEmbedder.embedQueryVector(q));
 await measure('  vector search (top 24)', (_q, i) => index.vectors.search(vectors[i]!, 24));
 await measure('  BM25 search (top 24)', (q) => searchLexical(index.lexical, q, 24));
 const retrievals = await Promise.all(questions.map((q) => retrieve(index, { text: q }, DEFAULT_K)));
-await measure('extractive sentence selection', (_q, i) => extractiveAnswer(index, retrievals[i]!.passages, retrievals[i]!.terms, retrievals[i]!.localQueryVector));
+const headings = index.statements.headingStems;
+await measure('outcome (answered / related / none)', (q, i) => decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings));
+const decisions = questions.map((q, i) => decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings));
+await measure('composition', (q, i) => extractiveAnswer(index, q, retrievals[i]!, decisions[i]!));
 
 // The costliest requests the contract accepts: the longest question made of words no corpus
 // has (each looked up, expanded and perhaps spelling-corrected), one single long "word", and a

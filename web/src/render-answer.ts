@@ -1,19 +1,22 @@
 import { excerpt, h } from './dom.ts';
+import { renderMarkdown } from './markdown.ts';
 import type { Citation } from './types.ts';
 
 /** Called when a citation chip or source is activated; `opener` gets focus back on close. */
 export type OpenCitation = (citation: Citation, opener: HTMLElement) => void;
 
-const MARKER = /\[(\d{1,3})\]/g;
 /** A marker still arriving at the end of the streamed text: "[" or "[1" so far. */
 const PARTIAL_MARKER = /\[\d{0,3}$/;
 
 /**
- * The text of one answer, with each `[n]` marker shown as a clickable chip. Streaming
- * appends as deltas arrive (a marker split across deltas waits for its closing bracket);
- * `replace` re-renders from the final answer, whose citations may be renumbered.
+ * The text of one answer, rendered as Markdown (markdown.ts) with each `[n]` marker shown as a
+ * clickable chip. Streaming appends as deltas arrive and renders the text so far again (an
+ * answer is a few hundred words: cheaper than patching lists and emphasis as they open); a
+ * marker split across deltas waits for its closing bracket. `replace` renders the final
+ * answer, whose citations may be renumbered.
  */
 export class AnswerText {
+  private shown = '';
   private pending = '';
   private citations = new Map<number, Citation>();
 
@@ -31,46 +34,28 @@ export class AnswerText {
     const partial = PARTIAL_MARKER.exec(text);
     const stable = partial ? partial.index : text.length;
     this.pending = text.slice(stable);
-    this.write(text.slice(0, stable));
+    this.render(this.shown + text.slice(0, stable));
   }
 
   /** Write out whatever was held back (the stream ended). */
   flush(): void {
-    this.write(this.pending);
+    this.render(this.shown + this.pending);
     this.pending = '';
   }
 
   replace(answer: string, citations: Citation[]): void {
-    this.element.replaceChildren();
     this.pending = '';
     this.setCitations(citations);
-    this.write(answer);
+    this.render(answer);
   }
 
-  private write(text: string): void {
-    let last = 0;
-    for (const match of text.matchAll(MARKER)) {
-      const citation = this.citations.get(Number(match[1]));
-      if (!citation) continue; // Not a citation we know: leave it as text.
-      this.text(text.slice(last, match.index));
-      this.keepWithPreviousWord();
-      this.element.appendChild(this.chip(citation));
-      last = match.index + match[0].length;
-    }
-    this.text(text.slice(last));
-  }
-
-  private text(text: string): void {
-    if (!text) return;
-    const tail = this.element.lastChild;
-    if (tail instanceof Text) tail.appendData(text);
-    else this.element.appendChild(document.createTextNode(text));
-  }
-
-  /** "needs [1]." must not wrap between the word and its chip. */
-  private keepWithPreviousWord(): void {
-    const tail = this.element.lastChild;
-    if (tail instanceof Text && tail.data.endsWith(' ')) tail.replaceData(tail.length - 1, 1, '\u00a0');
+  private render(text: string): void {
+    this.shown = text;
+    // Not a citation we know: the marker stays text.
+    renderMarkdown(this.element, text, (n) => {
+      const citation = this.citations.get(n);
+      return citation ? this.chip(citation) : null;
+    });
   }
 
   private chip(citation: Citation): HTMLButtonElement {

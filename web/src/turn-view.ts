@@ -65,6 +65,7 @@ export class TurnView {
   thinking(): void {
     this.stopCountdown();
     this.answer.querySelector('.not-covered-label')?.remove();
+    this.answer.querySelector('.related-label')?.remove();
     this.setState('thinking');
     this.text.replace('', []);
     this.extras.replaceChildren();
@@ -83,6 +84,11 @@ export class TurnView {
     this.setState(response.grounded ? 'answered' : 'not-covered');
     this.text.replace(response.answer, response.grounded ? response.citations : []);
     this.extras.replaceChildren();
+    if (response.support === 'related') {
+      this.text.element.before(
+        h('p', { class: 'related-label', 'data-testid': 'related-notice' }, icon('info'), "The guide doesn't answer this exactly: here is what comes closest"),
+      );
+    }
     if (response.grounded) {
       if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, this.actions.open));
       this.extras.appendChild(this.toolbar(answerAsPlainText(response.answer, response.citations, location.origin)));
