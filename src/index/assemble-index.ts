@@ -1,6 +1,7 @@
 import type { Chunk } from '../corpus/types.ts';
 import { TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
 import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
+import { ChunkFeatures } from '../rag/chunk-features.ts';
 import { IndexStatements } from '../rag/statements.ts';
 import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
 import { loadLexicalIndex } from './lexical-index.ts';
@@ -58,6 +59,7 @@ export function assembleIndex<Vectors extends VectorSearcher>(
     lexical: loadLexicalIndex(parts.lexicalJson),
     localEmbedder,
     queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
+    chunkFeatures: new ChunkFeatures(localEmbedder),
     statements: new IndexStatements(documents, localEmbedder, chunks),
   };
 }

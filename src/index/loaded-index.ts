@@ -1,6 +1,7 @@
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Chunk, SourceDocument } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
+import type { ChunkFeatures } from '../rag/chunk-features.ts';
 import type { IndexStatements } from '../rag/statements.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import type { Manifest } from './manifest.ts';
@@ -24,6 +25,8 @@ export interface LoadedIndex {
   localEmbedder: LocalEmbeddings;
   /** Embeds questions into the space of `vectors` (the embedder named by the manifest). */
   queryEmbedder: Pick<Embeddings, 'embedQuery'>;
+  /** What retrieval derives from each passage, kept once worked out (see chunk-features.ts). */
+  chunkFeatures: ChunkFeatures;
   /** The sections' statements, as the extractive composer quotes them (see statements.ts). */
   statements: IndexStatements;
 }

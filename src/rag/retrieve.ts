@@ -1,9 +1,5 @@
-import { embeddingText } from '../corpus/embedding-text.ts';
-import type { Chunk } from '../corpus/types.ts';
 import { corpusVocabulary, searchLexical } from '../index/lexical-index.ts';
 import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index.ts';
-import { memoised } from '../memo.ts';
-import { contentTerms } from '../text/analyze.ts';
 import { coverage, expansionTerms, isAsked, queryTerms, termWeights, type QueryTerm } from './query-terms.ts';
 import type { Passage, RetrievalQuery } from './types.ts';
 import { dot, normalizeInPlace } from '../vector.ts';
@@ -78,13 +74,13 @@ function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: nu
         chunk,
         score,
         // Passages found only lexically still get a similarity, measured in the local space.
-        vectorScore: cosineOf.get(position) ?? dot(localQueryVector, localPassageVector(index, chunk)),
-        coverage: coverage(topical, chunkStems(chunk)),
+        vectorScore: cosineOf.get(position) ?? dot(localQueryVector, index.chunkFeatures.localVector(chunk)),
+        coverage: coverage(topical, index.chunkFeatures.stems(chunk)),
       };
     })
     .sort((a, b) => b.score - a.score || b.coverage - a.coverage);
 
-  return { passages: dropDuplicates(ranked).slice(0, k), terms, localQueryVector };
+  return { passages: dropDuplicates(index, ranked).slice(0, k), terms, localQueryVector };
 }
 
 interface RankedList {
@@ -128,12 +124,12 @@ function isZero(vector: Float32Array): boolean {
 }
 
 /** Same text twice (a file copied), or two overlapping chunks of one section: keep the first. */
-function dropDuplicates(passages: Passage[]): Passage[] {
+function dropDuplicates(index: LoadedIndex, passages: Passage[]): Passage[] {
   const kept: Passage[] = [];
   const texts = new Set<string>();
   for (const passage of passages) {
     const { chunk } = passage;
-    const key = duplicateKey(chunk);
+    const key = index.chunkFeatures.duplicateKey(chunk);
     if (texts.has(key)) continue;
     const overlaps = kept.some(
       (p) => p.chunk.document === chunk.document && p.chunk.anchor === chunk.anchor && p.chunk.start < chunk.end && chunk.start < p.chunk.end,
@@ -143,27 +139,6 @@ function dropDuplicates(passages: Passage[]): Passage[] {
     kept.push(passage);
   }
   return kept;
-}
-
-const duplicateKeyByChunk = new WeakMap<Chunk, string>();
-
-/** A passage's text with whitespace collapsed (computed once per chunk of a loaded index). */
-function duplicateKey(chunk: Chunk): string {
-  return memoised(duplicateKeyByChunk, chunk, () => chunk.text.replace(/\s+/g, ' ').trim());
-}
-
-const stemsByChunk = new WeakMap<Chunk, ReadonlySet<string>>();
-
-/** Stems of a passage and its heading path, computed once per chunk of a loaded index. */
-function chunkStems(chunk: Chunk): ReadonlySet<string> {
-  return memoised(stemsByChunk, chunk, () => new Set(contentTerms(`${chunk.headingPath.join(' ')} ${chunk.text}`)));
-}
-
-const localVectorByChunk = new WeakMap<Chunk, Float32Array>();
-
-/** A passage's vector in the local embedder's space (cached per chunk of a loaded index). */
-function localPassageVector(index: LoadedIndex, chunk: Chunk): Float32Array {
-  return memoised(localVectorByChunk, chunk, () => index.localEmbedder.embedPassage(embeddingText(chunk)));
 }
 
 function combine(parts: Array<[Float32Array | null, number]>): Float32Array {
