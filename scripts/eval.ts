@@ -22,6 +22,7 @@ import {
   targetChecks,
   type AnswerCheck,
   type AnswerFigures,
+  type OutcomeCounts,
   type TargetCheck,
 } from '../src/eval/answer-figures.ts';
 import { readEvalSet, type EvalQuestion } from '../src/eval/eval-set.ts';
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
   for (const report of reports) printReport(report, true);
   if (reports.length > 1) printReport(total, false);
   console.log(`\nTargets (${reports.length > 1 ? 'all sets' : reports[0]?.file}):`);
-  for (const t of total.targets) console.log(`  ${verdict(t)}  ${t.name.padEnd(36)} ${t.value.padStart(6)}   (target ${t.target})`);
+  for (const t of total.targets) {
+    console.log(`  ${verdict(t)}  ${t.name.padEnd(36)} ${t.value.padStart(6)}   (target ${t.target})`);
+  }
   if (calibration) console.log(`\nCalibration: ${JSON.stringify(calibration)}`);
   console.log(`\n${all.length} questions in ${reports.length} set(s), ${seconds} s`);
 }
@@ -198,46 +201,90 @@ function failed(o: Outcome): boolean {
 
 function printReport(report: SetReport, withFailures: boolean): void {
   const a = report.answers;
-  const o = a.outcomes;
   const label = report.file === 'total' ? 'Total over all sets' : `Evaluation of ${report.file}`;
-  console.log(`\n${label}: ${report.questions} questions (${report.answerable} answerable, ${report.notCovered} not covered)`);
-  console.log(`  top-1 section accuracy   ${report.top1.toFixed(3)}   (target >= 0.90)`);
-  console.log(`  top-3 section accuracy   ${report.top3.toFixed(3)}   (target 1.00)`);
-  console.log(`  MRR                      ${report.mrr.toFixed(3)}`);
-  console.log(`  abstention precision     ${report.abstentionPrecision.toFixed(3)}   (target >= 0.90)`);
-  console.log(`  abstention recall        ${report.abstentionRecall.toFixed(3)}   (target >= 0.90)`);
-  console.log(`  citation validity        ${report.citationValidity.toFixed(3)}   (target 1.000)`);
-  console.log(`  support threshold        ${SUPPORT_THRESHOLD}`);
-  console.log(`  declined by answer type  ${report.declinedOnlyByAnswerType}   (supported, but asked for an amount no passage states or a choice the guide never names)`);
-  console.log(`  declined as override     ${report.declinedOnlyAsOverride}   (supported, but asked to override the assistant's instructions)`);
-  console.log(`  baseline: plain BM25 top-1 ${report.baselineBm25Top1.toFixed(3)}   (MiniSearch defaults over the same passages, the question as typed)`);
-  console.log(`  baseline: BM25 with stemming and stop words top-1 ${report.baselineStemmedBm25Top1.toFixed(3)}   (same, with the analyzer the hybrid uses)`);
-  const precision = a.citationPrecision === null ? '  n/a' : a.citationPrecision.toFixed(3);
-  console.log(`  citation precision       ${precision}   (target >= 0.80; ${a.citedStatements} statements in ${a.answersWithCitations} answers)`);
-  console.log(`  dangling statements      ${a.danglingStatements}   (target 0; in ${a.answersWithDangling} answers)`);
-  console.log(`  bare-label openings      ${a.bareLabelOpenings}   (target 0)`);
-  const repetition = a.followUpRepetition === null ? '  n/a' : a.followUpRepetition.toFixed(3);
-  console.log(`  follow-up repetition     ${repetition}   (target <= 0.20; ${a.repeatedStatements} of ${a.followUpStatements} statements in ${a.followUps} follow-ups)`);
+  const counts = `${report.answerable} answerable, ${report.notCovered} not covered`;
+  console.log(`\n${label}: ${report.questions} questions (${counts})`);
+  const orNa = (x: number | null) => (x === null ? '  n/a' : x.toFixed(3));
+  const rows: Array<[string, string, string?]> = [
+    ['top-1 section accuracy', report.top1.toFixed(3), 'target >= 0.90'],
+    ['top-3 section accuracy', report.top3.toFixed(3), 'target 1.00'],
+    ['MRR', report.mrr.toFixed(3)],
+    ['abstention precision', report.abstentionPrecision.toFixed(3), 'target >= 0.90'],
+    ['abstention recall', report.abstentionRecall.toFixed(3), 'target >= 0.90'],
+    ['citation validity', report.citationValidity.toFixed(3), 'target 1.000'],
+    ['support threshold', String(SUPPORT_THRESHOLD)],
+    [
+      'declined by answer type',
+      String(report.declinedOnlyByAnswerType),
+      'supported, but asked for an amount no passage states or a choice the guide never names',
+    ],
+    [
+      'declined as override',
+      String(report.declinedOnlyAsOverride),
+      "supported, but asked to override the assistant's instructions",
+    ],
+    [
+      'baseline: plain BM25 top-1',
+      report.baselineBm25Top1.toFixed(3),
+      'MiniSearch defaults over the same passages, the question as typed',
+    ],
+    [
+      'baseline: BM25 with stemming and stop words top-1',
+      report.baselineStemmedBm25Top1.toFixed(3),
+      'same, with the analyzer the hybrid uses',
+    ],
+    [
+      'citation precision',
+      orNa(a.citationPrecision),
+      `target >= 0.80; ${a.citedStatements} statements in ${a.answersWithCitations} answers`,
+    ],
+    ['dangling statements', String(a.danglingStatements), `target 0; in ${a.answersWithDangling} answers`],
+    ['bare-label openings', String(a.bareLabelOpenings), 'target 0'],
+    [
+      'follow-up repetition',
+      orNa(a.followUpRepetition),
+      a.followUps
+        ? `target <= 0.20; ${a.repeatedStatements} of ${a.followUpStatements} statements in ${a.followUps} follow-ups`
+        : 'target <= 0.20; no follow-up items in this set',
+    ],
+  ];
+  for (const [name, value, note] of rows) console.log(`  ${name.padEnd(24)} ${value}${note ? `   (${note})` : ''}`);
+  printOutcomes(a.outcomes);
+  const missed = report.targets.filter((t) => t.met === false).map((t) => t.name);
+  console.log(`  targets missed           ${missed.length ? missed.join('; ') : 'none'}`);
+  if (withFailures && report.failures.length > 0) printFailures(report);
+}
+
+function printOutcomes(o: AnswerFigures['outcomes']): void {
   console.log('  outcomes                            answered  related     none');
-  const row = (name: string, c: { answered: number; related: number; none: number }, target: string) =>
-    console.log(`    ${name.padEnd(32)} ${String(c.answered).padStart(8)} ${String(c.related).padStart(8)} ${String(c.none).padStart(8)}   (${target})`);
+  const row = (name: string, c: OutcomeCounts, target: string) => {
+    const cells = [c.answered, c.related, c.none].map((n) => String(n).padStart(8)).join(' ');
+    console.log(`    ${name.padEnd(32)} ${cells}   (${target})`);
+  };
   row('answerable', o.answerable, 'target: none 0');
   row('on topic, not covered', o.related, 'target: answered 0');
   row('off topic / injection', o.none, 'target: all none');
-  if (o.unlabelled.answered + o.unlabelled.related + o.unlabelled.none > 0) row('not covered, unlabelled', o.unlabelled, 'no "expect"');
-  const missed = report.targets.filter((t) => t.met === false).map((t) => t.name);
-  console.log(`  targets missed           ${missed.length ? missed.join('; ') : 'none'}`);
-  if (!withFailures || report.failures.length === 0) return;
+  const unlabelled = o.unlabelled.answered + o.unlabelled.related + o.unlabelled.none;
+  if (unlabelled > 0) row('not covered, unlabelled', o.unlabelled, 'no "expect"');
+}
+
+function printFailures(report: SetReport): void {
   console.log(`\nFailures in ${report.file} (${report.failures.length}):`);
   for (const f of report.failures) {
-    const flags = `${f.answerTypeUnmet ? ', asks for an amount or a choice the guide does not give' : ''}${f.overrideAttempt ? ', an override attempt' : ''}`;
+    const flags = [
+      f.answerTypeUnmet ? ', asks for an amount or a choice the guide does not give' : '',
+      f.overrideAttempt ? ', an override attempt' : '',
+    ].join('');
     const lines = [
       `  ${f.id} [support ${f.support}${flags}] ${f.question}`,
       `      expected ${JSON.stringify(f.expected)} (${f.expect})`,
       `      got      ${JSON.stringify(f.got)} (${f.outcome})`,
     ];
     if (f.problems.length) lines.push(`      problems ${f.problems.join('; ')}`);
-    for (const d of f.dangling) lines.push(`      dangling ${JSON.stringify(d.statement)} (leans on the ${d.leansOn === 'list' ? 'list' : 'sentence'} before it: ${d.reason})`);
+    for (const d of f.dangling) {
+      const what = d.leansOn === 'list' ? 'list' : 'sentence';
+      lines.push(`      dangling ${JSON.stringify(d.statement)} (leans on the ${what} before it: ${d.reason})`);
+    }
     if (f.bareLabel) lines.push(`      opens with a bare label: ${JSON.stringify(f.bareLabel)}`);
     for (const r of f.repeated) lines.push(`      repeats  ${JSON.stringify(r)}`);
     console.log(lines.join('\n'));

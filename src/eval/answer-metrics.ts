@@ -145,7 +145,10 @@ export function danglingStatements(
   placed.forEach((sentence, i) => {
     const leaning = leaningOf(sentence.text);
     if (leaning === 'none') return;
-    const reason = leaning === 'previous' ? missingPrevious(sentence, placed[i - 1]) : missingList(sentence, placed.slice(0, i), statements);
+    const reason =
+      leaning === 'previous'
+        ? missingPrevious(sentence, placed[i - 1])
+        : missingList(sentence, placed.slice(0, i), statements);
     if (reason) out.push({ statement: sentence.statement, sentence: sentence.text, leaning, reason });
   });
   return out;
@@ -158,12 +161,21 @@ function missingPrevious(sentence: PlacedSentence, before: PlacedSentence | unde
   return 'the sentence before it in the guide is not the one before it in the answer';
 }
 
-function missingList(sentence: PlacedSentence, earlier: PlacedSentence[], statements: readonly Statement[]): string | null {
+function missingList(
+  sentence: PlacedSentence,
+  earlier: PlacedSentence[],
+  statements: readonly Statement[],
+): string | null {
   const own = statements[sentence.statement]!;
   if (statements.some((s) => s.listItem && s.line < own.line)) return null;
   const section = sentence.section;
   const quotesItem = earlier.some(
-    (e) => section && e.section === section && e.position >= 0 && e.position < sentence.position && section.sentences[e.position]!.inList,
+    (e) =>
+      section !== undefined &&
+      e.section === section &&
+      e.position >= 0 &&
+      e.position < sentence.position &&
+      section.sentences[e.position]!.inList,
   );
   return quotesItem ? null : 'no list item comes before it in the answer';
 }

@@ -47,7 +47,14 @@ const response = (answer: string, citations: Citation[], support: Support = 'ans
   mode: 'extractive',
   id: 'x',
 });
-const question = (sections: string[], extra: Partial<EvalQuestion> = {}): EvalQuestion => ({ id: 'q', question: 'q?', sections, ...extra });
+const question = (sections: string[], extra: Partial<EvalQuestion> = {}): EvalQuestion => ({
+  id: 'q',
+  question: 'q?',
+  sections,
+  ...extra,
+});
+const BOTH = [cite(1, 'Pivot'), cite(2, 'Skills')];
+const PIVOT_ONLY = [cite(1, 'Pivot')];
 
 describe('evalSections', () => {
   it('knows which sentences of a section come from list items', () => {
@@ -66,22 +73,20 @@ describe('checkAnswer and answerFigures', () => {
   const pivotQuestion = question(['Pivot']);
 
   it('measures precision, dangling statements and the bare label of one answer', () => {
-    const answer = 'Teacher: Crowd control! [2] This is because they already know you [1]. Move within your own company [1].';
-    const check = checkAnswer(pivotQuestion, response(answer, [cite(1, 'Pivot'), cite(2, 'Skills')]), SECTIONS);
+    const answer = 'Teacher: Crowd control! [2] This is because they already know you [1]. Move within [1].';
+    const check = checkAnswer(pivotQuestion, response(answer, BOTH), SECTIONS);
     expect(check).toMatchObject({ statements: 3, precise: 2, bareLabel: true, countsForPrecision: true });
     expect(check.dangling.map((d) => d.text)).toEqual(['This is because they already know you.']);
   });
 
   it('sums statements over answers (micro-average), and counts repetition only for follow-ups', () => {
-    const first = checkAnswer(pivotQuestion, response('Move within your own company [1].', [cite(1, 'Pivot')]), SECTIONS);
-    const followUp = checkAnswer(
-      pivotQuestion,
-      response('Move within your own company [1]. Sales: Ability to meet targets. [2] Crowd control! [2]', [cite(1, 'Pivot'), cite(2, 'Skills')]),
-      SECTIONS,
-      ['- Move within your own company. [1]'],
-    );
+    const first = checkAnswer(pivotQuestion, response('Move within your own company [1].', PIVOT_ONLY), SECTIONS);
+    const followUpAnswer = 'Move within your own company [1]. Sales: Ability to meet targets. [2] Crowd control! [2]';
+    const earlier = ['- Move within your own company. [1]'];
+    const followUp = checkAnswer(pivotQuestion, response(followUpAnswer, BOTH), SECTIONS, earlier);
     const figures = answerFigures([first, followUp]);
-    expect(figures).toMatchObject({ citedStatements: 4, answersWithCitations: 2, followUps: 1, followUpStatements: 3, repeatedStatements: 1 });
+    expect(figures).toMatchObject({ citedStatements: 4, answersWithCitations: 2 });
+    expect(figures).toMatchObject({ followUps: 1, followUpStatements: 3, repeatedStatements: 1 });
     expect(figures.citationPrecision).toBeCloseTo(2 / 4);
     expect(figures.followUpRepetition).toBeCloseTo(1 / 3);
   });
@@ -90,7 +95,7 @@ describe('checkAnswer and answerFigures', () => {
     const notCovered = response('The guide does not cover that.', [], 'none');
     const checks = [
       checkAnswer(pivotQuestion, notCovered, SECTIONS),
-      checkAnswer(question([], { expect: 'related' }), response('Move within your own company [1].', [cite(1, 'Pivot')]), SECTIONS),
+      checkAnswer(question([], { expect: 'related' }), response('Move within your company [1].', PIVOT_ONLY), SECTIONS),
       checkAnswer(question([], { expect: 'none' }), notCovered, SECTIONS),
     ];
     const figures = answerFigures(checks);

@@ -41,7 +41,9 @@ describe('statementsOf', () => {
   });
 
   it('keeps a group heading out of the statement under it and joins adjacent markers', () => {
-    expect(statementsOf('**How to Pivot**\nClaim [1][2].')).toEqual([{ text: 'Claim.', markers: [1, 2], line: 1, listItem: false }]);
+    expect(statementsOf('**How to Pivot**\nClaim [1][2].')).toEqual([
+      { text: 'Claim.', markers: [1, 2], line: 1, listItem: false },
+    ]);
   });
 
   it('strips list markers, emphasis and markers from the text', () => {
@@ -62,7 +64,8 @@ describe('danglingStatements', () => {
   it('finds a sentence that leans on one the answer left out', () => {
     const found = dangling('They will tell you what they need [1].');
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ statement: 0, leaning: 'previous', sentence: 'They will tell you what they need.' });
+    const sentence = 'They will tell you what they need.';
+    expect(found[0]).toMatchObject({ statement: 0, leaning: 'previous', sentence });
   });
 
   it('finds one that follows a sentence other than its own predecessor', () => {
@@ -71,9 +74,13 @@ describe('danglingStatements', () => {
   });
 
   it('accepts a chain in source order, inside one statement or across statements', () => {
-    const inOneStatement = '- Make the move within your own company. [1]\nThe first option is great if your company has PMs. This is because they already know you. [1]';
+    const inOneStatement = [
+      '- Make the move within your own company. [1]',
+      'The first option is great if your company has PMs. This is because they already know you. [1]',
+    ].join('\n');
     expect(dangling(inOneStatement)).toEqual([]);
-    const chain = 'Start a conversation: find the decision-makers within your company [1]. They will tell you what they need [1].';
+    const chain =
+      'Start a conversation: find the decision-makers within your company [1]. They will tell you what they need [1].';
     expect(dangling(chain)).toEqual([]);
   });
 
@@ -83,11 +90,13 @@ describe('danglingStatements', () => {
   });
 
   it('needs a list before a sentence that points at its items', () => {
-    expect(dangling('The first option is great if your company has PMs [1].')).toMatchObject([{ leaning: 'list' }]);
-    const afterList = '1. Make the move within your own company. [1]\nThe first option is great if your company has PMs. [1]';
+    const FIRST_OPTION = 'The first option is great if your company has PMs.';
+    expect(dangling(`${FIRST_OPTION} [1]`)).toMatchObject([{ leaning: 'list' }]);
+    const afterList = `1. Make the move within your own company. [1]\n${FIRST_OPTION} [1]`;
     expect(dangling(afterList)).toEqual([]);
     // The list's text quoted without its markers counts as the list.
-    expect(dangling('Make the move within your own company [1]. The first option is great if your company has PMs [1].')).toEqual([]);
+    const itemAsText = `Make the move within your own company [1]. ${FIRST_OPTION} [1]`;
+    expect(dangling(itemAsText)).toEqual([]);
   });
 
   it('reports a leaning sentence it cannot find in its section', () => {
@@ -97,7 +106,8 @@ describe('danglingStatements', () => {
   });
 
   it('leaves alone sentences that stand on their own', () => {
-    expect(dangling('Teacher: Crowd control! The voice of reason in a chaotic room [2]. Make the move within your own company [1].')).toEqual([]);
+    const standing = 'Teacher: Crowd control! The voice of reason in a chaotic room [2]. Make the move [1].';
+    expect(dangling(standing)).toEqual([]);
   });
 });
 
@@ -110,16 +120,18 @@ describe('opensWithBareLabel', () => {
 
   it('accepts the label kept on a list item, and a long lead-in ending in a colon', () => {
     expect(opensWithBareLabel('- **Teacher**: Crowd control! The voice of reason in a chaotic room. [1]')).toBe(false);
-    expect(opensWithBareLabel('Wherever you are in your career, there are two main ways to get a job: [1]\n1. Move. [1]')).toBe(false);
-    expect(opensWithBareLabel('**Quick-fire Round: Transferable Skills**\n- **Teacher**: Crowd control! [1]')).toBe(false);
-    expect(opensWithBareLabel('The guide does not say. The closest it gets: move within your company [1].')).toBe(false);
+    const leadIn = 'Wherever you are in your career, there are two main ways to get a job: [1]\n1. Move. [1]';
+    expect(opensWithBareLabel(leadIn)).toBe(false);
+    const underHeading = '**Quick-fire Round: Transferable Skills**\n- **Teacher**: Crowd control! [1]';
+    expect(opensWithBareLabel(underHeading)).toBe(false);
+    expect(opensWithBareLabel('The guide does not say. The closest it gets: move within [1].')).toBe(false);
   });
 });
 
 describe('repeatedStatements', () => {
   it('counts follow-up statements already said, whatever their case, quotes or markers', () => {
     const earlier = statementsOf('It’s recommended that you transfer [1]. For starters, you know user research [2].');
-    const followUp = statementsOf("it's recommended that you transfer. [3] Start a conversation with the decision-makers [1].");
+    const followUp = statementsOf("it's recommended that you transfer. [3] Start a conversation with the boss [1].");
     expect(repeatedStatements(followUp, earlier).map((s) => s.text)).toEqual(["it's recommended that you transfer."]);
   });
 
