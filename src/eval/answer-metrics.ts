@@ -194,8 +194,8 @@ function locate(section: SourceSection, text: string, after: number): number {
   return later >= 0 ? later : section.sentences.findIndex(matches);
 }
 
-/** Emphasis-only lines are group headings ("**How to Pivot into Product Management**"). */
-const HEADING_LINE = /^(?:\*\*|__)[^*_]+(?:\*\*|__)$/;
+/** Group headings: an emphasis-only line ("**How to Pivot into Product Management**") or a Markdown heading. */
+const HEADING_LINE = /^(?:(?:\*\*|__)[^*_]+(?:\*\*|__)|#{1,6}\s.*)$/;
 /** "Label: text": a short label then a colon, with text after it on the same line. */
 const LABELLED = /^([^:.!?[\]\n]{1,60}):\s+\S/;
 const MAX_LABEL_WORDS = 5;
