@@ -1,5 +1,5 @@
 import { lexer, type Token, type Tokens } from 'marked';
-import { blockTexts } from '../corpus/markdown-text.ts';
+import { inlineText } from '../corpus/markdown-text.ts';
 import { splitSections } from '../corpus/split-sections.ts';
 import type { StoredDocument } from '../index/loaded-index.ts';
 import { sourceSection, type SourceSection } from './answer-metrics.ts';
@@ -28,21 +28,24 @@ export function evalSections(documents: Iterable<StoredDocument>): Map<string, E
   return out;
 }
 
-/** The plain-text blocks of every list item in the tokens, nested lists included. */
+/**
+ * The text of every list item in the tokens, nested lists included, spelled as splitSections
+ * spells a block (inline text, line breaks as spaces), so a section's blocks can be looked up.
+ */
 function listItemTexts(tokens: Token[]): Set<string> {
   const out = new Set<string>();
-  const visit = (list: Token[]) => {
+  const visit = (list: Token[], inItem: boolean) => {
     for (const token of list) {
       if (token.type === 'list') {
-        for (const item of (token as Tokens.List).items) {
-          for (const text of blockTexts(item.tokens)) out.add(text);
-          visit(item.tokens);
-        }
+        for (const item of (token as Tokens.List).items) visit(item.tokens, true);
       } else if (token.type === 'blockquote') {
-        visit((token as Tokens.Blockquote).tokens);
+        visit((token as Tokens.Blockquote).tokens, inItem);
+      } else if (inItem && (token.type === 'text' || token.type === 'paragraph')) {
+        const text = inlineText((token as Tokens.Paragraph).tokens).replace(/[ \t]*\n[ \t]*/g, ' ').trim();
+        if (text) out.add(text);
       }
     }
   };
-  visit(tokens);
+  visit(tokens, false);
   return out;
 }
