@@ -1,15 +1,32 @@
 /**
- * npm run eval [-- --json] [-- --file eval/holdout.jsonl[,more.jsonl]] [-- --calibrate]
+ * npm run eval [-- --json] [-- --file holdout.jsonl[,blind.jsonl]] [-- --calibrate]
  *
  * Runs the evaluation questions through the real pipeline (the current index, the answer
- * mode the configuration selects) and prints section accuracy, MRR, abstention precision
- * and recall, citation validity, and every failure. --calibrate sweeps the abstention
- * threshold over the retrieval support of each question.
+ * mode the configuration selects): every eval/*.jsonl set by default, or those --file names.
+ * For each set and in total it prints section accuracy, MRR, abstention precision and recall,
+ * citation validity, what the answers say (citation precision, dangling statements, bare-label
+ * openings, follow-up repetition, outcome counts; see src/eval/answer-figures.ts) against the
+ * targets, and every failure. Follow-up items (`"followUp": true`) are played out: the
+ * history's user turns are asked first and the real answers kept. --calibrate sweeps the
+ * abstention threshold over the retrieval support of all the questions run.
  */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { loadConfig, resolveAnswerMode } from '../src/config.ts';
-import { splitSections } from '../src/corpus/split-sections.ts';
+import {
+  answerFigures,
+  checkAnswer,
+  outcomeMissed,
+  targetChecks,
+  type AnswerCheck,
+  type AnswerFigures,
+  type OutcomeCounts,
+  type TargetCheck,
+} from '../src/eval/answer-figures.ts';
 import { readEvalSet, type EvalQuestion } from '../src/eval/eval-set.ts';
+import { evalSections } from '../src/eval/source-sections.ts';
 import { LEXICAL_ANALYSIS } from '../src/index/lexical-index.ts';
 import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../src/index/load-generation.ts';
 import type { LoadedIndex } from '../src/index/loaded-index.ts';
@@ -18,13 +35,14 @@ import { markersIn } from '../src/rag/citations.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
 import { asksToOverrideInstructions } from '../src/rag/instruction-override.ts';
 import { combineSignals, passagesAnswerType, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
-import type { AskResponse } from '../src/rag/types.ts';
+import type { AskResponse, ChatTurn } from '../src/rag/types.ts';
 import { DEFAULT_K } from '../src/server/request-limits.ts';
 
+const EVAL_DIR = 'eval';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const calibrate = args.includes('--calibrate');
-const file = args[args.indexOf('--file') + 1] && args.includes('--file') ? args[args.indexOf('--file') + 1]! : 'eval/questions.jsonl';
+const fileArg = args.includes('--file') ? args[args.indexOf('--file') + 1] : undefined;
 
 interface Outcome {
   q: EvalQuestion;
@@ -38,34 +56,105 @@ interface Outcome {
   signals: SupportSignals;
   rank: number; // 1-based rank of the first citation from an expected section, 0 if none
   citationProblems: string[];
+  /** What the answer says (citation precision, dangling statements, ...). */
+  check: AnswerCheck;
 }
 
+type Sections = ReturnType<typeof evalSections>;
+
 async function main(): Promise<void> {
+  const startedAt = performance.now();
   const config = loadConfig(process.env);
   const index = await loadCurrentGeneration(config.INDEX_DIR, localOnlyQueryEmbedder);
   if (!index) throw new Error(`no index in ${config.INDEX_DIR}: run npm run ingest first`);
   const mode = resolveAnswerMode(config);
   if (mode !== 'extractive') throw new Error('npm run eval measures the embedded default; unset OPENAI_API_KEY / OPENAI_BASE_URL or set ANSWERS=extractive');
-  const questions = (await Promise.all(file.split(',').map((f) => readEvalSet(f)))).flat();
-  const sectionText = sectionTexts(index);
+  const files = await evalFiles(fileArg);
+  const sets = await Promise.all(files.map(async (file) => ({ file, questions: await readEvalSet(file) })));
+  const sections = evalSections(index.documents.values());
 
-  const outcomes: Outcome[] = [];
-  for (const q of questions) {
-    const signal = AbortSignal.timeout(10_000);
-    const response = await answerOnce(index, { question: q.question, history: q.history }, { mode: 'extractive' }, signal);
-    const query = extractiveQuery(q.question, q.history);
-    const retrieval = await retrieve(index, query, DEFAULT_K);
-    const rank = response.citations.findIndex((c) => q.sections.includes(c.section)) + 1;
-    const signals = supportSignals(retrieval.passages, retrieval.terms);
-    const answerTypeUnmet = !passagesAnswerType(query.text, retrieval.passages, retrieval.terms);
-    const overrideAttempt = asksToOverrideInstructions(q.question);
-    outcomes.push({ q, response, support: retrievalSupport(retrieval.passages, retrieval.terms), answerTypeUnmet, overrideAttempt, signals, rank, citationProblems: checkCitations(response, sectionText) });
+  const reports: SetReport[] = [];
+  const all: Outcome[] = [];
+  for (const set of sets) {
+    const outcomes: Outcome[] = [];
+    for (const q of set.questions) outcomes.push(await evaluate(index, q, sections));
+    all.push(...outcomes);
+    reports.push(setReport(set.file, outcomes, index));
   }
+  const total = setReport('total', all, index);
+  const calibration = calibrate ? calibrateThreshold(all) : undefined;
+  const seconds = round((performance.now() - startedAt) / 1000);
 
+  if (json) {
+    const { failures: _failures, ...totalFigures } = total;
+    console.log(JSON.stringify({ sets: reports, total: totalFigures, calibration, seconds }));
+    return;
+  }
+  for (const report of reports) printReport(report, true);
+  if (reports.length > 1) printReport(total, false);
+  console.log(`\nTargets (${reports.length > 1 ? 'all sets' : reports[0]?.file}):`);
+  for (const t of total.targets) {
+    console.log(`  ${verdict(t)}  ${t.name.padEnd(36)} ${t.value.padStart(6)}   (target ${t.target})`);
+  }
+  if (calibration) console.log(`\nCalibration: ${JSON.stringify(calibration)}`);
+  console.log(`\n${all.length} questions in ${reports.length} set(s), ${seconds} s`);
+}
+
+/** The sets to run: those --file names (a bare name is looked up in eval/ too), else every eval/*.jsonl. */
+async function evalFiles(list: string | undefined): Promise<string[]> {
+  if (list === undefined) {
+    if (args.includes('--file')) throw new Error('--file needs a comma-separated list of .jsonl files');
+    const names = (await readdir(EVAL_DIR)).filter((f) => f.endsWith('.jsonl')).sort();
+    return names.map((f) => join(EVAL_DIR, f));
+  }
+  return list
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)
+    .map((f) => (existsSync(f) || !existsSync(join(EVAL_DIR, f)) ? f : join(EVAL_DIR, f)));
+}
+
+/** One question through the pipeline; a follow-up item first plays out its user turns. */
+async function evaluate(index: LoadedIndex, q: EvalQuestion, sections: Sections): Promise<Outcome> {
+  let history: ChatTurn[] | undefined = q.history;
+  let earlierAnswers: string[] | undefined;
+  if (q.followUp) {
+    history = [];
+    earlierAnswers = [];
+    for (const turn of q.history ?? []) {
+      const earlier = await ask(index, turn.content, history);
+      history = [...history, turn, { role: 'assistant', content: earlier.answer }];
+      earlierAnswers.push(earlier.answer);
+    }
+  }
+  const response = await ask(index, q.question, history);
+  const query = extractiveQuery(q.question, history);
+  const retrieval = await retrieve(index, query, DEFAULT_K);
+  return {
+    q,
+    response,
+    support: retrievalSupport(retrieval.passages, retrieval.terms),
+    answerTypeUnmet: !passagesAnswerType(query.text, retrieval.passages, retrieval.terms),
+    overrideAttempt: asksToOverrideInstructions(q.question),
+    signals: supportSignals(retrieval.passages, retrieval.terms),
+    rank: response.citations.findIndex((c) => q.sections.includes(c.section)) + 1,
+    citationProblems: checkCitations(response, sections),
+    check: checkAnswer(q, response, sections, earlierAnswers),
+  };
+}
+
+function ask(index: LoadedIndex, question: string, history: ChatTurn[] | undefined): Promise<AskResponse> {
+  return answerOnce(index, { question, history }, { mode: 'extractive' }, AbortSignal.timeout(10_000));
+}
+
+type SetReport = ReturnType<typeof setReport>;
+
+function setReport(file: string, outcomes: Outcome[], index: LoadedIndex) {
   const answerable = outcomes.filter((o) => o.q.sections.length > 0);
   const uncovered = outcomes.filter((o) => o.q.sections.length === 0);
   const abstained = outcomes.filter((o) => !o.response.grounded);
   const truePositives = abstained.filter((o) => o.q.sections.length === 0).length;
+  const answers: AnswerFigures = answerFigures(outcomes.map((o) => o.check));
   const metrics = {
     file,
     questions: outcomes.length,
@@ -82,63 +171,141 @@ async function main(): Promise<void> {
     declinedOnlyAsOverride: outcomes.filter((o) => o.overrideAttempt && o.support >= SUPPORT_THRESHOLD).length,
     baselineBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q)),
     baselineStemmedBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q), LEXICAL_ANALYSIS),
+    answers,
+    targets: targetChecks(answers),
   };
-  const failures = outcomes
-    .filter((o) => o.citationProblems.length > 0 || (o.q.sections.length > 0 ? o.rank !== 1 : o.response.grounded))
-    .map((o) => ({
-      id: o.q.id,
-      question: o.q.question,
-      expected: o.q.sections,
-      got: o.response.grounded ? o.response.citations.map((c) => c.section) : 'abstained',
-      support: round(o.support),
-      answerTypeUnmet: o.answerTypeUnmet,
-      overrideAttempt: o.overrideAttempt,
-      problems: o.citationProblems,
-    }));
-
-  const calibration = calibrate ? calibrateThreshold(outcomes) : undefined;
-  if (json) {
-    console.log(JSON.stringify({ ...metrics, failures, calibration }));
-    return;
-  }
-  console.log(`Evaluation of ${file}: ${metrics.questions} questions (${metrics.answerable} answerable, ${metrics.notCovered} not covered)`);
-  console.log(`  top-1 section accuracy   ${metrics.top1.toFixed(3)}   (target >= 0.90)`);
-  console.log(`  top-3 section accuracy   ${metrics.top3.toFixed(3)}   (target 1.00)`);
-  console.log(`  MRR                      ${metrics.mrr.toFixed(3)}`);
-  console.log(`  abstention precision     ${metrics.abstentionPrecision.toFixed(3)}   (target >= 0.90)`);
-  console.log(`  abstention recall        ${metrics.abstentionRecall.toFixed(3)}   (target >= 0.90)`);
-  console.log(`  citation validity        ${metrics.citationValidity.toFixed(3)}   (target 1.000)`);
-  console.log(`  support threshold        ${SUPPORT_THRESHOLD}`);
-  console.log(`  declined by answer type  ${metrics.declinedOnlyByAnswerType}   (supported, but asked for an amount no passage states or a choice the guide never names)`);
-  console.log(`  declined as override     ${metrics.declinedOnlyAsOverride}   (supported, but asked to override the assistant's instructions)`);
-  console.log(`  baseline: plain BM25 top-1 ${metrics.baselineBm25Top1.toFixed(3)}   (MiniSearch defaults over the same passages, the question as typed)`);
-  console.log(`  baseline: BM25 with stemming and stop words top-1 ${metrics.baselineStemmedBm25Top1.toFixed(3)}   (same, with the analyzer the hybrid uses)`);
-  if (failures.length) {
-    console.log(`\nFailures (${failures.length}):`);
-    for (const f of failures) console.log(`  ${f.id} [support ${f.support}${f.answerTypeUnmet ? ', asks for an amount or a choice the guide does not give' : ''}${f.overrideAttempt ? ', an override attempt' : ''}] ${f.question}\n      expected ${JSON.stringify(f.expected)}\n      got      ${JSON.stringify(f.got)}${f.problems.length ? `\n      problems ${f.problems.join('; ')}` : ''}`);
-  }
-  if (calibration) console.log(`\nCalibration: ${JSON.stringify(calibration)}`);
+  const failures = outcomes.filter(failed).map((o) => ({
+    id: o.q.id,
+    question: o.q.question,
+    expected: o.q.sections,
+    expect: o.q.sections.length ? 'answered' : (o.q.expect ?? 'abstained'),
+    outcome: o.response.support,
+    got: o.response.grounded ? o.response.citations.map((c) => c.section) : 'abstained',
+    support: round(o.support),
+    answerTypeUnmet: o.answerTypeUnmet,
+    overrideAttempt: o.overrideAttempt,
+    problems: o.citationProblems,
+    dangling: o.check.dangling.map((d) => ({ statement: d.text, leansOn: d.leaning, reason: d.reason })),
+    bareLabel: o.check.bareLabel ? o.response.answer.split('\n').find((l) => l.trim()) : undefined,
+    repeated: o.check.followUp?.repeated ?? [],
+  }));
+  return { ...metrics, failures };
 }
 
+function failed(o: Outcome): boolean {
+  if (o.citationProblems.length > 0 || o.check.dangling.length > 0 || o.check.bareLabel) return true;
+  if (o.check.followUp && o.check.followUp.repeated.length > 0) return true;
+  if (o.q.sections.length > 0) return o.rank !== 1 || outcomeMissed(o.check);
+  return o.q.expect ? outcomeMissed(o.check) : o.response.grounded;
+}
+
+function printReport(report: SetReport, withFailures: boolean): void {
+  const a = report.answers;
+  const label = report.file === 'total' ? 'Total over all sets' : `Evaluation of ${report.file}`;
+  const counts = `${report.answerable} answerable, ${report.notCovered} not covered`;
+  console.log(`\n${label}: ${report.questions} questions (${counts})`);
+  const orNa = (x: number | null) => (x === null ? '  n/a' : x.toFixed(3));
+  const rows: Array<[string, string, string?]> = [
+    ['top-1 section accuracy', report.top1.toFixed(3), 'target >= 0.90'],
+    ['top-3 section accuracy', report.top3.toFixed(3), 'target 1.00'],
+    ['MRR', report.mrr.toFixed(3)],
+    ['abstention precision', report.abstentionPrecision.toFixed(3), 'target >= 0.90'],
+    ['abstention recall', report.abstentionRecall.toFixed(3), 'target >= 0.90'],
+    ['citation validity', report.citationValidity.toFixed(3), 'target 1.000'],
+    ['support threshold', String(SUPPORT_THRESHOLD)],
+    [
+      'declined by answer type',
+      String(report.declinedOnlyByAnswerType),
+      'supported, but asked for an amount no passage states or a choice the guide never names',
+    ],
+    [
+      'declined as override',
+      String(report.declinedOnlyAsOverride),
+      "supported, but asked to override the assistant's instructions",
+    ],
+    [
+      'baseline: plain BM25 top-1',
+      report.baselineBm25Top1.toFixed(3),
+      'MiniSearch defaults over the same passages, the question as typed',
+    ],
+    [
+      'baseline: BM25 with stemming and stop words top-1',
+      report.baselineStemmedBm25Top1.toFixed(3),
+      'same, with the analyzer the hybrid uses',
+    ],
+    [
+      'citation precision',
+      orNa(a.citationPrecision),
+      `target >= 0.80; ${a.citedStatements} statements in ${a.answersWithCitations} answers`,
+    ],
+    ['dangling statements', String(a.danglingStatements), `target 0; in ${a.answersWithDangling} answers`],
+    ['bare-label openings', String(a.bareLabelOpenings), 'target 0'],
+    [
+      'follow-up repetition',
+      orNa(a.followUpRepetition),
+      a.followUps
+        ? `target <= 0.20; ${a.repeatedStatements} of ${a.followUpStatements} statements in ${a.followUps} follow-ups`
+        : 'target <= 0.20; no follow-up items in this set',
+    ],
+  ];
+  for (const [name, value, note] of rows) console.log(`  ${name.padEnd(24)} ${value}${note ? `   (${note})` : ''}`);
+  printOutcomes(a.outcomes);
+  const missed = report.targets.filter((t) => t.met === false).map((t) => t.name);
+  console.log(`  targets missed           ${missed.length ? missed.join('; ') : 'none'}`);
+  if (withFailures && report.failures.length > 0) printFailures(report);
+}
+
+function printOutcomes(o: AnswerFigures['outcomes']): void {
+  console.log('  outcomes                            answered  related     none');
+  const row = (name: string, c: OutcomeCounts, target: string) => {
+    const cells = [c.answered, c.related, c.none].map((n) => String(n).padStart(8)).join(' ');
+    console.log(`    ${name.padEnd(32)} ${cells}   (${target})`);
+  };
+  row('answerable', o.answerable, 'target: none 0');
+  row('on topic, not covered', o.related, 'target: answered 0');
+  row('off topic / injection', o.none, 'target: all none');
+  const unlabelled = o.unlabelled.answered + o.unlabelled.related + o.unlabelled.none;
+  if (unlabelled > 0) row('not covered, unlabelled', o.unlabelled, 'no "expect"');
+}
+
+function printFailures(report: SetReport): void {
+  console.log(`\nFailures in ${report.file} (${report.failures.length}):`);
+  for (const f of report.failures) {
+    const flags = [
+      f.answerTypeUnmet ? ', asks for an amount or a choice the guide does not give' : '',
+      f.overrideAttempt ? ', an override attempt' : '',
+    ].join('');
+    const lines = [
+      `  ${f.id} [support ${f.support}${flags}] ${f.question}`,
+      `      expected ${JSON.stringify(f.expected)} (${f.expect})`,
+      `      got      ${JSON.stringify(f.got)} (${f.outcome})`,
+    ];
+    if (f.problems.length) lines.push(`      problems ${f.problems.join('; ')}`);
+    for (const d of f.dangling) {
+      const what = d.leansOn === 'list' ? 'list' : 'sentence';
+      lines.push(`      dangling ${JSON.stringify(d.statement)} (leans on the ${what} before it: ${d.reason})`);
+    }
+    if (f.bareLabel) lines.push(`      opens with a bare label: ${JSON.stringify(f.bareLabel)}`);
+    for (const r of f.repeated) lines.push(`      repeats  ${JSON.stringify(r)}`);
+    console.log(lines.join('\n'));
+  }
+}
+
+const verdict = (t: TargetCheck) => (t.met === null ? 'n/a ' : t.met ? 'MET ' : 'MISS');
+
 /** Every marker resolves, every citation is referred to, every quote is in its section. */
-function checkCitations(response: AskResponse, sectionText: Map<string, string>): string[] {
+function checkCitations(response: AskResponse, sections: Sections): string[] {
   const problems: string[] = [];
   const ids = new Set(response.citations.map((c) => c.id));
   const used = new Set(markersIn(response.answer));
   for (const n of used) if (!ids.has(n)) problems.push(`marker [${n}] has no citation`);
   for (const c of response.citations) {
     if (!used.has(c.id)) problems.push(`citation ${c.id} is never referred to`);
-    const text = sectionText.get(`${c.document}#${c.anchor}`);
+    const text = sections.get(`${c.document}#${c.anchor}`)?.text;
     if (!text || !collapse(text).includes(collapse(c.quote))) problems.push(`citation ${c.id} quote is not in section "${c.section}"`);
   }
   if (!response.grounded && response.citations.length > 0) problems.push('abstained answer has citations');
   return problems;
-}
-
-function sectionTexts(index: LoadedIndex): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const doc of index.documents.values()) for (const s of splitSections({ ...doc, fileName: `${doc.id}.md` })) out.set(`${s.document}#${s.anchor}`, s.text);
-  return out;
 }
 
 /**
