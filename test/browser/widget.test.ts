@@ -1,0 +1,306 @@
+/**
+ * The embeddable widget in a real browser, on other sites: the assistant (the real Node server,
+ * real corpus) on one loopback origin, host pages on two others. One is in ALLOWED_ORIGINS and
+ * carries hostile CSS and a script that restyles everything it can find; the other is not
+ * allowed. Screenshots (light and dark) land in .artifacts/screenshots.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, ElementHandle, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, watchProblems, type PageProblems } from './helpers/browser.ts';
+import { startServer, type RunningServer } from './helpers/server.ts';
+
+const QUESTION = 'How do I move from sales into product management?';
+const VIEWPORT = { width: 1280, height: 800 };
+/** The panel's own text size and colours (widget.css), which the host page must not change. */
+const PANEL_FONT_SIZE = '14px';
+const LIGHT_TEXT = 'rgb(27, 31, 36)';
+const DARK_TEXT = 'rgb(230, 233, 237)';
+const RED = 'rgb(255, 0, 0)';
+
+interface HostSite {
+  /** The page's origin, as the browser sees it. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+let assistant: RunningServer;
+let browser: Browser;
+let allowedSite: HostSite;
+let foreignSite: HostSite;
+const problems: PageProblems = { errors: [], allow: [] };
+
+/**
+ * A host page that embeds the widget, with everything a careless (or hostile) site does:
+ * `* { ... !important }` on every element, and a script that sets inline !important styles on
+ * every element it can reach, again whenever the page changes, and looks for the widget's parts.
+ */
+function hostPage(assistantUrl: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Someone else's site</title><link rel="icon" href="data:,">
+<style>
+  * { font-size: 40px !important; color: red !important; font-family: serif !important; line-height: 3 !important; }
+  body { margin: 24px; background: #fdfcf7; }
+</style></head>
+<body>
+<h1>A page on another site</h1>
+<p id="copy">Some text of the host page.</p>
+<a href="#top">A link before the widget</a>
+<script>
+  window.__hostile = { found: 0, shadowRoots: 0 };
+  function restyle() {
+    for (const el of document.querySelectorAll('*')) {
+      el.style.setProperty('font-size', '40px', 'important');
+      el.style.setProperty('color', 'red', 'important');
+      if (el.shadowRoot) window.__hostile.shadowRoots++;
+    }
+    window.__hostile.found += document.querySelectorAll('[data-testid], .panel, .launcher').length;
+  }
+  restyle();
+  new MutationObserver(restyle).observe(document.documentElement, { childList: true, subtree: true });
+</script>
+<script src="${assistantUrl}/widget.js" data-title="Career Guide" data-starters="${QUESTION}|What skills from project management carry over to product?" async></script>
+</body></html>`;
+}
+
+/** Serve `html` at / on 127.0.0.1; the browser reaches it as `http://<hostName>:<port>`. */
+function serveHostPage(html: () => string, hostName: string): Promise<HostSite> {
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/') return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html());
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        origin: `http://${hostName}:${port}`,
+        close: () => new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+      });
+    });
+  });
+}
+
+beforeAll(async () => {
+  // localhost and 127.0.0.1 are different origins to the browser, though the same socket.
+  let assistantUrl = '';
+  [allowedSite, foreignSite] = await Promise.all([serveHostPage(() => hostPage(assistantUrl), 'localhost'), serveHostPage(() => hostPage(assistantUrl), '127.0.0.1')]);
+  [assistant, browser] = await Promise.all([startServer({ ALLOWED_ORIGINS: allowedSite.origin }), launchBrowser()]);
+  assistantUrl = assistant.url;
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([assistant?.stop(), allowedSite?.close(), foreignSite?.close()]);
+});
+
+afterEach(() => {
+  problems.allow.length = 0;
+});
+
+declare global {
+  interface Window {
+    /** The widget's closed shadow root, kept by the test's init script (see openHostPage). */
+    __widgetRoot?: ShadowRoot;
+    __hostile?: { found: number; shadowRoots: number };
+  }
+}
+
+/**
+ * Open a host page. The widget's shadow root is closed, so neither the page nor Playwright's
+ * locators can see into it: an init script (the test's, run before the page's) keeps a
+ * reference to it when it is attached, and the test reaches the panel through that.
+ */
+async function openHostPage(site: HostSite, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme, reducedMotion: 'reduce' });
+  watchProblems(context, problems);
+  await context.addInitScript(() => {
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (this: Element, init: ShadowRootInit) {
+      const root = attach.call(this, init);
+      if (this.localName === 'ask-the-guide-widget') window.__widgetRoot = root;
+      return root;
+    };
+  });
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/`);
+  await expect.poll(() => page.evaluate(() => !!window.__widgetRoot?.querySelector('[data-testid="widget-launcher"]'))).toBe(true);
+  return page;
+}
+
+/** An element inside the widget, by CSS selector (throws if it is not there). */
+async function part(page: Page, selector: string): Promise<ElementHandle<HTMLElement>> {
+  const handle = await page.evaluateHandle((sel) => window.__widgetRoot!.querySelector<HTMLElement>(sel), selector);
+  const element = handle.asElement();
+  if (!element) throw new Error(`no ${selector} in the widget`);
+  return element as ElementHandle<HTMLElement>;
+}
+
+const byTestId = (page: Page, id: string) => part(page, `[data-testid="${id}"]`);
+const count = (page: Page, selector: string) => page.evaluate((sel) => window.__widgetRoot!.querySelectorAll(sel).length, selector);
+/** data-testid of the element focused inside the widget (the page sees only the host element). */
+const focused = (page: Page) => page.evaluate(() => (window.__widgetRoot!.activeElement as HTMLElement | null)?.dataset.testid ?? window.__widgetRoot!.activeElement?.getAttribute('aria-label') ?? null);
+const panelOpen = (page: Page) => page.evaluate(() => !window.__widgetRoot!.querySelector<HTMLElement>('.panel')!.hidden);
+
+async function answerState(page: Page): Promise<string> {
+  await expect
+    .poll(() => page.evaluate(() => window.__widgetRoot!.querySelector('[data-testid="answer"]:last-of-type')?.getAttribute('data-state') ?? 'none'), { timeout: 15_000 })
+    .not.toMatch(/^(none|thinking|streaming)$/);
+  return page.evaluate(() => {
+    const answers = window.__widgetRoot!.querySelectorAll('[data-testid="answer"]');
+    const last = answers[answers.length - 1]!;
+    const state = last.getAttribute('data-state') ?? '';
+    return state === 'error' ? `error: ${last.querySelector('[data-testid="error"]')?.textContent}` : state;
+  });
+}
+
+async function computed(page: Page, selector: string): Promise<{ fontSize: string; color: string }> {
+  return page.evaluate((sel) => {
+    const style = getComputedStyle(window.__widgetRoot!.querySelector(sel)!);
+    return { fontSize: style.fontSize, color: style.color };
+  }, selector);
+}
+
+describe('the widget on an allowed site with hostile CSS and scripts', () => {
+  it('answers with citations at its own sizes and colours, linking sources in a new tab', async () => {
+    const page = await openHostPage(allowedSite);
+    // The host page's rules are in force on its own content (the test would prove nothing otherwise).
+    expect(await page.evaluate(() => getComputedStyle(document.getElementById('copy')!).fontSize)).toBe('40px');
+
+    const launcher = await byTestId(page, 'widget-launcher');
+    const box = (await launcher.boundingBox())!;
+    expect(box.x + box.width).toBeGreaterThan(VIEWPORT.width - 40);
+    expect(box.y + box.height).toBeGreaterThan(VIEWPORT.height - 40);
+    expect(box.width).toBe(56);
+
+    await launcher.click();
+    expect(await panelOpen(page)).toBe(true);
+    expect(await focused(page)).toBe('question-input');
+    expect(await page.evaluate(() => window.__widgetRoot!.querySelector('.panel-title')!.textContent)).toBe('Career Guide');
+    expect(await count(page, '[data-testid="starter"]')).toBe(2);
+
+    const input = await byTestId(page, 'question-input');
+    await input.fill(QUESTION);
+    await (await byTestId(page, 'send')).click();
+    expect(await answerState(page)).toBe('answered');
+    expect(await count(page, '[data-testid="citation"]')).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => window.__widgetRoot!.querySelector('.answer-text')!.textContent)).not.toMatch(/\[\d+\]/);
+
+    // Sources open the assistant's /source page, absolute on its origin, in a new tab.
+    const links = await page.evaluate(() =>
+      [...window.__widgetRoot!.querySelectorAll<HTMLAnchorElement>('[data-testid="citation"], .source')].map((a) => ({ href: a.href, target: a.target, rel: a.rel })),
+    );
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    for (const link of links) {
+      expect(link.href.startsWith(`${assistant.url}/source/`)).toBe(true);
+      expect(link.target).toBe('_blank');
+      expect(link.rel.split(' ').sort()).toEqual(['noopener', 'noreferrer']);
+    }
+    const source = await fetch(links[0]!.href);
+    expect(source.status).toBe(200);
+    expect(await source.text()).toContain(`id="${new URL(links[0]!.href).hash.slice(1)}"`);
+
+    // The panel keeps its own sizes and colours; the hostile script found nothing to restyle.
+    for (const selector of ['.answer-text', '.bubble', '.panel-title', 'textarea', '.source-section']) {
+      const style = await computed(page, selector);
+      expect(style.color, selector).not.toBe(RED);
+      expect(style.fontSize, selector).not.toBe('40px');
+    }
+    expect(await computed(page, '.answer-text')).toEqual({ fontSize: PANEL_FONT_SIZE, color: LIGHT_TEXT });
+    expect(await computed(page, 'textarea')).toEqual({ fontSize: PANEL_FONT_SIZE, color: LIGHT_TEXT });
+    expect(await page.evaluate(() => window.__hostile)).toEqual({ found: 0, shadowRoots: 0 });
+    // It did try: the host element carries its inline !important styles, to no effect.
+    expect(await page.evaluate(() => document.querySelector<HTMLElement>('ask-the-guide-widget')!.style.getPropertyValue('font-size'))).toBe('40px');
+    expect(await page.evaluate(() => document.querySelector('ask-the-guide-widget')!.shadowRoot)).toBeNull();
+
+    await screenshot(page, 'widget-light');
+    expect(problems.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('follows dark mode, and data-theme is not needed for it', async () => {
+    const page = await openHostPage(allowedSite, 'dark');
+    await (await byTestId(page, 'widget-launcher')).click();
+    await (await byTestId(page, 'starter')).click();
+    expect(await answerState(page)).toBe('answered');
+    expect(await computed(page, '.answer-text')).toEqual({ fontSize: PANEL_FONT_SIZE, color: DARK_TEXT });
+    await screenshot(page, 'widget-dark');
+    expect(problems.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('is keyboard accessible: Enter opens it with focus in the question box, Escape closes it and returns focus', async () => {
+    const page = await openHostPage(allowedSite);
+    await (await byTestId(page, 'widget-launcher')).focus();
+    await page.keyboard.press('Enter');
+    expect(await panelOpen(page)).toBe(true);
+    expect(await focused(page)).toBe('question-input');
+    expect(await page.evaluate(() => window.__widgetRoot!.querySelector('[data-testid="widget-launcher"]')!.getAttribute('aria-expanded'))).toBe('true');
+
+    // Type and send with the keyboard only.
+    await page.keyboard.type(QUESTION);
+    await page.keyboard.press('Enter');
+    expect(await answerState(page)).toBe('answered');
+    // Focus visits the answer's sources before it reaches the question box again.
+    await (await byTestId(page, 'widget-launcher')).focus();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('New chat');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('Close');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('citation');
+
+    await page.keyboard.press('Escape');
+    expect(await panelOpen(page)).toBe(false);
+    expect(await focused(page)).toBe('widget-launcher');
+    expect(await page.evaluate(() => document.activeElement?.localName)).toBe('ask-the-guide-widget');
+    await page.context().close();
+  });
+
+  it('shows a failed answer with Retry, and Retry asks again', async () => {
+    const page = await openHostPage(allowedSite);
+    await page.route(`${assistant.url}/ask`, (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': allowedSite.origin },
+        body: JSON.stringify({ error: { code: 'index_unavailable', message: 'The index is not available yet.' } }),
+      }),
+    );
+    problems.allow.push(/503/);
+    await (await byTestId(page, 'widget-launcher')).click();
+    await (await byTestId(page, 'question-input')).fill(QUESTION);
+    await page.keyboard.press('Enter');
+    expect(await answerState(page)).toMatch(/^error: .*index is not available/);
+    await page.unroute(`${assistant.url}/ask`);
+    await (await byTestId(page, 'retry')).click();
+    expect(await answerState(page)).toBe('answered');
+    await page.context().close();
+  });
+});
+
+describe('the widget on a site that is not allowed', () => {
+  it('says the site is not allowed, offers no question box, and gets no answer', async () => {
+    const page = await openHostPage(foreignSite);
+    await (await byTestId(page, 'widget-launcher')).click();
+    await expect.poll(() => count(page, '[data-testid="error"][data-kind="not_allowed"]:not([hidden])')).toBe(1);
+    expect(await page.evaluate(() => window.__widgetRoot!.querySelector('[data-testid="error"]')!.textContent)).toMatch(/isn't allowed to use this assistant/);
+    expect(await page.evaluate(() => window.__widgetRoot!.querySelector<HTMLElement>('.composer-bar')!.hidden)).toBe(true);
+    expect(await count(page, '[data-testid="answer"]')).toBe(0);
+    // Nor can the page ask /ask itself: CORS refuses its origin.
+    problems.allow.push(/CORS|Failed to load resource/);
+    const direct = await page.evaluate((url) =>
+      fetch(`${url}/ask`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'What is product management?' }) }).then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    assistant.url);
+    expect(direct).toBe('refused');
+    await screenshot(page, 'widget-not-allowed');
+    await page.keyboard.press('Escape');
+    expect(await focused(page)).toBe('widget-launcher');
+    await page.context().close();
+  });
+});
