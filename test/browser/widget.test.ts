@@ -36,7 +36,8 @@ const problems: PageProblems = { errors: [], allow: [] };
  * `* { ... !important }` on every element, and a script that sets inline !important styles on
  * every element it can reach, again whenever the page changes, and looks for the widget's parts.
  */
-function hostPage(assistantUrl: string): string {
+function hostPage(assistantUrl: string, settings: URLSearchParams): string {
+  const attributes = [...settings].map(([name, value]) => ` data-${name.replace(/[^a-z]/g, '')}="${value.replace(/[^\w -]/g, '')}"`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Someone else's site</title><link rel="icon" href="data:,">
 <style>
@@ -60,15 +61,19 @@ function hostPage(assistantUrl: string): string {
   restyle();
   new MutationObserver(restyle).observe(document.documentElement, { childList: true, subtree: true });
 </script>
-<script src="${assistantUrl}/widget.js" data-title="Career Guide" data-starters="${QUESTION}|What skills from project management carry over to product?" async></script>
+<script src="${assistantUrl}/widget.js" data-title="Career Guide" data-starters="${QUESTION}|What skills from project management carry over to product?"${attributes} async></script>
 </body></html>`;
 }
 
-/** Serve `html` at / on 127.0.0.1; the browser reaches it as `http://<hostName>:<port>`. */
-function serveHostPage(html: () => string, hostName: string): Promise<HostSite> {
+/**
+ * Serve the host page at / on 127.0.0.1 (the browser reaches it as `http://<hostName>:<port>`);
+ * query parameters become the script tag's data- attributes.
+ */
+function serveHostPage(html: (settings: URLSearchParams) => string, hostName: string): Promise<HostSite> {
   const server: Server = createServer((req, res) => {
-    if (req.url !== '/') return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html());
+    const url = new URL(req.url ?? '/', 'http://host');
+    if (url.pathname !== '/') return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html(url.searchParams));
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
@@ -87,7 +92,7 @@ function serveHostPage(html: () => string, hostName: string): Promise<HostSite> 
 beforeAll(async () => {
   // localhost and 127.0.0.1 are different origins to the browser, though the same socket.
   let assistantUrl = '';
-  [allowedSite, foreignSite] = await Promise.all([serveHostPage(() => hostPage(assistantUrl), 'localhost'), serveHostPage(() => hostPage(assistantUrl), '127.0.0.1')]);
+  [allowedSite, foreignSite] = await Promise.all([serveHostPage((q) => hostPage(assistantUrl, q), 'localhost'), serveHostPage((q) => hostPage(assistantUrl, q), '127.0.0.1')]);
   [assistant, browser] = await Promise.all([startServer({ ALLOWED_ORIGINS: allowedSite.origin }), launchBrowser()]);
   assistantUrl = assistant.url;
 }, 60_000);
@@ -114,8 +119,15 @@ declare global {
  * locators can see into it: an init script (the test's, run before the page's) keeps a
  * reference to it when it is attached, and the test reaches the panel through that.
  */
-async function openHostPage(site: HostSite, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme, reducedMotion: 'reduce' });
+interface HostPageOptions {
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+  /** data- attributes for the script tag. */
+  settings?: Record<string, string>;
+}
+
+async function openHostPage(site: HostSite, { colorScheme = 'light', viewport = VIEWPORT, settings = {} }: HostPageOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
   watchProblems(context, problems);
   await context.addInitScript(() => {
     const attach = Element.prototype.attachShadow;
@@ -126,7 +138,7 @@ async function openHostPage(site: HostSite, colorScheme: 'light' | 'dark' = 'lig
     };
   });
   const page = await context.newPage();
-  await page.goto(`${site.origin}/`);
+  await page.goto(`${site.origin}/?${new URLSearchParams(settings)}`);
   await expect.poll(() => page.evaluate(() => !!window.__widgetRoot?.querySelector('[data-testid="widget-launcher"]'))).toBe(true);
   return page;
 }
@@ -181,6 +193,7 @@ describe('the widget on an allowed site with hostile CSS and scripts', () => {
     expect(await focused(page)).toBe('question-input');
     expect(await page.evaluate(() => window.__widgetRoot!.querySelector('.panel-title')!.textContent)).toBe('Career Guide');
     expect(await count(page, '[data-testid="starter"]')).toBe(2);
+    await screenshot(page, 'widget-open');
 
     const input = await byTestId(page, 'question-input');
     await input.fill(QUESTION);
@@ -222,13 +235,40 @@ describe('the widget on an allowed site with hostile CSS and scripts', () => {
   });
 
   it('follows dark mode, and data-theme is not needed for it', async () => {
-    const page = await openHostPage(allowedSite, 'dark');
+    const page = await openHostPage(allowedSite, { colorScheme: 'dark' });
     await (await byTestId(page, 'widget-launcher')).click();
     await (await byTestId(page, 'starter')).click();
     expect(await answerState(page)).toBe('answered');
     expect(await computed(page, '.answer-text')).toEqual({ fontSize: PANEL_FONT_SIZE, color: DARK_TEXT });
     await screenshot(page, 'widget-dark');
     expect(problems.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('takes data-theme and data-position from its script tag', async () => {
+    const page = await openHostPage(allowedSite, { settings: { theme: 'dark', position: 'bottom-left' } });
+    const launcher = await byTestId(page, 'widget-launcher');
+    expect((await launcher.boundingBox())!.x).toBeLessThan(40);
+    await launcher.click();
+    expect(await computed(page, '.panel-title')).toEqual({ fontSize: '15px', color: DARK_TEXT });
+    expect((await (await part(page, '.panel')).boundingBox())!.x).toBeLessThan(40);
+    await page.context().close();
+  });
+
+  it('takes the whole screen on a phone, and fits it', async () => {
+    const page = await openHostPage(allowedSite, { viewport: { width: 375, height: 740 } });
+    await (await byTestId(page, 'widget-launcher')).click();
+    await (await byTestId(page, 'starter')).click();
+    expect(await answerState(page)).toBe('answered');
+    const panel = (await (await part(page, '.panel')).boundingBox())!;
+    expect(panel).toMatchObject({ x: 0, y: 0, width: 375, height: 740 });
+    // Nothing inside is wider than the panel.
+    expect(await page.evaluate(() => { const s = window.__widgetRoot!.querySelector('.scroller')!; return s.scrollWidth - s.clientWidth; })).toBeLessThanOrEqual(0);
+    await screenshot(page, 'widget-phone');
+    // Its own close button takes the launcher's place.
+    await (await part(page, '.panel-header button[aria-label="Close"]')).click();
+    expect(await panelOpen(page)).toBe(false);
+    expect(await focused(page)).toBe('widget-launcher');
     await page.context().close();
   });
 
