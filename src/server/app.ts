@@ -124,7 +124,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false, referrerPolicy: 'no-referrer' }));
   // CORS stays closed (same origin only) unless origins are listed explicitly.
   if (deps.config.ALLOWED_ORIGINS.length) {
-    app.use('*', cors({ origin: deps.config.ALLOWED_ORIGINS, allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Accept'], exposeHeaders: ['Retry-After'], maxAge: 600 }));
+    app.use('*', cors({
+      origin: deps.config.ALLOWED_ORIGINS,
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Content-Type', 'Accept'],
+      // The widget on an allowed page reads it to count down before Retry.
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }));
   }
 
   app.use('/ask', async (c, next) => {

@@ -12,6 +12,7 @@ import { launchBrowser, screenshot, watchProblems, type PageProblems } from './h
 import { startServer, type RunningServer } from './helpers/server.ts';
 
 const QUESTION = 'How do I move from sales into product management?';
+const SECOND_STARTER = 'What skills from project management carry over to product?';
 const VIEWPORT = { width: 1280, height: 800 };
 /** The panel's own text size and colours (widget.css), which the host page must not change. */
 const PANEL_FONT_SIZE = '14px';
@@ -37,7 +38,9 @@ const problems: PageProblems = { errors: [], allow: [] };
  * every element it can reach, again whenever the page changes, and looks for the widget's parts.
  */
 function hostPage(assistantUrl: string, settings: URLSearchParams): string {
-  const attributes = [...settings].map(([name, value]) => ` data-${name.replace(/[^a-z]/g, '')}="${value.replace(/[^\w -]/g, '')}"`).join('');
+  const attributes = [...settings]
+    .map(([name, value]) => ` data-${name.replace(/[^a-z]/g, '')}="${value.replace(/[^\w -]/g, '')}"`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Someone else's site</title><link rel="icon" href="data:,">
 <style>
@@ -61,7 +64,8 @@ function hostPage(assistantUrl: string, settings: URLSearchParams): string {
   restyle();
   new MutationObserver(restyle).observe(document.documentElement, { childList: true, subtree: true });
 </script>
-<script src="${assistantUrl}/widget.js" data-title="Career Guide" data-starters="${QUESTION}|What skills from project management carry over to product?"${attributes} async></script>
+<script src="${assistantUrl}/widget.js" data-title="Career Guide"
+  data-starters="${QUESTION}|${SECOND_STARTER}"${attributes} async></script>
 </body></html>`;
 }
 
@@ -92,7 +96,8 @@ function serveHostPage(html: (settings: URLSearchParams) => string, hostName: st
 beforeAll(async () => {
   // localhost and 127.0.0.1 are different origins to the browser, though the same socket.
   let assistantUrl = '';
-  [allowedSite, foreignSite] = await Promise.all([serveHostPage((q) => hostPage(assistantUrl, q), 'localhost'), serveHostPage((q) => hostPage(assistantUrl, q), '127.0.0.1')]);
+  const page = (settings: URLSearchParams) => hostPage(assistantUrl, settings);
+  [allowedSite, foreignSite] = await Promise.all([serveHostPage(page, 'localhost'), serveHostPage(page, '127.0.0.1')]);
   [assistant, browser] = await Promise.all([startServer({ ALLOWED_ORIGINS: allowedSite.origin }), launchBrowser()]);
   assistantUrl = assistant.url;
 }, 60_000);
@@ -126,7 +131,8 @@ interface HostPageOptions {
   settings?: Record<string, string>;
 }
 
-async function openHostPage(site: HostSite, { colorScheme = 'light', viewport = VIEWPORT, settings = {} }: HostPageOptions = {}): Promise<Page> {
+async function openHostPage(site: HostSite, options: HostPageOptions = {}): Promise<Page> {
+  const { colorScheme = 'light', viewport = VIEWPORT, settings = {} } = options;
   const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
   watchProblems(context, problems);
   await context.addInitScript(() => {
@@ -139,7 +145,9 @@ async function openHostPage(site: HostSite, { colorScheme = 'light', viewport = 
   });
   const page = await context.newPage();
   await page.goto(`${site.origin}/?${new URLSearchParams(settings)}`);
-  await expect.poll(() => page.evaluate(() => !!window.__widgetRoot?.querySelector('[data-testid="widget-launcher"]'))).toBe(true);
+  const launcherShown = () =>
+    page.evaluate(() => !!window.__widgetRoot?.querySelector('[data-testid="widget-launcher"]'));
+  await expect.poll(launcherShown).toBe(true);
   return page;
 }
 
@@ -152,15 +160,31 @@ async function part(page: Page, selector: string): Promise<ElementHandle<HTMLEle
 }
 
 const byTestId = (page: Page, id: string) => part(page, `[data-testid="${id}"]`);
-const count = (page: Page, selector: string) => page.evaluate((sel) => window.__widgetRoot!.querySelectorAll(sel).length, selector);
-/** data-testid of the element focused inside the widget (the page sees only the host element). */
-const focused = (page: Page) => page.evaluate(() => (window.__widgetRoot!.activeElement as HTMLElement | null)?.dataset.testid ?? window.__widgetRoot!.activeElement?.getAttribute('aria-label') ?? null);
-const panelOpen = (page: Page) => page.evaluate(() => !window.__widgetRoot!.querySelector<HTMLElement>('.panel')!.hidden);
+const count = (page: Page, selector: string) =>
+  page.evaluate((sel) => window.__widgetRoot!.querySelectorAll(sel).length, selector);
+/** Text content of the first element matching `selector` inside the widget. */
+const text = (page: Page, selector: string) =>
+  page.evaluate((sel) => window.__widgetRoot!.querySelector(sel)?.textContent ?? null, selector);
+const hidden = (page: Page, selector: string) =>
+  page.evaluate((sel) => window.__widgetRoot!.querySelector<HTMLElement>(sel)!.hidden, selector);
+const panelOpen = async (page: Page) => !(await hidden(page, '.panel'));
+/**
+ * The element focused inside the widget (the page sees only the host element): its
+ * data-testid, or its aria-label.
+ */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const active = window.__widgetRoot!.activeElement as HTMLElement | null;
+    return active?.dataset.testid ?? active?.getAttribute('aria-label') ?? null;
+  });
 
 async function answerState(page: Page): Promise<string> {
-  await expect
-    .poll(() => page.evaluate(() => window.__widgetRoot!.querySelector('[data-testid="answer"]:last-of-type')?.getAttribute('data-state') ?? 'none'), { timeout: 15_000 })
-    .not.toMatch(/^(none|thinking|streaming)$/);
+  const state = () =>
+    page.evaluate(() => {
+      const answers = window.__widgetRoot!.querySelectorAll('[data-testid="answer"]');
+      return answers[answers.length - 1]?.getAttribute('data-state') ?? 'none';
+    });
+  await expect.poll(state, { timeout: 15_000 }).not.toMatch(/^(none|thinking|streaming)$/);
   return page.evaluate(() => {
     const answers = window.__widgetRoot!.querySelectorAll('[data-testid="answer"]');
     const last = answers[answers.length - 1]!;
@@ -191,7 +215,7 @@ describe('the widget on an allowed site with hostile CSS and scripts', () => {
     await launcher.click();
     expect(await panelOpen(page)).toBe(true);
     expect(await focused(page)).toBe('question-input');
-    expect(await page.evaluate(() => window.__widgetRoot!.querySelector('.panel-title')!.textContent)).toBe('Career Guide');
+    expect(await text(page, '.panel-title')).toBe('Career Guide');
     expect(await count(page, '[data-testid="starter"]')).toBe(2);
     await screenshot(page, 'widget-open');
 
@@ -200,11 +224,15 @@ describe('the widget on an allowed site with hostile CSS and scripts', () => {
     await (await byTestId(page, 'send')).click();
     expect(await answerState(page)).toBe('answered');
     expect(await count(page, '[data-testid="citation"]')).toBeGreaterThanOrEqual(1);
-    expect(await page.evaluate(() => window.__widgetRoot!.querySelector('.answer-text')!.textContent)).not.toMatch(/\[\d+\]/);
+    expect(await text(page, '.answer-text')).not.toMatch(/\[\d+\]/);
 
     // Sources open the assistant's /source page, absolute on its origin, in a new tab.
     const links = await page.evaluate(() =>
-      [...window.__widgetRoot!.querySelectorAll<HTMLAnchorElement>('[data-testid="citation"], .source')].map((a) => ({ href: a.href, target: a.target, rel: a.rel })),
+      [...window.__widgetRoot!.querySelectorAll<HTMLAnchorElement>('[data-testid="citation"], .source')].map((a) => ({
+        href: a.href,
+        target: a.target,
+        rel: a.rel,
+      })),
     );
     expect(links.length).toBeGreaterThanOrEqual(2);
     for (const link of links) {
@@ -226,8 +254,11 @@ describe('the widget on an allowed site with hostile CSS and scripts', () => {
     expect(await computed(page, 'textarea')).toEqual({ fontSize: PANEL_FONT_SIZE, color: LIGHT_TEXT });
     expect(await page.evaluate(() => window.__hostile)).toEqual({ found: 0, shadowRoots: 0 });
     // It did try: the host element carries its inline !important styles, to no effect.
-    expect(await page.evaluate(() => document.querySelector<HTMLElement>('ask-the-guide-widget')!.style.getPropertyValue('font-size'))).toBe('40px');
-    expect(await page.evaluate(() => document.querySelector('ask-the-guide-widget')!.shadowRoot)).toBeNull();
+    const host = await page.evaluate(() => {
+      const element = document.querySelector<HTMLElement>('ask-the-guide-widget')!;
+      return { fontSize: element.style.getPropertyValue('font-size'), shadowRoot: element.shadowRoot };
+    });
+    expect(host).toEqual({ fontSize: '40px', shadowRoot: null });
 
     await screenshot(page, 'widget-light');
     expect(problems.errors).toEqual([]);
@@ -263,7 +294,11 @@ describe('the widget on an allowed site with hostile CSS and scripts', () => {
     const panel = (await (await part(page, '.panel')).boundingBox())!;
     expect(panel).toMatchObject({ x: 0, y: 0, width: 375, height: 740 });
     // Nothing inside is wider than the panel.
-    expect(await page.evaluate(() => { const s = window.__widgetRoot!.querySelector('.scroller')!; return s.scrollWidth - s.clientWidth; })).toBeLessThanOrEqual(0);
+    const overflow = await page.evaluate(() => {
+      const scroller = window.__widgetRoot!.querySelector('.scroller')!;
+      return scroller.scrollWidth - scroller.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'widget-phone');
     // Its own close button takes the launcher's place.
     await (await part(page, '.panel-header button[aria-label="Close"]')).click();
@@ -272,13 +307,13 @@ describe('the widget on an allowed site with hostile CSS and scripts', () => {
     await page.context().close();
   });
 
-  it('is keyboard accessible: Enter opens it with focus in the question box, Escape closes it and returns focus', async () => {
+  it('is keyboard accessible: Enter opens it, focus in the question box; Escape closes it, focus back', async () => {
     const page = await openHostPage(allowedSite);
     await (await byTestId(page, 'widget-launcher')).focus();
     await page.keyboard.press('Enter');
     expect(await panelOpen(page)).toBe(true);
     expect(await focused(page)).toBe('question-input');
-    expect(await page.evaluate(() => window.__widgetRoot!.querySelector('[data-testid="widget-launcher"]')!.getAttribute('aria-expanded'))).toBe('true');
+    expect(await (await byTestId(page, 'widget-launcher')).getAttribute('aria-expanded')).toBe('true');
 
     // Type and send with the keyboard only.
     await page.keyboard.type(QUESTION);
@@ -326,17 +361,16 @@ describe('the widget on a site that is not allowed', () => {
     const page = await openHostPage(foreignSite);
     await (await byTestId(page, 'widget-launcher')).click();
     await expect.poll(() => count(page, '[data-testid="error"][data-kind="not_allowed"]:not([hidden])')).toBe(1);
-    expect(await page.evaluate(() => window.__widgetRoot!.querySelector('[data-testid="error"]')!.textContent)).toMatch(/isn't allowed to use this assistant/);
-    expect(await page.evaluate(() => window.__widgetRoot!.querySelector<HTMLElement>('.composer-bar')!.hidden)).toBe(true);
+    expect(await text(page, '[data-testid="error"]')).toMatch(/isn't allowed to use this assistant/);
+    expect(await hidden(page, '.composer-bar')).toBe(true);
     expect(await count(page, '[data-testid="answer"]')).toBe(0);
     // Nor can the page ask /ask itself: CORS refuses its origin.
     problems.allow.push(/CORS|Failed to load resource/);
-    const direct = await page.evaluate((url) =>
-      fetch(`${url}/ask`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'What is product management?' }) }).then(
-        () => 'answered',
-        () => 'refused',
-      ),
-    assistant.url);
+    const direct = await page.evaluate(async (url) => {
+      const body = JSON.stringify({ question: 'What is product management?' });
+      const request = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body };
+      return fetch(`${url}/ask`, request).then(() => 'answered', () => 'refused');
+    }, assistant.url);
     expect(direct).toBe('refused');
     await screenshot(page, 'widget-not-allowed');
     await page.keyboard.press('Escape');

@@ -15,7 +15,8 @@ const ALLOWED = 'https://allowed.example';
 
 function app(origins: string[] = [ALLOWED], overrides: Parameters<typeof appDeps>[1] = {}) {
   // dist/web (with widget.js) is built before the suite (test/setup/build-web.ts).
-  return createApp(appDeps(fixture.index, { config: testConfig({ ALLOWED_ORIGINS: origins }), assets: serveStatic({ root: 'dist/web' }), ...overrides }));
+  const config = testConfig({ ALLOWED_ORIGINS: origins });
+  return createApp(appDeps(fixture.index, { config, assets: serveStatic({ root: 'dist/web' }), ...overrides }));
 }
 
 describe('GET /widget.js', () => {
@@ -30,7 +31,9 @@ describe('GET /widget.js', () => {
   });
 
   it('leaves every other response same-origin only', async () => {
-    for (const path of ['/', '/app.js', '/styles.css', '/health', '/widget.jsx', '/widget/access', '/source/product-side-projects']) {
+    const source = '/source/product-side-projects';
+    const paths = ['/', '/app.js', '/styles.css', '/health', '/widget.jsx', '/widget/access', source];
+    for (const path of paths) {
       const res = await app().request(path);
       expect(res.headers.get('cross-origin-resource-policy'), path).toBe('same-origin');
     }
@@ -39,7 +42,8 @@ describe('GET /widget.js', () => {
 
 describe('GET /widget/access', () => {
   const access = async (origin: string | undefined, origins?: string[]) => {
-    const res = await app(origins).request('http://assistant.example/widget/access', { headers: origin ? { Origin: origin } : {} });
+    const headers: Record<string, string> = origin ? { Origin: origin } : {};
+    const res = await app(origins).request('http://assistant.example/widget/access', { headers });
     expect(res.status).toBe(200);
     return { body: (await res.json()) as { allowed: boolean }, res };
   };
@@ -51,7 +55,8 @@ describe('GET /widget/access', () => {
   });
 
   it('refuses any other origin, and says so in a response that origin can read', async () => {
-    for (const origin of ['https://evil.example', 'https://allowed.example.evil.example', 'http://allowed.example', 'null']) {
+    const others = ['https://evil.example', 'https://allowed.example.evil.example', 'http://allowed.example', 'null'];
+    for (const origin of others) {
       const { body, res } = await access(origin);
       expect(body, origin).toEqual({ allowed: false });
       expect(res.headers.get('access-control-allow-origin')).toBe('*');

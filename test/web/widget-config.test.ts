@@ -28,7 +28,8 @@ describe('readWidgetConfig (the script tag\'s data- attributes)', () => {
   });
 
   it('splits data-starters on |, trims, drops empty ones and keeps at most four', () => {
-    expect(readWidgetConfig(script({ starters: ' How do I start? |  | What does a PM do?\n' }), PAGE).starters).toEqual(['How do I start?', 'What does a PM do?']);
+    const spaced = readWidgetConfig(script({ starters: ' How do I start? |  | What does a PM do?\n' }), PAGE);
+    expect(spaced.starters).toEqual(['How do I start?', 'What does a PM do?']);
     expect(readWidgetConfig(script({ starters: 'a|b|c|d|e|f' }), PAGE).starters).toEqual(['a', 'b', 'c', 'd']);
     // Present but empty: no starters at all.
     expect(readWidgetConfig(script({ starters: '' }), PAGE).starters).toEqual([]);

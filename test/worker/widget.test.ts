@@ -19,7 +19,9 @@ describe('GET /widget.js on Workers', () => {
   });
 
   it('tells a page on another origin that it is not allowed (wrangler.toml allows none)', async () => {
-    const res = await exports.default.fetch(new Request('http://worker.test/widget/access', { headers: { Origin: 'https://elsewhere.example' } }));
+    const headers = { Origin: 'https://elsewhere.example' };
+    const request = new Request('http://worker.test/widget/access', { headers });
+    const res = await exports.default.fetch(request);
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(await res.json()).toEqual({ allowed: false });

@@ -37,7 +37,11 @@ export class AskError extends Error {
  * @example
  * for await (const event of askStream({ question }, controller.signal)) render(event);
  */
-export async function* askStream(request: AskRequest, signal: AbortSignal, endpoint = '/ask'): AsyncGenerator<AskStreamEvent> {
+export async function* askStream(
+  request: AskRequest,
+  signal: AbortSignal,
+  endpoint = '/ask',
+): AsyncGenerator<AskStreamEvent> {
   let response: Response;
   try {
     response = await fetch(endpoint, {

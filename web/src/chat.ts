@@ -150,7 +150,9 @@ function nearBottom(scroller?: HTMLElement): boolean {
 function follow(turn: HTMLElement, scroller?: HTMLElement): void {
   const root = scroller ?? document.scrollingElement ?? document.documentElement;
   // The page scrolls under its sticky header; a scrolling element has none over it.
-  const top = scroller ? scroller.getBoundingClientRect().top : (document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0);
+  const top = scroller
+    ? scroller.getBoundingClientRect().top
+    : (document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0);
   const turnTop = turn.getBoundingClientRect().top + root.scrollTop - top - 12;
   const bottom = root.scrollHeight - root.clientHeight;
   const target = Math.min(bottom, turnTop);

@@ -81,9 +81,13 @@ export class AnswerText {
 
   private chip(citation: Citation): HTMLElement {
     const label = `Source ${citation.id}: ${citation.section}`;
-    const common = { class: 'chip', 'data-testid': 'citation', 'data-citation': String(citation.id), title: citation.section };
-    if (this.link) return h('a', { ...common, ...newTab(this.link(citation)), 'aria-label': `${label} (opens in a new tab)` }, String(citation.id));
-    const chip = h('button', { ...common, type: 'button', 'aria-haspopup': 'dialog', 'aria-label': label }, String(citation.id));
+    const number = String(citation.id);
+    const common = { class: 'chip', 'data-testid': 'citation', 'data-citation': number, title: citation.section };
+    if (this.link) {
+      const labelled = { ...common, 'aria-label': `${label} (opens in a new tab)` };
+      return h('a', { ...labelled, ...newTab(this.link(citation)) }, number);
+    }
+    const chip = h('button', { ...common, type: 'button', 'aria-haspopup': 'dialog', 'aria-label': label }, number);
     chip.addEventListener('click', () => this.open(citation, chip));
     return chip;
   }

@@ -8,7 +8,10 @@ export const STARTERS = [
 ] as const;
 
 /** The starter questions as buttons; picking one asks it. */
-export function renderStarters(ask: (question: string) => void, questions: readonly string[] = STARTERS): HTMLUListElement {
+export function renderStarters(
+  ask: (question: string) => void,
+  questions: readonly string[] = STARTERS,
+): HTMLUListElement {
   const list = h('ul', { class: 'starters' });
   for (const question of questions) {
     const button = h('button', { type: 'button', class: 'starter', 'data-testid': 'starter' }, question);

@@ -1,7 +1,13 @@
 import type { AskError } from './api.ts';
 import { h } from './dom.ts';
 import { icon } from './icons.ts';
-import { AnswerText, answerAsPlainText, renderSourceList, type CitationLink, type OpenCitation } from './render-answer.ts';
+import {
+  AnswerText,
+  answerAsPlainText,
+  renderSourceList,
+  type CitationLink,
+  type OpenCitation,
+} from './render-answer.ts';
 import { renderStarters } from './starters.ts';
 import type { AskResponse, Citation } from './types.ts';
 
@@ -90,13 +96,14 @@ export class TurnView {
     this.text.replace(response.answer, response.grounded ? response.citations : []);
     this.extras.replaceChildren();
     if (response.grounded) {
-      if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, this.actions.open, this.actions.link));
-      this.extras.appendChild(this.toolbar(answerAsPlainText(response.answer, response.citations, this.actions.origin ?? location.origin)));
+      const { open, link, origin = location.origin } = this.actions;
+      if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, open, link));
+      this.extras.appendChild(this.toolbar(answerAsPlainText(response.answer, response.citations, origin)));
     } else {
       this.text.element.before(h('p', { class: 'not-covered-label' }, icon('info'), 'Not covered by the guide'));
-      this.extras.appendChild(
-        h('div', { class: 'not-covered-help' }, h('p', { class: 'starters-label' }, 'Questions the guide can answer'), renderStarters(this.actions.ask, this.actions.starters)),
-      );
+      const label = h('p', { class: 'starters-label' }, 'Questions the guide can answer');
+      const starters = renderStarters(this.actions.ask, this.actions.starters);
+      this.extras.appendChild(h('div', { class: 'not-covered-help' }, label, starters));
     }
   }
 

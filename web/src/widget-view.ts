@@ -3,15 +3,14 @@ import { Composer } from './composer.ts';
 import { copyText } from './copy-text.ts';
 import { h } from './dom.ts';
 import { icon } from './icons.ts';
-import { renderStarters } from './starters.ts';
 import type { Citation } from './types.ts';
 import { checkAccess, type WidgetAccess } from './widget-access.ts';
 import type { WidgetConfig } from './widget-config.ts';
+import { buildWidgetParts, notAllowedMessage } from './widget-panel.ts';
 import STYLES from './widget.css';
 
 /** The widget's host element: a custom element name no page would use for anything else. */
 export const HOST_TAG = 'ask-the-guide-widget';
-const NOT_ALLOWED = "This site isn't allowed to use this assistant.";
 
 /**
  * Build the widget into `host`: a launcher button and a chat panel in a closed shadow root.
@@ -22,107 +21,50 @@ const NOT_ALLOWED = "This site isn't allowed to use this assistant.";
  * protocol for opening, closing and sizing, and it could not size itself to its content. In a
  * shadow root the page's selectors cannot reach the panel; inherited properties are reset in
  * widget.css. Closed, so that `element.shadowRoot` is null and scripts (and extensions) that
- * walk open shadow roots to restyle them pass it by. The script is ours and the page's code
- * runs in the same window, so isolation is against interference, not against a hostile page.
+ * walk open shadow roots to restyle them pass it by. The page's code runs in the same window,
+ * so isolation is against interference, not against a page set on breaking the widget.
  */
 export function mountWidget(host: HTMLElement, config: WidgetConfig): void {
   const root = host.attachShadow({ mode: 'closed' });
   adoptStyles(root, STYLES);
-
-  const launcher = h('button', {
-    type: 'button',
-    class: 'launcher',
-    'data-testid': 'widget-launcher',
-    'aria-expanded': 'false',
-    'aria-controls': 'panel',
-    'aria-label': `Open ${config.title}`,
-  });
-  const status = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
-  const closeButton = h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Close', title: 'Close (Esc)' }, icon('close'));
-  const newChatButton = h('button', { type: 'button', class: 'icon-button', 'aria-label': 'New chat', title: 'New chat' }, icon('plus'));
-  const conversation = h('div', { class: 'conversation', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
-  const emptyState = h(
-    'section',
-    { class: 'empty', 'aria-label': 'Start' },
-    h('p', { class: 'empty-lead' }, 'Ask anything the guide covers. Every answer links to the passages it comes from.'),
-    config.starters.length ? h('p', { class: 'starters-label' }, 'Try one of these') : null,
-    config.starters.length ? renderStarters((q) => ask(q), config.starters) : null,
-  );
-  const notice = h('div', { class: 'notice', role: 'alert', 'data-testid': 'error', 'data-kind': 'not_allowed', hidden: true });
-  const scroller = h('div', { class: 'scroller' }, emptyState, conversation, notice);
-  const input = h('textarea', {
-    'data-testid': 'question-input',
-    id: 'question',
-    rows: '1',
-    maxlength: '2000',
-    placeholder: 'Ask a question…',
-    autocomplete: 'off',
-    enterkeyhint: 'send',
-    'aria-describedby': 'question-count',
-  });
-  const send = h('button', { type: 'submit', class: 'send', 'data-testid': 'send', 'aria-label': 'Send question' });
-  const counter = h('p', { class: 'count', id: 'question-count', hidden: true });
-  const form = h('form', { class: 'composer', novalidate: true }, h('label', { class: 'sr-only', for: 'question' }, 'Your question'), input, send);
-  const composerBar = h(
-    'div',
-    { class: 'composer-bar' },
-    form,
-    h('div', { class: 'composer-meta' }, h('p', {}, 'Answers come from the guide, with sources.'), counter),
-  );
-  const panel = h(
-    'section',
-    { class: 'panel', id: 'panel', role: 'dialog', 'aria-labelledby': 'panel-title', hidden: true },
-    h(
-      'header',
-      { class: 'panel-header' },
-      brandMark(),
-      h('div', { class: 'panel-heading' }, h('h2', { class: 'panel-title', id: 'panel-title' }, config.title), h('p', { class: 'tagline' }, 'Answers from the guide, with sources')),
-      newChatButton,
-      closeButton,
-    ),
-    scroller,
-    composerBar,
-  );
-  const widget = h('div', { class: 'widget', 'data-position': config.position }, launcher, panel, status);
+  const parts = buildWidgetParts(config, (question) => ask(question));
+  const { widget, launcher, panel, closeButton, composerBar } = parts;
   root.appendChild(widget);
   followColorScheme(widget, config.theme);
 
   let clearStatus: ReturnType<typeof setTimeout> | undefined;
   const announce = (message: string) => {
-    status.textContent = message;
+    parts.status.textContent = message;
     clearTimeout(clearStatus);
-    clearStatus = setTimeout(() => (status.textContent = ''), 5000);
+    clearStatus = setTimeout(() => (parts.status.textContent = ''), 5000);
   };
-
   const chat = new Chat({
-    conversation,
-    emptyState,
+    conversation: parts.conversation,
+    emptyState: parts.emptyState,
     composer: () => composer,
     // Citations are links here (a new tab), so nothing opens a source panel.
     panel: { open: () => undefined, reset: () => undefined },
     announce,
     copy: copyText,
     endpoint: `${config.origin}/ask`,
-    scroller,
-    turnOptions: { link: (citation) => sourceLink(citation, config.origin), origin: config.origin, starters: config.starters },
+    scroller: parts.scroller,
+    turnOptions: { link: (c) => sourceLink(c, config.origin), origin: config.origin, starters: config.starters },
   });
-  const composer = new Composer(form, input, send, counter, { submit: (q) => ask(q), stop: () => chat.stop() }, { keepDraft: false });
+  const handlers = { submit: (question: string) => ask(question), stop: () => chat.stop() };
+  const composer = new Composer(parts.form, parts.input, parts.send, parts.counter, handlers, { keepDraft: false });
 
-  // Asked once, when the panel first opens: a page that never opens it costs the assistant nothing.
+  // Asked when the panel first opens: a page where it is never opened costs the assistant nothing.
   let access: Promise<WidgetAccess> | null = null;
+  const accessChecked = () => (access ??= checkAccess(config.origin));
   function ask(question: string): void {
-    access ??= checkAccess(config.origin);
-    void access.then((result) => (result === 'refused' ? refuse() : chat.ask(question)));
+    void accessChecked().then((result) => (result === 'refused' ? refuse() : chat.ask(question)));
   }
   function refuse(): void {
-    emptyState.hidden = true;
+    parts.emptyState.hidden = true;
     composerBar.hidden = true;
-    newChatButton.hidden = true;
-    notice.hidden = false;
-    notice.replaceChildren(
-      icon('alert'),
-      h('div', { class: 'error-text' }, h('p', { class: 'error-title' }, NOT_ALLOWED), h('p', { class: 'error-detail' }, "Its owner can allow this site in the assistant's settings (ALLOWED_ORIGINS)."))
-    );
+    parts.newChatButton.hidden = true;
+    parts.notice.hidden = false;
+    parts.notice.replaceChildren(...notAllowedMessage());
     if (isOpen()) closeButton.focus();
   }
 
@@ -134,27 +76,24 @@ export function mountWidget(host: HTMLElement, config: WidgetConfig): void {
     launcher.setAttribute('aria-label', `${open ? 'Close' : 'Open'} ${config.title}`);
     launcher.replaceChildren(icon(open ? 'close' : 'chat'));
     if (!open) return;
-    if (!access) {
-      access = checkAccess(config.origin);
-      void access.then((result) => result === 'refused' && refuse());
-    }
+    void accessChecked().then((result) => result === 'refused' && refuse());
     if (composerBar.hidden) closeButton.focus();
     else composer.focus();
+  }
+  function close(): void {
+    setOpen(false);
+    launcher.focus();
   }
   setOpen(false);
 
   launcher.addEventListener('click', () => setOpen(!isOpen()));
-  closeButton.addEventListener('click', () => {
-    setOpen(false);
-    launcher.focus();
-  });
-  newChatButton.addEventListener('click', () => chat.newChat());
+  closeButton.addEventListener('click', close);
+  parts.newChatButton.addEventListener('click', () => chat.newChat());
   widget.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape' || !isOpen() || event.isComposing) return;
     event.preventDefault();
     // Closing hides the panel only: an answer on its way keeps streaming, ready on reopening.
-    setOpen(false);
-    launcher.focus();
+    close();
   });
 }
 
@@ -191,20 +130,4 @@ function followColorScheme(widget: HTMLElement, theme: WidgetConfig['theme']): v
   const apply = () => (widget.dataset.scheme = dark.matches ? 'dark' : 'light');
   apply();
   dark.addEventListener('change', apply);
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-/** The main page's mark: a speech bubble on the accent colour. */
-function brandMark(): SVGSVGElement {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('class', 'brand-mark');
-  svg.setAttribute('viewBox', '0 0 32 32');
-  svg.setAttribute('aria-hidden', 'true');
-  const rect = document.createElementNS(SVG, 'rect');
-  for (const [k, v] of Object.entries({ width: '32', height: '32', rx: '8' })) rect.setAttribute(k, v);
-  const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', 'M9 10.5a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-5.5L11 23.5v-4a2 2 0 0 1-2-2z');
-  svg.append(rect, path);
-  return svg;
 }

@@ -7,7 +7,9 @@ import { readWidgetConfig } from './widget-config.ts';
 import { HOST_TAG, mountWidget } from './widget-view.ts';
 
 // Only while this script first runs does currentScript name it: read it now, before any await.
-const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src$="/widget.js"]');
+const script =
+  (document.currentScript as HTMLScriptElement | null) ??
+  document.querySelector<HTMLScriptElement>('script[src$="/widget.js"]');
 const config = readWidgetConfig(script ? { src: script.src, dataset: { ...script.dataset } } : null, location.href);
 
 function start(): void {

@@ -22,7 +22,9 @@ export const widgetScriptHeaders: MiddlewareHandler = async (c, next) => {
 };
 
 const WidgetAccessSchema = z
-  .object({ allowed: z.boolean().openapi({ description: 'Whether a page on the Origin of this request may ask this assistant' }) })
+  .object({
+    allowed: z.boolean().openapi({ description: 'Whether a page on the Origin of this request may use the widget' }),
+  })
   .openapi('WidgetAccess');
 
 const accessRoute = createRoute({
@@ -38,7 +40,10 @@ const accessRoute = createRoute({
  * connection". This route answers every origin (it reveals nothing a CORS preflight does not)
  * so that the widget can say plainly that the site is not allowed. /ask stays behind CORS.
  */
-export function registerWidgetRoutes<E extends Env>(app: OpenAPIHono<E>, config: Pick<Config, 'ALLOWED_ORIGINS'>): void {
+export function registerWidgetRoutes<E extends Env>(
+  app: OpenAPIHono<E>,
+  config: Pick<Config, 'ALLOWED_ORIGINS'>,
+): void {
   app.openapi(accessRoute, (c) => {
     const origin = c.req.header('origin');
     // No Origin: a same-origin GET (browsers send none) or not a browser at all.
