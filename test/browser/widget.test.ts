@@ -70,14 +70,25 @@ function hostPage(assistantUrl: string, settings: URLSearchParams): string {
 }
 
 /**
+ * A strict Content Security Policy for a host page: scripts and requests only to the assistant
+ * (any loopback port here), styles only from the page's own origin: no 'unsafe-inline' styles.
+ */
+const STRICT_HOST_CSP = "default-src 'self'; script-src 'unsafe-inline' http://127.0.0.1:*; " +
+  "connect-src http://127.0.0.1:*; style-src 'self'; img-src data:";
+
+/**
  * Serve the host page at / on 127.0.0.1 (the browser reaches it as `http://<hostName>:<port>`);
- * query parameters become the script tag's data- attributes.
+ * query parameters become the script tag's data- attributes, except `csp=strict`, which sends
+ * STRICT_HOST_CSP.
  */
 function serveHostPage(html: (settings: URLSearchParams) => string, hostName: string): Promise<HostSite> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname !== '/') return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html(url.searchParams));
+    const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' };
+    if (url.searchParams.get('csp') === 'strict') headers['Content-Security-Policy'] = STRICT_HOST_CSP;
+    url.searchParams.delete('csp');
+    res.writeHead(200, headers).end(html(url.searchParams));
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
@@ -283,6 +294,20 @@ describe('the widget on an allowed site with hostile CSS and scripts', () => {
     await launcher.click();
     expect(await computed(page, '.panel-title')).toEqual({ fontSize: '15px', color: DARK_TEXT });
     expect((await (await part(page, '.panel')).boundingBox())!.x).toBeLessThan(40);
+    await page.context().close();
+  });
+
+  it('keeps its styles on a page whose CSP forbids inline styles (it adopts a constructed style sheet)', async () => {
+    problems.allow.push(/Content Security Policy/);
+    const page = await openHostPage(allowedSite, { settings: { csp: 'strict' } });
+    // The CSP is in force: the page's own inline <style> was refused.
+    const pageBackground = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await pageBackground()).not.toBe('rgb(253, 252, 247)');
+    await (await byTestId(page, 'widget-launcher')).click();
+    expect(await computed(page, '.panel-title')).toEqual({ fontSize: '15px', color: LIGHT_TEXT });
+    expect((await (await part(page, '.panel')).boundingBox())!.width).toBe(400);
+    await (await byTestId(page, 'starter')).click();
+    expect(await answerState(page)).toBe('answered');
     await page.context().close();
   });
 
