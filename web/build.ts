@@ -16,9 +16,10 @@ const STAMP = '.built';
 /** Copied as they are, next to the bundle. */
 const STATIC_FILES = ['index.html', 'styles.css', 'favicon.svg'];
 
-/** Bundle web/src/main.ts and copy the static files into dist/web. */
+/** Bundle web/src/main.ts and the widget, and copy the static files into dist/web. */
 export async function buildWeb(outDir = WEB_OUT_DIR): Promise<void> {
   await mkdir(outDir, { recursive: true });
+  await buildWidget(join(outDir, 'widget.js'));
   await build({
     entryPoints: [join(WEB_DIR, 'src', 'main.ts')],
     bundle: true,
@@ -31,6 +32,25 @@ export async function buildWeb(outDir = WEB_OUT_DIR): Promise<void> {
   });
   for (const file of STATIC_FILES) await cp(join(WEB_DIR, file), join(outDir, file));
   await writeFile(join(outDir, STAMP), new Date().toISOString());
+}
+
+/**
+ * Bundle the embeddable widget (web/src/widget.ts) into one classic script: other sites load
+ * it with a plain `<script src>`, where `document.currentScript` (how it finds its own origin)
+ * works, unlike in a module. Its CSS is bundled in as text.
+ */
+export async function buildWidget(outFile: string): Promise<void> {
+  await build({
+    entryPoints: [join(WEB_DIR, 'src', 'widget.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    sourcemap: false,
+    loader: { '.css': 'text' },
+    outfile: outFile,
+    logLevel: 'warning',
+  });
 }
 
 /** Sources outside web/ that the UI bundles: the contract's request limits. */

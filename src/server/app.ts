@@ -15,6 +15,7 @@ import type { RateLimiter } from './rate-limiter.ts';
 import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
 import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
 import { BODY_LIMIT_BYTES } from './request-limits.ts';
+import { registerWidgetRoutes, WIDGET_SCRIPT_PATH, widgetScriptHeaders } from './routes/widget.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, ErrorSchema, HealthSchema } from './schemas.ts';
 
 /** Where the generation being served comes from: a watched folder on Node, a bundle on Workers. */
@@ -119,10 +120,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   app.use('*', requestLog(deps));
+  app.use(WIDGET_SCRIPT_PATH, widgetScriptHeaders);
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false, referrerPolicy: 'no-referrer' }));
   // CORS stays closed (same origin only) unless origins are listed explicitly.
   if (deps.config.ALLOWED_ORIGINS.length) {
-    app.use('*', cors({ origin: deps.config.ALLOWED_ORIGINS, allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Accept'], maxAge: 600 }));
+    app.use('*', cors({
+      origin: deps.config.ALLOWED_ORIGINS,
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Content-Type', 'Accept'],
+      // The widget on an allowed page reads it to count down before Retry.
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }));
   }
 
   app.use('/ask', async (c, next) => {
@@ -242,6 +251,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(SOURCE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
+
+  registerWidgetRoutes(app, deps.config);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -31,15 +31,20 @@ export class AskError extends Error {
 /**
  * POST /ask and stream the answer. Errors arrive as an `AskError` (HTTP errors, an `error`
  * event, a dropped connection, a stream that ends without `done`); cancelling `signal`
- * rejects with the signal's AbortError.
+ * rejects with the signal's AbortError. `endpoint` is /ask on this page's origin unless given
+ * (the widget passes the absolute URL on the assistant's origin).
  *
  * @example
  * for await (const event of askStream({ question }, controller.signal)) render(event);
  */
-export async function* askStream(request: AskRequest, signal: AbortSignal): AsyncGenerator<AskStreamEvent> {
+export async function* askStream(
+  request: AskRequest,
+  signal: AbortSignal,
+  endpoint = '/ask',
+): AsyncGenerator<AskStreamEvent> {
   let response: Response;
   try {
-    response = await fetch('/ask', {
+    response = await fetch(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
       body: JSON.stringify(request),

@@ -2,16 +2,22 @@ import { AskError, askStream } from './api.ts';
 import type { Composer } from './composer.ts';
 import { buildHistory, type Exchange } from './history.ts';
 import type { SourcePanel } from './source-panel.ts';
-import { TurnView } from './turn-view.ts';
+import { TurnView, type TurnActions } from './turn-view.ts';
 import type { ChatTurn } from './types.ts';
 
 export interface ChatDeps {
   conversation: HTMLElement;
   emptyState: HTMLElement;
   composer: () => Composer;
-  panel: SourcePanel;
+  panel: Pick<SourcePanel, 'open' | 'reset'>;
   announce: (message: string) => void;
   copy: (text: string) => Promise<boolean>;
+  /** The /ask URL; the page's own /ask by default (the widget asks its assistant's origin). */
+  endpoint?: string;
+  /** The element the conversation scrolls in; the page itself by default. */
+  scroller?: HTMLElement;
+  /** How each turn shows citations and starters, when not as on the main page. */
+  turnOptions?: Pick<TurnActions, 'link' | 'origin' | 'starters'>;
 }
 
 interface Turn {
@@ -50,13 +56,14 @@ export class Chat {
           this.deps.announce(ok ? 'Answer copied to the clipboard.' : 'Copying failed.');
           return ok;
         },
+        ...this.deps.turnOptions,
       }),
       history,
     };
     this.turns.push(turn);
     this.deps.emptyState.hidden = true;
     this.deps.conversation.appendChild(turn.view.element);
-    follow(turn.view.element);
+    follow(turn.view.element, this.deps.scroller);
     void this.run(turn);
   }
 
@@ -73,7 +80,7 @@ export class Chat {
     this.turns = [];
     this.deps.conversation.replaceChildren();
     this.deps.emptyState.hidden = false;
-    window.scrollTo({ top: 0 });
+    (this.deps.scroller ?? window).scrollTo({ top: 0 });
     this.deps.announce('New chat started.');
     this.deps.composer().focus();
   }
@@ -94,8 +101,8 @@ export class Chat {
     this.deps.announce('The guide is answering…');
     try {
       const request = { question: turn.view.question, ...(turn.history.length ? { history: turn.history } : {}) };
-      for await (const event of askStream(request, controller.signal)) {
-        const stick = nearBottom();
+      for await (const event of askStream(request, controller.signal, this.deps.endpoint)) {
+        const stick = nearBottom(this.deps.scroller);
         if (event.type === 'citations') turn.view.citations(event.citations);
         else if (event.type === 'delta') turn.view.delta(event.text);
         else {
@@ -107,7 +114,7 @@ export class Chat {
               : 'The guide does not cover that question.',
           );
         }
-        if (stick) follow(turn.view.element);
+        if (stick) follow(turn.view.element, this.deps.scroller);
       }
     } catch (error) {
       if (controller.signal.aborted) {
@@ -131,8 +138,8 @@ export class Chat {
   }
 }
 
-function nearBottom(): boolean {
-  const root = document.scrollingElement ?? document.documentElement;
+function nearBottom(scroller?: HTMLElement): boolean {
+  const root = scroller ?? document.scrollingElement ?? document.documentElement;
   return root.scrollHeight - (root.scrollTop + root.clientHeight) < 120;
 }
 
@@ -140,10 +147,13 @@ function nearBottom(): boolean {
  * Keep the newest words in view as they stream, but never scroll the start of the turn (the
  * question) up under the header: a long answer is read from its beginning.
  */
-function follow(turn: HTMLElement): void {
-  const root = document.scrollingElement ?? document.documentElement;
-  const header = document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0;
-  const turnTop = turn.getBoundingClientRect().top + root.scrollTop - header - 12;
+function follow(turn: HTMLElement, scroller?: HTMLElement): void {
+  const root = scroller ?? document.scrollingElement ?? document.documentElement;
+  // The page scrolls under its sticky header; a scrolling element has none over it.
+  const top = scroller
+    ? scroller.getBoundingClientRect().top
+    : (document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0);
+  const turnTop = turn.getBoundingClientRect().top + root.scrollTop - top - 12;
   const bottom = root.scrollHeight - root.clientHeight;
   const target = Math.min(bottom, turnTop);
   if (target > root.scrollTop) root.scrollTop = target;

@@ -9,6 +9,14 @@ export interface ComposerHandlers {
   stop(): void;
 }
 
+export interface ComposerOptions {
+  /**
+   * Keep the draft in localStorage (the default). The widget does not: its storage would be
+   * the host page's, which has no business holding what was typed into the assistant.
+   */
+  keepDraft?: boolean;
+}
+
 /**
  * The question box: Enter sends, Shift+Enter adds a line, the box grows with its text, and
  * the send button turns into a stop button while an answer streams. The draft is kept in
@@ -23,8 +31,9 @@ export class Composer {
     private readonly button: HTMLButtonElement,
     private readonly counter: HTMLElement,
     private readonly handlers: ComposerHandlers,
+    private readonly options: ComposerOptions = {},
   ) {
-    input.value = readDraft() || input.value;
+    if (this.keepsDraft) input.value = readDraft() || input.value;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       if (this.busy) this.handlers.stop();
@@ -79,8 +88,12 @@ export class Composer {
     this.handlers.submit(question);
   }
 
+  private get keepsDraft(): boolean {
+    return this.options.keepDraft !== false;
+  }
+
   private changed(): void {
-    writeDraft(this.input.value);
+    if (this.keepsDraft) writeDraft(this.input.value);
     this.grow();
     const length = this.input.value.length;
     this.counter.hidden = length < SHOW_COUNT_FROM;

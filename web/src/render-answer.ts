@@ -4,6 +4,11 @@ import type { Citation } from './types.ts';
 
 /** Called when a citation chip or source is activated; `opener` gets focus back on close. */
 export type OpenCitation = (citation: Citation, opener: HTMLElement) => void;
+/**
+ * Where a citation leads when it is a link instead (the widget: the source in a new tab, as
+ * the host page has no room for the source panel). Given, chips and sources are links.
+ */
+export type CitationLink = (citation: Citation) => string;
 
 /** A marker still arriving at the end of the streamed text: "[" or "[1" so far. */
 const PARTIAL_MARKER = /\[\d{0,3}$/;
@@ -23,6 +28,7 @@ export class AnswerText {
   constructor(
     readonly element: HTMLElement,
     private readonly open: OpenCitation,
+    private readonly link?: CitationLink,
   ) {}
 
   setCitations(citations: Citation[]): void {
@@ -58,32 +64,25 @@ export class AnswerText {
     });
   }
 
-  private chip(citation: Citation): HTMLButtonElement {
-    const chip = h(
-      'button',
-      {
-        type: 'button',
-        class: 'chip',
-        'data-testid': 'citation',
-        'data-citation': String(citation.id),
-        'aria-haspopup': 'dialog',
-        'aria-label': `Source ${citation.id}: ${citation.section}`,
-        title: citation.section,
-      },
-      String(citation.id),
-    );
+  private chip(citation: Citation): HTMLElement {
+    const label = `Source ${citation.id}: ${citation.section}`;
+    const number = String(citation.id);
+    const common = { class: 'chip', 'data-testid': 'citation', 'data-citation': number, title: citation.section };
+    if (this.link) {
+      const labelled = { ...common, 'aria-label': `${label} (opens in a new tab)` };
+      return h('a', { ...labelled, ...newTab(this.link(citation)) }, number);
+    }
+    const chip = h('button', { ...common, type: 'button', 'aria-haspopup': 'dialog', 'aria-label': label }, number);
     chip.addEventListener('click', () => this.open(citation, chip));
     return chip;
   }
 }
 
 /** The numbered sources under an answer: section title and a short excerpt of the quote. */
-export function renderSourceList(citations: Citation[], open: OpenCitation): HTMLElement {
+export function renderSourceList(citations: Citation[], open: OpenCitation, link?: CitationLink): HTMLElement {
   const list = h('ol', { class: 'source-list', 'data-testid': 'source-list', 'aria-label': 'Sources' });
   for (const citation of citations) {
-    const button = h(
-      'button',
-      { type: 'button', class: 'source', 'data-citation': String(citation.id), 'aria-haspopup': 'dialog' },
+    const content = [
       h('span', { class: 'source-number', 'aria-hidden': 'true' }, String(citation.id)),
       h(
         'span',
@@ -91,12 +90,24 @@ export function renderSourceList(citations: Citation[], open: OpenCitation): HTM
         h('span', { class: 'sr-only' }, `Source ${citation.id}: `),
         h('span', { class: 'source-section' }, citation.section),
         h('span', { class: 'source-quote' }, `“${excerpt(citation.quote, 140)}”`),
+        link ? h('span', { class: 'sr-only' }, ' (opens in a new tab)') : null,
       ),
-    );
+    ];
+    const attrs = { class: 'source', 'data-citation': String(citation.id) };
+    if (link) {
+      list.appendChild(h('li', {}, h('a', { ...attrs, ...newTab(link(citation)) }, ...content)));
+      continue;
+    }
+    const button = h('button', { ...attrs, type: 'button', 'aria-haspopup': 'dialog' }, ...content);
     button.addEventListener('click', () => open(citation, button));
     list.appendChild(h('li', {}, button));
   }
   return h('section', { class: 'sources' }, h('h3', { class: 'sources-title' }, 'Sources'), list);
+}
+
+/** A link that opens in a new tab without giving that page a handle on this one. */
+function newTab(href: string): Record<string, string> {
+  return { href, target: '_blank', rel: 'noopener noreferrer' };
 }
 
 /** The answer as plain text for the clipboard: the text, then where each [n] comes from. */

@@ -1,7 +1,13 @@
 import type { AskError } from './api.ts';
 import { h } from './dom.ts';
 import { icon } from './icons.ts';
-import { AnswerText, answerAsPlainText, renderSourceList, type OpenCitation } from './render-answer.ts';
+import {
+  AnswerText,
+  answerAsPlainText,
+  renderSourceList,
+  type CitationLink,
+  type OpenCitation,
+} from './render-answer.ts';
 import { renderStarters } from './starters.ts';
 import type { AskResponse, Citation } from './types.ts';
 
@@ -10,6 +16,12 @@ export interface TurnActions {
   retry: () => void;
   ask: (question: string) => void;
   copy: (text: string) => Promise<boolean>;
+  /** Citations as links to this (the widget) instead of buttons that call `open`. */
+  link?: CitationLink;
+  /** What relative source URLs resolve against in copied text; the page's origin by default. */
+  origin?: string;
+  /** The questions offered when the guide does not cover one; the built-in starters by default. */
+  starters?: readonly string[];
 }
 
 /**
@@ -38,7 +50,7 @@ export class TurnView {
       h('span', { class: 'sr-only' }, 'The guide is looking this up…'),
     );
     const body = h('div', { class: 'answer-text' });
-    this.text = new AnswerText(body, actions.open);
+    this.text = new AnswerText(body, actions.open, actions.link);
     this.extras = h('div', { class: 'answer-extras' });
     this.answer = h(
       'article',
@@ -90,13 +102,14 @@ export class TurnView {
       );
     }
     if (response.grounded) {
-      if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, this.actions.open));
-      this.extras.appendChild(this.toolbar(answerAsPlainText(response.answer, response.citations, location.origin)));
+      const { open, link, origin = location.origin } = this.actions;
+      if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, open, link));
+      this.extras.appendChild(this.toolbar(answerAsPlainText(response.answer, response.citations, origin)));
     } else {
       this.text.element.before(h('p', { class: 'not-covered-label' }, icon('info'), 'Not covered by the guide'));
-      this.extras.appendChild(
-        h('div', { class: 'not-covered-help' }, h('p', { class: 'starters-label' }, 'Questions the guide can answer'), renderStarters(this.actions.ask)),
-      );
+      const label = h('p', { class: 'starters-label' }, 'Questions the guide can answer');
+      const starters = renderStarters(this.actions.ask, this.actions.starters);
+      this.extras.appendChild(h('div', { class: 'not-covered-help' }, label, starters));
     }
   }
 
