@@ -38,6 +38,10 @@ export interface Composition {
 const WORD_BUDGET = 120;
 const LIST_WORD_BUDGET = 200;
 const MAX_STATEMENTS = 8;
+/** How many sections an answer quotes at most. */
+const MAX_SECTIONS = 2;
+/** A statement from a section the answer does not quote yet must reach this share of the best relevance. */
+const NEW_SECTION_CUTOFF = 0.95;
 /** A statement below this share of the best one's relevance is not worth adding. */
 const RELATIVE_CUTOFF = 0.55;
 /** How much a statement of the kind the question asks for (a step for "how") gains as the lead. */
@@ -46,6 +50,8 @@ const KIND_BONUS = 0.25;
 const MMR_LAMBDA = 0.75;
 /** A term this rare in the corpus names what a promotional blurb offers (common words like "product" do not). */
 const PROMOTION_MIN_IDF = 1;
+/** A statement of a retrieved section but outside its retrieved passages: this share of the section's score. */
+const OUTSIDE_PASSAGE_SHARE = 0.85;
 /** What a statement whose label the question names gains in relevance. */
 const LABEL_BONUS = 0.15;
 
@@ -79,34 +85,36 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
   const topical = request.terms.filter(isAsked);
   const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF);
   const promotionWelcome = (statement: Statement) => matchesAny(specific, statement.ownStems);
-  const byKey = new Map<string, Candidate>();
-  // Passages come best first: a section's first passage gives its rank and score.
-  const sectionRanks = new Map<SectionStatements, { rank: number; score: number }>();
+  const candidates: Candidate[] = [];
+  // Passages come best first: a section's first passage gives its rank and score. The whole
+  // section of a retrieved passage may be quoted (a statement it leans on, or a better one,
+  // may sit in the passage before); statements outside the retrieved passages count for less.
+  const sections = new Map<SectionStatements, { rank: number; score: number; passages: Passage[] }>();
   for (const passage of request.passages) {
-    const { chunk } = passage;
-    const section = index.statements.of(chunk.document, chunk.anchor);
+    const section = index.statements.of(passage.chunk.document, passage.chunk.anchor);
     if (!section) continue;
-    if (!sectionRanks.has(section)) sectionRanks.set(section, { rank: sectionRanks.size, score: passage.score });
+    const entry = sections.get(section) ?? { rank: sections.size, score: passage.score, passages: [] };
+    entry.passages.push(passage);
+    sections.set(section, entry);
+  }
+  for (const [section, { rank: sectionRank, score: sectionScore, passages }] of sections) {
     for (const statement of section.statements) {
-      if (statement.start < chunk.start || statement.end > chunk.end) continue;
       if (!statement.standalone || statement.unquotable || wasSaid(statement, request.alreadySaid)) continue;
       if (statement.promotional && !promotionWelcome(statement)) continue;
+      const passage = passages.find((p) => statement.start >= p.chunk.start && statement.end <= p.chunk.end);
+      const passageScore = passage ? passage.score : OUTSIDE_PASSAGE_SHARE * sectionScore;
       const similarity = Math.max(0, dot(request.queryVector, statement.vector));
-      // A statement is as good as its own match to the question, lifted by how well its passage ranked.
       // A label the question names ("Teacher: ..." for a teacher) is a small heading that says
       // the statement is exactly on the question's focus.
       const labelled = matchesAny(topical, statement.labelStems) ? LABEL_BONUS : 0;
-      const relevance = 0.45 * similarity + 0.3 * coverage(topical, statement.stems) + 0.25 * passage.score + labelled;
-      const key = `${section.document}#${section.anchor}#${statement.position}`;
-      const previous = byKey.get(key);
-      if (previous && previous.relevance >= relevance) continue;
+      // A statement is as good as its own match to the question, lifted by how well its passage ranked.
+      const relevance = 0.45 * similarity + 0.3 * coverage(topical, statement.stems) + 0.25 * passageScore + labelled;
       const ofKind = (kind === 'how' && statement.step) || (kind === 'why' && statement.reason) || (kind === 'bring' && statement.skill);
       const leadScore = Math.min(1, relevance + (ofKind ? KIND_BONUS : 0));
-      const { rank: sectionRank, score: sectionScore } = sectionRanks.get(section)!;
-      byKey.set(key, { section, statement, relevance, leadScore, ofKind, sectionRank, sectionScore });
+      candidates.push({ section, statement, relevance, leadScore, ofKind, sectionRank, sectionScore });
     }
   }
-  return [...byKey.values()];
+  return candidates;
 }
 
 /**
@@ -160,7 +168,7 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
   // The answer opens with the lead (and what it leans on): its block keeps nothing from before it.
   const leadKey = `${lead.section.document}#${lead.section.anchor}`;
   let leadStart = -1;
-  const tryAdd = (candidate: Candidate, isLead: boolean): boolean => {
+  const tryAdd = (candidate: Candidate, isLead: boolean, opensSection = false): boolean => {
     const key = `${candidate.section.document}#${candidate.section.anchor}`;
     const group = chosen.get(key);
     const needed = closure(candidate.section, candidate.statement.position, alreadySaid);
@@ -168,6 +176,9 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
     if (isLead) leadStart = needed[0]!;
     const fresh = needed.filter((p) => !group?.positions.has(p));
     if (fresh.length === 0) return false;
+    // Another section speaks only when it has something nearly as relevant as the best, and
+    // at most MAX_SECTIONS do: an answer that wanders over the guide reads as a digest.
+    if (!group && count > 0 && !opensSection && (chosen.size >= MAX_SECTIONS || candidate.relevance < NEW_SECTION_CUTOFF * best)) return false;
     const extraWords = fresh.reduce((sum, p) => sum + candidate.section.statements[p]!.words, 0);
     if (count > 0 && (words + extraWords > budget || count + fresh.length > MAX_STATEMENTS)) return false;
     words += extraWords;
@@ -189,6 +200,13 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
   };
 
   if (!tryAdd(lead, true)) return chosen;
+  // A lead of the asked kind may come from the next section; the section retrieval ranks
+  // first still speaks, with its best statement.
+  const topRank = Math.min(...candidates.map((c) => c.sectionRank));
+  if (lead.sectionRank !== topRank) {
+    const top = candidates.filter((c) => c.sectionRank === topRank);
+    if (top.length) tryAdd(top.reduce((a, b) => (b.relevance > a.relevance ? b : a)), false, true);
+  }
   const pool = candidates.filter((c) => c !== lead && c.relevance >= RELATIVE_CUTOFF * best);
   while (pool.length > 0 && words < budget && count < MAX_STATEMENTS) {
     let pick = 0;
@@ -265,7 +283,7 @@ function render(chosen: Map<string, Chosen>): Composition {
       for (const statement of run.statements) {
         const marked = `${formatStatement(statement)} [${idOf.get(run)}]`;
         if (previous?.block === statement.block) lines[lines.length - 1]!.text += ` ${marked}`;
-        else lines.push({ text: `${listPrefix(statement)}${marked}`, listItem: statement.list !== undefined });
+        else lines.push({ text: `${listPrefix(statement)}${marked}`, listItem: listPrefix(statement) !== '' });
         previous = statement;
       }
     }
@@ -304,7 +322,9 @@ function runsOf(group: Chosen): Run[] {
 
 function listPrefix(statement: Statement): string {
   if (statement.shape.kind === 'numbered') return `${statement.shape.ordinal}. `;
-  if (statement.shape.kind === 'bullet') return '- ';
+  // A labelled paragraph ("Start a conversation: ...") is one of a run of such items, written
+  // as paragraphs: quoted as the list item it is, never as a bare "Label:" line.
+  if (statement.shape.kind === 'bullet' || statement.label) return '- ';
   return '';
 }
 

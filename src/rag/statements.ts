@@ -118,6 +118,9 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
       const position = statements.length;
       const leaning = ownLabel ? 'none' : leaningOf(body);
       const needs: number[] = [];
+      // Leaning on something before the section ("These are just the most common paths..."
+      // opening it) cannot be satisfied within the section: such a statement is never quoted.
+      const orphan = leaning !== 'none' && position === 0;
       if (leaning === 'previous' && position > 0) needs.push(position - 1);
       if (leaning === 'list' && lastList !== undefined && block.list === undefined) {
         // "The first option...": every item of the list before it, and what introduces that list.
@@ -145,7 +148,7 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
         needs,
         // A line without closing punctuation is a title (a course card's name), not a statement.
         standalone: ownLabel !== null || (wordCount >= MIN_WORDS && !announcesList(text) && CLOSES_SENTENCE.test(text)),
-        unquotable: CARRIES_LINK.test(text),
+        unquotable: orphan || CARRIES_LINK.test(text),
         promotional: promotionalBlock,
         step: block.shape.kind === 'numbered' || imperative || (ownLabel !== null && IMPERATIVE.test(ownLabel)) || ADVICE.test(body),
         reason: REASON.test(body),
