@@ -45,7 +45,7 @@ const vectors = questions.map((q) => index.localEmbedder.embedQueryVector(q));
 await measure('  vector search (top 24)', (_q, i) => index.vectors.search(vectors[i]!, 24));
 await measure('  BM25 search (top 24)', (q) => searchLexical(index.lexical, q, 24));
 const retrievals = await Promise.all(questions.map((q) => retrieve(index, { text: q }, DEFAULT_K)));
-const headings = index.statements.headingStems;
+const headings = index.statements;
 await measure('outcome (answered / related / none)', (q, i) => decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings));
 const decisions = questions.map((q, i) => decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings));
 await measure('composition', (q, i) => extractiveAnswer(index, q, retrievals[i]!, decisions[i]!));

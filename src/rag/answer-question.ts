@@ -73,7 +73,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
       }
     }
     const retrieval = await retrieve(index, query, k, modelSignal);
-    const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements.headingStems);
+    const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements);
     if (decision.support === 'none') {
       yield* notCovered(index, deps.mode);
       return;
@@ -124,7 +124,7 @@ async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: 
   if (!asksToOverrideInstructions(input.question)) {
     const query = extractiveQuery(input.question, input.history);
     const retrieval = await retrieve(index, query, k, signal);
-    const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements.headingStems);
+    const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements);
     if (decision.support !== 'none') response = extractiveAnswer(index, query.text, retrieval, decision, trustedHistory(input.history));
   }
   response ??= notCoveredResponse(index, 'extractive');

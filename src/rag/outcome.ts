@@ -1,5 +1,6 @@
 import { type AmountKind, askedAlternatives, askedAmount, statesAmount } from './answer-type.ts';
-import { askedHeads } from '../text/noun-phrases.ts';
+import { contentTerms } from '../text/analyze.ts';
+import { askedHeads, questionSentences } from '../text/noun-phrases.ts';
 import { isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { combineSignals, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals } from './support.ts';
 import type { Passage, Support } from './types.ts';
@@ -7,11 +8,12 @@ import type { Passage, Support } from './types.ts';
 /**
  * How far the guide answers a question, decided from the question model (each word's
  * evidence and role, see query-terms.ts) and what retrieval found, by three plain rules:
- * - `answered`: retrieval support clears the calibrated threshold, every word that names
- *   what is asked has evidence in the corpus, and the passages state the kind of thing asked
- *   for (an amount for "how much", one of the alternatives for "X or Y");
+ * - `answered`: the question is on the guide's topic (below), retrieval support clears the
+ *   calibrated threshold, every word that names what is asked has evidence in the corpus, and
+ *   the passages state the kind of thing asked for (an amount for "how much", one of the
+ *   alternatives for "X or Y");
  * - `related`: otherwise, when the question is still on the guide's topic: it names something
- *   the corpus's titles and headings name, most of what it asks has evidence, and the passages
+ *   the documents' titles name, most of what it asks has evidence, and the passages
  *   support that part ("How long does the switch take?", "Which books should I read to
  *   become a PM?");
  * - `none`: nothing in the guide is about it.
@@ -39,7 +41,13 @@ export const RELATED_THRESHOLD = 0.05;
 /** The least share of the asked words that must have evidence (the word or a synonym) for a question to be on topic. */
 const ON_TOPIC_SHARE = 0.5;
 
-export function decideOutcome(question: string, passages: Passage[], terms: QueryTerm[], topicStems: ReadonlySet<string>): OutcomeDecision {
+/** What the corpus names: its documents' titles (its topic), and every heading (what some part of it is about). */
+export interface CorpusNames {
+  topicStems: ReadonlySet<string>;
+  headingStems: ReadonlySet<string>;
+}
+
+export function decideOutcome(question: string, passages: Passage[], terms: QueryTerm[], corpus: CorpusNames): OutcomeDecision {
   const signals = supportSignals(passages, terms);
   const score = passages.length ? combineSignals(signals, SUPPORT_WEIGHTS) : 0;
   const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
@@ -49,8 +57,11 @@ export function decideOutcome(question: string, passages: Passage[], terms: Quer
   const heads = askedHeads(question);
   const missing = asked.filter((t) => t.role === 'topic' && isLooselyBacked(t) && heads.has(t.stem)).map((t) => t.word);
   // Counted, not weighted by IDF: the words every passage uses ("product", "PM") are the
-  // surest sign of being on the guide's topic, and IDF gives them almost no weight.
-  const backedShare = asked.length ? asked.filter((t) => !isLooselyBacked(t)).length / asked.length : 0;
+  // surest sign of being on the guide's topic, and IDF gives them almost no weight. Over the
+  // question sentence when it has asked words: a long story before it is told, not asked.
+  const story = storyStems(question);
+  const counted = asked.filter((t) => !story.has(t.stem));
+  const backedShare = counted.length ? counted.filter((t) => !isLooselyBacked(t)).length / counted.length : 0;
 
   const kind = askedAmount(question);
   const unmetAmount = kind !== null && !passages.some((p) => statesAmount(kind, p.chunk.text)) ? kind : null;
@@ -65,18 +76,29 @@ export function decideOutcome(question: string, passages: Passage[], terms: Quer
     score,
     relatedScore,
   });
-  // On topic: the question names something the corpus's titles and headings name (the
-  // asker's background counts through any stand-in: "I'm a nurse" is about a background).
-  const namesTopic = asked.some((t) =>
-    [...t.matches].some(([m, credit]) => topicStems.has(m) && (credit >= SYNONYM_CREDIT || t.role === 'background')),
-  );
+  // On topic: the question names something the documents' titles name (the asker's
+  // background counts through any stand-in: "I'm a nurse" is about a background).
+  const names = (stems: ReadonlySet<string>) =>
+    asked.some((t) => [...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || t.role === 'background')));
+  const namesTopic = names(corpus.topicStems);
   const onTopic = namesTopic && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
-  if (score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0) return decision('answered', 'supported');
+  // Answered: supported, and naming something a heading names (a question that shares only
+  // everyday words with some passage, "Can you tell my fortune?", is not about the guide).
+  const fullyAnswered = score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0;
+  if (fullyAnswered && names(corpus.headingStems)) return decision('answered', 'supported');
   if (!onTopic) return decision('none', score < SUPPORT_THRESHOLD ? 'not about what the guide covers' : 'asks about what the guide never names');
   if (unmetAmount) return decision('related', `asks for ${unmetAmount === 'count' ? 'a number' : `a ${unmetAmount === 'money' ? 'sum of money' : 'duration'}`} no passage states`);
   if (unnamedChoice) return decision('related', 'asks to choose between things the guide never names');
   if (missing.length > 0) return decision('related', `the guide never mentions ${missing.join(', ')}`);
   return decision('related', 'on topic, but weakly supported');
+}
+
+/** Stems said only in the sentences of a question that tell rather than ask (none when no sentence asks). */
+function storyStems(question: string): Set<string> {
+  const { asking, telling } = questionSentences(question);
+  if (asking.length === 0) return new Set();
+  const asked = new Set(asking.flatMap((s) => contentTerms(s)));
+  return new Set(telling.flatMap((s) => contentTerms(s)).filter((s) => !asked.has(s)));
 }
 
 /**

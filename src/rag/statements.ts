@@ -58,6 +58,10 @@ export interface SectionStatements {
   statements: Statement[];
 }
 
+/** Interrogatives that titles open with ("How to..."): they name no topic. */
+const QUESTION_WORDS: ReadonlySet<string> = new Set(['how', 'what', 'why', 'when', 'where', 'which', 'who']);
+/** What a reader calls the corpus itself ("what does this guide cover?"): a question about it is on topic. */
+const SELF_REFERENCE = contentTerms('guide article document page post');
 const CLOSES_SENTENCE = /[.!?…]["'”’)\]]*$/;
 /** Sentences shorter than this carry no answer on their own ("That's great!"). */
 const MIN_WORDS = 6;
@@ -173,9 +177,12 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
 export class IndexStatements {
   private readonly sections = new Map<string, Map<string, SectionStatements>>();
   /**
-   * Stems of every document title and section heading: what the corpus says it is about. A
-   * question naming none of them is not on the guide's topic, whatever everyday words it shares.
+   * Stems of the documents' titles, question words aside: what the corpus says it is about.
+   * A question naming none of them (or a synonym) is not on the guide's topic, whatever
+   * everyday words it shares with some passage ("skills" for the guitar, "how long" for eggs).
    */
+  readonly topicStems: ReadonlySet<string>;
+  /** Stems of every title and section heading, question words aside: what some part of the corpus is about. */
   readonly headingStems: ReadonlySet<string>;
 
   constructor(
@@ -183,8 +190,12 @@ export class IndexStatements {
     private readonly embedder: LocalEmbeddings,
     chunks: readonly Chunk[],
   ) {
-    const paths = new Set(chunks.map((c) => c.headingPath.join('\n')));
-    this.headingStems = new Set([...paths].flatMap((path) => contentTerms(path)));
+    const naming = (texts: Iterable<string>) => {
+      const stems = [...texts].flatMap((t) => contentTerms(t)).filter((s) => !QUESTION_WORDS.has(s));
+      return new Set([...stems, ...SELF_REFERENCE]);
+    };
+    this.topicStems = naming(new Set(chunks.map((c) => c.headingPath[0] ?? c.section)));
+    this.headingStems = naming(new Set(chunks.flatMap((c) => c.headingPath)));
   }
 
   /** The statements of a document's section, or null when there is no such section. */

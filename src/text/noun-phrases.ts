@@ -44,10 +44,21 @@ export function askedHeads(question: string): Set<string> {
   return heads;
 }
 
-/** The question's last sentence with a question mark (else its last), and in it the clause that asks. */
-function askedClause(question: string): string {
+/** The sentences of a question that ask (with a question mark) and those that tell. */
+export function questionSentences(question: string): { asking: string[]; telling: string[] } {
   const sentences = question.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
-  const sentence = sentences.findLast((s) => s.includes('?')) ?? sentences.at(-1) ?? '';
+  return { asking: sentences.filter((s) => s.includes('?')), telling: sentences.filter((s) => !s.includes('?')) };
+}
+
+/** The sentence that asks: the question's last with a question mark, else its last. */
+function askedSentence(question: string): string {
+  const sentences = question.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
+  return sentences.findLast((s) => s.includes('?')) ?? sentences.at(-1) ?? '';
+}
+
+/** The clause of the asked sentence that asks (not one that tells: "I'm a teacher, how do I..."). */
+function askedClause(question: string): string {
+  const sentence = askedSentence(question);
   const clauses = sentence.split(/[,;:()]|\s[-–—]\s/).filter((c) => c.trim());
   return clauses.find((c) => ASKING.test(words(c)[0] ?? '')) ?? clauses.at(-1) ?? sentence;
 }
