@@ -13,6 +13,7 @@ import type { AskEvent } from '../rag/types.ts';
 import type { Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
+import { openAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
 import { BODY_LIMIT_BYTES } from './request-limits.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, ErrorSchema, HealthSchema } from './schemas.ts';
@@ -23,7 +24,7 @@ export interface IndexSource {
 }
 
 export interface AppDeps {
-  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS'>;
+  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS' | 'API_KEYS'>;
   index: IndexSource;
   answer: AnswerDeps;
   logger: Logger;
@@ -242,6 +243,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(SOURCE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
+
+  app.route('/v1', openAiCompatibleRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
