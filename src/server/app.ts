@@ -13,6 +13,7 @@ import type { AskEvent } from '../rag/types.ts';
 import type { Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
+import { mcpRoutes } from './routes/mcp.ts';
 import { openAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
 import { BODY_LIMIT_BYTES } from './request-limits.ts';
@@ -245,6 +246,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   app.route('/v1', openAiCompatibleRoutes(deps));
+  app.route('/mcp', mcpRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
