@@ -6,6 +6,7 @@ import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
 import { BODY_LIMIT_BYTES } from '../../src/server/request-limits.ts';
 import { askRequest } from '../helpers/ask-request.ts';
+import { memoryLogger } from '../hardening/support.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { testConfig } from '../helpers/app-deps.ts';
 import { appDeps, parseSse, startServer, useNoNetwork, type RunningServer } from './harness.ts';
@@ -226,6 +227,24 @@ describe('API_KEYS', () => {
     await expect(create(KEY.slice(0, -1))).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     expect((await create(KEY)).choices[0]!.message.content).toContain('[1]');
     expect((await create('other-key')).object).toBe('chat.completion');
+  });
+
+  it('never writes a key, right or wrong, to the log', async () => {
+    const logger = memoryLogger();
+    const app = createApp(appDeps(fixture.index, { logger, config: testConfig({ API_KEYS: [KEY] }) }));
+    const body = JSON.stringify({ model: 'ask-the-guide', messages: [{ role: 'user', content: QUESTION }] });
+    for (const key of [KEY, 'sk-wrong-secret']) {
+      const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` };
+      await app.request('/v1/chat/completions', { method: 'POST', headers, body });
+      await app.request('/mcp', { method: 'POST', headers: { ...headers, Accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+    }
+    expect(logger.records().map((r) => [r.route, r.status])).toEqual([
+      ['/v1/chat/completions', 200],
+      ['/mcp', 200],
+      ['/v1/chat/completions', 401],
+      ['/mcp', 401],
+    ]);
+    expect(logger.lines.join('\n')).not.toMatch(new RegExp(`${KEY}|sk-wrong-secret|Bearer`));
   });
 
   it('leaves /ask and the pages public', async () => {
