@@ -670,11 +670,16 @@ async function main(): Promise<void> {
       for (const [name, r] of [['/ask uncached', uncached], ['/ask cached', cachedFirst], ['/ask cached (repeat)', cachedRepeat]] as const) {
         if (r.status !== 200) throw new Error(`${name} answered ${r.status} for ${q.id} before the load: ${r.text.slice(0, 300)}`);
       }
-      const body = JSON.parse(uncached.text) as { answer: string; grounded?: boolean; mode?: string; citations?: unknown[] };
+      type AskBody = { answer: string; grounded?: boolean; mode?: string; citations?: unknown[] };
+      const body = JSON.parse(uncached.text) as AskBody;
       const v1 = await post(ask.askCached, v1Requests[i]!);
-      if (v1.status !== 200) throw new Error(`/v1/chat/completions answered ${v1.status} for ${q.id} before the load: ${v1.text.slice(0, 300)}`);
+      if (v1.status !== 200) {
+        throw new Error(`/v1/chat/completions answered ${v1.status} for ${q.id} before the load: ${v1.text.slice(0, 300)}`);
+      }
       const completion = JSON.parse(v1.text) as { choices: Array<{ message: { content: string } }>; citations: unknown[] };
-      const v1MatchesAsk = completion.choices[0]!.message.content.startsWith(body.answer) && JSON.stringify(completion.citations) === JSON.stringify(body.citations);
+      const v1MatchesAsk =
+        completion.choices[0]!.message.content.startsWith(body.answer) &&
+        JSON.stringify(completion.citations) === JSON.stringify(body.citations);
       if (!v1MatchesAsk) throw new Error(`/v1/chat/completions answered ${q.id} differently from /ask`);
       checks.push({
         id: q.id,
@@ -683,7 +688,8 @@ async function main(): Promise<void> {
         mode: body.mode ?? null,
         citations: body.citations?.length ?? 0,
         expectedCovered: q.sections.length > 0,
-        cachedMatchesUncached: withoutId(cachedFirst.text) === withoutId(uncached.text) && withoutId(cachedRepeat.text) === withoutId(uncached.text),
+        cachedMatchesUncached:
+          withoutId(cachedFirst.text) === withoutId(uncached.text) && withoutId(cachedRepeat.text) === withoutId(uncached.text),
       });
     }
     const cachedMatches = checks.every((c) => c.cachedMatchesUncached);
@@ -895,7 +901,7 @@ async function main(): Promise<void> {
       `  load average ${l1(loadBefore)} before; 1-min ${loadDuringRounds.map((l) => l[0]!.toFixed(2)).join(' → ')} over the rounds; ${l1(loadAfterStartup)} at the end` +
         `\n  other processes took ${pct(otherCpuMs / coreMs)} of the cores during the measured rounds (steal ${pct(stealMs / coreMs)})`,
     );
-    console.log(`  ${CONNECTIONS} connections, loopback, ${WARMUP_S} s warm-up per server, then ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} × ${roundSeconds} s each: bare → /ask uncached → /ask cached → /v1 cached`);
+    console.log(`  ${CONNECTIONS} connections, loopback, ${WARMUP_S} s warm-up per server, then ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} × ${roundSeconds} s each: ${order.join(' → ')}`);
     console.log(`  /ask: node ${START_ARGS.join(' ')} (dist/server bundle${bundleRebuilt ? ', rebuilt at the first start' : ', up to date'}), LOG_LEVEL=${LOG_LEVEL}; bare: esbuild bundle of scripts/bench-bare-server.ts, node --enable-source-maps`);
     console.log(`  index ${ingest.documents} document(s), ${ingest.chunks} chunks; questions: ${checks.map((q) => `${q.id}${q.grounded ? '' : ' (not covered)'}`).join(', ')}`);
     console.log(`  cached answers identical to uncached ones: ${cachedMatches ? 'yes' : `NO (${checks.filter((q) => !q.cachedMatchesUncached).map((q) => q.id).join(', ')})`}\n`);
@@ -920,15 +926,26 @@ async function main(): Promise<void> {
       ['non-2xx / errors / timeouts', fails(bareSummary), fails(u.summary), fails(c.summary)],
     ]);
 
-    console.log('\n/v1/chat/completions (non-streaming) on the /ask CACHED server, same questions, measured right after /ask cached');
+    console.log('\n/v1/chat/completions (non-streaming) on the /ask CACHED server, same questions, right after /ask cached');
     printTable([
       ['', '/ask CACHED', '/v1 CACHED', 'extra cost of /v1'],
-      ['throughput (2xx req/s)', c.summary.requestsPerSecond.toLocaleString('en'), v1Summary.requestsPerSecond.toLocaleString('en'), cell(pct(v1Extra.throughput), v1Extra.throughput < TARGETS.v1ExtraCost)],
-      ['server CPU per request (µs)', String(c.summary.serverCpuUsPerRequest), String(v1Summary.serverCpuUsPerRequest), cell(pct(v1Extra.cpuPerRequest), v1Extra.cpuPerRequest < TARGETS.v1ExtraCost)],
+      [
+        'throughput (2xx req/s)',
+        c.summary.requestsPerSecond.toLocaleString('en'),
+        v1Summary.requestsPerSecond.toLocaleString('en'),
+        cell(pct(v1Extra.throughput), v1Extra.throughput < TARGETS.v1ExtraCost),
+      ],
+      [
+        'server CPU per request (µs)',
+        String(c.summary.serverCpuUsPerRequest),
+        String(v1Summary.serverCpuUsPerRequest),
+        cell(pct(v1Extra.cpuPerRequest), v1Extra.cpuPerRequest < TARGETS.v1ExtraCost),
+      ],
       ['latency p50 / p90 / p99 (ms)', lat(c.summary), lat(v1Summary), ''],
       ['non-2xx / errors / timeouts', fails(c.summary), fails(v1Summary), ''],
     ]);
-    console.log(`  target: /v1 costs under ${TARGETS.v1ExtraCost * 100} % more than /ask (req/s and CPU per request): ${v1Target.pass ? 'PASS' : 'FAIL'}`);
+    const v1Verdict = v1Target.pass ? 'PASS' : 'FAIL';
+    console.log(`  target: /v1 costs under ${TARGETS.v1ExtraCost * 100} % more than /ask (req/s, CPU per request): ${v1Verdict}`);
 
     console.log('\nTargets (checked for BOTH /ask variants)');
     const tu = targets.askUncached;

@@ -116,7 +116,9 @@ describe('loadConfig', () => {
 
   it('never echoes API_KEYS, even when one of them is invalid', () => {
     const error = configError({ API_KEYS: 'good-key,bad key-secret' });
-    expect(error.message).toBe('Invalid API_KEYS=(hidden): expected comma-separated keys of printable ASCII characters without spaces');
+    expect(error.message).toBe(
+      'Invalid API_KEYS=(hidden): expected comma-separated keys of printable ASCII characters without spaces',
+    );
     expect(error.message).not.toContain('secret');
   });
 

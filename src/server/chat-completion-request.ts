@@ -54,7 +54,13 @@ export function readChatCompletionRequest(body: unknown): ChatCompletionRequest 
   }
   const request = parsed.data;
   if (request.model !== MODEL_ID) {
-    throw new OpenAiError(404, `The model \`${request.model}\` does not exist; this server has \`${MODEL_ID}\`.`, 'invalid_request_error', 'model_not_found', 'model');
+    throw new OpenAiError(
+      404,
+      `The model \`${request.model}\` does not exist; this server has \`${MODEL_ID}\`.`,
+      'invalid_request_error',
+      'model_not_found',
+      'model',
+    );
   }
   if ((request.n ?? 1) > 1) throw invalidRequest('n: only one choice (n = 1) is supported.', 'n');
 
@@ -95,7 +101,11 @@ function textOf(message: Message, at: number): string {
   if (typeof content === 'string') return content;
   if (!content) return '';
   const other = content.find((part) => part.type !== 'text' || typeof part.text !== 'string');
-  if (other) throw invalidRequest(`messages[${at}].content: only text parts are supported (got "${String(other.type).slice(0, 40)}").`, `messages[${at}].content`);
+  if (other)
+    throw invalidRequest(
+      `messages[${at}].content: only text parts are supported (got "${String(other.type).slice(0, 40)}").`,
+      `messages[${at}].content`,
+    );
   return content.map((part) => part.text).join('\n');
 }
 

@@ -61,15 +61,19 @@ export function guideMcpServer(deps: GuideMcpDeps): McpServer {
     {
       title: 'Ask the guide',
       description:
-        'Answer a question from the guide: Markdown with [n] markers, each pointing at a cited section, then a Sources ' +
-        'list. structuredContent has the same answer, its citations and `support` (answered, related or none).',
+        'Answer a question from the guide: Markdown with [n] markers, each pointing at a cited section, ' +
+        'then a Sources list. structuredContent has the same answer, its citations and `support` ' +
+        '(answered, related or none).',
       inputSchema: { question: AskRequestSchema.shape.question, history: AskRequestSchema.shape.history },
       outputSchema: AskResponseSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     ({ question, history }) =>
       run(deps, async (index, signal) => {
-        const input = { question: cleanText(question), history: history?.map((t) => ({ role: t.role, content: cleanText(t.content) })) };
+        const input = {
+          question: cleanText(question),
+          history: history?.map((t) => ({ role: t.role, content: cleanText(t.content) })),
+        };
         const response = await answerOnce(index, input, deps.answer, signal);
         return {
           content: [{ type: 'text', text: response.answer + sourcesList(response.citations, deps.origin) }],
@@ -94,10 +98,13 @@ export function guideMcpServer(deps: GuideMcpDeps): McpServer {
     },
     ({ query, k }) =>
       run(deps, async (index, signal) => {
+        const link = (url: string) => new URL(url, deps.origin).href;
         const { passages } = await retrieve(index, { text: cleanText(query) }, k ?? DEFAULT_K, signal);
         const found = passages.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document)));
         const text = found.length
-          ? found.map((p) => `${p.id}. ${p.section} (${p.document}, score ${p.score}): ${new URL(p.url, deps.origin).href}\n${p.quote}`).join('\n\n')
+          ? found
+              .map((p) => `${p.id}. ${p.section} (${p.document}, score ${p.score}): ${link(p.url)}\n${p.quote}`)
+              .join('\n\n')
           : 'No passage matches.';
         return { content: [{ type: 'text', text }], structuredContent: { passages: found } };
       }),
@@ -115,7 +122,11 @@ export function guideMcpServer(deps: GuideMcpDeps): McpServer {
         })),
       }),
     }),
-    { title: 'A document of the guide', description: 'The document as Markdown (without front matter).', mimeType: 'text/markdown' },
+    {
+      title: 'A document of the guide',
+      description: 'The document as Markdown (without front matter).',
+      mimeType: 'text/markdown',
+    },
     (uri, { document }) => {
       const id = decodeURIComponent(String(document));
       const doc = deps.index?.documents.get(id);
@@ -132,16 +143,26 @@ export function guideMcpServer(deps: GuideMcpDeps): McpServer {
  * A tool call under its own cancellation, its failures reported as tool errors (isError) with
  * our message, never an upstream's, as MCP asks of errors a model should see.
  */
-async function run(deps: GuideMcpDeps, call: (index: LoadedIndex, signal: AbortSignal | undefined) => Promise<CallToolResult>): Promise<CallToolResult> {
+async function run(
+  deps: GuideMcpDeps,
+  call: (index: LoadedIndex, signal: AbortSignal | undefined) => Promise<CallToolResult>,
+): Promise<CallToolResult> {
   if (!deps.index) return failure(new AppError('index_unavailable'));
   const cancel = deps.cancellation();
   try {
     return await call(deps.index, cancel.signal);
   } catch (error) {
     if (error instanceof AppError) return failure(error);
-    deps.logger.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, 'mcp tool failed');
+    deps.logger.error(
+      { err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
+      'mcp tool failed',
+    );
     // Only a remote embedder can fail inside retrieval; anything else is our own fault.
-    return failure(new AppError(cancel.signal?.aborted ? 'timeout' : embedsQuestionsRemotely(deps.index) ? 'upstream_error' : 'internal_error'));
+    return failure(
+      new AppError(
+        cancel.signal?.aborted ? 'timeout' : embedsQuestionsRemotely(deps.index) ? 'upstream_error' : 'internal_error',
+      ),
+    );
   } finally {
     cancel.release();
   }

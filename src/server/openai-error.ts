@@ -45,7 +45,12 @@ const OPENAI_TYPE_AND_CODE: Record<ErrorCode, [type: string, code: string]> = {
 /** Any error as an OpenAiError; what is neither ours nor Hono's becomes a plain 500. */
 export function toOpenAiError(error: unknown): OpenAiError {
   if (error instanceof OpenAiError) return error;
-  const appError = error instanceof AppError ? error : error instanceof HTTPException ? fromHttpStatus(error.status) : new AppError('internal_error');
+  const appError =
+    error instanceof AppError
+      ? error
+      : error instanceof HTTPException
+        ? fromHttpStatus(error.status)
+        : new AppError('internal_error');
   const [type, code] = OPENAI_TYPE_AND_CODE[appError.code];
   return new OpenAiError(appError.status, appError.message, type, code, null, appError.headers);
 }

@@ -27,14 +27,17 @@ let open: RunningServer;
 let keyed: RunningServer;
 beforeAll(async () => {
   open = await startServer(createApp(appDeps(fixture.index)));
-  keyed = await startServer(createApp(appDeps(fixture.index, { config: testConfig({ API_KEYS: ['other-key', KEY] }) })));
+  keyed = await startServer(
+    createApp(appDeps(fixture.index, { config: testConfig({ API_KEYS: ['other-key', KEY] }) })),
+  );
 });
 afterAll(async () => {
   await open?.close();
   await keyed?.close();
 });
 
-const client = (server: RunningServer, apiKey = 'unused') => new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+const client = (server: RunningServer, apiKey = 'unused') =>
+  new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
 
 async function askJson(server: RunningServer, body: unknown): Promise<AskResponse> {
   const res = await fetch(`${server.url}/ask`, askRequest(body));
@@ -52,7 +55,11 @@ describe('GET /v1/models', () => {
   it('lists the one model, in OpenAI list shape', async () => {
     const models = await client(open).models.list();
     expect(models.data.map((m) => m.id)).toEqual(['ask-the-guide']);
-    expect(models.data[0]).toMatchObject({ object: 'model', owned_by: expect.any(String), created: expect.any(Number) });
+    expect(models.data[0]).toMatchObject({
+      object: 'model',
+      owned_by: expect.any(String),
+      created: expect.any(Number),
+    });
     expect((await client(open).models.retrieve('ask-the-guide')).id).toBe('ask-the-guide');
   });
 });
@@ -89,7 +96,10 @@ describe('POST /v1/chat/completions with the openai client', () => {
   });
 
   it('streams chat.completion.chunk events that add up to the same content, then [DONE]', async () => {
-    const whole = await client(open).chat.completions.create({ model: 'ask-the-guide', messages: [{ role: 'user', content: QUESTION }] });
+    const whole = await client(open).chat.completions.create({
+      model: 'ask-the-guide',
+      messages: [{ role: 'user', content: QUESTION }],
+    });
     const stream = await client(open).chat.completions.create({
       model: 'ask-the-guide',
       messages: [{ role: 'user', content: QUESTION }],
@@ -98,7 +108,11 @@ describe('POST /v1/chat/completions with the openai client', () => {
     });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
-    expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === chunks[0]!.id && c.model === 'ask-the-guide')).toBe(true);
+    expect(
+      chunks.every(
+        (c) => c.object === 'chat.completion.chunk' && c.id === chunks[0]!.id && c.model === 'ask-the-guide',
+      ),
+    ).toBe(true);
     expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
     const content = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(content).toBe(whole.choices[0]!.message.content);
@@ -124,11 +138,17 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(body).not.toMatch(/^event:/m);
     const events = parseSse(body);
     expect(events.at(-1)!.data).toBe('[DONE]');
-    expect(events.slice(0, -1).map((e) => JSON.parse(e.data).choices[0].finish_reason)).toEqual([...Array(events.length - 2).fill(null), 'stop']);
+    expect(events.slice(0, -1).map((e) => JSON.parse(e.data).choices[0].finish_reason)).toEqual([
+      ...Array(events.length - 2).fill(null),
+      'stop',
+    ]);
   });
 
   it('takes text parts, ignores system messages, and follows up on earlier turns as /ask does', async () => {
-    const first = await client(open).chat.completions.create({ model: 'ask-the-guide', messages: [{ role: 'user', content: QUESTION }] });
+    const first = await client(open).chat.completions.create({
+      model: 'ask-the-guide',
+      messages: [{ role: 'user', content: QUESTION }],
+    });
     const followUp = 'What skills carry over?';
     const expected = await askJson(open, {
       question: followUp,
@@ -153,7 +173,10 @@ describe('POST /v1/chat/completions with the openai client', () => {
 
   it('says plainly when the guide does not cover the question, with no Sources list', async () => {
     const expected = await askJson(open, { question: 'How long should I bake sourdough bread?' });
-    const completion = await client(open).chat.completions.create({ model: 'ask-the-guide', messages: [{ role: 'user', content: 'How long should I bake sourdough bread?' }] });
+    const completion = await client(open).chat.completions.create({
+      model: 'ask-the-guide',
+      messages: [{ role: 'user', content: 'How long should I bake sourdough bread?' }],
+    });
     expect(completion.choices[0]!.message.content).toBe(expected.answer);
     expect(completion as unknown as Extras).toMatchObject({ citations: [], support: 'none' });
   });
@@ -171,32 +194,60 @@ describe('errors, in OpenAI shape', () => {
   };
 
   it('404 model_not_found for another model', async () => {
-    const error = await expectOpenAiError(client(open).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: QUESTION }] }), 404, 'model_not_found');
+    const error = await expectOpenAiError(
+      client(open).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: QUESTION }] }),
+      404,
+      'model_not_found',
+    );
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect(error.type).toBe('invalid_request_error');
   });
 
   it('400 for n > 1, for no user message, for image parts and for a question /ask would refuse', async () => {
-    const create = (body: Record<string, unknown>) => client(open).chat.completions.create({ model: 'ask-the-guide', messages: [{ role: 'user', content: QUESTION }], ...body } as never);
+    const create = (body: Record<string, unknown>) =>
+      client(open).chat.completions.create({
+        model: 'ask-the-guide',
+        messages: [{ role: 'user', content: QUESTION }],
+        ...body,
+      } as never);
     const nError = await expectOpenAiError(create({ n: 2 }), 400, 'invalid_request');
     expect(nError.param).toBe('n');
     await expectOpenAiError(create({ messages: [{ role: 'system', content: 'hi' }] }), 400, 'invalid_request');
-    const image = await expectOpenAiError(create({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] }] }), 400, 'invalid_request');
+    const image = await expectOpenAiError(
+      create({
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] }],
+      }),
+      400,
+      'invalid_request',
+    );
     expect(image.param).toBe('messages[0].content');
-    const long = await expectOpenAiError(create({ messages: [{ role: 'user', content: 'x'.repeat(2001) }] }), 400, 'invalid_request');
+    const long = await expectOpenAiError(
+      create({ messages: [{ role: 'user', content: 'x'.repeat(2001) }] }),
+      400,
+      'invalid_request',
+    );
     expect(long.message).toMatch(/at most 2000 characters/);
     await expectOpenAiError(create({ messages: [] }), 400, 'invalid_request');
   });
 
   it('400 for a body that is not JSON, 415 for another media type, 404 for an unknown /v1 path', async () => {
-    const post = (body: string, type = 'application/json') => fetch(`${open.url}/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': type }, body });
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${open.url}/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': type }, body });
     const bad = await post('{"model":');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: 'invalid_request' } });
+    expect(await bad.json()).toEqual({
+      error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: 'invalid_request' },
+    });
     const text = await post('hello', 'text/plain');
     expect(text.status).toBe(415);
-    expect(await text.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'unsupported_media_type' } });
-    const unknown = await fetch(`${open.url}/v1/embeddings`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(await text.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'unsupported_media_type' },
+    });
+    const unknown = await fetch(`${open.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'not_found' } });
   });
@@ -204,7 +255,14 @@ describe('errors, in OpenAI shape', () => {
   it('503 index_unavailable as a server_error while no index is served', async () => {
     const server = await startServer(createApp(appDeps(null)));
     try {
-      await expectOpenAiError(client(server).chat.completions.create({ model: 'ask-the-guide', messages: [{ role: 'user', content: QUESTION }] }), 503, 'index_unavailable');
+      await expectOpenAiError(
+        client(server).chat.completions.create({
+          model: 'ask-the-guide',
+          messages: [{ role: 'user', content: QUESTION }],
+        }),
+        503,
+        'index_unavailable',
+      );
     } finally {
       await server.close();
     }
@@ -213,7 +271,11 @@ describe('errors, in OpenAI shape', () => {
 
 describe('API_KEYS', () => {
   it('refuses a wrong key and a missing one with 401 invalid_api_key; accepts each configured key', async () => {
-    const create = (apiKey: string) => client(keyed, apiKey).chat.completions.create({ model: 'ask-the-guide', messages: [{ role: 'user', content: QUESTION }] });
+    const create = (apiKey: string) =>
+      client(keyed, apiKey).chat.completions.create({
+        model: 'ask-the-guide',
+        messages: [{ role: 'user', content: QUESTION }],
+      });
     const wrong = await create('sk-wrong').then(
       () => null,
       (e: unknown) => e,
@@ -237,7 +299,11 @@ describe('API_KEYS', () => {
     for (const key of [KEY, 'sk-wrong-secret']) {
       const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` };
       await app.request('/v1/chat/completions', { method: 'POST', headers, body });
-      await app.request('/mcp', { method: 'POST', headers: { ...headers, Accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+      await app.request('/mcp', {
+        method: 'POST',
+        headers: { ...headers, Accept: 'application/json, text/event-stream' },
+        body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      });
     }
     // A request refused by the door is logged under the door's pattern (/v1/*, /mcp/*).
     expect(logger.records().map((r) => [String(r.route).split('/')[1], r.status])).toEqual([
@@ -258,7 +324,12 @@ describe('API_KEYS', () => {
 describe('LangChain ChatOpenAI pointed at the server', () => {
   it('gets the cited answer, streamed and not', async () => {
     const expected = await askJson(open, { question: QUESTION });
-    const model = new ChatOpenAI({ model: 'ask-the-guide', apiKey: KEY, configuration: { baseURL: `${keyed.url}/v1` }, maxRetries: 0 });
+    const model = new ChatOpenAI({
+      model: 'ask-the-guide',
+      apiKey: KEY,
+      configuration: { baseURL: `${keyed.url}/v1` },
+      maxRetries: 0,
+    });
     const message = await model.invoke([
       ['system', 'You are helpful.'],
       ['human', QUESTION],
@@ -272,14 +343,24 @@ describe('LangChain ChatOpenAI pointed at the server', () => {
 
 describe('limits', () => {
   it('413 payload_too_large for a body over the limit', async () => {
-    const huge = JSON.stringify({ model: 'ask-the-guide', messages: [{ role: 'user', content: 'x'.repeat(BODY_LIMIT_BYTES) }] });
-    const res = await fetch(`${open.url}/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: huge });
+    const huge = JSON.stringify({
+      model: 'ask-the-guide',
+      messages: [{ role: 'user', content: 'x'.repeat(BODY_LIMIT_BYTES) }],
+    });
+    const res = await fetch(`${open.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: huge,
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'payload_too_large' } });
   });
 
   it('413 also for a chunked body (no Content-Length), on /v1 and on /mcp', async () => {
-    const huge = JSON.stringify({ model: 'ask-the-guide', messages: [{ role: 'user', content: 'x'.repeat(BODY_LIMIT_BYTES) }] });
+    const huge = JSON.stringify({
+      model: 'ask-the-guide',
+      messages: [{ role: 'user', content: 'x'.repeat(BODY_LIMIT_BYTES) }],
+    });
     for (const path of ['/v1/chat/completions', '/mcp']) {
       const res = await postChunked(open.port, path, bytePieces(huge, 4096));
       expect(res.status, path).toBe(413);
@@ -288,18 +369,35 @@ describe('limits', () => {
   });
 
   it('keeps CORS to the allow-list: another origin gets no Access-Control-Allow-Origin', async () => {
-    const app = createApp(appDeps(fixture.index, { config: testConfig({ ALLOWED_ORIGINS: ['https://allowed.example'] }) }));
+    const app = createApp(
+      appDeps(fixture.index, { config: testConfig({ ALLOWED_ORIGINS: ['https://allowed.example'] }) }),
+    );
     const preflight = (origin: string, path: string) =>
-      app.request(path, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+      app.request(path, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
+      });
     for (const path of ['/v1/chat/completions', '/mcp']) {
-      expect((await preflight('https://allowed.example', path)).headers.get('access-control-allow-origin')).toBe('https://allowed.example');
+      expect((await preflight('https://allowed.example', path)).headers.get('access-control-allow-origin')).toBe(
+        'https://allowed.example',
+      );
       expect((await preflight('https://evil.example', path)).headers.get('access-control-allow-origin')).toBeNull();
     }
   });
 
   it('429 with Retry-After per address (the /ask counter) and per key', async () => {
     let address = '203.0.113.1';
-    const app = createApp(appDeps(fixture.index, { rateLimiter: new MemoryRateLimiter(2), clientAddress: () => address, config: testConfig({ API_KEYS: [KEY] }) }));
+    const app = createApp(
+      appDeps(fixture.index, {
+        rateLimiter: new MemoryRateLimiter(2),
+        clientAddress: () => address,
+        config: testConfig({ API_KEYS: [KEY] }),
+      }),
+    );
     const complete = () =>
       app.request('/v1/chat/completions', {
         method: 'POST',

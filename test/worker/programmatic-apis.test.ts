@@ -28,7 +28,10 @@ afterEach(async () => {
 
 async function connect(): Promise<Client> {
   // Ajv (the SDK's default validator) generates code, which workerd forbids.
-  const client = new Client({ name: 'workerd-test', version: '1.0.0' }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() });
+  const client = new Client(
+    { name: 'workerd-test', version: '1.0.0' },
+    { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() },
+  );
   await client.connect(new StreamableHTTPClientTransport(new URL('http://worker.test/mcp'), { fetch: workerFetch }));
   clients.push(client);
   return client;
@@ -40,7 +43,8 @@ async function askJson(question: string): Promise<AskResponse> {
   return (await res.json()) as AskResponse;
 }
 
-const nodeAnswer = (question: string) => inject('nodeReference').answers.find((a) => a.question === question && !a.history);
+const nodeAnswer = (question: string) =>
+  inject('nodeReference').answers.find((a) => a.question === question && !a.history);
 
 describe('MCP at /mcp in workerd', () => {
   it('ask_guide answers as POST /ask does, citations and all', async () => {
@@ -49,7 +53,11 @@ describe('MCP at /mcp in workerd', () => {
     const expected = await askJson(QUESTION);
     const result = await client.callTool({ name: 'ask_guide', arguments: { question: QUESTION } });
     const structured = result.structuredContent as unknown as AskResponse;
-    expect(structured).toMatchObject({ answer: expected.answer, citations: expected.citations, support: expected.support });
+    expect(structured).toMatchObject({
+      answer: expected.answer,
+      citations: expected.citations,
+      support: expected.support,
+    });
     expect(citationProblems(structured)).toEqual([]);
     const text = (result.content as Array<{ text: string }>)[0]!.text;
     expect(text.startsWith(`${expected.answer}\n\n**Sources**\n1. [`)).toBe(true);
@@ -59,7 +67,10 @@ describe('MCP at /mcp in workerd', () => {
   it('ask_guide gives the Node pipeline answer to an evaluation question', async () => {
     const reference = inject('nodeReference').answers.find((a) => !a.history && a.response.grounded)!;
     const result = await (await connect()).callTool({ name: 'ask_guide', arguments: { question: reference.question } });
-    expect(result.structuredContent).toMatchObject({ answer: reference.response.answer, citations: reference.response.citations });
+    expect(result.structuredContent).toMatchObject({
+      answer: reference.response.answer,
+      citations: reference.response.citations,
+    });
   });
 
   it('search_guide returns k passages with document, section, url, quote and score', async () => {
@@ -68,8 +79,20 @@ describe('MCP at /mcp in workerd', () => {
     expect(passages).toHaveLength(2);
     const sections = inject('nodeReference').sections;
     for (const p of passages) {
-      expect(p).toMatchObject({ document: expect.any(String), section: expect.any(String), url: `/source/${p.document}#${p.anchor}`, score: expect.any(Number) });
-      expect(sections.some((s) => s.document === p.document && s.anchor === p.anchor && s.text.replace(/\s+/g, ' ').includes(p.quote.replace(/\s+/g, ' ')))).toBe(true);
+      expect(p).toMatchObject({
+        document: expect.any(String),
+        section: expect.any(String),
+        url: `/source/${p.document}#${p.anchor}`,
+        score: expect.any(Number),
+      });
+      expect(
+        sections.some(
+          (s) =>
+            s.document === p.document &&
+            s.anchor === p.anchor &&
+            s.text.replace(/\s+/g, ' ').includes(p.quote.replace(/\s+/g, ' ')),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -95,7 +118,12 @@ describe('OpenAI-compatible /v1 in workerd', () => {
     const expected = nodeAnswer(QUESTION)?.response ?? (await askJson(QUESTION));
     const res = await complete({});
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { id: string; choices: Array<{ message: { content: string } }>; citations: Citation[]; support: string };
+    const body = (await res.json()) as {
+      id: string;
+      choices: Array<{ message: { content: string } }>;
+      citations: Citation[];
+      support: string;
+    };
     expect(body.choices[0]!.message.content.startsWith(`${expected.answer}\n\n**Sources**\n`)).toBe(true);
     expect(body.citations).toEqual(expected.citations);
     expect(body.support).toBe(expected.support);
@@ -106,7 +134,11 @@ describe('OpenAI-compatible /v1 in workerd', () => {
     expect(res.status).toBe(200);
     const events = parseSse(await res.text());
     expect(events.at(-1)!.data).toBe('[DONE]');
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.data) as { choices: Array<{ delta: { content?: string }; finish_reason: string | null }> });
+    const chunks = events
+      .slice(0, -1)
+      .map(
+        (e) => JSON.parse(e.data) as { choices: Array<{ delta: { content?: string }; finish_reason: string | null }> },
+      );
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
     const whole = (await (await complete({})).json()) as { choices: Array<{ message: { content: string } }> };
     expect(chunks.map((c) => c.choices[0]!.delta.content ?? '').join('')).toBe(whole.choices[0]!.message.content);

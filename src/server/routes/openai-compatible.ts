@@ -24,12 +24,25 @@ import { sourcesList } from '../sources-list.ts';
  */
 export function openAiCompatibleRoutes(deps: AppDeps): Hono {
   const v1 = new Hono();
-  v1.use('*', apiAccess({ keys: apiKeys(deps.config.API_KEYS), rateLimiter: deps.rateLimiter, clientAddress: deps.clientAddress }));
+  v1.use(
+    '*',
+    apiAccess({
+      keys: apiKeys(deps.config.API_KEYS),
+      rateLimiter: deps.rateLimiter,
+      clientAddress: deps.clientAddress,
+    }),
+  );
   v1.use('*', limitBody());
 
-  v1.get('/models', (c) => c.json({ object: 'list', data: [{ id: MODEL_ID, object: 'model', created: MODEL_CREATED, owned_by: 'ask-the-guide' }] }));
+  v1.get('/models', (c) =>
+    c.json({
+      object: 'list',
+      data: [{ id: MODEL_ID, object: 'model', created: MODEL_CREATED, owned_by: 'ask-the-guide' }],
+    }),
+  );
   v1.get('/models/:model', (c) => {
-    if (c.req.param('model') !== MODEL_ID) throw new AppError('not_found', `The model \`${c.req.param('model')}\` does not exist.`);
+    if (c.req.param('model') !== MODEL_ID)
+      throw new AppError('not_found', `The model \`${c.req.param('model')}\` does not exist.`);
     return c.json({ id: MODEL_ID, object: 'model', created: MODEL_CREATED, owned_by: 'ask-the-guide' });
   });
 
@@ -43,7 +56,9 @@ export function openAiCompatibleRoutes(deps: AppDeps): Hono {
     const cancel = cancellation(deps, index, c);
     if (!request.stream) {
       try {
-        return c.json(completion(await answerOnce(index, request.input, deps.answer, cancel.signal), request, origin(c)));
+        return c.json(
+          completion(await answerOnce(index, request.input, deps.answer, cancel.signal), request, origin(c)),
+        );
       } finally {
         cancel.release();
       }
@@ -84,7 +99,14 @@ function completion(response: AskResponse, request: ChatCompletionRequest, from:
     object: 'chat.completion' as const,
     created: now(),
     model: MODEL_ID,
-    choices: [{ index: 0, message: { role: 'assistant' as const, content, refusal: null }, logprobs: null, finish_reason: 'stop' as const }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant' as const, content, refusal: null },
+        logprobs: null,
+        finish_reason: 'stop' as const,
+      },
+    ],
     usage: usage(request, content),
     citations: response.citations,
     support: response.support,
@@ -105,7 +127,13 @@ function completion(response: AskResponse, request: ChatCompletionRequest, from:
  * the final answer of POST /ask renumbers its markers afterwards), so the Sources list and the
  * last chunk's citations are the first chunk's, those the streamed text refers to.
  */
-async function streamCompletion(c: Context, deps: AppDeps, events: AsyncGenerator<AskEvent>, request: ChatCompletionRequest, cancel: RequestCancellation) {
+async function streamCompletion(
+  c: Context,
+  deps: AppDeps,
+  events: AsyncGenerator<AskEvent>,
+  request: ChatCompletionRequest,
+  cancel: RequestCancellation,
+) {
   const head: AskEvent[] = [];
   try {
     // next(), not for-await: leaving a for-await early would end the answer (see POST /ask).
@@ -121,7 +149,14 @@ async function streamCompletion(c: Context, deps: AppDeps, events: AsyncGenerato
   const created = now();
   const from = origin(c);
   const chunk = (delta: Record<string, string>, finish: 'stop' | null, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ id, object: 'chat.completion.chunk', created, model: MODEL_ID, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra });
+    JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model: MODEL_ID,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...extra,
+    });
 
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => cancel.abort(new DOMException('client went away', 'AbortError')));
@@ -141,7 +176,14 @@ async function streamCompletion(c: Context, deps: AppDeps, events: AsyncGenerato
         if (sources) await stream.writeSSE({ data: chunk({ content: sources }, null) });
         await stream.writeSSE({ data: chunk({}, 'stop', { citations: shown, support: event.response.support }) });
         if (request.includeUsage) {
-          const tail = { id, object: 'chat.completion.chunk', created, model: MODEL_ID, choices: [], usage: usage(request, text + sources) };
+          const tail = {
+            id,
+            object: 'chat.completion.chunk',
+            created,
+            model: MODEL_ID,
+            choices: [],
+            usage: usage(request, text + sources),
+          };
           await stream.writeSSE({ data: JSON.stringify(tail) });
         }
       }
@@ -164,7 +206,10 @@ async function streamCompletion(c: Context, deps: AppDeps, events: AsyncGenerato
 
 /** Word counts in OpenAI's usage fields (words, not tokens: no tokenizer for the guide's text). */
 function usage(request: ChatCompletionRequest, content: string) {
-  const prompt = [request.input.question, ...(request.input.history ?? []).map((t) => t.content)].reduce((n, text) => n + words(text), 0);
+  const prompt = [request.input.question, ...(request.input.history ?? []).map((t) => t.content)].reduce(
+    (n, text) => n + words(text),
+    0,
+  );
   const completion = words(content);
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
