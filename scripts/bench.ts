@@ -29,6 +29,11 @@
  *    every response, not autocannon's whole-millisecond histogram), server CPU time per request
  *    (from /proc, insensitive to how busy the machine is), and RSS: peak VmRSS sampled during
  *    the load and VmHWM after it.
+ *    Also /v1/chat/completions (non-streaming, the same questions as OpenAI messages) on the
+ *    CACHED server itself, measured in each round right after /ask cached: the same process,
+ *    cache and answers, so the difference is what the OpenAI layer costs (parsing the
+ *    messages, the Sources list, the completion object). Target: under 10 % extra cost, in
+ *    req/s and in server CPU per request.
  * 4. Time from start to first answer: `node --enable-source-maps scripts/start.mjs` spawned
  *    fresh with the index present, the web assets built and the default configuration, POST
  *    /ask polled every 10 ms until the first 200; wall time from spawn. One untimed warm start
@@ -71,6 +76,7 @@ const TARGETS = {
   askP99Ms: 25,
   rssBytes: 200 * MiB,
   startupMs: 2000,
+  v1ExtraCost: 0.1,
 } as const;
 
 /** The answer cache size a default configuration gets. */
@@ -412,6 +418,20 @@ const askRequest = (question: string): Request => ({
   body: JSON.stringify({ question }),
 });
 
+/** A response body without its `id`, which is fresh for every response (cached ones too). */
+function withoutId(text: string): string {
+  const { id: _id, ...rest } = JSON.parse(text) as Record<string, unknown>;
+  return JSON.stringify(rest);
+}
+
+/** The same question as an OpenAI Chat Completions request (non-streaming). */
+const v1Request = (question: string): Request => ({
+  method: 'POST',
+  path: '/v1/chat/completions',
+  headers: { 'content-type': 'application/json', accept: 'application/json' },
+  body: JSON.stringify({ model: 'ask-the-guide', messages: [{ role: 'user', content: question }] }),
+});
+
 // ---------------------------------------------------------------------------------------
 // Start-up
 
@@ -632,6 +652,7 @@ async function main(): Promise<void> {
 
     const questions = await benchQuestions();
     const askRequests = questions.map((q) => askRequest(q.question));
+    const v1Requests = questions.map((q) => v1Request(q.question));
     const bareRequests: Request[] = questions.map((q) => ({ ...askRequest(q.question), path: '/echo' }));
 
     // Every question answers 200 on both /ask servers before the load (a 4xx/5xx would
@@ -649,7 +670,17 @@ async function main(): Promise<void> {
       for (const [name, r] of [['/ask uncached', uncached], ['/ask cached', cachedFirst], ['/ask cached (repeat)', cachedRepeat]] as const) {
         if (r.status !== 200) throw new Error(`${name} answered ${r.status} for ${q.id} before the load: ${r.text.slice(0, 300)}`);
       }
-      const body = JSON.parse(uncached.text) as { grounded?: boolean; mode?: string; citations?: unknown[] };
+      type AskBody = { answer: string; grounded?: boolean; mode?: string; citations?: unknown[] };
+      const body = JSON.parse(uncached.text) as AskBody;
+      const v1 = await post(ask.askCached, v1Requests[i]!);
+      if (v1.status !== 200) {
+        throw new Error(`/v1/chat/completions answered ${v1.status} for ${q.id} before the load: ${v1.text.slice(0, 300)}`);
+      }
+      const completion = JSON.parse(v1.text) as { choices: Array<{ message: { content: string } }>; citations: unknown[] };
+      const v1MatchesAsk =
+        completion.choices[0]!.message.content.startsWith(body.answer) &&
+        JSON.stringify(completion.citations) === JSON.stringify(body.citations);
+      if (!v1MatchesAsk) throw new Error(`/v1/chat/completions answered ${q.id} differently from /ask`);
       checks.push({
         id: q.id,
         status: uncached.status,
@@ -657,7 +688,8 @@ async function main(): Promise<void> {
         mode: body.mode ?? null,
         citations: body.citations?.length ?? 0,
         expectedCovered: q.sections.length > 0,
-        cachedMatchesUncached: cachedFirst.text === uncached.text && cachedRepeat.text === uncached.text,
+        cachedMatchesUncached:
+          withoutId(cachedFirst.text) === withoutId(uncached.text) && withoutId(cachedRepeat.text) === withoutId(uncached.text),
       });
     }
     const cachedMatches = checks.every((c) => c.cachedMatchesUncached);
@@ -666,14 +698,17 @@ async function main(): Promise<void> {
     if (bareCheck.status !== 200) throw new Error(`bare /echo answered ${bareCheck.status}`);
 
     // 3. Load: a warm-up each, then rounds alternating bare → uncached → cached.
-    const measured: Record<'bare' | VariantKey, Measured> = {
+    const measured: Record<'bare' | VariantKey | 'v1Cached', Measured> = {
       bare: { server: bare, requests: bareRequests, rounds: [] },
       askUncached: { server: ask.askUncached, requests: askRequests, rounds: [] },
       askCached: { server: ask.askCached, requests: askRequests, rounds: [] },
+      v1Cached: { server: ask.askCached, requests: v1Requests, rounds: [] },
     };
-    const order = ['bare', 'askUncached', 'askCached'] as const;
+    const order = ['bare', 'askUncached', 'askCached', 'v1Cached'] as const;
+    // v1Cached runs on the askCached process: count each process's CPU once.
+    const pids = [...new Set(order.map((key) => measured[key].server.pid))];
     const roundSeconds = DURATION_S / ROUNDS;
-    progress(`warm-up: ${WARMUP_S} s each (bare, /ask uncached, /ask cached), ${CONNECTIONS} connections`);
+    progress(`warm-up: ${WARMUP_S} s each (bare, /ask uncached, /ask cached, /v1 cached), ${CONNECTIONS} connections`);
     if (WARMUP_S > 0) for (const key of order) await load(measured[key].server, measured[key].requests, WARMUP_S);
     const rssAfterWarmup = {} as Record<VariantKey, number>;
     for (const v of VARIANTS) rssAfterWarmup[v.key] = (await procStatus(ask[v.key].pid))?.rss ?? Number.NaN;
@@ -681,16 +716,16 @@ async function main(): Promise<void> {
     const loadDuringRounds: number[][] = [];
     const benchCpuBefore = process.cpuUsage();
     const machineBefore = await machineCpu();
-    const serversCpuBefore = await Promise.all(order.map((key) => procCpuMs(measured[key].server.pid)));
+    const serversCpuBefore = await Promise.all(pids.map(procCpuMs));
     const roundsStarted = performance.now();
     for (let i = 0; i < ROUNDS; i++) {
-      progress(`round ${i + 1}/${ROUNDS}: bare /echo, /ask uncached, /ask cached, ${roundSeconds} s each`);
+      progress(`round ${i + 1}/${ROUNDS}: bare /echo, /ask uncached, /ask cached, /v1 cached, ${roundSeconds} s each`);
       loadDuringRounds.push(loadavg());
       for (const key of order) measured[key].rounds.push(await load(measured[key].server, measured[key].requests, roundSeconds));
     }
     const roundsWallMs = performance.now() - roundsStarted;
     const machineAfter = await machineCpu();
-    const serversCpuAfter = await Promise.all(order.map((key) => procCpuMs(measured[key].server.pid)));
+    const serversCpuAfter = await Promise.all(pids.map(procCpuMs));
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const loadAfterLoad = loadavg();
     loadDuringRounds.push(loadAfterLoad);
@@ -778,6 +813,20 @@ async function main(): Promise<void> {
     };
     const targets = { askUncached: targetsFor('askUncached'), askCached: targetsFor('askCached') };
 
+    // /v1 against /ask on the same cached server: the extra cost of the OpenAI layer.
+    const v1Summary = summarize(measured.v1Cached.rounds);
+    const askCachedSummary = results.askCached.summary;
+    const v1Extra = {
+      throughput: 1 - v1Summary.requestsPerSecond / askCachedSummary.requestsPerSecond,
+      cpuPerRequest: v1Summary.serverCpuUsPerRequest / askCachedSummary.serverCpuUsPerRequest - 1,
+    };
+    const v1Target = {
+      target: `< ${TARGETS.v1ExtraCost}`,
+      throughput: round(v1Extra.throughput, 3),
+      cpuPerRequest: round(v1Extra.cpuPerRequest, 3),
+      pass: v1Extra.throughput < TARGETS.v1ExtraCost && v1Extra.cpuPerRequest < TARGETS.v1ExtraCost,
+    };
+
     const variantReport = (key: VariantKey) => {
       const r = results[key];
       return {
@@ -809,7 +858,7 @@ async function main(): Promise<void> {
         measuredSecondsPerServer: DURATION_S,
         rounds: ROUNDS,
         roundSeconds,
-        roundOrder: ['bare', 'askUncached', 'askCached'],
+        roundOrder: order,
         askLogLevel: LOG_LEVEL,
         askCommand: `node ${START_ARGS.join(' ')}${PROFILE_DIR ? ' (with --cpu-prof)' : ''}`,
         bareCommand: `node --enable-source-maps ${bareBundle.replace(`${ROOT}/`, '')} (esbuild bundle of scripts/bench-bare-server.ts, packages external)`,
@@ -822,6 +871,11 @@ async function main(): Promise<void> {
       bare: { label: 'bare POST /echo (Hono + zod validation only): the ceiling', ...bareSummary, rss: { vmHwmMiB: mib(bareStatus?.hwm ?? Number.NaN) } },
       askUncached: variantReport('askUncached'),
       askCached: variantReport('askCached'),
+      v1Cached: {
+        label: 'POST /v1/chat/completions (non-streaming) on the /ask CACHED server, same questions',
+        ...v1Summary,
+        extraCostOverAskCached: v1Target,
+      },
       startup: {
         command: `node ${START_ARGS.join(' ')}`,
         warmStartUntimed: warmStart ? { firstAnswerMs: round(warmStart.firstAnswerMs, 0) } : null,
@@ -847,12 +901,13 @@ async function main(): Promise<void> {
       `  load average ${l1(loadBefore)} before; 1-min ${loadDuringRounds.map((l) => l[0]!.toFixed(2)).join(' → ')} over the rounds; ${l1(loadAfterStartup)} at the end` +
         `\n  other processes took ${pct(otherCpuMs / coreMs)} of the cores during the measured rounds (steal ${pct(stealMs / coreMs)})`,
     );
-    console.log(`  ${CONNECTIONS} connections, loopback, ${WARMUP_S} s warm-up per server, then ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} × ${roundSeconds} s each: bare → /ask uncached → /ask cached`);
+    console.log(`  ${CONNECTIONS} connections, loopback, ${WARMUP_S} s warm-up per server, then ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} × ${roundSeconds} s each: ${order.join(' → ')}`);
     console.log(`  /ask: node ${START_ARGS.join(' ')} (dist/server bundle${bundleRebuilt ? ', rebuilt at the first start' : ', up to date'}), LOG_LEVEL=${LOG_LEVEL}; bare: esbuild bundle of scripts/bench-bare-server.ts, node --enable-source-maps`);
     console.log(`  index ${ingest.documents} document(s), ${ingest.chunks} chunks; questions: ${checks.map((q) => `${q.id}${q.grounded ? '' : ' (not covered)'}`).join(', ')}`);
     console.log(`  cached answers identical to uncached ones: ${cachedMatches ? 'yes' : `NO (${checks.filter((q) => !q.cachedMatchesUncached).map((q) => q.id).join(', ')})`}\n`);
 
     const lat = (s: LoadSummary) => `${s.latencyMs.p50} / ${s.latencyMs.p90} / ${s.latencyMs.p99}`;
+    const cell = (value: string, pass: boolean) => `${value}  ${mark(pass)}`;
     const fails = (s: LoadSummary) => `${s.non2xx} / ${s.errors} / ${s.timeouts}`;
     const perRound = (s: LoadSummary) => s.perRound.map((r) => r.requestsPerSecond.toLocaleString('en')).join(', ');
     printTable([
@@ -871,8 +926,28 @@ async function main(): Promise<void> {
       ['non-2xx / errors / timeouts', fails(bareSummary), fails(u.summary), fails(c.summary)],
     ]);
 
+    console.log('\n/v1/chat/completions (non-streaming) on the /ask CACHED server, same questions, right after /ask cached');
+    printTable([
+      ['', '/ask CACHED', '/v1 CACHED', 'extra cost of /v1'],
+      [
+        'throughput (2xx req/s)',
+        c.summary.requestsPerSecond.toLocaleString('en'),
+        v1Summary.requestsPerSecond.toLocaleString('en'),
+        cell(pct(v1Extra.throughput), v1Extra.throughput < TARGETS.v1ExtraCost),
+      ],
+      [
+        'server CPU per request (µs)',
+        String(c.summary.serverCpuUsPerRequest),
+        String(v1Summary.serverCpuUsPerRequest),
+        cell(pct(v1Extra.cpuPerRequest), v1Extra.cpuPerRequest < TARGETS.v1ExtraCost),
+      ],
+      ['latency p50 / p90 / p99 (ms)', lat(c.summary), lat(v1Summary), ''],
+      ['non-2xx / errors / timeouts', fails(c.summary), fails(v1Summary), ''],
+    ]);
+    const v1Verdict = v1Target.pass ? 'PASS' : 'FAIL';
+    console.log(`  target: /v1 costs under ${TARGETS.v1ExtraCost * 100} % more than /ask (req/s, CPU per request): ${v1Verdict}`);
+
     console.log('\nTargets (checked for BOTH /ask variants)');
-    const cell = (value: string, pass: boolean) => `${value}  ${mark(pass)}`;
     const tu = targets.askUncached;
     const tc = targets.askCached;
     const startupCell = startup.length ? cell(fmtMs(startupMedian), startupTarget.pass) : 'skipped  FAIL';

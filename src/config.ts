@@ -45,6 +45,10 @@ export const configSchema = z.object({
   ANSWER_CACHE_ENTRIES: integer(0, 1_000_000, 1000),
   LOG_QUESTIONS: booleanFlag,
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  /** Keys for /v1 and /mcp; empty = open. Never logged. */
+  API_KEYS: withDefault(z.string(), '')
+    .transform((v) => v.split(',').map((key) => key.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[\x21-\x7e]+$/))),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -66,7 +70,11 @@ const accepts: Partial<Record<keyof Config, string>> = {
   ANSWER_CACHE_ENTRIES: 'a whole number, 0 to turn the answer cache off',
   LOG_QUESTIONS: '"true" or "false"',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
+  API_KEYS: 'comma-separated keys of printable ASCII characters without spaces',
 };
+
+/** Variables whose values never appear in a message: an error line goes to logs. */
+const SECRETS: ReadonlySet<keyof Config> = new Set(['OPENAI_API_KEY', 'API_KEYS']);
 
 /**
  * Parse configuration from an environment record. Throws a ConfigError whose message is one
@@ -78,9 +86,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0]) as keyof Config;
-  const got = env[name];
+  const got = SECRETS.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
   const expected = accepts[name] ?? issue.message;
-  throw new ConfigError(`Invalid ${name}=${JSON.stringify(got ?? '')}: expected ${expected}`);
+  throw new ConfigError(`Invalid ${name}=${got}: expected ${expected}`);
 }
 
 /** `auto` means: a model server when one is configured, otherwise extractive answers. */

@@ -4,6 +4,7 @@
  */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  unauthorized: 401,
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -18,6 +19,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   invalid_request: 'The request is not valid.',
+  unauthorized: 'A valid API key is required: send Authorization: Bearer <key>.',
   not_found: 'Not found.',
   payload_too_large: 'The request body is too large (limit 16 KiB).',
   unsupported_media_type: 'Send the request as JSON with Content-Type: application/json.',

@@ -30,6 +30,7 @@ const defaults: Config = {
   ANSWER_CACHE_ENTRIES: 1000,
   LOG_QUESTIONS: false,
   LOG_LEVEL: 'info',
+  API_KEYS: [],
 };
 
 describe('loadConfig', () => {
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
       MAX_CONCURRENT_UPSTREAM: '1000',
       ANSWER_CACHE_ENTRIES: '0',
       LOG_QUESTIONS: 'TRUE',
+      API_KEYS: ' key-one , key-two,,',
     };
     expect(Object.keys(env).sort()).toEqual(Object.keys(defaults).sort());
     expect(loadConfig(env)).toEqual({
@@ -80,6 +82,7 @@ describe('loadConfig', () => {
       MAX_CONCURRENT_UPSTREAM: 1000,
       ANSWER_CACHE_ENTRIES: 0,
       LOG_QUESTIONS: true,
+      API_KEYS: ['key-one', 'key-two'],
     });
   });
 
@@ -109,6 +112,14 @@ describe('loadConfig', () => {
     const error = configError({ [name]: value });
     expect(error.message).toBe(`Invalid ${name}=${JSON.stringify(value)}: expected ${accepts}`);
     expect(error.message).not.toContain('\n');
+  });
+
+  it('never echoes API_KEYS, even when one of them is invalid', () => {
+    const error = configError({ API_KEYS: 'good-key,bad key-secret' });
+    expect(error.message).toBe(
+      'Invalid API_KEYS=(hidden): expected comma-separated keys of printable ASCII characters without spaces',
+    );
+    expect(error.message).not.toContain('secret');
   });
 
   it('names the first bad variable when several are bad', () => {

@@ -13,6 +13,8 @@ import type { AskEvent } from '../rag/types.ts';
 import type { Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
+import { mcpRoutes } from './routes/mcp.ts';
+import { openAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
 import { BODY_LIMIT_BYTES } from './request-limits.ts';
 import { registerWidgetRoutes, WIDGET_SCRIPT_PATH, widgetScriptHeaders } from './routes/widget.ts';
@@ -24,7 +26,7 @@ export interface IndexSource {
 }
 
 export interface AppDeps {
-  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS'>;
+  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS' | 'API_KEYS'>;
   index: IndexSource;
   answer: AnswerDeps;
   logger: Logger;
@@ -253,6 +255,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   registerWidgetRoutes(app, deps.config);
+  app.route('/v1', openAiCompatibleRoutes(deps));
+  app.route('/mcp', mcpRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

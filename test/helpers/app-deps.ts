@@ -3,9 +3,9 @@ import type { AppDeps } from '../../src/server/app.ts';
 import { silentLogger } from '../../src/server/logger.ts';
 import { unlimited } from '../../src/server/rate-limiter.ts';
 
-/** The app config tests run with (10 s timeout, CORS closed, questions not logged), with `overrides`. */
+/** The app config tests run with (10 s timeout, CORS closed, questions not logged, no API keys), with `overrides`. */
 export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps['config'] {
-  return { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false, ...overrides };
+  return { REQUEST_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_QUESTIONS: false, API_KEYS: [], ...overrides };
 }
 
 /** Dependencies for createApp in tests: the given index, extractive answers, no rate limit, no logs. */

@@ -1,0 +1,231 @@
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { embedsQuestionsRemotely, type LoadedIndex } from '../../index/loaded-index.ts';
+import { answerOnce, answerQuestion } from '../../rag/answer-question.ts';
+import { markersIn } from '../../rag/citations.ts';
+import type { AskEvent, AskResponse, Citation } from '../../rag/types.ts';
+import { AppError } from '../../errors.ts';
+import type { AppDeps } from '../app.ts';
+import { apiAccess } from '../api-access.ts';
+import { apiKeys } from '../api-keys.ts';
+import { MODEL_ID, readChatCompletionRequest, type ChatCompletionRequest } from '../chat-completion-request.ts';
+import { limitBody } from '../limit-body.ts';
+import { invalidRequest, toOpenAiError } from '../openai-error.ts';
+import { NO_CANCELLATION, requestSignal, type RequestCancellation } from '../request-signal.ts';
+import { sourcesList } from '../sources-list.ts';
+
+/**
+ * The OpenAI-compatible API, mounted at /v1: `GET /models` (one model, `ask-the-guide`) and
+ * `POST /chat/completions`, answered by the same pipeline as POST /ask, so the content is the
+ * same cited answer (plus a Sources list of links) and `citations` are /ask's own objects.
+ * Extras beside OpenAI's fields, as Perplexity's API has them: `citations` and `support`;
+ * the completion `id` is the answer's id, which POST /feedback rates. Every error is in
+ * OpenAI's shape; `usage` counts words (whitespace-separated), not tokens.
+ */
+export function openAiCompatibleRoutes(deps: AppDeps): Hono {
+  const v1 = new Hono();
+  v1.use(
+    '*',
+    apiAccess({
+      keys: apiKeys(deps.config.API_KEYS),
+      rateLimiter: deps.rateLimiter,
+      clientAddress: deps.clientAddress,
+    }),
+  );
+  v1.use('*', limitBody());
+
+  v1.get('/models', (c) =>
+    c.json({
+      object: 'list',
+      data: [{ id: MODEL_ID, object: 'model', created: MODEL_CREATED, owned_by: 'ask-the-guide' }],
+    }),
+  );
+  v1.get('/models/:model', (c) => {
+    if (c.req.param('model') !== MODEL_ID)
+      throw new AppError('not_found', `The model \`${c.req.param('model')}\` does not exist.`);
+    return c.json({ id: MODEL_ID, object: 'model', created: MODEL_CREATED, owned_by: 'ask-the-guide' });
+  });
+
+  v1.post('/chat/completions', async (c) => {
+    const body: unknown = await c.req.json().catch(() => {
+      throw invalidRequest('The body is not valid JSON.');
+    });
+    const request = readChatCompletionRequest(body);
+    const index = deps.index.current();
+    if (!index) throw new AppError('index_unavailable');
+    const cancel = cancellation(deps, index, c);
+    if (!request.stream) {
+      try {
+        return c.json(
+          completion(await answerOnce(index, request.input, deps.answer, cancel.signal), request, origin(c)),
+        );
+      } finally {
+        cancel.release();
+      }
+    }
+    return streamCompletion(c, deps, answerQuestion(index, request.input, deps.answer, cancel.signal), request, cancel);
+  });
+
+  v1.all('*', () => {
+    throw new AppError('not_found', 'No such endpoint: /v1 has GET /v1/models and POST /v1/chat/completions.');
+  });
+  v1.onError((error, c) => {
+    const openAiError = toOpenAiError(error);
+    if (openAiError.status >= 500 && !(error instanceof AppError)) {
+      deps.logger.error({ err: describe(error), route: c.req.path }, 'unhandled error');
+    }
+    for (const [name, value] of Object.entries(openAiError.headers)) c.header(name, value);
+    return c.json(openAiError.toJSON(), openAiError.status as 400);
+  });
+  return v1;
+}
+
+/** A fixed date for the one model (OpenAI lists when each model was created). */
+const MODEL_CREATED = 1_767_225_600;
+
+/**
+ * Only a model server can be slow or fail; an extractive answer with the local embedder has
+ * nothing to wait on or cancel (see POST /ask).
+ */
+function cancellation(deps: AppDeps, index: LoadedIndex, c: Context): RequestCancellation {
+  const usesModelServer = deps.answer.mode === 'llm' || embedsQuestionsRemotely(index);
+  return usesModelServer ? requestSignal(c.req.raw.signal, deps.config.REQUEST_TIMEOUT_MS) : NO_CANCELLATION;
+}
+
+function completion(response: AskResponse, request: ChatCompletionRequest, from: string) {
+  const content = response.answer + sourcesList(response.citations, from);
+  return {
+    id: response.id,
+    object: 'chat.completion' as const,
+    created: now(),
+    model: MODEL_ID,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant' as const, content, refusal: null },
+        logprobs: null,
+        finish_reason: 'stop' as const,
+      },
+    ],
+    usage: usage(request, content),
+    citations: response.citations,
+    support: response.support,
+  };
+}
+
+/**
+ * `chat.completion.chunk` events as the answer streams: the first carries the role and the
+ * citations (known before the first word), then one per piece of the answer, then the Sources
+ * list, then a last chunk with finish_reason "stop", `citations` and `support`, then
+ * `data: [DONE]`. As on POST /ask the stream is held back until the answer has started, so a
+ * failure before the first word still gets a proper status; a failure after it is sent as
+ * `data: {"error": ...}`, which the openai client raises.
+ *
+ * Every chunk names the completion, and the pipeline names its answer only when it ends, so
+ * the id is chosen here, a fresh UUID as the pipeline's would be, and the answer takes it.
+ * The streamed pieces refer to the passages as the first chunk numbers them (with a model,
+ * the final answer of POST /ask renumbers its markers afterwards), so the Sources list and the
+ * last chunk's citations are the first chunk's, those the streamed text refers to.
+ */
+async function streamCompletion(
+  c: Context,
+  deps: AppDeps,
+  events: AsyncGenerator<AskEvent>,
+  request: ChatCompletionRequest,
+  cancel: RequestCancellation,
+) {
+  const head: AskEvent[] = [];
+  try {
+    // next(), not for-await: leaving a for-await early would end the answer (see POST /ask).
+    for (let step = await events.next(); !step.done; step = await events.next()) {
+      head.push(step.value);
+      if (step.value.type !== 'citations') break;
+    }
+  } catch (error) {
+    cancel.release();
+    throw error;
+  }
+  const id = crypto.randomUUID();
+  const created = now();
+  const from = origin(c);
+  const chunk = (delta: Record<string, string>, finish: 'stop' | null, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model: MODEL_ID,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...extra,
+    });
+
+  return streamSSE(c, async (stream) => {
+    stream.onAbort(() => cancel.abort(new DOMException('client went away', 'AbortError')));
+    let citations: Citation[] = [];
+    let text = '';
+    const send = async (event: AskEvent) => {
+      if (event.type === 'citations') {
+        citations = event.citations;
+        await stream.writeSSE({ data: chunk({ role: 'assistant', content: '' }, null, { citations }) });
+      } else if (event.type === 'delta') {
+        text += event.text;
+        await stream.writeSSE({ data: chunk({ content: event.text }, null) });
+      } else {
+        const referred = new Set(markersIn(text));
+        const shown = citations.filter((citation) => referred.has(citation.id));
+        const sources = sourcesList(shown, from);
+        if (sources) await stream.writeSSE({ data: chunk({ content: sources }, null) });
+        await stream.writeSSE({ data: chunk({}, 'stop', { citations: shown, support: event.response.support }) });
+        if (request.includeUsage) {
+          const tail = {
+            id,
+            object: 'chat.completion.chunk',
+            created,
+            model: MODEL_ID,
+            choices: [],
+            usage: usage(request, text + sources),
+          };
+          await stream.writeSSE({ data: JSON.stringify(tail) });
+        }
+      }
+    };
+    try {
+      for (const event of head) await send(event);
+      for await (const event of events) await send(event);
+      await stream.writeSSE({ data: '[DONE]' });
+    } catch (error) {
+      if (!(error instanceof AppError)) deps.logger.error({ err: describe(error) }, 'stream failed');
+      if (!stream.aborted) await stream.writeSSE({ data: JSON.stringify(toOpenAiError(error).toJSON()) });
+    } finally {
+      cancel.release();
+      // A client that went away leaves the pipeline parked at a yield; closing it runs its
+      // finally blocks, which hand the upstream slot back.
+      await events.return(undefined).catch(() => undefined);
+    }
+  });
+}
+
+/** Word counts in OpenAI's usage fields (words, not tokens: no tokenizer for the guide's text). */
+function usage(request: ChatCompletionRequest, content: string) {
+  const prompt = [request.input.question, ...(request.input.history ?? []).map((t) => t.content)].reduce(
+    (n, text) => n + words(text),
+    0,
+  );
+  const completion = words(content);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+function words(text: string): number {
+  return text.match(/\S+/g)?.length ?? 0;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function origin(c: Context): string {
+  return new URL(c.req.url).origin;
+}
+
+function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
