@@ -1,5 +1,5 @@
 /**
- * npm run eval [-- --json] [-- --file holdout.jsonl[,blind.jsonl]] [-- --calibrate]
+ * npm run eval [-- --json] [-- --file holdout.jsonl[,blind.jsonl]] [-- --calibrate] [-- --explain]
  *
  * Runs the evaluation questions through the real pipeline (the current index, the answer
  * mode the configuration selects): every eval/*.jsonl set by default, or those --file names.
@@ -8,7 +8,9 @@
  * openings, follow-up repetition, outcome counts; see src/eval/answer-figures.ts) against the
  * targets, and every failure. Follow-up items (`"followUp": true`) are played out: the
  * history's user turns are asked first and the real answers kept. --calibrate sweeps the
- * abstention threshold over the retrieval support of all the questions run.
+ * abstention threshold over the retrieval support of all the questions run. --explain prints,
+ * instead of figures, each question's words with their evidence and role, and its outcome
+ * with the reason (src/eval/explain.ts).
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -37,11 +39,13 @@ import { asksToOverrideInstructions } from '../src/rag/instruction-override.ts';
 import { combineSignals, passagesAnswerType, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
 import type { AskResponse, ChatTurn } from '../src/rag/types.ts';
 import { DEFAULT_K } from '../src/server/request-limits.ts';
+import { explainQuestion } from '../src/eval/explain.ts';
 
 const EVAL_DIR = 'eval';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const calibrate = args.includes('--calibrate');
+const explain = args.includes('--explain');
 const fileArg = args.includes('--file') ? args[args.indexOf('--file') + 1] : undefined;
 
 interface Outcome {
@@ -77,6 +81,11 @@ async function main(): Promise<void> {
   const all: Outcome[] = [];
   for (const set of sets) {
     const outcomes: Outcome[] = [];
+    if (explain) {
+      console.log(`${set.file}:`);
+      for (const q of set.questions) console.log(await explainQuestion(index, q.id, q.question, q.history));
+      continue;
+    }
     for (const q of set.questions) outcomes.push(await evaluate(index, q, sections));
     all.push(...outcomes);
     reports.push(setReport(set.file, outcomes, index));

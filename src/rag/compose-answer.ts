@@ -52,6 +52,8 @@ const MMR_LAMBDA = 0.75;
 const PROMOTION_MIN_IDF = 1;
 /** A statement of a retrieved section but outside its retrieved passages: this share of the section's score. */
 const OUTSIDE_PASSAGE_SHARE = 0.85;
+/** What an item of a numbered list gains as the lead of a "how" answer, over other steps. */
+const LISTED_STEP_BONUS = 0.1;
 /** What a statement whose label the question names gains in relevance. */
 const LABEL_BONUS = 0.15;
 
@@ -110,7 +112,9 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
       // A statement is as good as its own match to the question, lifted by how well its passage ranked.
       const relevance = 0.45 * similarity + 0.3 * coverage(topical, statement.stems) + 0.25 * passageScore + labelled;
       const ofKind = (kind === 'how' && statement.step) || (kind === 'why' && statement.reason) || (kind === 'bring' && statement.skill);
-      const leadScore = Math.min(1, relevance + (ofKind ? KIND_BONUS : 0));
+      // Prose gives its steps as a numbered list: for "how", its items are the steps proper.
+      const listedStep = kind === 'how' && statement.shape.kind === 'numbered' ? LISTED_STEP_BONUS : 0;
+      const leadScore = Math.min(1, relevance + (ofKind ? KIND_BONUS + listedStep : 0));
       candidates.push({ section, statement, relevance, leadScore, ofKind, sectionRank, sectionScore });
     }
   }

@@ -76,10 +76,8 @@ export function decideOutcome(question: string, passages: Passage[], terms: Quer
     score,
     relatedScore,
   });
-  // On topic: the question names something the documents' titles name (the asker's
-  // background counts through any stand-in: "I'm a nurse" is about a background).
-  const names = (stems: ReadonlySet<string>) =>
-    asked.some((t) => [...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || t.role === 'background')));
+  // On topic: the question names (itself or by a synonym) something the documents' titles name.
+  const names = (stems: ReadonlySet<string>) => asked.some((t) => [...t.matches].some(([m, credit]) => stems.has(m) && credit >= SYNONYM_CREDIT));
   const namesTopic = names(corpus.topicStems);
   const onTopic = namesTopic && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
   // Answered: supported, and naming something a heading names (a question that shares only

@@ -1,4 +1,4 @@
-import { passageLabel } from '../corpus/embedding-text.ts';
+import { lexicalHeading, passageLabel } from '../corpus/embedding-text.ts';
 import type { BlockKind } from '../corpus/markdown-text.ts';
 import { sentenceSpans } from '../corpus/sentences.ts';
 import { splitSections } from '../corpus/split-sections.ts';
@@ -182,7 +182,7 @@ export class IndexStatements {
    * everyday words it shares with some passage ("skills" for the guitar, "how long" for eggs).
    */
   readonly topicStems: ReadonlySet<string>;
-  /** Stems of every title and section heading, question words aside: what some part of the corpus is about. */
+  /** Stems of every title, heading and item label, question words aside: what some part of the corpus is about. */
   readonly headingStems: ReadonlySet<string>;
 
   constructor(
@@ -195,7 +195,8 @@ export class IndexStatements {
       return new Set([...stems, ...SELF_REFERENCE]);
     };
     this.topicStems = naming(new Set(chunks.map((c) => c.headingPath[0] ?? c.section)));
-    this.headingStems = naming(new Set(chunks.flatMap((c) => c.headingPath)));
+    // A label ("Get certified as a PM: ...") works as a small heading (see lexicalHeading).
+    this.headingStems = naming(new Set(chunks.map((c) => `${c.headingPath.join('\n')}\n${lexicalHeading(c)}`)));
   }
 
   /** The statements of a document's section, or null when there is no such section. */

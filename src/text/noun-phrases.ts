@@ -13,9 +13,10 @@ import { isStopword, stem, words } from './analyze.ts';
  * its head is its last content word.
  */
 const OPENERS: ReadonlySet<string> = new Set(
-  `a an the my your our their his her its this that these those what which whose any some every each another no most many all several few both
+  `a an the my your our their his her its this these those what which whose any some every each another no most many all several few both
   about for of into in on with from at without like than between among`.split(/\s+/),
 );
+const OBJECT_PRONOUNS: ReadonlySet<string> = new Set(['me', 'you', 'him', 'her', 'us', 'them', 'myself', 'yourself', 'ourselves', 'themselves']);
 /** Words that open a question clause: the clause that asks, among those that tell. */
 const ASKING = /^(?:how|what|which|who|whom|whose|why|when|where|is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|have|has|any|anyone|tips?)$/;
 
@@ -30,16 +31,18 @@ export function askedHeads(question: string): Set<string> {
     inPhrase = false;
     head = null;
   };
-  for (const word of words(clause)) {
+  const tokens = words(clause);
+  tokens.forEach((word, i) => {
     if (OPENERS.has(word)) {
       close();
       inPhrase = true;
-    } else if (isStopword(word) || /^\d/.test(word)) {
+    } else if (isStopword(word) || /^\d/.test(word) || OBJECT_PRONOUNS.has(tokens[i + 1] ?? '')) {
+      // A word with an object pronoun after it is a verb ("a side project help me"): the phrase ended before it.
       close();
     } else if (inPhrase) {
       head = word;
     }
-  }
+  });
   close();
   return heads;
 }

@@ -118,15 +118,17 @@ describe('a model that obeys injected instructions', () => {
     }
   });
 
-  it.each([false, true])('the canary never appears, even split across chunks; the answer is withheld (stream: %s)', async (stream) => {
+  it.each([false, true])('the canary never appears, even split across chunks; the model\'s answer is withheld (stream: %s)', async (stream) => {
     openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, echoingReply(body)));
     const { raw, answers, response } = await collect(stream);
     expect(raw).not.toContain(TEST_CANARY);
     // Not even its first characters: the guard holds back a canary's length of text.
     expect(raw).not.toContain(TEST_CANARY.slice(0, 6));
     for (const answer of answers) expect(answer).not.toContain(TEST_CANARY.slice(0, 6));
-    expect(response.grounded).toBe(false);
-    expect(response.citations).toEqual([]);
+    // The model's answer is withheld; the guide's closest statements (extractive, no model
+    // text) are shown instead, as a related answer.
+    expect(response).toMatchObject({ support: 'related', grounded: true, mode: 'llm' });
+    expect(response.answer).toMatch(/^The guide doesn't [^\n]*The closest it gets:/);
   });
 
   it('the canary is caught one character per chunk too', async () => {

@@ -17,5 +17,20 @@ export async function expectRetrievalSupports(index: LoadedIndex, question: stri
  */
 export async function expectDeclinedThoughSupported(index: LoadedIndex, question: string): Promise<void> {
   await expectRetrievalSupports(index, question);
-  expect(await askExtractive(index, question)).toMatchObject({ grounded: false, citations: [] });
+  expect(await askExtractive(index, question)).toMatchObject({ support: 'none', grounded: false, citations: [] });
+}
+
+/**
+ * Asserts that retrieval support alone would answer `question`, and that the extractive
+ * pipeline still does not call it answered: it is `related`, opening with `opener` (what the
+ * guide does not say), then the closest statements, cited. So the check under test decides
+ * it, not low support.
+ */
+export async function expectRelatedThoughSupported(index: LoadedIndex, question: string, opener: string): Promise<void> {
+  await expectRetrievalSupports(index, question);
+  const response = await askExtractive(index, question);
+  expect(response).toMatchObject({ support: 'related', grounded: true });
+  expect(response.answer.startsWith(`${opener} The closest it gets:`), response.answer).toBe(true);
+  expect(response.citations.length).toBeGreaterThan(0);
+  expect(response.answer).toMatch(/\[1\]/);
 }

@@ -4,7 +4,7 @@ import type { QueryTerm } from '../../src/rag/query-terms.ts';
 import { stem } from '../../src/text/analyze.ts';
 import { askExtractive } from '../helpers/ask-extractive.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
-import { expectDeclinedThoughSupported } from '../helpers/declined-though-supported.ts';
+import { expectRelatedThoughSupported } from '../helpers/declined-though-supported.ts';
 
 describe('askedAmount', () => {
   it.each([
@@ -87,7 +87,16 @@ describe('askedAlternatives', () => {
 });
 
 describe('answerTypeMet for a choice between alternatives', () => {
-  const term = (word: string, unknown: boolean, loose = false): QueryTerm => ({ stem: stem(word), idf: 1, weight: 1, matches: new Map(), known: !unknown && !loose, unknown, loose, circumstantial: false });
+  const term = (word: string, unknown: boolean, loose = false): QueryTerm => ({
+    word,
+    stem: stem(word),
+    idf: 1,
+    weight: 1,
+    matches: new Map(),
+    evidence: unknown ? 'none' : loose ? 'related' : 'word',
+    role: 'topic',
+    modifier: false,
+  });
 
   it('declines a choice between two things the guide never names, not even by a synonym', () => {
     expect(answerTypeMet('should I learn Jira or Asana first?', [], [term('jira', true), term('asana', true)])).toBe(false);
@@ -108,13 +117,17 @@ describe('the answer-type check in the pipeline', () => {
 
   const ask = (question: string) => askExtractive(fixture.index, question);
 
-  it('declines an amount question that retrieval alone supports, when no passage states the amount', async () => {
+  it('does not call an amount question answered when no passage states the amount: related, saying so', async () => {
     // The side-project section would answer it, but nothing there says what anything costs.
-    await expectDeclinedThoughSupported(fixture.index, 'how much does it cost to build a side project to practise product skills?');
+    await expectRelatedThoughSupported(
+      fixture.index,
+      'how much does it cost to build a side project to practise product skills?',
+      "The guide doesn't give figures for pay or costs.",
+    );
   });
 
-  it('declines a choice between things the guide never names, though retrieval supports it', async () => {
-    await expectDeclinedThoughSupported(fixture.index, 'should I build my side project in Python or Ruby?');
+  it('does not call a choice between things the guide never names answered: related, naming what it lacks', async () => {
+    await expectRelatedThoughSupported(fixture.index, 'should I build my side project in Python or Ruby?', "The guide doesn't mention “python”.");
   });
 
   it('answers a choice between alternatives the guide discusses', async () => {

@@ -29,6 +29,6 @@ describe('the asker\'s circumstances', () => {
     "I'm a baker who loves sourdough. Any tips?",
     "I'm a nurse in Leeds and my knee surgery is next week. How long does recovery take?",
   ])('are still the topic when the question asks nothing the guide knows: "%s"', async (question) => {
-    expect(await ask(question)).toMatchObject({ grounded: false, citations: [] });
+    expect(await ask(question)).toMatchObject({ support: 'none', grounded: false, citations: [] });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitLocalEmbedder, LocalEmbeddings } from '../../src/embeddings/local-embeddings.ts';
 import { buildLexicalIndex, corpusVocabulary } from '../../src/index/lexical-index.ts';
-import { backgroundStems, queryTerms } from '../../src/rag/query-terms.ts';
+import { backgroundStems, isLooselyBacked, queryTerms } from '../../src/rag/query-terms.ts';
 import { supportSignals } from '../../src/rag/support.ts';
 import type { Passage } from '../../src/rag/types.ts';
 import { stem } from '../../src/text/analyze.ts';
@@ -78,15 +78,18 @@ describe('queryTerms', () => {
     expect(stems('how many years of sales do I need?')).toContain(stem('years'));
   });
 
-  it('marks a word the corpus lacks entirely as unknown, and one reached only through WordNet as loose', () => {
+  it('gives a word the corpus lacks entirely no evidence, and one reached only through WordNet related evidence', () => {
     const question = 'how do I set up a Kubernetes cluster?';
-    expect(termOf(question, 'kubernetes')).toMatchObject({ known: false, unknown: true, loose: false });
-    expect(termOf(question, 'cluster')).toMatchObject({ known: false, unknown: false, loose: true });
+    expect(termOf(question, 'kubernetes')).toMatchObject({ evidence: 'none', role: 'topic' });
+    expect(termOf(question, 'cluster')).toMatchObject({ evidence: 'related', role: 'topic' });
+    expect(isLooselyBacked(termOf(question, 'kubernetes')!)).toBe(true);
+    expect(isLooselyBacked(termOf(question, 'cluster')!)).toBe(true);
   });
 
-  it('does not call a word with a listed synonym in the corpus loose ("mktg" -> marketing)', () => {
+  it('gives a word with a listed synonym in the corpus synonym evidence, not a loose one ("mktg" -> marketing)', () => {
     const term = termOf('how do I go from mktg to product?', 'mktg');
-    expect(term).toMatchObject({ known: false, unknown: false, loose: false });
+    expect(term).toMatchObject({ evidence: 'synonym' });
+    expect(isLooselyBacked(term!)).toBe(false);
     expect(term?.matches.get(stem('marketing'))).toBeGreaterThan(0);
   });
 });
@@ -100,19 +103,22 @@ describe('an unlisted background', () => {
     expect(nurse.weight).toBe(2);
     expect(nurse.matches.get(stem('background'))).toBeGreaterThan(0);
     expect(nurse.matches.get(stem('discipline'))).toBeGreaterThan(0);
-    expect(nurse).toMatchObject({ unknown: false, loose: false });
+    expect(nurse).toMatchObject({ evidence: 'related', role: 'background' });
+    expect(isLooselyBacked(nurse)).toBe(false);
   });
 
   it('leaves a background the guide names, and a word that is not the asker\'s background, as they are', () => {
     expect(termIn("I'm a teacher, can I become a PM?", 'teacher').matches.has(stem('background'))).toBe(false);
-    expect(termIn('do nurses make good PMs?', 'nurses')).toMatchObject({ unknown: true });
+    expect(termIn('do nurses make good PMs?', 'nurses')).toMatchObject({ evidence: 'none', role: 'topic' });
   });
 
   it('takes only a named role for one: "recipes here?" weighs double but is not a background', () => {
     const recipes = termIn('any good sourdough recipes here?', 'recipes');
     expect(recipes.weight).toBe(2);
     expect(recipes.matches.has(stem('background'))).toBe(false);
-    expect(recipes.unknown).toBe(true);
+    // A cued word the guide lacks stays without evidence: it still counts against support.
+    expect(recipes.evidence).toBe('none');
+    expect(isLooselyBacked(recipes)).toBe(true);
   });
 });
 
@@ -155,7 +161,7 @@ describe('supportSignals', () => {
 });
 
 describe('circumstances: words said only in a sentence about the asker\'s background', () => {
-  const circumstantial = (question: string) => queryTerms(question, embedder).filter((t) => t.circumstantial).map((t) => t.stem);
+  const circumstantial = (question: string) => queryTerms(question, embedder).filter((t) => t.role === 'circumstance').map((t) => t.stem);
 
   it('marks the unknown words of the background sentence, not the background itself nor the question\'s words', () => {
     const question = 'Journalist here, 15 years in newsrooms, got laid off last month. What do engineers bring to a product team?';
@@ -181,7 +187,7 @@ describe('circumstances: words said only in a sentence about the asker\'s backgr
 
   it('takes the question sentence from the follow-up, and the carried turn\'s unknown words as circumstances', () => {
     const terms = queryTerms('and what do engineers bring to the product team in Lisbon?', embedder, undefined, "I'm a baker in Madrid, can I move into sales?");
-    const flagged = terms.filter((t) => t.circumstantial).map((t) => t.stem);
+    const flagged = terms.filter((t) => t.role === 'circumstance').map((t) => t.stem);
     expect(flagged).toContain(stem('madrid'));
     // Unknown, but asked in the follow-up itself.
     expect(flagged).not.toContain(stem('lisbon'));
@@ -191,7 +197,7 @@ describe('circumstances: words said only in a sentence about the asker\'s backgr
     const withBackground = queryTerms("I'm a marketing manager in Ibiza every summer. What do engineers bring to a product team?", embedder);
     const plain = queryTerms('What do engineers bring to a product team?', embedder);
     const passage = { coverage: 0.5, vectorScore: 0.2 } as Passage;
-    expect(withBackground.some((t) => t.unknown && t.circumstantial)).toBe(true);
+    expect(withBackground.some((t) => t.evidence === 'none' && t.role === 'circumstance')).toBe(true);
     expect(supportSignals([passage], withBackground).unknown).toBe(supportSignals([passage], plain).unknown);
   });
 });

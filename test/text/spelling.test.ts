@@ -50,9 +50,9 @@ describe('spelling in query terms', () => {
   const freshEmbedder = () => new LocalEmbeddings(fitLocalEmbedder(guide, 64));
   const embedder = freshEmbedder();
 
-  it('matches a misspelt word through its correction, so it is no longer unknown', () => {
+  it('matches a misspelt word through its correction, so it has synonym evidence', () => {
     const term = queryTerms('how do I get into prodcut?', embedder).find((t) => t.stem === 'prodcut')!;
-    expect(term.unknown).toBe(false);
+    expect(term.evidence).toBe('synonym');
     expect(term.matches.get(stem('product'))).toBeGreaterThan(0);
   });
 
@@ -64,17 +64,17 @@ describe('spelling in query terms', () => {
   it('tries corrections on a few words per question only, so a long question of nonsense stays cheap', () => {
     const typos = ['prodcut', 'prduct', 'producct', 'prodyct', 'custmers', 'cusotmers', 'markteing', 'marekt'];
     const terms = queryTerms(typos.join(' '), freshEmbedder());
-    const corrected = typos.filter((typo) => !terms.find((t) => t.stem === stem(typo))!.unknown);
+    const corrected = typos.filter((typo) => terms.find((t) => t.stem === stem(typo))!.evidence !== 'none');
     expect(corrected).toEqual(typos.slice(0, 6));
   });
 
   it('does not spend that budget on words too short to correct (acronyms)', () => {
     const terms = queryTerms('okr kpi roi gtm mvp cac sql: how do I learn prodcut sense?', freshEmbedder());
-    expect(terms.find((t) => t.stem === 'prodcut')!.unknown).toBe(false);
+    expect(terms.find((t) => t.stem === 'prodcut')!.evidence).toBe('synonym');
   });
 
-  it('keeps a word with no correction unknown', () => {
+  it('leaves a word with no correction without evidence', () => {
     const term = queryTerms('how do I set up kubernetes?', embedder).find((t) => t.stem === stem('kubernetes'))!;
-    expect(term.unknown).toBe(true);
+    expect(term.evidence).toBe('none');
   });
 });

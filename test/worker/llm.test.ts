@@ -50,10 +50,13 @@ describe('POST /ask with a model server (llm mode)', () => {
     expect((await seen())[0]!.body.stream).toBe(true);
   });
 
-  it('passes on "not covered" from the model as an ungrounded answer', async () => {
+  it('shows the closest passages as related when the model says "not covered" to a well-supported question', async () => {
     await script([{ content: 'NOT_COVERED' }]);
     const body = (await (await ask({ question: QUESTION })).json()) as AskResponse;
-    expect(body).toMatchObject({ grounded: false, mode: 'llm', citations: [] });
+    expect(body).toMatchObject({ support: 'related', grounded: true, mode: 'llm' });
+    expect(body.answer).toMatch(/^The guide doesn't [^\n]*The closest it gets:/);
+    expect(body.answer).not.toContain('NOT_COVERED');
+    expect(citationProblems(body)).toEqual([]);
   });
 
   it('turns a failing model server into 502 upstream_error without leaking its text', async () => {

@@ -1,0 +1,240 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sameStatement } from '../../src/rag/compose-answer.ts';
+import type { ComposedAnswer } from '../../src/rag/types.ts';
+import { leaningOf } from '../../src/text/discourse.ts';
+import { askExtractive } from '../helpers/ask-extractive.ts';
+import { markersOf, quotedStatements, wordCount } from '../helpers/answer-shape.ts';
+import { buildFixtureIndex, useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+// The guide the product ships (corpus/), built with the real ingest: it has the labelled
+// lists, the numbered list and the course blurbs the composition rules are about.
+const shipped = useFixtureIndex(fileURLToPath(new URL('../../corpus/', import.meta.url)));
+const guide = useFixtureIndex();
+const tempDir = useTempDirs('atg-composition-');
+
+const SHIPPED_QUESTIONS = [
+  "I'm a teacher, how can I move into product management?",
+  'What skills transfer from customer support?',
+  'Do I need a certification?',
+  'how do I get from sales into product management?',
+  'Is product management a realistic next step for a consultant?',
+  'why is moving internally easier than applying elsewhere?',
+  'what does a designer bring to product?',
+  'is product management stressful?',
+  "I'm a digital marketer at an agency and we don't have any PMs. Should I apply straight for PM roles at other companies?",
+  'How long does the switch into product management usually take?',
+  'I have no experience at all, can I still become a PM?',
+  'what are the two main ways to get a product job?',
+];
+const GUIDE_QUESTIONS = [
+  'how do I get from sales into product management?',
+  'Why would a side project help me get a PM job?',
+  "I'm a designer, what is my edge?",
+  'what do engineers bring to a product team?',
+];
+
+const grounded = async (question: string, index = shipped.index): Promise<ComposedAnswer> => {
+  const response = await askExtractive(index, question);
+  expect(response.grounded, question).toBe(true);
+  return response;
+};
+
+describe('composition properties on the shipped guide and the fixture guide', () => {
+  const cases = () => [
+    ...SHIPPED_QUESTIONS.map((q) => ({ q, index: shipped.index })),
+    ...GUIDE_QUESTIONS.map((q) => ({ q, index: guide.index })),
+  ];
+
+  it('leaves nothing dangling: a statement leaning on the one before comes right after it, a list reference after its list', async () => {
+    for (const { q, index } of cases()) {
+      const response = await grounded(q, index);
+      const { normalised, quoted } = quotedStatements(index, response);
+      expect(quoted.length, q).toBeGreaterThan(0);
+      for (const { statement, section, at } of quoted) {
+        const leaning = statement.label ? 'none' : leaningOf(statement.text);
+        if (leaning === 'previous') {
+          const before = section.statements[statement.position - 1]!;
+          expect(normalised, `${q}: "${statement.text}" needs "${before.text}" right before it`).toContain(
+            `${sameStatement(before.text)} ${sameStatement(statement.text)}`,
+          );
+        }
+        for (const need of statement.needs) {
+          const needed = normalised.indexOf(sameStatement(section.statements[need]!.text));
+          expect(needed, `${q}: "${statement.text}" needs "${section.statements[need]!.text}" before it`).toBeGreaterThanOrEqual(0);
+          expect(needed).toBeLessThan(at);
+        }
+      }
+    }
+  });
+
+  it('keeps each section\'s statements in source order, one block per section, later blocks headed by their section heading', async () => {
+    let headed = 0;
+    for (const { q, index } of cases()) {
+      const response = await grounded(q, index);
+      const { quoted } = quotedStatements(index, response);
+      const order: string[] = [];
+      for (const { section, statement } of quoted) {
+        const key = section.anchor;
+        if (order.at(-1) !== key) {
+          expect(order, `${q}: section ${key} comes back after another section`).not.toContain(key);
+          order.push(key);
+        }
+        const same = quoted.filter((x) => x.section.anchor === key).map((x) => x.statement.position);
+        expect(same, `${q}: "${statement.text}"`).toEqual([...same].sort((a, b) => a - b));
+      }
+      const lines = response.answer.split('\n');
+      for (const anchor of order.slice(1)) {
+        const heading = quoted.find((x) => x.section.anchor === anchor)!.section.heading;
+        expect(lines, `${q}: block of "${heading}" is headed`).toContain(`**${heading}**`);
+        headed++;
+      }
+      if (order.length === 1) expect(response.answer, q).not.toMatch(/^\*\*[^*\n]+\*\*$/m);
+    }
+    // The property is exercised: some answers do draw on more than one section.
+    expect(headed).toBeGreaterThan(0);
+  });
+
+  it('stays within about 120 words (markers left out) and never opens with a bare "Label:" line', async () => {
+    for (const { q, index } of cases()) {
+      const response = await grounded(q, index);
+      expect(wordCount(response.answer), `${q}:\n${response.answer}`).toBeLessThanOrEqual(140);
+      const firstLine = response.answer.split('\n')[0]!;
+      expect(firstLine, q).not.toMatch(/^(?:\*\*)?[A-Z][^.!?:\n]{0,40}(?:\*\*)?:\s/);
+    }
+  });
+
+  it('uses every citation and cites with every marker; each quote is an exact passage of its section', async () => {
+    for (const { q, index } of cases()) {
+      const response = await grounded(q, index);
+      const used = new Set(markersOf(response.answer));
+      expect([...used].sort((a, b) => a - b), q).toEqual(response.citations.map((c) => c.id));
+      expect(response.citations.map((c) => c.id), q).toEqual(response.citations.map((_, i) => i + 1));
+      for (const citation of response.citations) {
+        const section = index.statements.of(citation.document, citation.anchor)!;
+        expect(section.text, q).toContain(citation.quote);
+        expect(sameStatement(response.answer), q).toContain(sameStatement(citation.quote.replace(/^\s*(?:[-*]|\d+\.)\s+/gm, '')).slice(0, 40));
+      }
+    }
+  });
+
+  it('numbers citations by their section\'s retrieval rank: citation 1 is from the section ranked first', async () => {
+    // "how do I get from sales" is ranked to the sales section first on the fixture guide.
+    const response = await grounded('how do I get from sales into product management?', guide.index);
+    expect(response.citations[0]).toMatchObject({ id: 1, section: 'Moving from Sales to Product Management' });
+  });
+});
+
+describe('focus on list items', () => {
+  it('quotes the matching item with its label, and not its neighbours', async () => {
+    const teacher = await grounded("I'm a teacher, how can I move into product management?");
+    expect(teacher.answer).toContain('- **Teacher**: Crowd control! The voice of reason in a chaotic room.');
+    expect(teacher.answer).not.toMatch(/Lifeguard|Journalist|Freelancer/);
+
+    const support = await grounded('What skills transfer from customer support?');
+    expect(support.answer).toContain('- **Customer service**: Understanding how to solve customer/user problems');
+    expect(support.answer).not.toMatch(/Interior design|Personal trainer/);
+  });
+
+  it('answers "how" with the steps first, as the numbered list of the guide (with what introduces it)', async () => {
+    const response = await grounded("I'm a teacher, how can I move into product management?");
+    const lines = response.answer.split('\n').filter((line) => line.trim());
+    expect(lines[0]).toMatch(/two main ways to get a Product Management job: \[\d+\]$/);
+    expect(lines[1]).toMatch(/^1\. Make the move to product within your own company\. \[\d+\]$/);
+    expect(lines[2]).toMatch(/^2\. Move to a role similar to yours/);
+  });
+});
+
+describe('promotion', () => {
+  const PROMOTION = /™|\bEnroll\b|Check out our/i;
+
+  it('is left out of answers to questions that are not about courses or certification', async () => {
+    for (const q of SHIPPED_QUESTIONS.filter((x) => !/certif|course/i.test(x))) {
+      const response = await grounded(q);
+      expect(response.answer, q).not.toMatch(PROMOTION);
+    }
+  });
+
+  it('is welcome when the question is about certification: the guide\'s course blurbs may be quoted', async () => {
+    const response = await grounded('Do I need a certification?');
+    const { quoted } = quotedStatements(shipped.index, response);
+    expect(quoted.some((x) => x.statement.promotional), response.answer).toBe(true);
+    for (const q of SHIPPED_QUESTIONS.filter((x) => !/certif|course/i.test(x))) {
+      const other = await grounded(q);
+      expect(quotedStatements(shipped.index, other).quoted.filter((x) => x.statement.promotional), q).toEqual([]);
+    }
+  });
+
+  it('is left out next to a relevant sentence of a purpose-built guide', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'courses.md'),
+      [
+        '# Courses for career changers',
+        '',
+        '## Sales skills and product courses',
+        '',
+        'Sales people already know how to listen to customers and explain the value of a product.',
+        '',
+        'Enroll in the Product Foundations™ course to learn the basics of product management quickly.',
+        '',
+        'Moving from sales into product management works best when you keep talking to customers.',
+        '',
+        '## Engineering and product',
+        '',
+        'Engineers who move into product management already understand how software is built and shipped.',
+        '',
+        '## Design and product',
+        '',
+        'Designers who move into product management already understand users and how they work.',
+        '',
+      ].join('\n'),
+    );
+    const small = await buildFixtureIndex(dir);
+    try {
+      const sales = await askExtractive(small.index, 'how do I move from sales into product management?');
+      expect(sales.grounded).toBe(true);
+      expect(sales.answer).not.toMatch(PROMOTION);
+    } finally {
+      await small.dispose();
+    }
+  });
+});
+
+describe('Markdown safety', () => {
+  it('corpus text with "[2]" or "**" forges neither a marker nor emphasis', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'forged.md'),
+      [
+        '# Interview preparation',
+        '',
+        '## Preparing for product interviews',
+        '',
+        'Practise product interviews with a friend who reads out questions from a list [2] every evening.',
+        '',
+        'Write your **best stories** down before product interviews so you can tell them calmly.',
+        '',
+      ].join('\n'),
+    );
+    const small = await buildFixtureIndex(dir);
+    try {
+      const listed = await askExtractive(small.index, 'is practising product interviews with a friend every evening useful?');
+      expect(listed.answer).toContain('from a list');
+      // Only the composer's own markers, each with its citation.
+      expect(markersOf(listed.answer).every((n) => n >= 1 && n <= listed.citations.length)).toBe(true);
+      expect(listed.answer).not.toContain('list [2]');
+      // The citation quotes the corpus as it is.
+      expect(listed.citations.map((c) => c.quote).join(' ')).toContain('[2]');
+
+      const stories = await askExtractive(small.index, 'should I write my best stories down before product interviews?');
+      expect(stories.answer).toContain('best stories');
+      expect(stories.answer).not.toContain('**best stories**');
+    } finally {
+      await small.dispose();
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sameStatement } from '../../src/rag/compose-answer.ts';
+import type { ChatTurn } from '../../src/rag/types.ts';
+import { askExtractive } from '../helpers/ask-extractive.ts';
+import { quotedStatements } from '../helpers/answer-shape.ts';
+import { buildFixtureIndex, useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+const shipped = useFixtureIndex(fileURLToPath(new URL('../../corpus/', import.meta.url)));
+const tempDir = useTempDirs('atg-follow-ups-');
+
+/** A conversation as the UI sends it: each user turn with the answer the pipeline really gave. */
+async function converse(questions: string[]) {
+  const history: ChatTurn[] = [];
+  const answers = [];
+  for (const question of questions) {
+    const response = await askExtractive(shipped.index, question, [...history]);
+    answers.push(response);
+    history.push({ role: 'user', content: question }, { role: 'assistant', content: response.answer });
+  }
+  return answers;
+}
+
+describe('follow-ups', () => {
+  it.each([
+    ['I work in marketing.', 'what should I do first?'],
+    ["I'm a teacher, how can I move into product management?", 'and what else?'],
+    ['how do I get from sales into product management?', 'what skills would I bring?'],
+  ])('repeat no statement of the earlier answer: "%s" then "%s"', async (first, followUp) => {
+    const [earlier, later] = await converse([first, followUp]);
+    expect(later!.grounded).toBe(true);
+    const said = sameStatement(earlier!.answer);
+    const { quoted } = quotedStatements(shipped.index, later!);
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const { statement } of quoted) expect(said, `repeated: "${statement.text}"`).not.toContain(sameStatement(statement.text));
+  });
+
+  it('carry the topic: "what should I do first?" after "I work in marketing." gives first steps tied to marketing', async () => {
+    const [earlier, later] = await converse(['I work in marketing.', 'what should I do first?']);
+    const { quoted } = quotedStatements(shipped.index, later!);
+    // First steps: the answer opens with something to do.
+    expect(quoted[0]!.statement.step, later!.answer).toBe(true);
+    // Led by the steps the guide gives a marketer (its digital-marketer example is in that section),
+    // or, when the first answer already quoted that example, by the section's other steps.
+    expect(quoted[0]!.section.heading, later!.answer).toBe('How to Pivot into Product Management');
+    // Not the marketing section again: that was the first answer.
+    expect(earlier!.citations[0]!.section).toBe('Transition from Marketing to Product Management');
+    expect(later!.citations.map((c) => c.section), later!.answer).not.toContain('Transition from Marketing to Product Management');
+  });
+
+  it('say so in one sentence, citing the section, when the guide has nothing new to add', async () => {
+    // A guide of one short section: the first answer says all of it.
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'networking.md'),
+      [
+        '# Networking for career changers',
+        '',
+        '## Coffee chats with product managers',
+        '',
+        'Ask a product manager in your company for a coffee chat and listen to how they spend their week.',
+        '',
+      ].join('\n'),
+    );
+    const small = await buildFixtureIndex(dir);
+    const question = 'should I ask a product manager for a coffee chat?';
+    const earlier = await askExtractive(small.index, question);
+    const history: ChatTurn[] = [{ role: 'user', content: question }, { role: 'assistant', content: earlier.answer }];
+    const again = await askExtractive(small.index, 'and what else about coffee chats with a product manager?', history);
+    await small.dispose();
+    expect(earlier.answer).toContain('coffee chat and listen');
+    expect(again).toMatchObject({ grounded: true });
+    expect(again.answer.match(/[.!?](?:\s|$)/g)).toHaveLength(1);
+    expect(again.answer).toMatch(/nothing to add/);
+    expect(again.citations).toHaveLength(1);
+    expect(again.answer).toContain(`**${again.citations[0]!.section}**`);
+    expect(again.answer).toContain('[1]');
+    expect(again.answer).not.toContain('coffee chat and listen');
+  });
+});
