@@ -16,7 +16,7 @@ import { answerOnce } from '../src/rag/answer-question.ts';
 import { extractiveAnswer } from '../src/rag/extractive-answer.ts';
 import { queryTerms } from '../src/rag/query-terms.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
-import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
+import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/http-contract.ts';
 import { rng } from './rng.ts';
 
 const ROUNDS = 20;

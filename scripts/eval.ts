@@ -19,7 +19,7 @@ import { retrieve } from '../src/rag/retrieve.ts';
 import { asksToOverrideInstructions } from '../src/rag/instruction-override.ts';
 import { combineSignals, passagesAnswerType, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
 import type { AskResponse } from '../src/rag/types.ts';
-import { DEFAULT_K } from '../src/server/request-limits.ts';
+import { DEFAULT_K } from '../src/http-contract.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

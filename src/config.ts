@@ -45,6 +45,7 @@ export const configSchema = z.object({
   ANSWER_CACHE_ENTRIES: integer(0, 1_000_000, 1000),
   LOG_QUESTIONS: booleanFlag,
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  LOG_FORMAT: withDefault(z.enum(['auto', 'json', 'pretty']), 'auto'),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -66,6 +67,7 @@ const accepts: Partial<Record<keyof Config, string>> = {
   ANSWER_CACHE_ENTRIES: 'a whole number, 0 to turn the answer cache off',
   LOG_QUESTIONS: '"true" or "false"',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
+  LOG_FORMAT: '"auto" (readable lines on a terminal, JSON otherwise), "json" or "pretty"',
 };
 
 /**

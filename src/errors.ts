@@ -5,6 +5,7 @@
 export const ERROR_STATUS = {
   invalid_request: 400,
   not_found: 404,
+  method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -19,6 +20,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   invalid_request: 'The request is not valid.',
   not_found: 'Not found.',
+  method_not_allowed: 'This method is not allowed here; see the Allow header.',
   payload_too_large: 'The request body is too large (limit 16 KiB).',
   unsupported_media_type: 'Send the request as JSON with Content-Type: application/json.',
   rate_limited: 'Too many requests; wait a moment and try again.',

@@ -1,6 +1,6 @@
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AppDeps } from '../../src/server/app.ts';
-import { silentLogger } from '../../src/server/logger.ts';
+import { silentLogger } from '../../src/logger.ts';
 import { unlimited } from '../../src/server/rate-limiter.ts';
 
 /** The app config tests run with (10 s timeout, CORS closed, questions not logged), with `overrides`. */
