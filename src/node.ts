@@ -84,7 +84,7 @@ function announce(url: string, config: Config, index: LoadedIndex | null, format
   const lines = [`Ask the Guide is running at ${url} (${mode} answers)`, `  answers: ${answers}`];
   if (index) {
     const { counts, embedder } = index.manifest;
-    const embeddings = embedder.model ? `${embedder.id} ${embedder.model}` : embedder.id;
+    const embeddings = embedder.model ?? 'local';
     const documents = `${counts.documents} document${counts.documents === 1 ? '' : 's'}`;
     lines.push(`  index:   ${config.INDEX_DIR}, ${documents}, ${counts.chunks} chunks, ${embeddings} embeddings`);
   }

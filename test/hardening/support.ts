@@ -69,6 +69,7 @@ export const abortedPromise = (signal: AbortSignal): Promise<true> =>
 export const CONTRACT_ERRORS: Record<number, string> = {
   400: 'invalid_request',
   404: 'not_found',
+  405: 'method_not_allowed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',
