@@ -20,6 +20,8 @@ function keepWranglerLocal(): void {
 
 const wrangler = { configPath: './wrangler.toml' };
 const shared = {
+  // The Worker's request log (console JSON lines) is printed only for a test that fails.
+  silent: 'passed-only' as const,
   testTimeout: 30_000,
   hookTimeout: 60_000,
   // In Node: the Node pipeline's answers (hnswlib, from disk) and the sections' source text.

@@ -1,6 +1,7 @@
 /**
  * The logging surface every layer may use, with no platform code: pino on Node
- * (src/node-logger.ts), JSON lines through console on Workers, nothing in most tests.
+ * (src/node-logger.ts), JSON lines through console on Workers (and in tests, where vitest
+ * shows them for a failing test only).
  */
 export interface Logger {
   debug(fields: Record<string, unknown>, message?: string): void;
@@ -23,4 +24,5 @@ export function consoleJsonLogger(level: LogLevel = 'info'): Logger {
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
+/** A Logger that drops everything, for callers that must pass one and want no output. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

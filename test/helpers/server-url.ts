@@ -8,7 +8,7 @@ type SpawnedServer = ChildProcessWithoutNullStreams | ChildProcessByStdio<null, 
  * is serving: "Ask the Guide is running at http://…/" (on stdout with readable logs, on stderr
  * with JSON logs). With PORT=0 it is the port the OS chose, so tests need not look for a free
  * one. Rejects when the server exits first or stays silent past `timeoutMs`; `output()` is
- * everything it printed, for failure messages.
+ * everything it printed, for failure messages. Everything it prints is also passed to console.
  */
 export function serverUrl(child: SpawnedServer, timeoutMs: number): { url: Promise<string>; output(): string } {
   let output = '';
@@ -16,6 +16,8 @@ export function serverUrl(child: SpawnedServer, timeoutMs: number): { url: Promi
     const timer = setTimeout(() => reject(new Error(`no URL within ${timeoutMs / 1000} s; output:\n${output}`)), timeoutMs);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
+      // Through console, so vitest shows the server's log with a failing test (and only then).
+      console.log(chunk.toString().trimEnd());
       const match = /running at (http:\/\/\S+?)\/? /.exec(output);
       if (match) {
         clearTimeout(timer);
