@@ -38,8 +38,9 @@ export function createNodeLogger(
 ): Logger & { format: LogFormat } {
   const format = resolveLogFormat(config.LOG_FORMAT, out.isTTY === true);
   const options = { level: config.LOG_LEVEL, redact: REDACT };
-  const logger: Logger =
-    format === 'json' && out === process.stdout ? pino(options) : pino(options, format === 'json' ? out : prettyDestination(out));
+  const destination = format === 'json' ? out : prettyDestination(out);
+  // pino's own destination for stdout: the same fast path as before LOG_FORMAT existed.
+  const logger: Logger = destination === process.stdout ? pino(options) : pino(options, destination);
   return Object.assign(logger, { format });
 }
 
@@ -52,9 +53,18 @@ export function prettyDestination(out: LineSink): { write(line: string): void } 
   };
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 /** pino's own fields, and the access log's fields that prettyLine places itself. */
-const PLACED = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'requestId', 'method', 'route', 'status', 'ms', 'mode', 'support', 'grounded']);
+const PLACED = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'requestId', 'method', 'route', 'status', 'ms']);
+/** The outcome fields of an /ask record: support is written, grounded follows from it. */
+const OUTCOME = new Set(['mode', 'support', 'grounded']);
 
 /**
  * One record as one line. A request (the access log) reads
@@ -75,7 +85,12 @@ export function prettyLine(record: Record<string, unknown>): string {
     head.push(String(record.msg));
   }
   const rest = Object.entries(record)
-    .filter(([key, value]) => !PLACED.has(key) && value !== undefined)
-    .map(([key, value]) => `${key}=${typeof value === 'string' && /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value)}`);
+    .filter(([key, value]) => !PLACED.has(key) && !OUTCOME.has(key) && value !== undefined)
+    .map(([key, value]) => `${key}=${plainValue(value)}`);
   return [...head, ...rest].join(' ');
+}
+
+/** A value as written in a line: bare when it is one plain word, JSON otherwise. */
+function plainValue(value: unknown): string {
+  return typeof value === 'string' && /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
 }

@@ -77,9 +77,11 @@ async function main(): Promise<void> {
  */
 function announce(url: string, config: Config, index: LoadedIndex | null, format: LogFormat): void {
   const mode = resolveAnswerMode(config);
+  // The origin only: a base URL may carry credentials in its user-info or path.
+  const server = config.OPENAI_BASE_URL ? new URL(config.OPENAI_BASE_URL).origin : 'api.openai.com';
   const answers =
     mode === 'llm'
-      ? `${mode}, ${config.CHAT_MODEL} on ${config.OPENAI_BASE_URL ? new URL(config.OPENAI_BASE_URL).origin : 'api.openai.com'}`
+      ? `${mode}, ${config.CHAT_MODEL} on ${server}`
       : `${mode} (the guide's own sentences; set OPENAI_BASE_URL or OPENAI_API_KEY for a model server)`;
   const lines = [`Ask the Guide is running at ${url} (${mode} answers)`, `  answers: ${answers}`];
   if (index) {
@@ -88,7 +90,8 @@ function announce(url: string, config: Config, index: LoadedIndex | null, format
     const documents = `${counts.documents} document${counts.documents === 1 ? '' : 's'}`;
     lines.push(`  index:   ${config.INDEX_DIR}, ${documents}, ${counts.chunks} chunks, ${embeddings} embeddings`);
   }
-  lines.push(format === 'pretty' ? '  Ctrl+C stops it. One line per request follows.' : '  request log: JSON lines on stdout');
+  if (format === 'pretty') lines.push('  Ctrl+C stops it. One line per request follows.');
+  else lines.push('  request log: JSON lines on stdout');
   (format === 'pretty' ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
 }
 

@@ -40,15 +40,16 @@ describe('resolveLogFormat', () => {
 
 describe('prettyLine', () => {
   it('writes a request as time, method, route, status, ms, mode and outcome', () => {
-    const record = { level: 30, time: Date.now(), pid: 1, hostname: 'h', requestId: 'r-1', method: 'POST', route: '/ask' };
-    const line = prettyLine({ ...record, status: 200, ms: 3.1, mode: 'extractive', support: 'related', grounded: true });
+    const pinoFields = { level: 30, time: Date.now(), pid: 1, hostname: 'h' };
+    const request = { requestId: 'r-1', method: 'POST', route: '/ask', status: 200, ms: 3.1 };
+    const line = prettyLine({ ...pinoFields, ...request, mode: 'extractive', support: 'related', grounded: true });
     expect(line).toMatch(TIME);
     expect(line.slice(9)).toBe('POST /ask 200 3.1 ms extractive related');
   });
 
   it('names the level when it is not info, and appends other fields as key=value', () => {
-    const record = { level: 50, time: Date.now(), msg: 'refused index generation', generation: 'g-2', reason: 'bad checksum' };
-    const line = prettyLine(record);
+    const record = { level: 50, time: Date.now(), msg: 'refused index generation', generation: 'g-2' };
+    const line = prettyLine({ ...record, reason: 'bad checksum' });
     expect(line.slice(9)).toBe('ERROR refused index generation generation=g-2 reason="bad checksum"');
   });
 });
@@ -85,7 +86,8 @@ describe('the access log through the Node logger', () => {
   it('writes one readable line per /ask request with mode and outcome, and /health only at debug', async () => {
     for (const level of ['info', 'debug'] as const) {
       const out = sink(true);
-      const app = createApp(appDeps(fixture.index, { logger: createNodeLogger({ LOG_LEVEL: level, LOG_FORMAT: 'auto' }, out) }));
+      const logger = createNodeLogger({ LOG_LEVEL: level, LOG_FORMAT: 'auto' }, out);
+      const app = createApp(appDeps(fixture.index, { logger }));
       await (await app.request('/health')).text();
       await (await app.request('/ask', askRequest({ question: 'What side project should I build?' }))).text();
       await (await app.request('/ask', askRequest({ question: 'How long should I bake sourdough bread?' }))).text();

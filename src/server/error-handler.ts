@@ -8,8 +8,10 @@ import type { Logger } from '../logger.ts';
  * exceptions by their status, anything else as a 500 whose detail goes to the log only.
  */
 
+type ValidationResult = { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+
 /** The OpenAPI routes' validation hook: a schema violation is a 400 naming the field. */
-export function rejectInvalidRequest(result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }): void {
+export function rejectInvalidRequest(result: ValidationResult): void {
   if (result.success) return;
   const issue = result.error?.issues[0];
   const field = issue?.path.length ? issue.path.join('.') : 'body';
@@ -23,7 +25,9 @@ export const handleNotFound: NotFoundHandler = () => {
 export function handleError(logger: Logger): ErrorHandler {
   return (error, c) => {
     const appError = asContractError(error);
-    if (appError.status >= 500 && !(error instanceof AppError)) logger.error({ err: describeError(error), route: c.req.path }, 'unhandled error');
+    if (appError.status >= 500 && !(error instanceof AppError)) {
+      logger.error({ err: describeError(error), route: c.req.path }, 'unhandled error');
+    }
     for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
     return c.json(appError.toJSON(), appError.status as 400);
   };

@@ -82,7 +82,9 @@ export const ErrorSchema = z
 
 /** OpenAPI response entries for the error statuses a route can answer with. */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]));
+  Object.fromEntries(
+    statuses.map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
+  );
 
 export const HealthSchema = z
   .object({

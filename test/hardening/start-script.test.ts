@@ -60,7 +60,8 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(stderr).toMatch(/running at http:\/\/127\.0\.0\.1:\d+\/ \(extractive answers\)\n\s+answers: extractive/);
     expect(stderr).toMatch(/index: .*, 42 documents, 2100 chunks, local embeddings/);
     const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records.find((r) => r.route === '/ask')).toMatchObject({ level: 30, method: 'POST', status: 200, mode: 'extractive', support: 'answered' });
+    const askRecord = records.find((r) => r.route === '/ask');
+    expect(askRecord).toMatchObject({ level: 30, method: 'POST', status: 200, mode: 'extractive', support: 'answered' });
     // Health checks are logged at debug, below this LOG_LEVEL.
     expect(records.filter((r) => r.route === '/health')).toEqual([]);
   }, 90_000);

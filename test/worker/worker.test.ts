@@ -55,7 +55,8 @@ describe('POST /ask', () => {
     const res = await get('/ask');
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
-    expect(await res.json()).toEqual({ error: { code: 'method_not_allowed', message: expect.stringContaining('POST') } });
+    const body = await res.json();
+    expect(body).toEqual({ error: { code: 'method_not_allowed', message: expect.stringContaining('POST') } });
   });
 
   it('rejects a bad request with the contract error', async () => {

@@ -16,13 +16,14 @@ export function requestLog(deps: Pick<AppDeps, 'logger' | 'answer' | 'config'>):
     const write = () => {
       const question = c.get('question');
       const streamError = c.get('streamError');
+      const isAsk = c.req.path === '/ask';
       const record = {
         requestId,
         method: c.req.method,
         route: c.req.routePath === '/*' ? c.req.path : c.req.routePath,
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
-        ...(c.req.path === '/ask' ? { mode: deps.answer.mode, support: c.get('support'), grounded: c.get('grounded') } : {}),
+        ...(isAsk ? { mode: deps.answer.mode, support: c.get('support'), grounded: c.get('grounded') } : {}),
         ...(streamError ? { error: streamError } : {}),
         ...(deps.config.LOG_QUESTIONS && question ? { question } : {}),
       };

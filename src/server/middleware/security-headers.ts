@@ -27,5 +27,10 @@ export function securityHeaders(): MiddlewareHandler {
 
 /** CORS for the listed origins only; without this middleware the app is same-origin only. */
 export function allowedOrigins(origins: string[]): MiddlewareHandler {
-  return cors({ origin: origins, allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Accept'], maxAge: 600 });
+  return cors({
+    origin: origins,
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Content-Type', 'Accept'],
+    maxAge: 600,
+  });
 }

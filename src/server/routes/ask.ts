@@ -103,8 +103,7 @@ async function streamAnswer(
         c.set('grounded', event.response.grounded);
         c.set('support', event.response.support);
       }
-      const data = event.type === 'citations' ? event.citations : event.type === 'delta' ? { text: event.text } : event.response;
-      await stream.writeSSE({ event: event.type, data: JSON.stringify(data) });
+      await stream.writeSSE({ event: event.type, data: JSON.stringify(eventData(event)) });
     };
     try {
       for (const event of head) await send(event);
@@ -122,4 +121,11 @@ async function streamAnswer(
       ended();
     }
   });
+}
+
+/** What each event carries: the citations, a piece of text, or the whole response. */
+function eventData(event: AskEvent): unknown {
+  if (event.type === 'citations') return event.citations;
+  if (event.type === 'delta') return { text: event.text };
+  return event.response;
 }

@@ -7,7 +7,10 @@ const healthRoute = createRoute({
   method: 'get',
   path: '/health',
   summary: 'Liveness and the index generation being served',
-  responses: { 200: { description: 'OK', content: { 'application/json': { schema: HealthSchema } } }, ...errorResponses(503) },
+  responses: {
+    200: { description: 'OK', content: { 'application/json': { schema: HealthSchema } } },
+    ...errorResponses(503),
+  },
 });
 
 /** GET /health: the server is up, and which index generation it serves. */

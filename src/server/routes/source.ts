@@ -10,7 +10,10 @@ const sourceRoute = createRoute({
   path: '/source/{document}',
   summary: 'A corpus document rendered as HTML; each section heading has id = its anchor',
   request: { params: z.object({ document: z.string().min(1).max(200) }) },
-  responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }, ...errorResponses(404, 503) },
+  responses: {
+    200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } },
+    ...errorResponses(404, 503),
+  },
 });
 
 /** GET /source/:document, the page a citation links to, and its stylesheet. */

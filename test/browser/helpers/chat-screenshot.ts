@@ -12,7 +12,8 @@ export const SCREENSHOT_QUESTION = 'How do I move from sales into product manage
  * (which refreshes docs/screenshot.png).
  */
 export async function captureChatScreenshot(browser: Browser, url: string, path: string): Promise<void> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+  const viewport = { width: 1280, height: 800 };
+  const context = await browser.newContext({ viewport, colorScheme: 'light', reducedMotion: 'reduce' });
   try {
     const page = await context.newPage();
     await page.goto(url);
