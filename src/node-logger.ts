@@ -29,8 +29,8 @@ export function resolveLogFormat(setting: Config['LOG_FORMAT'], isTerminal: bool
 const REDACT = ['*.apiKey', '*.OPENAI_API_KEY', '*.authorization'];
 
 /**
- * The Node logger for this configuration. JSON goes to stdout through pino's own asynchronous
- * destination; readable lines are written synchronously, as a terminal takes them anyway.
+ * The Node logger for this configuration. JSON goes to stdout through pino's own destination
+ * (sonic-boom), as before there was a choice; readable lines go through `out.write`.
  */
 export function createNodeLogger(
   config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>,
@@ -39,7 +39,6 @@ export function createNodeLogger(
   const format = resolveLogFormat(config.LOG_FORMAT, out.isTTY === true);
   const options = { level: config.LOG_LEVEL, redact: REDACT };
   const destination = format === 'json' ? out : prettyDestination(out);
-  // pino's own destination for stdout: the same fast path as before LOG_FORMAT existed.
   const logger: Logger = destination === process.stdout ? pino(options) : pino(options, destination);
   return Object.assign(logger, { format });
 }

@@ -442,14 +442,14 @@ describe('the chat UI', () => {
         await closePage(page);
       }
     }
-  });
+  }, 60_000);
 
   it("takes the README's picture (npm run screenshot writes it to docs/screenshot.png)", async () => {
     const path = join(SCREENSHOT_DIR, 'readme.png');
     await rm(path, { force: true });
     await captureChatScreenshot(browser, server.url, path);
     expect((await stat(path)).size).toBeGreaterThan(10_000);
-  });
+  }, 60_000);
 
   it('logged no console errors and no uncaught exceptions', () => {
     expect(problems.errors).toEqual([]);
