@@ -20,8 +20,6 @@ function keepWranglerLocal(): void {
 
 const wrangler = { configPath: './wrangler.toml' };
 const shared = {
-  // The Worker's request log (console JSON lines) is printed only for a test that fails.
-  silent: 'passed-only' as const,
   testTimeout: 30_000,
   hookTimeout: 60_000,
   // In Node: the Node pipeline's answers (hnswlib, from disk) and the sections' source text.
@@ -45,6 +43,9 @@ export default defineConfig(async () => {
   const { cloudflareTest } = await import('@cloudflare/vitest-pool-workers');
   return {
     test: {
+      // The Worker's request log (console JSON lines) is printed only for a test that fails; a
+      // reporter option, so it is set here for both projects.
+      silent: 'passed-only' as const,
       projects: [
         {
           plugins: [cloudflareTest({ wrangler, miniflare: { outboundService: refuseOutbound } })],
