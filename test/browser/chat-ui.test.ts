@@ -237,7 +237,7 @@ describe('the chat UI', () => {
       }
     }
     await closePage(page);
-  });
+  }, 60_000);
 
   it('shows a rate-limit error with the wait and a retry, keeps the question, and retries once allowed', async () => {
     problems.allow.push(/status of 429/);
