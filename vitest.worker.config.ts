@@ -43,6 +43,9 @@ export default defineConfig(async () => {
   const { cloudflareTest } = await import('@cloudflare/vitest-pool-workers');
   return {
     test: {
+      // The Worker's request log (console JSON lines) is printed only for a test that fails; a
+      // reporter option, so it is set here for both projects.
+      silent: 'passed-only' as const,
       projects: [
         {
           plugins: [cloudflareTest({ wrangler, miniflare: { outboundService: refuseOutbound } })],

@@ -17,7 +17,7 @@ import { extractiveAnswer } from '../src/rag/extractive-answer.ts';
 import { decideOutcome } from '../src/rag/outcome.ts';
 import { queryTerms } from '../src/rag/query-terms.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
-import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/server/request-limits.ts';
+import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_QUESTION_CHARS } from '../src/http-contract.ts';
 import { rng } from './rng.ts';
 
 const ROUNDS = 20;

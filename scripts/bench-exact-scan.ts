@@ -1,8 +1,8 @@
 /**
  * npm run bench:scan — what the Worker's exact vector scan (ExactVectorSearcher) costs per
  * question at a few corpus sizes, to decide when a bundled index should move to Vectorize
- * (see README, "Growing past a bundled index"). Random unit vectors: the scan's cost does not
- * depend on the values.
+ * (see docs/workers.md, "Growing past a bundled index"). Random unit vectors: the scan's cost
+ * does not depend on the values.
  */
 import { ExactVectorSearcher } from '../src/index/vector-searcher.ts';
 

@@ -445,9 +445,12 @@ async function timeToFirstAnswer(indexDir: string, body: string): Promise<{ firs
     childEnv({ HOST: '127.0.0.1', PORT: String(port), INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' }),
   );
   let listeningMs: number | null = null;
-  child.stdout!.on('data', (chunk: Buffer) => {
+  // The start-up lines go to stderr when the log is JSON (stdout is a pipe here).
+  const noticeListening = (chunk: Buffer) => {
     if (listeningMs === null && chunk.toString().includes('running at')) listeningMs = performance.now() - started;
-  });
+  };
+  child.stdout!.on('data', noticeListening);
+  child.stderr!.on('data', noticeListening);
   try {
     while (performance.now() - started < 60_000) {
       if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}:\n${output.join('').slice(-2000)}`);

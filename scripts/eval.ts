@@ -38,7 +38,7 @@ import { retrieve } from '../src/rag/retrieve.ts';
 import { asksToOverrideInstructions } from '../src/rag/instruction-override.ts';
 import { combineSignals, passagesAnswerType, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
 import type { AskResponse, ChatTurn } from '../src/rag/types.ts';
-import { DEFAULT_K } from '../src/server/request-limits.ts';
+import { DEFAULT_K } from '../src/http-contract.ts';
 import { explainQuestion } from '../src/eval/explain.ts';
 
 const EVAL_DIR = 'eval';

@@ -49,6 +49,7 @@ export const configSchema = z.object({
   API_KEYS: withDefault(z.string(), '')
     .transform((v) => v.split(',').map((key) => key.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[\x21-\x7e]+$/))),
+  LOG_FORMAT: withDefault(z.enum(['auto', 'json', 'pretty']), 'auto'),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -71,6 +72,7 @@ const accepts: Partial<Record<keyof Config, string>> = {
   LOG_QUESTIONS: '"true" or "false"',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
   API_KEYS: 'comma-separated keys of printable ASCII characters without spaces',
+  LOG_FORMAT: '"auto" (readable lines on a terminal, JSON otherwise), "json" or "pretty"',
 };
 
 /** Variables whose values never appear in a message: an error line goes to logs. */

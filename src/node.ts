@@ -6,7 +6,6 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { relative } from 'node:path';
-import pino from 'pino';
 import { ConfigError, loadConfig, resolveAnswerMode, type Config } from './config.ts';
 import { CorpusError } from './corpus/load-corpus.ts';
 import { queryEmbedderFactory } from './embeddings/query-embedder.ts';
@@ -15,7 +14,8 @@ import { indexIsCurrent } from './ingest/index-freshness.ts';
 import { IngestError, runIngest } from './ingest/run-ingest.ts';
 import { createAnswerDeps } from './rag/answer-deps.ts';
 import { createApp } from './server/app.ts';
-import type { Logger } from './server/logger.ts';
+import type { LoadedIndex } from './index/loaded-index.ts';
+import { createNodeLogger, type LogFormat } from './node-logger.ts';
 import { MemoryRateLimiter } from './server/rate-limiter.ts';
 import { buildWeb, webAssetsStale, WEB_OUT_DIR } from '../web/build.ts';
 
@@ -23,7 +23,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger: Logger = pino({ level: config.LOG_LEVEL, redact: ['*.apiKey', '*.OPENAI_API_KEY', '*.authorization'] });
+  const logger = createNodeLogger(config);
 
   if (!(await indexIsCurrent(config))) {
     logger.info({ corpus: config.CORPUS_DIR }, 'building the index (corpus changed or no index yet)');
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     const host = info.address.includes(':') ? `[${info.address}]` : info.address;
-    console.log(`Ask the Guide is running at http://${host}:${info.port}/ (${resolveAnswerMode(config)} answers)`);
+    announce(`http://${host}:${info.port}/`, config, watcher.current(), logger.format);
   });
 
   let stopping = false;
@@ -70,6 +70,30 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/**
+ * The few plain lines that say where the server is and what it serves. On a terminal they go
+ * to stdout with the readable log; with JSON logs they go to stderr, so that stdout carries
+ * JSON lines only.
+ */
+function announce(url: string, config: Config, index: LoadedIndex | null, format: LogFormat): void {
+  const mode = resolveAnswerMode(config);
+  // The origin only: a base URL may carry credentials in its user-info or path.
+  const server = config.OPENAI_BASE_URL ? new URL(config.OPENAI_BASE_URL).origin : 'api.openai.com';
+  const answers =
+    mode === 'llm'
+      ? `${mode}, ${config.CHAT_MODEL} on ${server}`
+      : `${mode} (the guide's own sentences; set OPENAI_BASE_URL or OPENAI_API_KEY for a model server)`;
+  const lines = [`Ask the Guide is running at ${url} (${mode} answers)`, `  answers: ${answers}`];
+  if (index) {
+    const { counts, embedder } = index.manifest;
+    const embeddings = embedder.model ?? 'local';
+    const documents = `${counts.documents} document${counts.documents === 1 ? '' : 's'}`;
+    lines.push(`  index:   ${config.INDEX_DIR}, ${documents}, ${counts.chunks} chunks, ${embeddings} embeddings`);
+  }
+  if (format === 'pretty') lines.push('  Ctrl+C stops it. One line per request follows.');
+  else lines.push('  request log: JSON lines on stdout');
+  (format === 'pretty' ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
+}
 
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof CorpusError || error instanceof IngestError;

@@ -12,7 +12,7 @@ import { bundledIndex } from './index/bundled-index.ts';
 import type { LoadedIndex } from './index/loaded-index.ts';
 import { createAnswerDeps } from './rag/answer-deps.ts';
 import { createApp } from './server/app.ts';
-import { consoleJsonLogger, type Logger } from './server/logger.ts';
+import { consoleJsonLogger, type Logger } from './logger.ts';
 import { workerRateLimiter, type RateLimitBinding } from './server/worker-rate-limiter.ts';
 
 /** The static-assets binding (`[assets] binding = "ASSETS"`). */

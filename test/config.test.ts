@@ -31,6 +31,7 @@ const defaults: Config = {
   LOG_QUESTIONS: false,
   LOG_LEVEL: 'info',
   API_KEYS: [],
+  LOG_FORMAT: 'auto',
 };
 
 describe('loadConfig', () => {
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
       OPENAI_BASE_URL: 'http://localhost:11434/v1',
       CHAT_MODEL: 'llama3.1',
       LOG_LEVEL: 'silent',
+      LOG_FORMAT: 'json',
     } as const;
     const env = {
       ...asWritten,
@@ -108,6 +110,7 @@ describe('loadConfig', () => {
     ['MAX_CONCURRENT_UPSTREAM', '0', 'a whole number from 1 to 1000'],
     ['LOG_QUESTIONS', 'yes', '"true" or "false"'],
     ['LOG_LEVEL', 'verbose', 'fatal, error, warn, info, debug, trace or silent'],
+    ['LOG_FORMAT', 'text', '"auto" (readable lines on a terminal, JSON otherwise), "json" or "pretty"'],
   ])('rejects %s=%s with one line naming the variable and what it accepts', (name, value, accepts) => {
     const error = configError({ [name]: value });
     expect(error.message).toBe(`Invalid ${name}=${JSON.stringify(value)}: expected ${accepts}`);

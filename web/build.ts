@@ -54,7 +54,7 @@ export async function buildWidget(outFile: string): Promise<void> {
 }
 
 /** Sources outside web/ that the UI bundles: the contract's request limits. */
-const SHARED_SOURCES = [join(ROOT, 'src', 'server', 'request-limits.ts')];
+const SHARED_SOURCES = [join(ROOT, 'src', 'http-contract.ts')];
 
 /** True when dist/web is missing or older than any file under web/ or a shared source it bundles. */
 export async function webAssetsStale(outDir = WEB_OUT_DIR): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { LoadedIndex } from '../index/loaded-index.ts';
-import { DEFAULT_K } from '../server/request-limits.ts';
+import { DEFAULT_K } from '../http-contract.ts';
 import { extractiveQuery } from '../rag/answer-question.ts';
 import { asksToOverrideInstructions } from '../rag/instruction-override.ts';
 import { decideOutcome } from '../rag/outcome.ts';

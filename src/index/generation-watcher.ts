@@ -1,6 +1,6 @@
 import { watchFile, unwatchFile } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../server/logger.ts';
+import type { Logger } from '../logger.ts';
 import { loadGeneration, type QueryEmbedderFactory } from './load-generation.ts';
 import type { LoadedIndex } from './loaded-index.ts';
 import { POINTER_FILE, readCurrentGeneration } from './write-generation.ts';

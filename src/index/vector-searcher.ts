@@ -12,7 +12,7 @@ export interface VectorHit {
 
 /**
  * Exact cosine search over L2-normalised vectors stored row after row. Linear in the corpus
- * size: right for a bundled index of a few thousand passages (see README on growing past it).
+ * size: right for a bundled index of a few thousand passages (see docs/workers.md on growing past it).
  */
 export class ExactVectorSearcher implements VectorSearcher {
   readonly size: number;

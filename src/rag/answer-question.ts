@@ -1,6 +1,6 @@
 import type { AnswerMode } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { DEFAULT_K } from '../server/request-limits.ts';
+import { DEFAULT_K } from '../http-contract.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { citationFor } from './citations.ts';
 import { condenseExtractive } from './condense.ts';
@@ -107,7 +107,7 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     if (!streamedAny) yield { type: 'delta', text: fallback.answer };
     yield { type: 'done', response: withAnswerId(fallback) };
   } catch (error) {
-    throw toAppError(error, signal, deps.mode);
+    throw classifyAnswerFailure(error, signal, deps.mode);
   }
 }
 
@@ -141,7 +141,7 @@ export async function answerOnce(index: LoadedIndex, input: AskInput, deps: Answ
     try {
       return withAnswerId(await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, deps.cache, signal));
     } catch (error) {
-      throw toAppError(error, signal, 'extractive');
+      throw classifyAnswerFailure(error, signal, 'extractive');
     }
   }
   for await (const event of answerQuestion(index, input, deps, signal)) if (event.type === 'done') return event.response;
@@ -188,7 +188,7 @@ function splitForStreaming(answer: string): string[] {
   return answer.match(/\S+(?:\s+\S+){0,3}\s*/g) ?? [answer];
 }
 
-function toAppError(error: unknown, signal: AbortSignal | undefined, mode: AnswerMode): AppError {
+function classifyAnswerFailure(error: unknown, signal: AbortSignal | undefined, mode: AnswerMode): AppError {
   if (error instanceof AppError) return error;
   if (signal?.aborted) {
     const reason = signal.reason as { name?: string } | undefined;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AskInput } from '../rag/answer-question.ts';
 import type { ChatTurn } from '../rag/types.ts';
 import { invalidRequest, OpenAiError } from './openai-error.ts';
-import { MAX_HISTORY_MESSAGES } from './request-limits.ts';
+import { MAX_HISTORY_MESSAGES } from '../http-contract.ts';
 import { AskRequestSchema, cleanText } from './schemas.ts';
 import { withoutSourcesList } from './sources-list.ts';
 

@@ -8,8 +8,8 @@ import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index
 import { answerOnce, type AnswerDeps } from '../rag/answer-question.ts';
 import { citationFor } from '../rag/citations.ts';
 import { retrieve } from '../rag/retrieve.ts';
-import type { Logger } from './logger.ts';
-import { DEFAULT_K, MAX_K } from './request-limits.ts';
+import type { Logger } from '../logger.ts';
+import { DEFAULT_K, MAX_K } from '../http-contract.ts';
 import type { RequestCancellation } from './request-signal.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText } from './schemas.ts';
 import { sourcesList } from './sources-list.ts';

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
-import { BODY_LIMIT_BYTES } from './request-limits.ts';
+import { BODY_LIMIT_BYTES } from '../http-contract.ts';
 
 /**
  * The request body limit (BODY_LIMIT_BYTES), enforced while the body streams in, not only

@@ -33,6 +33,7 @@ const OPENAI_TYPE_AND_CODE: Record<ErrorCode, [type: string, code: string]> = {
   invalid_request: ['invalid_request_error', 'invalid_request'],
   unauthorized: ['invalid_request_error', 'invalid_api_key'],
   not_found: ['invalid_request_error', 'not_found'],
+  method_not_allowed: ['invalid_request_error', 'method_not_allowed'],
   payload_too_large: ['invalid_request_error', 'payload_too_large'],
   unsupported_media_type: ['invalid_request_error', 'unsupported_media_type'],
   rate_limited: ['rate_limit_error', 'rate_limit_exceeded'],

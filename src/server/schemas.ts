@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES, MAX_K, MAX_QUESTION_CHARS } from './request-limits.ts';
+import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES, MAX_K, MAX_QUESTION_CHARS } from '../http-contract.ts';
 
 /**
  * The HTTP contract's schemas: they validate requests and generate /openapi.json, so the
@@ -66,6 +66,7 @@ export const ErrorSchema = z
       code: z.enum([
         'invalid_request',
         'not_found',
+        'method_not_allowed',
         'payload_too_large',
         'unsupported_media_type',
         'rate_limited',
@@ -78,6 +79,12 @@ export const ErrorSchema = z
     }),
   })
   .openapi('Error');
+
+/** OpenAPI response entries for the error statuses a route can answer with. */
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
+  );
 
 export const HealthSchema = z
   .object({

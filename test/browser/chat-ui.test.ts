@@ -3,10 +3,13 @@
  * Node server on loopback with an index built from the real corpus. Screenshots land in
  * .artifacts/screenshots for people to look at.
  */
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Citation } from '../../src/rag/types.ts';
-import { launchBrowser, screenshot, watchProblems, type PageProblems } from './helpers/browser.ts';
+import { launchBrowser, SCREENSHOT_DIR, screenshot, watchProblems, type PageProblems } from './helpers/browser.ts';
+import { captureChatScreenshot } from './helpers/chat-screenshot.ts';
 import { startServer, type RunningServer } from './helpers/server.ts';
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -234,7 +237,7 @@ describe('the chat UI', () => {
       }
     }
     await closePage(page);
-  });
+  }, 60_000);
 
   it('shows a rate-limit error with the wait and a retry, keeps the question, and retries once allowed', async () => {
     problems.allow.push(/status of 429/);
@@ -439,7 +442,14 @@ describe('the chat UI', () => {
         await closePage(page);
       }
     }
-  });
+  }, 60_000);
+
+  it("takes the README's picture (npm run screenshot writes it to docs/screenshot.png)", async () => {
+    const path = join(SCREENSHOT_DIR, 'readme.png');
+    await rm(path, { force: true });
+    await captureChatScreenshot(browser, server.url, path);
+    expect((await stat(path)).size).toBeGreaterThan(10_000);
+  }, 60_000);
 
   it('logged no console errors and no uncaught exceptions', () => {
     expect(problems.errors).toEqual([]);

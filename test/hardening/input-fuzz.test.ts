@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
-import { BODY_LIMIT_BYTES } from '../../src/server/request-limits.ts';
+import { BODY_LIMIT_BYTES } from '../../src/http-contract.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import { postChunked, rawExchange } from '../helpers/raw-http.ts';

@@ -60,9 +60,9 @@ describe('access log', () => {
     expect(ids).toContain(sse.headers.get('x-request-id'));
 
     const byId = (id: string | null) => records.find((r) => r.requestId === id)!;
-    expect(byId(json.headers.get('x-request-id'))).toMatchObject({ route: '/ask', method: 'POST', status: 200, mode: 'llm', grounded: true, ms: expect.any(Number) });
-    expect(byId(sse.headers.get('x-request-id'))).toMatchObject({ route: '/ask', status: 200, mode: 'llm', grounded: true, ms: expect.any(Number) });
-    expect(records.find((r) => r.route === '/health')).toMatchObject({ status: 200, ms: expect.any(Number) });
+    expect(byId(json.headers.get('x-request-id'))).toMatchObject({ route: '/ask', method: 'POST', status: 200, mode: 'llm', support: 'answered', grounded: true, ms: expect.any(Number) });
+    expect(byId(sse.headers.get('x-request-id'))).toMatchObject({ route: '/ask', status: 200, mode: 'llm', support: 'answered', grounded: true, ms: expect.any(Number) });
+    expect(records.find((r) => r.route === '/health')).toMatchObject({ level: 'debug', status: 200, ms: expect.any(Number) });
     expect(records.find((r) => r.status === 400)).toMatchObject({ route: '/ask', mode: 'llm' });
   });
 

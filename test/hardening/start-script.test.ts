@@ -10,7 +10,8 @@ import { repoRoot, useTempDirs } from '../helpers/temp-dir.ts';
  * `npm start` (scripts/start.mjs) runs the server as one esbuild bundle in dist/server, and
  * the ingest it starts with builds the HNSW graph of a corpus of 2,000 chunks or more on a
  * worker thread, loaded from next to the bundle. So: a fresh index of 2,100 chunks through
- * the real start script, then an answer from it, then a clean SIGTERM.
+ * the real start script, then an answer from it, then a clean SIGTERM. Its stdout is a pipe,
+ * so its log is JSON lines, and only those: the start-up lines go to stderr.
  */
 const tempDir = useTempDirs('atg-start-');
 
@@ -36,11 +37,15 @@ describe('npm start (scripts/start.mjs)', () => {
     const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.mjs')], {
       cwd: repoRoot,
       // A clean environment: nothing from the developer's shell (keys, base URLs, EMBEDDINGS) leaks in.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CORPUS_DIR: corpus, INDEX_DIR: join(root, 'index'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', EMBEDDINGS: 'local', ANSWERS: 'extractive' },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CORPUS_DIR: corpus, INDEX_DIR: join(root, 'index'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMBEDDINGS: 'local', ANSWERS: 'extractive' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Listened for from the start, so a server that dies early is seen, not waited for.
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       const url = await serverUrl(child, 60_000).url;
       const health = (await (await fetch(`${url}/health`)).json()) as { index: { chunks: number } };
@@ -52,5 +57,12 @@ describe('npm start (scripts/start.mjs)', () => {
       if (child.exitCode === null) child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+    expect(stderr).toMatch(/running at http:\/\/127\.0\.0\.1:\d+\/ \(extractive answers\)\n\s+answers: extractive/);
+    expect(stderr).toMatch(/index: .*, 42 documents, 2100 chunks, local embeddings/);
+    const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const askRecord = records.find((r) => r.route === '/ask');
+    expect(askRecord).toMatchObject({ level: 30, method: 'POST', status: 200, mode: 'extractive', support: 'answered' });
+    // Health checks are logged at debug, below this LOG_LEVEL.
+    expect(records.filter((r) => r.route === '/health')).toEqual([]);
   }, 90_000);
 });

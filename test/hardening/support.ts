@@ -1,6 +1,6 @@
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { Logger } from '../../src/server/logger.ts';
+import type { Logger } from '../../src/logger.ts';
 import { completion, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';
 import { llmAnswerDeps as sharedLlmAnswerDeps } from '../helpers/llm-deps.ts';
@@ -34,7 +34,7 @@ export function memoryLogger(): Logger & { lines: string[]; records(): Array<Rec
   const write = (level: string) => (fields: Record<string, unknown>, msg?: string) => {
     lines.push(JSON.stringify({ level, ...fields, ...(msg ? { msg } : {}) }));
   };
-  return { lines, info: write('info'), warn: write('warn'), error: write('error'), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 export { serveOnLoopback, type Loopback };
@@ -69,6 +69,7 @@ export const abortedPromise = (signal: AbortSignal): Promise<true> =>
 export const CONTRACT_ERRORS: Record<number, string> = {
   400: 'invalid_request',
   404: 'not_found',
+  405: 'method_not_allowed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { LoadedIndex } from '../../src/index/loaded-index.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { retrievalSupport, SUPPORT_THRESHOLD } from '../../src/rag/support.ts';
-import { DEFAULT_K } from '../../src/server/request-limits.ts';
+import { DEFAULT_K } from '../../src/http-contract.ts';
 import { askExtractive } from './ask-extractive.ts';
 
 /** Asserts that retrieval support alone would answer `question`: a decline of it is some check's doing. */

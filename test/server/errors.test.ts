@@ -131,4 +131,10 @@ describe('other errors', () => {
   it('404 not_found as JSON for an unknown route', async () => {
     await expectError(await fetch(`${served.server.url}/no-such-route`), 404, 'not_found');
   });
+  it.each(['GET', 'PUT', 'DELETE'])('405 method_not_allowed with Allow: POST for %s /ask', async (method) => {
+    const app = createApp(appDeps(served.fixture.index));
+    const res = await app.request('/ask', { method });
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(await expectError(res, 405, 'method_not_allowed')).toMatch(/POST/);
+  });
 });

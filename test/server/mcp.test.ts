@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
-import { BODY_LIMIT_BYTES } from '../../src/server/request-limits.ts';
+import { BODY_LIMIT_BYTES } from '../../src/http-contract.ts';
 import { testConfig } from '../helpers/app-deps.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { guideFixtureDir, useFixtureIndex } from '../helpers/build-fixture-index.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
-import { BODY_LIMIT_BYTES } from '../../src/server/request-limits.ts';
+import { BODY_LIMIT_BYTES } from '../../src/http-contract.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { bytePieces, postChunked } from '../helpers/raw-http.ts';
 import { memoryLogger } from '../hardening/support.ts';

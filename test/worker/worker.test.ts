@@ -94,6 +94,14 @@ describe('POST /ask', () => {
     expect(body.answer.length).toBeGreaterThan(0);
   });
 
+  it('answers GET /ask with 405 method_not_allowed and Allow: POST', async () => {
+    const res = await get('/ask');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    const body = await res.json();
+    expect(body).toEqual({ error: { code: 'method_not_allowed', message: expect.stringContaining('POST') } });
+  });
+
   it('rejects a bad request with the contract error', async () => {
     const res = await ask({ question: '' });
     expect(res.status).toBe(400);

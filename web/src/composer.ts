@@ -1,4 +1,4 @@
-import { MAX_QUESTION_CHARS as MAX_CHARS } from '../../src/server/request-limits.ts';
+import { MAX_QUESTION_CHARS as MAX_CHARS } from '../../src/http-contract.ts';
 import { icon } from './icons.ts';
 
 const DRAFT_KEY = 'ask-the-guide:draft';

@@ -1,4 +1,4 @@
-import { BODY_LIMIT_BYTES, MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES } from '../../src/server/request-limits.ts';
+import { BODY_LIMIT_BYTES, MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES } from '../../src/http-contract.ts';
 import { stripMarkers } from './render-answer.ts';
 import type { ChatTurn } from './types.ts';
 

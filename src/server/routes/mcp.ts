@@ -7,7 +7,7 @@ import { apiAccess } from '../api-access.ts';
 import { apiKeys } from '../api-keys.ts';
 import { limitBody } from '../limit-body.ts';
 import { NO_CANCELLATION, requestSignal } from '../request-signal.ts';
-import { BODY_LIMIT_BYTES } from '../request-limits.ts';
+import { BODY_LIMIT_BYTES } from '../../http-contract.ts';
 
 /**
  * The MCP server at /mcp, Streamable HTTP, stateless: every POST builds the server, answers

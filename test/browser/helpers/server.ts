@@ -37,7 +37,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       ANSWERS: 'extractive',
       EMBEDDINGS: 'local',
       RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'info',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
