@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { CorpusError } from './load-corpus.ts';
+import { CorpusError } from './corpus-error.ts';
 
 /** The file, in the corpus folder, that names the assistant and lists the web pages to fetch. */
 export const ASSISTANT_CONFIG_FILE = 'assistant.yaml';

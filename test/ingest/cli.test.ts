@@ -84,7 +84,7 @@ const badCases: BadCase[] = [
     async setup(_corpusDir, caseDir) {
       const empty = join(caseDir, 'empty');
       await mkdir(empty);
-      return { env: { CORPUS_DIR: empty }, names: [empty], reason: /no Markdown \(\.md\) files/ };
+      return { env: { CORPUS_DIR: empty }, names: [empty], reason: /no documents \(\.md, \.html or \.txt files\)/ };
     },
   },
   {
