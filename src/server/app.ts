@@ -14,6 +14,7 @@ import type { Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
 import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
+import { registerAssistantRoute } from './routes/assistant.ts';
 import { BODY_LIMIT_BYTES } from './request-limits.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, ErrorSchema, HealthSchema } from './schemas.ts';
 
@@ -230,6 +231,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       200,
     );
   });
+
+  registerAssistantRoute(app, deps.index);
 
   app.openapi(sourceRoute, (c) => {
     const index = requireIndex(deps);
