@@ -22,7 +22,10 @@ export const AssistantConfigSchema = z.strictObject(
   {
     name: text(80).optional(),
     description: text(500).optional(),
-    starters: z.array(text(200), { error: 'expected a list of questions' }).max(12, { error: 'at most 12 starters' }).optional(),
+    starters: z
+      .array(text(200), { error: 'expected a list of questions' })
+      .max(12, { error: 'at most 12 starters' })
+      .optional(),
     sources: z
       .array(
         z.strictObject(

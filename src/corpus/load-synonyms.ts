@@ -4,7 +4,10 @@ import { parseSolrSynonyms, SynonymSyntaxError, type SynonymRule } from '../text
 import { CorpusError } from './corpus-error.ts';
 import { SYNONYMS_FILE } from './corpus-files.ts';
 
-/** The rules of `<corpusDir>/synonyms.txt` (none when the file is absent); a bad line is a one-line CorpusError naming file and line. */
+/**
+ * The rules of `<corpusDir>/synonyms.txt` (none when the file is absent); a bad line is a
+ * one-line CorpusError naming the file and the line.
+ */
 export async function loadSynonyms(corpusDir: string): Promise<{ rules: SynonymRule[]; text: string | null }> {
   const path = join(corpusDir, SYNONYMS_FILE);
   let text: string;

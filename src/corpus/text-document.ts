@@ -23,10 +23,12 @@ export function parseTextDocument(path: string, source: string, bytes: Uint8Arra
     .filter((p) => p !== '');
   if (!paragraphs.some((p) => /[\p{L}\p{N}]/u.test(p))) throw new CorpusError(`${path}: document has no text`);
   const first = paragraphs[0]!;
-  const firstIsTitle = paragraphs.length > 1 && !first.includes('\n') && first.length <= MAX_TITLE_LENGTH && !/[.,;:!?]$/.test(first);
+  const firstIsTitle =
+    paragraphs.length > 1 && !first.includes('\n') && first.length <= MAX_TITLE_LENGTH && !/[.,;:!?]$/.test(first);
   const title = firstIsTitle ? first : titleFromFileName(id);
   const body = firstIsTitle ? paragraphs.slice(1) : paragraphs;
-  const markdown = [...(firstIsTitle ? [`# ${escapeMarkdown(title)}`] : []), ...body.map(escapeMarkdown)].join('\n\n') + '\n';
+  const blocks = [...(firstIsTitle ? [`# ${escapeMarkdown(title)}`] : []), ...body.map(escapeMarkdown)];
+  const markdown = `${blocks.join('\n\n')}\n`;
   return {
     id,
     fileName,

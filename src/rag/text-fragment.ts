@@ -13,7 +13,9 @@ const WHOLE_QUOTE_WORDS = 2 * EDGE_WORDS;
  * of the page (a paragraph, a list item), so they come from the quote's first and last
  * blocks (separated by blank lines, as section texts are); the range between may span blocks.
  *
- * @example textDirective('Sales, marketing & design - all count.') // 'text=Sales%2C%20marketing%20%26%20design%20%2D%20all%20count.'
+ * @example
+ *   textDirective('Sales, marketing & design - all count.')
+ *   // 'text=Sales%2C%20marketing%20%26%20design%20%2D%20all%20count.'
  */
 export function textDirective(quote: string): string {
   const blocks = quote
@@ -23,11 +25,14 @@ export function textDirective(quote: string): string {
   if (blocks.length === 0) return '';
   const first = blocks[0]!;
   const last = blocks.at(-1)!;
-  if (blocks.length === 1 && first.length <= WHOLE_QUOTE_WORDS && first.every(isPlainWord)) return `text=${encodeTextDirectiveTerm(first.join(' '))}`;
+  if (blocks.length === 1 && first.length <= WHOLE_QUOTE_WORDS && first.every(isPlainWord)) {
+    return `text=${encodeTextDirectiveTerm(first.join(' '))}`;
+  }
   const start = trimEdgePunctuation(plainRun(first.slice(0, EDGE_WORDS), 'leading').join(' '));
   const end = trimEdgePunctuation(plainRun(last.slice(-EDGE_WORDS), 'trailing').join(' '));
   if (!start) return '';
-  return end && (blocks.length > 1 || first.length > EDGE_WORDS) ? `text=${encodeTextDirectiveTerm(start)},${encodeTextDirectiveTerm(end)}` : `text=${encodeTextDirectiveTerm(start)}`;
+  const hasEnd = end !== '' && (blocks.length > 1 || first.length > EDGE_WORDS);
+  return hasEnd ? `text=${encodeTextDirectiveTerm(start)},${encodeTextDirectiveTerm(end)}` : `text=${encodeTextDirectiveTerm(start)}`;
 }
 
 /**
