@@ -1,8 +1,8 @@
 /**
- * npm run ingest [-- --json] [-- --watch]
+ * npm run ingest [-- --json] [-- --watch] [-- --force]
  * Chunk and embed the corpus into a new index generation and make it current; with an
- * unchanged corpus, say so and write nothing. --watch: then again on every change of the
- * corpus folder, until Ctrl-C.
+ * unchanged corpus, say so and write nothing (--force: write one all the same). --watch: then
+ * again on every change of the corpus folder, until Ctrl-C.
  */
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../src/config.ts';
@@ -12,6 +12,7 @@ import { watchCorpus } from '../src/ingest/watch-corpus.ts';
 
 const json = process.argv.includes('--json');
 const watching = process.argv.includes('--watch');
+const force = process.argv.includes('--force');
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   };
 
   if (!watching) {
-    report(await runIngest({ config, onProgress, onWarning }));
+    report(await runIngest({ config, onProgress, onWarning, force }));
     return;
   }
   const watch = watchCorpus({
