@@ -230,7 +230,7 @@ describe.concurrent('npm run ingest output', () => {
     expect(result.stderr).toMatch(/^embedded (\d+)\/\1 chunks\n$/);
   });
 
-  it('an unchanged corpus: "index is up to date (generation X)", exit 0, nothing written; --json says so with "embedded":0', CLI_TIMEOUT, async ({ expect }) => {
+  it('an unchanged corpus: "index is up to date (generation X)", exit 0, nothing written; --json says so with "embedded":0', { timeout: 2 * CLI_TIMEOUT.timeout }, async ({ expect }) => {
     const { corpusDir, indexDir } = await caseDirs();
     const generation = (await readFile(join(indexDir, POINTER_FILE), 'utf8')).trim();
     const before = await snapshotDir(indexDir, servedIndexFiles);
