@@ -356,7 +356,9 @@ async function benchRealIngest(runs: number): Promise<RealIngestReport> {
     const indexDir = await mkdtemp(join(tmpdir(), 'bench-ingest-real-'));
     try {
       for (const kind of ['fresh', 'warm'] as const) {
-        const result = await runProcess(args, { INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', EMBEDDINGS: 'local' });
+        // Warm: the same corpus again, which only --force ingests (it would be "up to date").
+        const runArgs = kind === 'warm' ? [...args, '--force'] : args;
+        const result = await runProcess(runArgs, { INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', EMBEDDINGS: 'local' });
         if (result.code !== 0) throw new Error(`ingest (${kind}) exited with ${result.code}: ${result.stderr.trim()}`);
         const summary = lastJsonLine<{ ms: number; chunks: number; reused: number }>(result.stdout);
         samples[kind].push(result);

@@ -64,6 +64,7 @@ async function exportCurrentGeneration(config: Pick<Config, 'INDEX_DIR'>): Promi
     chunks: loaded.chunks,
     lexical: text(GENERATION_FILES.lexical),
     localEmbedder: JSON.parse(text(GENERATION_FILES.localEmbedder)),
+    assistant: JSON.parse(text(GENERATION_FILES.assistant)),
     vectors: { dims: loaded.manifest.embedder.dims, count: loaded.chunks.length, base64: encodeVectors(loaded.vectors.rows()) },
   };
 }

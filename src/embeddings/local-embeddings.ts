@@ -3,6 +3,7 @@ import { BoundedMap, memoised } from '../memo.ts';
 import { contentWords, stem, TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
 import { bm25Idf } from '../text/bm25-idf.ts';
 import { normalizeInPlace } from '../vector.ts';
+import { SynonymTable } from '../text/synonyms.ts';
 
 /**
  * The offline embedder: signed feature hashing of stemmed words, word bigrams and character
@@ -296,6 +297,8 @@ export class LocalEmbeddings extends Embeddings {
   readonly dims: number;
   /** Corpus stems related to a stem the corpus lacks (empty when none). */
   readonly related: ReadonlyMap<string, readonly string[]>;
+  /** The owner's synonyms (corpus/synonyms.txt) of the index this embedder belongs to. */
+  readonly synonyms: SynonymTable;
   /**
    * Feature -> IDF, for the query side (passages are embedded without it), as sorted typed
    * arrays: 12 bytes a feature, where a Map costs several times that per entry (and a large
@@ -305,12 +308,13 @@ export class LocalEmbeddings extends Embeddings {
   private readonly idf: IdfTable;
   private readonly unseenIdf: number;
 
-  constructor(params: LocalEmbedderParams) {
+  constructor(params: LocalEmbedderParams, synonyms: SynonymTable = SynonymTable.empty) {
     super({});
     this.dims = params.dims;
     this.idf = new IdfTable(params);
     this.unseenIdf = bm25Idf(params.documentCount, 0);
     this.related = new Map(Object.entries(params.related ?? {}));
+    this.synonyms = synonyms;
   }
 
   /** A passage's vector: depends on its own text only, so it can be cached by content hash. */

@@ -5,7 +5,8 @@ import { ChunkFeatures } from '../rag/chunk-features.ts';
 import { IndexStatements } from '../rag/statements.ts';
 import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
 import { loadLexicalIndex } from './lexical-index.ts';
-import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
+import { SynonymTable } from '../text/synonyms.ts';
+import type { LoadedIndex, StoredAssistant, StoredDocument } from './loaded-index.ts';
 import type { Manifest } from './manifest.ts';
 import type { VectorSearcher } from './vector-searcher.ts';
 
@@ -30,6 +31,7 @@ export interface IndexParts<Vectors extends VectorSearcher = VectorSearcher> {
   /** The MiniSearch index as stored (lexical.json). */
   lexicalJson: string;
   localEmbedder: LocalEmbedderParams;
+  assistant: StoredAssistant;
   vectors: Vectors;
 }
 
@@ -48,7 +50,8 @@ export function assembleIndex<Vectors extends VectorSearcher>(
   if (vectors.size !== chunks.length || chunks.length !== manifest.counts.chunks) {
     throw new IndexVerificationError(`${source}: ${vectors.size} vectors for ${chunks.length} chunks`);
   }
-  const localEmbedder = new LocalEmbeddings(parts.localEmbedder);
+  const synonyms = SynonymTable.fromRules(parts.assistant.synonyms);
+  const localEmbedder = new LocalEmbeddings(parts.localEmbedder, synonyms);
   const documents = new Map(parts.documents.map((d) => [d.id, d]));
   return {
     generation,
@@ -57,6 +60,8 @@ export function assembleIndex<Vectors extends VectorSearcher>(
     chunks,
     vectors,
     lexical: loadLexicalIndex(parts.lexicalJson),
+    assistant: parts.assistant.identity,
+    synonyms,
     localEmbedder,
     queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
     chunkFeatures: new ChunkFeatures(localEmbedder),

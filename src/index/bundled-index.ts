@@ -2,7 +2,7 @@ import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
 import { assembleIndex, checkAnalysis } from './assemble-index.ts';
 import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
-import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
+import type { LoadedIndex, StoredAssistant, StoredDocument } from './loaded-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.ts';
 import { ExactVectorSearcher } from './vector-searcher.ts';
 
@@ -21,6 +21,8 @@ export interface IndexBundle {
   /** The MiniSearch index exactly as the generation stores it (lexical.json). */
   lexical: string;
   localEmbedder: LocalEmbedderParams;
+  /** assistant.json: the assistant's identity and the owner's synonyms. */
+  assistant: StoredAssistant;
   /** One L2-normalised row per chunk, in chunk order: little-endian float32, base64. */
   vectors: { dims: number; count: number; base64: string };
 }
@@ -70,7 +72,7 @@ export function bundledIndex(bundle: IndexBundle, createQueryEmbedder: QueryEmbe
   if (dims !== manifest.embedder.dims || vectors.length !== dims * count) {
     throw new IndexVerificationError(`bundled generation ${name}: vectors do not have the manifest's ${manifest.embedder.dims} dimensions`);
   }
-  const { generation, documents, chunks, lexical: lexicalJson, localEmbedder } = bundle;
-  const parts = { generation, manifest, documents, chunks, lexicalJson, localEmbedder, vectors: new ExactVectorSearcher(vectors, dims) };
+  const { generation, documents, chunks, lexical: lexicalJson, localEmbedder, assistant } = bundle;
+  const parts = { generation, manifest, documents, chunks, lexicalJson, localEmbedder, assistant, vectors: new ExactVectorSearcher(vectors, dims) };
   return assembleIndex(`bundled generation ${name}`, parts, createQueryEmbedder);
 }

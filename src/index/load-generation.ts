@@ -5,7 +5,7 @@ import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
 import { assembleIndex, checkAnalysis } from './assemble-index.ts';
 import { HnswSearcher } from './hnsw-searcher.ts';
-import type { LoadedIndex, StoredDocument } from './loaded-index.ts';
+import type { LoadedIndex, StoredAssistant, StoredDocument } from './loaded-index.ts';
 import { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory } from './index-errors.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.ts';
 import { generationDir, readCurrentGeneration, sha256File } from './write-generation.ts';
@@ -76,12 +76,13 @@ export async function loadVerifiedGeneration(
   const chunks = json<Chunk[]>(GENERATION_FILES.chunks);
   const documents = json<StoredDocument[]>(GENERATION_FILES.documents);
   const localEmbedder = json<LocalEmbedderParams>(GENERATION_FILES.localEmbedder);
+  const assistant = json<StoredAssistant>(GENERATION_FILES.assistant);
   const lexicalJson = contents.get(GENERATION_FILES.lexical)?.toString('utf8') ?? '';
   if (!manifest.files[GENERATION_FILES.vectors]) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${GENERATION_FILES.vectors}`);
   const vectors = await HnswSearcher.read(join(dir, GENERATION_FILES.vectors), manifest.embedder.dims, manifest.hnsw.efSearch).catch((error: Error) => {
     throw new IndexVerificationError(`generation ${generation}: vector index unreadable (${error.message})`);
   });
-  return assembleIndex(`generation ${generation}`, { generation, manifest, documents, chunks, lexicalJson, localEmbedder, vectors }, createQueryEmbedder);
+  return assembleIndex(`generation ${generation}`, { generation, manifest, documents, chunks, lexicalJson, localEmbedder, assistant, vectors }, createQueryEmbedder);
 }
 
 /** A generation's manifest, checked: readable, this server's format version, well-formed, its own. */

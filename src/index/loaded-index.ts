@@ -1,14 +1,23 @@
 import type { Embeddings } from '@langchain/core/embeddings';
+import type { AssistantIdentity } from '../corpus/assistant-identity.ts';
 import type { Chunk, SourceDocument } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import type { ChunkFeatures } from '../rag/chunk-features.ts';
 import type { IndexStatements } from '../rag/statements.ts';
+import type { SynonymRule } from '../text/solr-synonyms.ts';
+import type { SynonymTable } from '../text/synonyms.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import type { Manifest } from './manifest.ts';
 import type { VectorSearcher } from './vector-searcher.ts';
 
 /** A document as stored in an index generation: what /source renders and citations link to. */
 export type StoredDocument = Omit<SourceDocument, 'fileName'>;
+
+/** assistant.json of a generation: who the assistant is, and the owner's synonyms as parsed at ingest. */
+export interface StoredAssistant {
+  identity: AssistantIdentity;
+  synonyms: SynonymRule[];
+}
 
 /**
  * One index generation in memory, immutable once loaded. A request takes the generation
@@ -21,6 +30,10 @@ export interface LoadedIndex {
   chunks: Chunk[];
   vectors: VectorSearcher;
   lexical: LexicalIndex;
+  /** Name, description and starters, resolved at ingest (assistant.yaml, else from the documents). */
+  assistant: AssistantIdentity;
+  /** The owner's synonyms, built when the generation loads; the local embedder holds the same table. */
+  synonyms: SynonymTable;
   /** Always present: scores sentences and retrieval support, whatever embedded the vectors. */
   localEmbedder: LocalEmbeddings;
   /** Embeds questions into the space of `vectors` (the embedder named by the manifest). */

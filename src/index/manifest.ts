@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Bumped whenever the files of a generation change shape; a server refuses other versions. (2: `analysis`.) */
-export const INDEX_FORMAT_VERSION = 2;
+/** Bumped whenever the files of a generation change shape; a server refuses other versions. (3: assistant.json.) */
+export const INDEX_FORMAT_VERSION = 3;
 
 export const GENERATION_FILES = {
   manifest: 'manifest.json',
@@ -9,6 +9,7 @@ export const GENERATION_FILES = {
   documents: 'documents.json',
   lexical: 'lexical.json',
   localEmbedder: 'local-embedder.json',
+  assistant: 'assistant.json',
   vectors: 'vectors.hnsw',
 } as const;
 
@@ -33,7 +34,10 @@ export const manifestSchema = z.object({
   /** sha256 and size of every other file of the generation, checked before it is served. */
   files: z.record(z.string(), z.object({ sha256: z.string(), bytes: z.number().int() })),
   corpus: z.object({
-    /** sha256 over the sorted (file name, file sha256) pairs: "did the corpus change?" */
+    /**
+     * sha256 over the sorted (file name, file sha256) pairs of the documents, assistant.yaml
+     * and synonyms.txt: "did the corpus change?"
+     */
     hash: z.string(),
     files: z.record(z.string(), z.string()),
   }),

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
-import type { StoredDocument } from './loaded-index.ts';
+import type { StoredAssistant, StoredDocument } from './loaded-index.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION, type Manifest } from './manifest.ts';
 import { replaceFileAtomically, syncDir, syncFile, writeFileSynced } from './fs-atomic.ts';
 import { TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
@@ -18,6 +18,7 @@ export interface GenerationContent {
   /** lexical.json, whole or in pieces written one after another. */
   lexicalJson: string | string[];
   localEmbedder: LocalEmbedderParams;
+  assistant: StoredAssistant;
   /** Writes the vector index file (vectors.hnsw) to the path it is given. */
   vectors: { write(path: string): Promise<void> };
   manifest: Pick<Manifest, 'embedder' | 'hnsw' | 'counts' | 'corpus'>;
@@ -67,6 +68,7 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
     await writeJson(GENERATION_FILES.chunks, jsonArrayPieces(content.chunks));
     await writeJson(GENERATION_FILES.lexical, typeof content.lexicalJson === 'string' ? [content.lexicalJson] : content.lexicalJson);
     await writeJson(GENERATION_FILES.localEmbedder, jsonObjectPieces(content.localEmbedder));
+    await writeJson(GENERATION_FILES.assistant, [JSON.stringify(content.assistant)]);
 
     const vectorsPath = join(temporary, GENERATION_FILES.vectors);
     await content.vectors.write(vectorsPath);

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
+import { corpusFileKind } from '../corpus/corpus-files.ts';
 import { LOCAL_EMBEDDER_ID } from '../embeddings/local-embeddings.ts';
 import { readManifest } from '../index/load-generation.ts';
 import { generationDir, readCurrentGeneration } from '../index/write-generation.ts';
 import { corpusFingerprint } from './run-ingest.ts';
 
 /**
- * Whether the current generation still matches the corpus folder and the configured
+ * Whether the current generation still matches the corpus folder (documents, assistant.yaml,
+ * synonyms.txt) and the configured
  * embedder, so `npm start` can re-index only when something changed. Hashing the files is
  * cheap next to parsing them.
  */
@@ -27,7 +29,8 @@ export async function indexIsCurrent(config: Pick<Config, 'CORPUS_DIR' | 'INDEX_
   if (manifest.embedder.id !== wantedEmbedder) return false;
   let names: string[];
   try {
-    names = (await readdir(config.CORPUS_DIR)).filter((n) => n.toLowerCase().endsWith('.md'));
+    // The files the fingerprint covers: documents, assistant.yaml and synonyms.txt.
+    names = (await readdir(config.CORPUS_DIR)).filter((n) => ['document', 'config'].includes(corpusFileKind(n).kind));
   } catch {
     // No corpus folder here: serve the index that exists rather than nothing.
     return true;

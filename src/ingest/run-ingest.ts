@@ -5,9 +5,13 @@ import type { Embeddings } from '@langchain/core/embeddings';
 import type { Config } from '../config.ts';
 import { chunkSection } from '../corpus/chunk-sections.ts';
 import { embeddingText, lexicalHeading } from '../corpus/embedding-text.ts';
+import { loadAssistantConfig } from '../corpus/assistant-config.ts';
+import { resolveAssistantIdentity } from '../corpus/assistant-identity.ts';
+import { configFileHashes } from '../corpus/corpus-fingerprint.ts';
 import { loadCorpus } from '../corpus/load-corpus.ts';
+import { loadSynonyms } from '../corpus/load-synonyms.ts';
 import { splitSections } from '../corpus/split-sections.ts';
-import type { Chunk, SourceDocument } from '../corpus/types.ts';
+import type { Chunk, Section, SourceDocument } from '../corpus/types.ts';
 import { DEFAULT_DIMS, DocumentFrequencyCounter, FeatureExtractor, LOCAL_EMBEDDER_ID, projectFeatures } from '../embeddings/local-embeddings.ts';
 import { buildRelatedWords, RELATED_WORDS_VERSION } from '../embeddings/related-words.ts';
 import { EmbeddingCache } from '../index/embedding-cache.ts';
@@ -16,8 +20,9 @@ import { words } from '../text/analyze.ts';
 import { HnswBuild } from '../index/hnsw-build.ts';
 import { HNSW_DEFAULTS } from '../index/hnsw-searcher.ts';
 import { lexicalIndexJson } from '../index/lexical-build.ts';
-import type { EmbedderInfo } from '../index/manifest.ts';
-import { writeGeneration, type WriteHooks } from '../index/write-generation.ts';
+import { readManifest } from '../index/load-generation.ts';
+import type { EmbedderInfo, Manifest } from '../index/manifest.ts';
+import { generationDir, readCurrentGeneration, writeGeneration, type WriteHooks } from '../index/write-generation.ts';
 import { normalizeInPlace } from '../vector.ts';
 
 export interface IngestSummary {
@@ -31,6 +36,9 @@ export interface IngestSummary {
   ms: number;
 }
 
+/** The summary, and whether the corpus was unchanged (then `generation` is the one already current and nothing was written). */
+export type IngestResult = IngestSummary & { upToDate: boolean };
+
 export interface IngestOptions {
   config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'EMBEDDINGS' | 'EMBEDDINGS_MODEL' | 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'REQUEST_TIMEOUT_MS'> & Partial<Config>;
   /** Progress of the embedding step, for a progress bar. */
@@ -41,6 +49,10 @@ export interface IngestOptions {
   dims?: number;
   /** HNSW graph parameters (benchmarks); HNSW_DEFAULTS otherwise. */
   hnsw?: { m: number; efConstruction: number; efSearch: number };
+  /** Called once per corpus file that is skipped ("skipped photo.png: not .md, .html or .txt"). */
+  onWarning?(message: string): void;
+  /** Write a new generation even when the corpus and the settings are those of the current one. */
+  force?: boolean;
 }
 
 const EMBED_BATCH = 256;
@@ -62,20 +74,34 @@ const ANNOUNCE_ROWS = 2048;
  * vector, which goes straight into the matrix an HNSW worker thread builds the vector index
  * from while this thread finds related words and writes the other files.
  */
-export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
+export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
   const { config } = options;
-  const documents = options.documents ?? (await loadCorpus(config.CORPUS_DIR));
+  const documents = options.documents ?? (await loadCorpus(config.CORPUS_DIR, { onWarning: options.onWarning }));
+  const assistantConfig = await loadAssistantConfig(config.CORPUS_DIR);
+  const synonyms = await loadSynonyms(config.CORPUS_DIR);
+  const corpus = corpusFingerprint([...documents, ...(await configFileHashes(config.CORPUS_DIR))]);
+  const localDims = options.dims ?? DEFAULT_DIMS;
+  const hnsw = options.hnsw ?? HNSW_DEFAULTS;
+  if (!options.force) {
+    const current = await currentManifestIfSame(config, corpus.hash, localDims, hnsw);
+    if (current) {
+      const { documents: documentCount, sections, chunks: chunkCount } = current.counts;
+      const ms = Math.round(performance.now() - started);
+      return { documents: documentCount, sections, chunks: chunkCount, embedded: 0, reused: chunkCount, removed: 0, generation: current.generation, ms, upToDate: true };
+    }
+  }
+
   const chunks: Chunk[] = [];
-  let sectionCount = 0;
+  const sections: Section[] = [];
   for (const document of documents) {
     for (const section of splitSections(document)) {
-      sectionCount++;
+      sections.push(section);
       for (const chunk of chunkSection(section)) chunks.push(chunk);
     }
   }
-  const localDims = options.dims ?? DEFAULT_DIMS;
-  const hnsw = options.hnsw ?? HNSW_DEFAULTS;
+  const sectionCount = sections.length;
+  const identity = resolveAssistantIdentity(assistantConfig, documents, sections);
 
   await mkdir(config.INDEX_DIR, { recursive: true });
   // Everything this run writes into INDEX_DIR (caches included) happens under the lock.
@@ -154,12 +180,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         chunks,
         lexicalJson,
         localEmbedder: localParams,
+        assistant: { identity, synonyms: synonyms.rules },
         vectors: build,
         manifest: {
           embedder: info,
           hnsw: { space: 'cosine', ...hnsw },
           counts: { documents: documents.length, sections: sectionCount, chunks: chunks.length },
-          corpus: corpusFingerprint(documents),
+          corpus,
         },
       },
       options.writeHooks,
@@ -176,6 +203,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       removed,
       generation,
       ms: Math.round(performance.now() - started),
+      upToDate: false,
     };
   } finally {
     await build?.close();
@@ -247,6 +275,30 @@ function relatedWordsVocabulary(extractor: FeatureExtractor, chunks: Chunk[]): S
 
 export class IngestError extends Error {
   override name = 'IngestError';
+}
+
+/**
+ * The current generation's manifest when a new one would hold the same: the same corpus files
+ * (documents, assistant.yaml, synonyms.txt), embedder, dimensions and graph parameters (the
+ * format and text analysis are checked by readManifest). Null otherwise, or when there is none.
+ */
+async function currentManifestIfSame(
+  config: IngestOptions['config'],
+  corpusHash: string,
+  localDims: number,
+  hnsw: { m: number; efConstruction: number; efSearch: number },
+): Promise<Manifest | null> {
+  const generation = await readCurrentGeneration(config.INDEX_DIR);
+  if (!generation) return null;
+  const manifest = await readManifest(generationDir(config.INDEX_DIR, generation), generation).catch(() => null);
+  if (!manifest || manifest.corpus.hash !== corpusHash) return null;
+  const { embedder } = manifest;
+  const sameEmbedder =
+    config.EMBEDDINGS === 'local'
+      ? embedder.id === LOCAL_EMBEDDER_ID && embedder.dims === localDims
+      : embedder.id === 'openai' && embedder.model === config.EMBEDDINGS_MODEL;
+  const sameGraph = manifest.hnsw.m === hnsw.m && manifest.hnsw.efConstruction === hnsw.efConstruction && manifest.hnsw.efSearch === hnsw.efSearch;
+  return sameEmbedder && sameGraph ? manifest : null;
 }
 
 /** sha256 per corpus file and over all of them: lets `npm start` tell whether to re-index. */

@@ -1,4 +1,5 @@
 import type { StoredDocument } from '../index/loaded-index.ts';
+import { withTextFragment } from './text-fragment.ts';
 import type { Citation, Passage } from './types.ts';
 
 /** A citation for a passage: where it lives, and the exact words quoted from its section. */
@@ -27,8 +28,9 @@ export function sectionCitation(
     section: section.heading,
     anchor: section.anchor,
     url,
-    // Documents without a source_url link to their rendered copy here.
-    sourceUrl: document?.sourceUrl ?? url,
+    // Into the original page at the quote (a text fragment); documents without a source_url
+    // link to their rendered copy here.
+    sourceUrl: document?.sourceUrl ? withTextFragment(document.sourceUrl, quote) : url,
     quote,
     score: Math.round(score * 1000) / 1000,
   };

@@ -45,7 +45,8 @@ export async function* llmAnswer(
   signal: AbortSignal,
 ): AsyncGenerator<string, ComposedAnswer | null> {
   const boundary = `PASSAGES-${crypto.randomUUID()}`;
-  const messages: BaseMessage[] = [new SystemMessage(systemPrompt(deps.canary)), new HumanMessage(answerPrompt(question, passages, boundary))];
+  const subject = { name: index.assistant.name, titles: [...index.documents.values()].map((d) => d.title) };
+  const messages: BaseMessage[] = [new SystemMessage(systemPrompt(deps.canary, subject)), new HumanMessage(answerPrompt(question, passages, boundary))];
   const guard = new OutputGuard(passages.length, deps.canary);
   // A leaked canary stops the model itself (an abort, not a break: leaving the loop early
   // waits on the client library to close the response, which can hang).

@@ -3,7 +3,6 @@ import { BoundedMap, memoised } from '../memo.ts';
 import { contentTerms, contentWords, isStopword, stem, words } from '../text/analyze.ts';
 import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
-import { synonymsOf } from '../text/synonyms.ts';
 import { looksLikeModifier } from '../text/word-shape.ts';
 
 /**
@@ -187,7 +186,7 @@ function matchesOf(word: string, termStem: string, known: boolean, lookup: Stand
     if (!matches.has(stand)) matches.set(stand, credit);
   };
   // Stand-ins the corpus does not contain could never match; they would only dilute the rest.
-  for (const synonym of synonymsOf(termStem)) if (embedder.knowsTerm(synonym)) add(synonym, SYNONYM_CREDIT);
+  for (const synonym of embedder.synonyms.of(termStem)) if (embedder.knowsTerm(synonym)) add(synonym, SYNONYM_CREDIT);
   if (!known) {
     // A word the corpus lacks may be there in another form the stemmer does not join
     // ("architect" / "architecture"): as good as a synonym.

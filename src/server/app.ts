@@ -17,6 +17,7 @@ import { openAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { mountOpenApi } from './routes/openapi.ts';
 import { mountSource } from './routes/source.ts';
 import { registerWidgetRoutes, WIDGET_SCRIPT_PATH, widgetScriptHeaders } from './routes/widget.ts';
+import { registerAssistantRoute } from './routes/assistant.ts';
 
 export type { IndexSource };
 
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): App {
   registerWidgetRoutes(app, deps.config);
   app.route('/v1', openAiCompatibleRoutes(deps));
   app.route('/mcp', mcpRoutes(deps));
+  registerAssistantRoute(app, deps.index);
   mountOpenApi(app);
 
   if (deps.assets) app.use('*', deps.assets);

@@ -17,6 +17,18 @@ const PHONE = { width: 375, height: 740 };
 const QUESTION = 'How do I move from sales into product management?';
 const OFF_TOPIC = 'how do I cook risotto?';
 const DOCUMENT = 'transition-product-management-background';
+/** corpus/assistant.yaml, as the page must present it. */
+const ASSISTANT = {
+  name: 'Product Career Guide',
+  description: 'Thinking about a move into product management?',
+  starters: [
+    'How do I move from sales into product management?',
+    'What skills from project management carry over to product?',
+    'Do I need a technical background to become a PM?',
+    'How can a designer become a product manager?',
+    'How do I get product experience before my first PM job?',
+  ],
+};
 
 let server: RunningServer;
 let browser: Browser;
@@ -122,9 +134,38 @@ function salesCitation(overrides: Partial<Citation>): Citation {
 }
 
 describe('the chat UI', () => {
+  it('shows the configured assistant: its name as the title and header, its description and its starters', async () => {
+    const page = await openPage();
+    await expect.poll(() => page.getByTestId('starter').allInnerTexts()).toEqual(ASSISTANT.starters);
+    expect(await page.title()).toBe(ASSISTANT.name);
+    expect(await page.locator('header h1').innerText()).toBe(ASSISTANT.name);
+    expect(await page.locator('#empty-title').innerText()).toBe(ASSISTANT.description);
+    expect(await page.locator('meta[name="description"]').getAttribute('content')).toBe(ASSISTANT.description);
+    expect(await page.locator('#empty-starters-label').isVisible()).toBe(true);
+    // A starter asks its question.
+    const requestPromise = page.waitForRequest((r) => r.url().endsWith('/ask'));
+    await page.getByTestId('starter').nth(3).click();
+    expect(((await requestPromise).postDataJSON() as { question: string }).question).toBe(ASSISTANT.starters[3]);
+    await closePage(page);
+  });
+
+  it('offers no "Read the original article" link for a document without a source_url', async () => {
+    const page = await openPage();
+    const citation = salesCitation({ sourceUrl: `/source/${DOCUMENT}#moving-from-sales-to-product-management` });
+    await stubAsk(page, sseResponse([['citations', [citation]], ['delta', { text: 'Answer [1].' }], ['done', { answer: 'Answer [1].', grounded: true, support: 'answered', id: 'x', mode: 'extractive', citations: [citation] }]]));
+    await ask(page, QUESTION);
+    expect(await settledState(page)).toBe('answered');
+    await lastAnswer(page).getByTestId('citation').first().click();
+    const panel = page.getByTestId('source-panel');
+    await panel.getByTestId('highlight').waitFor({ state: 'visible' });
+    expect(await panel.getByRole('link', { name: /read the original article/i }).count()).toBe(0);
+    expect(await page.locator('#source-panel-link').isHidden()).toBe(true);
+    await closePage(page);
+  });
+
   it('streams an answer with citations and a numbered source list, and sends earlier turns as history', async () => {
     const page = await openPage();
-    await expect.poll(() => page.getByTestId('starter').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('starter').count()).toBe(ASSISTANT.starters.length);
     await watchStreaming(page);
 
     const responsePromise = page.waitForResponse((r) => r.url().endsWith('/ask'));
@@ -167,7 +208,7 @@ describe('the chat UI', () => {
     // New chat clears the conversation and brings the starters back.
     await page.getByTestId('new-chat').click();
     expect(await page.getByTestId('answer').count()).toBe(0);
-    expect(await page.getByTestId('starter').count()).toBe(3);
+    expect(await page.getByTestId('starter').count()).toBe(ASSISTANT.starters.length);
     await closePage(page);
   });
 
@@ -190,7 +231,8 @@ describe('the chat UI', () => {
     const [box, body] = await Promise.all([highlight.boundingBox(), panel.locator('.panel-body').boundingBox()]);
     expect(box && body && box.y >= body.y - 1 && box.y < body.y + body.height).toBe(true);
     const link = panel.getByRole('link', { name: /read the original article/i });
-    expect(await link.getAttribute('href')).toMatch(/^https:\/\/productschool\.com\//);
+    // Into the original page, at the quoted passage (a text fragment).
+    expect(await link.getAttribute('href')).toMatch(/^https:\/\/productschool\.com\/[^#]+#:~:text=[^,]+,./);
     expect(await link.getAttribute('rel')).toContain('noopener');
     // The side panel leaves the chat usable beside it on a wide screen.
     expect(await page.evaluate(() => document.querySelector('dialog')!.matches(':modal'))).toBe(false);
@@ -217,11 +259,11 @@ describe('the chat UI', () => {
     expect(await answer.getByTestId('source-list').count()).toBe(0);
     expect(await answer.innerText()).toMatch(/not covered/i);
     const starters = answer.getByTestId('starter');
-    expect(await starters.count()).toBe(3);
+    expect(await starters.allInnerTexts()).toEqual(ASSISTANT.starters);
 
     // Every starter is a question the guide really answers, and every quote it cites is
     // found word for word in its section of the source page.
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < ASSISTANT.starters.length; i++) {
       await page.getByTestId('new-chat').click();
       await page.getByTestId('starter').nth(i).click();
       expect(await settledState(page)).toBe('answered');

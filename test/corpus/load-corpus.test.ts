@@ -3,6 +3,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CorpusError, loadCorpus, parseDocument } from '../../src/corpus/load-corpus.ts';
+import { splitSections } from '../../src/corpus/split-sections.ts';
 import { fixtureCorpusDir, useTempDirs } from '../helpers/temp-dir.ts';
 
 const tempDir = useTempDirs('atg-corpus-');
@@ -63,9 +64,43 @@ describe('loadCorpus', () => {
     expect(doc.markdown).toBe('Body text.\n');
   });
 
-  it('ignores files that are not Markdown', async () => {
-    const dir = await corpusWith({ 'notes.txt': 'not markdown', 'image.png': new Uint8Array([0, 1, 2]) });
-    expect((await loadCorpus(dir)).map((d) => d.fileName)).toEqual(['good.md']);
+  it('names every other file once in a warning and goes on; config and dot files pass silently', async () => {
+    const dir = await corpusWith({
+      'photo.png': new Uint8Array([0, 1, 2]),
+      'notes.docx': 'x',
+      'assistant.yaml': 'name: X\n',
+      'synonyms.txt': 'a, b\n',
+      '.fetch-state.json': '{}',
+      '.DS_Store': 'x',
+    });
+    const warnings: string[] = [];
+    const documents = await loadCorpus(dir, { onWarning: (w) => warnings.push(w) });
+    expect(documents.map((d) => d.fileName)).toEqual(['good.md']);
+    expect(warnings).toEqual(['skipped notes.docx: not .md, .html or .txt', 'skipped photo.png: not .md, .html or .txt']);
+  });
+
+  it('ingests .txt documents: title from a first line that reads like one, paragraphs, one section', async () => {
+    const text = 'Office Hours for New PMs\n\nBring one question & a *real* example.\nKeep it short.\n\n# Not a heading, just text\n';
+    const dir = await corpusWith({ 'office-hours.txt': text });
+    const doc = (await loadCorpus(dir)).find((d) => d.fileName === 'office-hours.txt')!;
+    expect(doc).toMatchObject({ id: 'office-hours', title: 'Office Hours for New PMs', sourceUrl: null });
+    const sections = splitSections(doc);
+    expect(sections).toHaveLength(1);
+    expect(sections[0]!.heading).toBe('Office Hours for New PMs');
+    // Markdown characters are text: nothing was made bold, and "#" made no heading.
+    expect(sections[0]!.text).toBe('Bring one question & a *real* example. Keep it short.\n\n# Not a heading, just text');
+  });
+
+  it('titles a .txt document from its file name when the first line is a sentence', async () => {
+    const dir = await corpusWith({ 'hiring_tips-2024.txt': 'Ask for a work sample. It tells you more than a CV.\n' });
+    const doc = (await loadCorpus(dir)).find((d) => d.id === 'hiring_tips-2024')!;
+    expect(doc.title).toBe('Hiring tips 2024');
+    expect(splitSections(doc).map((s) => s.text)).toEqual(['Ask for a work sample. It tells you more than a CV.']);
+  });
+
+  it('accepts dates as YAML dates, quoted ISO dates and date-times', () => {
+    const doc = parseDocument('/x/d.md', Buffer.from('---\npublished: 2024-05-24\nupdated: "2024-06-01T10:00:00Z"\n---\n\nText.\n'));
+    expect(doc).toMatchObject({ published: '2024-05-24', updated: '2024-06-01T10:00:00Z' });
   });
 
   describe('rejects, with one line naming the folder or file,', () => {
@@ -82,13 +117,34 @@ describe('loadCorpus', () => {
 
     it('an empty folder', async () => {
       const dir = await tempDir();
-      await expectCorpusError(dir, dir, /no Markdown/);
+      await expectCorpusError(dir, dir, /no documents \(\.md, \.html or \.txt files\)/);
     });
 
-    it('a folder with no .md files', async () => {
+    it('a folder with no documents, only config and other files', async () => {
       const dir = await tempDir();
-      await writeFile(join(dir, 'readme.txt'), 'hello');
-      await expectCorpusError(dir, dir, /no Markdown/);
+      await writeFile(join(dir, 'assistant.yaml'), 'name: X\n');
+      await writeFile(join(dir, 'synonyms.txt'), 'a, b\n');
+      await writeFile(join(dir, 'photo.png'), new Uint8Array([1]));
+      await expectCorpusError(dir, dir, /no documents/);
+    });
+
+    it('two documents with the same name (guide.md and guide.txt)', async () => {
+      const dir = await corpusWith({ 'guide.md': '# Guide\n\nText.\n', 'guide.txt': 'Guide\n\nText.\n' });
+      await expectCorpusError(dir, join(dir, 'guide.txt'), /same document name as guide\.md/);
+    });
+
+    it('a .txt file with no text', async () => {
+      await expectFileRefused('dots.txt', '...\n\n---\n', /no text/);
+    });
+
+    it.each([
+      ['published: not-a-date', 'published'],
+      ['updated: 2024-13-45', 'updated'],
+      ['published: "May 2024"', 'published'],
+      ['published: 20240524', 'published'],
+      ['updated: [2024-05-24]', 'updated'],
+    ])('a front matter date that is not one (%s)', async (line, field) => {
+      await expectFileRefused('bad-date.md', `---\n${line}\n---\n\n# Body\n\nText.\n`, new RegExp(`invalid front matter field "${field}" \\(expected a date such as 2024-05-24\\)`));
     });
 
     it('an unreadable entry (a folder named x.md)', async () => {
@@ -125,7 +181,7 @@ describe('loadCorpus', () => {
     });
 
     it('front matter that is not valid YAML', async () => {
-      await expectFileRefused('bad-yaml.md', '---\ntitle: [unclosed\nauthor: "x\n---\n\n# Body\n\nText.\n', /invalid front matter/);
+      await expectFileRefused('bad-yaml.md', '---\ntitle: [unclosed\nauthor: "x\n---\n\n# Body\n\nText.\n', /invalid front matter \(.*line \d+.*\)$/);
     });
 
     it('a source_url that is not a URL', async () => {

@@ -24,6 +24,7 @@ const fileOrder = [
   GENERATION_FILES.chunks,
   GENERATION_FILES.lexical,
   GENERATION_FILES.localEmbedder,
+  GENERATION_FILES.assistant,
   GENERATION_FILES.vectors,
   GENERATION_FILES.manifest,
 ];
@@ -80,7 +81,8 @@ describe('publishing a generation is atomic', () => {
     await mkdir(join(indexDir, '.tmp-20000101T000000000Z-dead00'));
     await writeFile(join(indexDir, '.tmp-20000101T000000000Z-dead00', 'chunks.json'), '[');
     const second = await runIngest({ config });
-    const third = await runIngest({ config });
+    // Unchanged, so only a forced run publishes a third generation.
+    const third = await runIngest({ config, force: true });
     expect((await readdir(join(indexDir, GENERATIONS_DIR))).sort()).toEqual([second.generation, third.generation].sort());
     expect(await readdir(join(indexDir, GENERATIONS_DIR))).not.toContain(first.generation);
     expect((await readdir(indexDir)).filter((n) => n.startsWith('.tmp-'))).toEqual([]);

@@ -84,7 +84,7 @@ const badCases: BadCase[] = [
     async setup(_corpusDir, caseDir) {
       const empty = join(caseDir, 'empty');
       await mkdir(empty);
-      return { env: { CORPUS_DIR: empty }, names: [empty], reason: /no Markdown \(\.md\) files/ };
+      return { env: { CORPUS_DIR: empty }, names: [empty], reason: /no documents \(\.md, \.html or \.txt files\)/ };
     },
   },
   {
@@ -228,5 +228,27 @@ describe.concurrent('npm run ingest output', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Indexed 2 document\(s\), 14 sections, (\d+) chunks \(\1 embedded, 0 reused, 0 removed\) into generation \S+ in \d+ ms\.\n$/);
     expect(result.stderr).toMatch(/^embedded (\d+)\/\1 chunks\n$/);
+  });
+
+  it('an unchanged corpus: "index is up to date (generation X)", exit 0, nothing written; --json says so with "embedded":0', { timeout: 2 * CLI_TIMEOUT.timeout }, async ({ expect }) => {
+    const { corpusDir, indexDir } = await caseDirs();
+    const generation = (await readFile(join(indexDir, POINTER_FILE), 'utf8')).trim();
+    const before = await snapshotDir(indexDir, servedIndexFiles);
+    const text = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toBe(`index is up to date (generation ${generation})\n`);
+    const json = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir }, ['--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ generation, embedded: 0, documents: 2, sections: 14 });
+    expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
+  });
+
+  it('names a skipped file once in a warning on stderr and goes on', CLI_TIMEOUT, async ({ expect }) => {
+    const { corpusDir, indexDir } = await caseDirs();
+    await writeFile(join(corpusDir, 'photo.png'), new Uint8Array([1, 2, 3]));
+    const result = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('warning: skipped photo.png: not .md, .html or .txt\n');
+    expect(result.stdout).toMatch(/^index is up to date/);
   });
 });

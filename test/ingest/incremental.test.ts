@@ -1,8 +1,9 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../../src/corpus/types.ts';
 import { loadCurrentGeneration, localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
+import { GENERATIONS_DIR } from '../../src/index/write-generation.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
 import { copyCorpus } from '../helpers/corpus-copy.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
@@ -31,11 +32,40 @@ describe('incremental ingest', () => {
     const first = await runIngest({ config });
     expect(first.embedded).toBe(hashes(await chunks()).size);
     expect(first.embedded).toBe(first.chunks);
-    expect(first).toMatchObject({ reused: 0, removed: 0 });
+    expect(first).toMatchObject({ reused: 0, removed: 0, upToDate: false });
 
-    const second = await runIngest({ config });
+    const second = await runIngest({ config, force: true });
     expect(second).toMatchObject({ documents: first.documents, sections: first.sections, chunks: first.chunks, embedded: 0, reused: first.chunks, removed: 0 });
     expect(second.generation).not.toBe(first.generation);
+  });
+
+  it('writes no generation for an unchanged corpus, and one when a document, synonyms.txt or assistant.yaml changes', async () => {
+    const { corpusDir, indexDir, config } = await setup();
+    const first = await runIngest({ config });
+    const generations = () => readdir(join(indexDir, GENERATIONS_DIR));
+
+    const same = await runIngest({ config });
+    expect(same).toMatchObject({ upToDate: true, generation: first.generation, embedded: 0, reused: first.chunks, removed: 0, chunks: first.chunks });
+    expect(await generations()).toEqual([first.generation]);
+
+    let previous = first.generation;
+    for (const [file, content] of [
+      ['synonyms.txt', 'hive, colony\n'],
+      ['assistant.yaml', 'name: Bee Helper\n'],
+      ['synonyms.txt', 'hive, colony, nest\n'],
+    ] as const) {
+      await writeFile(join(corpusDir, file), content);
+      const changed = await runIngest({ config });
+      expect(changed, `after writing ${file}`).toMatchObject({ upToDate: false, embedded: 0 });
+      expect(changed.generation).not.toBe(previous);
+      expect((await runIngest({ config })).upToDate).toBe(true);
+      previous = changed.generation;
+    }
+    // A file that is not part of the corpus changes nothing.
+    await writeFile(join(corpusDir, 'photo.png'), new Uint8Array([1, 2, 3]));
+    expect(await runIngest({ config })).toMatchObject({ upToDate: true, generation: previous });
+    // Other embedder settings are another index.
+    expect((await runIngest({ config, dims: 128 })).upToDate).toBe(false);
   });
 
   it('re-embeds only the chunks an edit changed, and counts the hashes it dropped', async () => {
@@ -93,7 +123,7 @@ describe('incremental ingest', () => {
     const first = await runIngest({ config });
     const before = await chunks();
     await rm(join(indexDir, 'cache'), { recursive: true });
-    const second = await runIngest({ config });
+    const second = await runIngest({ config, force: true });
     expect(second.embedded).toBe(first.chunks);
     expect(await chunks()).toEqual(before);
   });

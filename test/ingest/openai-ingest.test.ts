@@ -72,8 +72,9 @@ describe('runIngest with EMBEDDINGS=openai (msw at the HTTP edge)', () => {
     const config = openAIConfig(corpusDir, indexDir);
     await runIngest({ config });
     openai.clearRequests();
-    const second = await runIngest({ config });
-    expect(second).toMatchObject({ embedded: 0, reused: second.chunks, removed: 0 });
+    // Forced: an unchanged corpus would not be ingested at all.
+    const second = await runIngest({ config, force: true });
+    expect(second).toMatchObject({ embedded: 0, reused: second.chunks, removed: 0, upToDate: false });
     expect(batchInputs(openai.embeddingRequests())).toEqual([]);
     expect(openai.embeddingRequests()).toHaveLength(1);
   });

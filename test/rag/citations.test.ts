@@ -68,14 +68,14 @@ describe('citationFor', () => {
   const passage: Passage = { chunk, score: 0.83456, vectorScore: 0.5, coverage: 0.5 };
   const doc = { id: 'my guide', title: 'Guide', sourceUrl: 'https://example.com/guide', author: null, published: null, updated: null, markdown: '', sha256: '' } as StoredDocument;
 
-  it('links the rendered section, names the original, quotes the passage, rounds the score', () => {
+  it('links the rendered section, points into the original at the quote, quotes the passage, rounds the score', () => {
     expect(citationFor(passage, 2, doc)).toEqual({
       id: 2,
       document: 'my guide',
       section: 'Moving from Sales to Product Management',
       anchor: 'moving-from-sales-to-product-management',
       url: '/source/my%20guide#moving-from-sales-to-product-management',
-      sourceUrl: 'https://example.com/guide',
+      sourceUrl: 'https://example.com/guide#:~:text=Sales%20text.',
       quote: 'Sales text.',
       score: 0.835,
     });
@@ -84,6 +84,7 @@ describe('citationFor', () => {
   it('falls back to the rendered copy when the document has no source_url, and takes an explicit quote', () => {
     const citation = citationFor(passage, 1, { ...doc, sourceUrl: null }, 'Sales');
     expect(citation.sourceUrl).toBe(citation.url);
+    expect(citation.sourceUrl).not.toContain(':~:');
     expect(citation.quote).toBe('Sales');
   });
 });

@@ -5,13 +5,17 @@ import { backgroundStems, isLooselyBacked, queryTerms } from '../../src/rag/quer
 import { supportSignals } from '../../src/rag/support.ts';
 import type { Passage } from '../../src/rag/types.ts';
 import { stem } from '../../src/text/analyze.ts';
+import { parseSolrSynonyms } from '../../src/text/solr-synonyms.ts';
+import { SynonymTable } from '../../src/text/synonyms.ts';
 
 const corpus = [
   'Sales people know the customer and can gather feedback for the roadmap.',
   'Engineers bring technical depth to a product team.',
   'Marketing managers understand positioning and the market.',
 ];
-const embedder = new LocalEmbeddings({ ...fitLocalEmbedder(corpus, 64), related: { [stem('cluster')]: [stem('gather')] } });
+/** The owner's synonyms come with the index; here one line of a synonyms.txt. */
+const synonyms = SynonymTable.fromRules(parseSolrSynonyms('mktg, marketing'));
+const embedder = new LocalEmbeddings({ ...fitLocalEmbedder(corpus, 64), related: { [stem('cluster')]: [stem('gather')] } }, synonyms);
 const termOf = (question: string, word: string) => queryTerms(question, embedder).find((t) => t.stem === stem(word));
 
 describe('backgroundStems', () => {

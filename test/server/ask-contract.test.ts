@@ -46,7 +46,8 @@ describe('POST /ask (JSON, extractive)', () => {
     for (const c of body.citations) {
       expect(Object.keys(c).sort()).toEqual(['anchor', 'document', 'id', 'quote', 'score', 'section', 'sourceUrl', 'url']);
       expect(c).toMatchObject({ id: expect.any(Number), document: expect.any(String), section: expect.any(String), anchor: expect.any(String), quote: expect.any(String), score: expect.any(Number) });
-      expect(c.sourceUrl).toBe(SOURCE_URL[c.document]);
+      // The original page, at the quote (a text fragment).
+      expect(c.sourceUrl.startsWith(`${SOURCE_URL[c.document]}#:~:text=`), c.sourceUrl).toBe(true);
       expect(Number.isFinite(c.score)).toBe(true);
     }
     expect(citationProblems(body)).toEqual([]);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { STARTERS } from '../../web/src/starters.ts';
 import { DEFAULT_TITLE, readWidgetConfig } from '../../web/src/widget-config.ts';
 
 const PAGE = 'https://shop.example/help/page.html';
@@ -10,7 +9,7 @@ describe('readWidgetConfig (the script tag\'s data- attributes)', () => {
     expect(readWidgetConfig(script({}), PAGE)).toEqual({
       origin: 'https://guide.example',
       title: DEFAULT_TITLE,
-      starters: STARTERS,
+      starters: [],
       position: 'bottom-right',
       theme: 'auto',
     });

@@ -66,6 +66,21 @@ describe('POST /ask: the three outcomes, from the bundled guide', () => {
   });
 });
 
+describe('GET /assistant.json', () => {
+  it('names the assistant of the bundled generation (corpus/assistant.yaml), for the page title, header and starters', async () => {
+    const res = await get('/assistant.json');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { name: string; description: string; starters: string[] };
+    expect(body.name).toBe('Product Career Guide');
+    expect(body.starters.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('answers what the guide does not cover by naming it, as on Node', async () => {
+    const body = (await (await ask({ question: 'What is a good recipe for banana bread?' })).json()) as AskResponse;
+    expect(body.answer).toMatch(/^The guide doesn't cover that\. It covers "How to Transition to Product Management From ANY Background" \(10 sections, from /);
+  });
+});
+
 describe('POST /ask', () => {
   it('answers JSON with the contract shape and citations that resolve', async () => {
     const res = await ask({ question: QUESTION });

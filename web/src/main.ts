@@ -7,7 +7,8 @@ import { Composer } from './composer.ts';
 import { copyText } from './copy-text.ts';
 import { byId } from './dom.ts';
 import { SourcePanel } from './source-panel.ts';
-import { renderStarters } from './starters.ts';
+import { fetchAssistant, presentAssistant } from './assistant.ts';
+import { renderStarters, setStarters } from './starters.ts';
 
 const status = byId<HTMLElement>('status');
 let clearStatus: ReturnType<typeof setTimeout> | undefined;
@@ -38,7 +39,15 @@ const composer = new Composer(
   { submit: (question) => chat.ask(question), stop: () => chat.stop() },
 );
 
-byId('empty-starters').replaceWith(renderStarters((question) => chat.ask(question)));
+// The starters come with the assistant's name; until then (or if it cannot be had) the list stays empty.
+void fetchAssistant().then((assistant) => {
+  if (assistant) {
+    presentAssistant(assistant);
+    setStarters(assistant.starters);
+  }
+  byId('empty-starters').replaceChildren(...renderStarters((question) => chat.ask(question)).children);
+  byId('empty-starters-label').hidden = !assistant?.starters.length;
+});
 byId('new-chat').addEventListener('click', () => chat.newChat());
 
 // Start typing straight away on desktop; on touch screens that would pop the keyboard up.

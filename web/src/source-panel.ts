@@ -59,7 +59,8 @@ export class SourcePanel {
     opener.classList.add('is-active');
     this.kicker.textContent = `Source ${citation.id}`;
     this.title.textContent = citation.section;
-    const href = safeLink(citation.sourceUrl) ?? safeLink(citation.url);
+    // Only a document with an original page has one to read: the panel already shows the local copy.
+    const href = /^https?:\/\//i.test(citation.sourceUrl) ? safeLink(citation.sourceUrl) : null;
     this.link.hidden = !href;
     if (href) this.link.href = href;
 

@@ -1,16 +1,16 @@
 import { h } from './dom.ts';
 
-/** Questions the guide answers well (checked against the real corpus in the browser tests). */
-export const STARTERS = [
-  'How do I move from sales into product management?',
-  'What skills from project management carry over to product?',
-  'Do I need a technical background to become a PM?',
-] as const;
+/** The assistant's starter questions (GET /assistant.json): none until the page has them. */
+let starters: readonly string[] = [];
+
+export function setStarters(questions: readonly string[]): void {
+  starters = questions;
+}
 
 /** The starter questions as buttons; picking one asks it. */
 export function renderStarters(
   ask: (question: string) => void,
-  questions: readonly string[] = STARTERS,
+  questions: readonly string[] = starters,
 ): HTMLUListElement {
   const list = h('ul', { class: 'starters' });
   for (const question of questions) {

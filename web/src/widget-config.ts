@@ -1,4 +1,3 @@
-import { STARTERS } from './starters.ts';
 
 export type WidgetPosition = 'bottom-right' | 'bottom-left';
 export type WidgetTheme = 'auto' | 'light' | 'dark';
@@ -40,7 +39,8 @@ export function readWidgetConfig(script: WidgetScript | null, pageUrl: string): 
   return {
     origin: originOf(script?.src, pageUrl),
     title: data.title?.trim().slice(0, MAX_TITLE_CHARS) || DEFAULT_TITLE,
-    starters: data.starters === undefined ? STARTERS : parseStarters(data.starters),
+    // Without data-starters the panel opens on the question box alone.
+    starters: data.starters === undefined ? [] : parseStarters(data.starters),
     position: data.position?.trim() === 'bottom-left' ? 'bottom-left' : 'bottom-right',
     theme: data.theme?.trim() === 'light' ? 'light' : data.theme?.trim() === 'dark' ? 'dark' : 'auto',
   };
