@@ -22,8 +22,8 @@ export class NoArticleError extends Error {
   override name = 'NoArticleError';
 }
 
-/** Fewer letters than this and the "article" is a login wall, an error page or a stub. */
-const MIN_ARTICLE_LETTERS = 200;
+/** Fewer letters than this and the "article" is a login wall, a script-only app shell or an error page. */
+const MIN_ARTICLE_LETTERS = 100;
 
 /**
  * Whole elements that are never part of an article's text. Images and captions go with them:
@@ -59,7 +59,8 @@ const CHROME_NAME_PARTS = new Set([
  * const { title, markdown } = extractArticle(await response.text(), response.url);
  */
 export function extractArticle(html: string, url?: string): HtmlArticle {
-  const { document } = parseHTML(html);
+  // linkedom builds no document element for a fragment: give it the page around it.
+  const { document } = parseHTML(/<html[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`);
   // Metadata first: the chrome removed below holds the byline and dates.
   const meta = pageMetadata(document);
   removeChrome(document, meta.title);

@@ -36,7 +36,7 @@ export async function loadCorpus(dir: string): Promise<SourceDocument[]> {
     if (error instanceof CorpusError) throw error;
     throw new CorpusError(`${dir}: corpus folder not found (set CORPUS_DIR)`);
   }
-  const markdownFiles = names.filter((n) => n.toLowerCase().endsWith('.md')).sort();
+  const markdownFiles = names.filter((n) => /\.(md|html)$/i.test(n)).sort();
   if (markdownFiles.length === 0) throw new CorpusError(`${dir}: no Markdown (.md) files in the corpus folder`);
 
   const documents: SourceDocument[] = [];
@@ -47,6 +47,12 @@ export async function loadCorpus(dir: string): Promise<SourceDocument[]> {
       bytes = await readFile(path);
     } catch (error) {
       throw new CorpusError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (/\.html$/i.test(name)) {
+      // HTML goes through article extraction (Readability, turndown), loaded only for a corpus that has HTML.
+      const { parseHtmlDocument } = await import('./html-document.ts');
+      documents.push(parseHtmlDocument(path, bytes));
+      continue;
     }
     documents.push(parseDocument(path, bytes));
   }
