@@ -1,16 +1,21 @@
 /**
- * npm run ingest [-- --json]
- * Chunk and embed the corpus into a new index generation and make it current.
+ * npm run ingest [-- --json] [-- --fetch]
+ * Chunk and embed the corpus into a new index generation and make it current. With --fetch,
+ * first fetch the web pages assistant.yaml lists into the corpus (never without it).
  */
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { CorpusError } from '../src/corpus/load-corpus.ts';
+import { fetchListedSources, FetchSourcesError } from '../src/ingest/fetch-sources.ts';
 import { IngestError, runIngest } from '../src/ingest/run-ingest.ts';
 
 const json = process.argv.includes('--json');
+const fetchPages = process.argv.includes('--fetch');
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  // stderr: with --json, stdout carries the summary line only.
+  if (fetchPages) await fetchListedSources(config.CORPUS_DIR, (line) => console.error(line));
   const bar =
     !json && process.stderr.isTTY
       ? new cliProgress.SingleBar({ format: 'embedding {bar} {value}/{total} chunks', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof CorpusError || error instanceof IngestError;
   const message = known ? (error as Error).message : `ingest failed: ${(error as Error)?.message ?? String(error)}`;
-  console.error(`error: ${message.split('\n')[0]}`);
+  const lines = error instanceof FetchSourcesError ? error.lines : [message.split('\n')[0]];
+  for (const line of lines) console.error(`error: ${line}`);
   process.exit(1);
 });
