@@ -1,4 +1,4 @@
-import type { parseHTML } from 'linkedom';
+import type { parseHTML } from 'linkedom/worker';
 
 type HtmlDocument = ReturnType<typeof parseHTML>['document'];
 
