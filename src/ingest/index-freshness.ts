@@ -27,7 +27,8 @@ export async function indexIsCurrent(config: Pick<Config, 'CORPUS_DIR' | 'INDEX_
   if (manifest.embedder.id !== wantedEmbedder) return false;
   let names: string[];
   try {
-    names = (await readdir(config.CORPUS_DIR)).filter((n) => n.toLowerCase().endsWith('.md'));
+    // The documents loadCorpus reads, and only those.
+    names = (await readdir(config.CORPUS_DIR)).filter((n) => /\.(md|html)$/i.test(n));
   } catch {
     // No corpus folder here: serve the index that exists rather than nothing.
     return true;

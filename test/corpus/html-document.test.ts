@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { splitSections } from '../../src/corpus/split-sections.ts';
+import { loadConfig } from '../../src/config.ts';
 import { CorpusError, loadCorpus } from '../../src/corpus/load-corpus.ts';
+import { splitSections } from '../../src/corpus/split-sections.ts';
+import { indexIsCurrent } from '../../src/ingest/index-freshness.ts';
+import { runIngest } from '../../src/ingest/run-ingest.ts';
 import { pagesFixtureDir } from '../helpers/pages.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
 
@@ -39,6 +42,16 @@ describe('.html files in the corpus', () => {
       'How to Transition from Project Manager to Product Manager',
     ]);
     expect(page.markdown).not.toMatch(/Sign up free|Share this post|<[a-z]/i);
+  });
+
+  it('count in the corpus fingerprint: an index built with one is current until the HTML changes', { timeout: 60_000 }, async () => {
+    const dir = await corpusWith({});
+    await copyFile(join(pagesFixtureDir, 'transition-article.html'), join(dir, 'transition.html'));
+    const config = loadConfig({ CORPUS_DIR: dir, INDEX_DIR: join(await tempDir(), 'index') });
+    await runIngest({ config });
+    expect(await indexIsCurrent(config)).toBe(true);
+    await writeFile(join(dir, 'transition.html'), (await readFile(join(dir, 'transition.html'), 'utf8')).replace('That’s great!', 'Great!'));
+    expect(await indexIsCurrent(config)).toBe(false);
   });
 
   it('accepts an HTML fragment without <html> or <body>', async () => {
