@@ -78,8 +78,9 @@ try {
       `over ${RUNS} run(s); target < ${TARGET_MS} ms: ${median < TARGET_MS ? 'PASS' : 'FAIL'}`,
   );
 
-  for (const label of ['in process, first (loads the extraction modules)', 'in process, again']) {
-    const { corpusDir, indexDir } = await freshFolders(label.length.toString() + Math.random().toString(36).slice(2));
+  const inProcess = ['in process, first (loads the extraction modules)', 'in process, again'];
+  for (const [i, label] of inProcess.entries()) {
+    const { corpusDir, indexDir } = await freshFolders(`in-process-${i}`);
     const cpu = process.cpuUsage();
     const started = performance.now();
     await fetchListedSources(corpusDir, () => {});
