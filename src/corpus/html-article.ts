@@ -1,7 +1,5 @@
-import { Readability } from '@mozilla/readability';
-// linkedom's one-file build (an export of the package): the same DOM, loaded several times faster than its
-// ~250 separate modules, which is most of what --fetch adds to an ingest's start-up.
-import { parseHTML } from 'linkedom/worker';
+import type { parseHTML } from 'linkedom/worker';
+import { loadHtmlLibraries } from './html-libraries.ts';
 import { isoDate, pageMetadata } from './html-metadata.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 
@@ -58,9 +56,11 @@ const CHROME_NAME_PARTS = new Set([
  * when they are http(s)). Throws NoArticleError when there is no article.
  *
  * @example
- * const { title, markdown } = extractArticle(await response.text(), response.url);
+ * const { title, markdown } = await extractArticle(await response.text(), response.url);
  */
-export function extractArticle(html: string, url?: string): HtmlArticle {
+export async function extractArticle(html: string, url?: string): Promise<HtmlArticle> {
+  const libraries = await loadHtmlLibraries();
+  const { parseHTML, Readability } = libraries;
   // linkedom builds no document element for a fragment: give it the page around it.
   const { document } = parseHTML(/<html[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`);
   // Metadata first: the chrome removed below holds the byline and dates.
@@ -70,7 +70,7 @@ export function extractArticle(html: string, url?: string): HtmlArticle {
   // linkedom's document satisfies what Readability reads; its types are the DOM's own.
   const article = new Readability(document as unknown as Document, { keepClasses: false }).parse();
   const title = oneLine(meta.title || article?.title || '');
-  const body = article?.content ? htmlToMarkdown(article.content) : '';
+  const body = article?.content ? htmlToMarkdown(article.content, libraries) : '';
   const letters = body.match(/\p{L}/gu)?.length ?? 0;
   if (!article || letters < MIN_ARTICLE_LETTERS) throw new NoArticleError('no article found on the page');
   const author = meta.author ?? bylineAuthor(article.byline);

@@ -9,7 +9,7 @@ import type { SourceDocument } from './types.ts';
  * is, then read as the Markdown file it would have been written as (same front matter rules).
  * The document id is the file name without `.html`; the hash is of the HTML file's bytes.
  */
-export function parseHtmlDocument(path: string, bytes: Uint8Array): SourceDocument {
+export async function parseHtmlDocument(path: string, bytes: Uint8Array): Promise<SourceDocument> {
   if (bytes.includes(0)) throw new CorpusError(`${path}: binary file (contains NUL bytes), expected UTF-8 HTML`);
   let html: string;
   try {
@@ -20,7 +20,7 @@ export function parseHtmlDocument(path: string, bytes: Uint8Array): SourceDocume
   if (html.trim() === '') throw new CorpusError(`${path}: empty document`);
   let article: HtmlArticle;
   try {
-    article = extractArticle(html);
+    article = await extractArticle(html);
   } catch (error) {
     if (error instanceof NoArticleError) throw new CorpusError(`${path}: no article found in the HTML`);
     throw error;

@@ -1,5 +1,5 @@
-import { gfm } from '@joplin/turndown-plugin-gfm';
-import TurndownService from 'turndown';
+import type TurndownService from 'turndown';
+import type { HtmlLibraries } from './html-libraries.ts';
 
 /** Table content that a GFM table row cannot hold: the GFM plugin would keep such a table as HTML. */
 const BLOCKS_IN_CELL = 'ul, ol, h1, h2, h3, h4, h5, h6, hr, blockquote, pre, code, table';
@@ -12,13 +12,13 @@ const TABLE_PARTS = new Set(['TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'TH', 'TD
  * anything turndown would keep as HTML becomes its text, and a table with lists, headings or
  * code in its cells becomes its cells' blocks, one after the other.
  */
-export function htmlToMarkdown(html: string): string {
-  return normalise(converter().turndown(html));
+export function htmlToMarkdown(html: string, libraries: HtmlLibraries): string {
+  return normalise(converter(libraries).turndown(html));
 }
 
 let shared: TurndownService | null = null;
 
-function converter(): TurndownService {
+function converter({ TurndownService, gfm }: HtmlLibraries): TurndownService {
   if (shared) return shared;
   const service: TurndownService = new TurndownService({
     headingStyle: 'atx',

@@ -51,7 +51,7 @@ export async function loadCorpus(dir: string): Promise<SourceDocument[]> {
     if (/\.html$/i.test(name)) {
       // HTML goes through article extraction (Readability, turndown), loaded only for a corpus that has HTML.
       const { parseHtmlDocument } = await import('./html-document.ts');
-      documents.push(parseHtmlDocument(path, bytes));
+      documents.push(await parseHtmlDocument(path, bytes));
       continue;
     }
     documents.push(parseDocument(path, bytes));

@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import matter from 'gray-matter';
 import { ASSISTANT_CONFIG_FILE, loadAssistantConfig } from '../corpus/assistant-config.ts';
+import { extractArticle, NoArticleError } from '../corpus/html-article.ts';
+import { articleMarkdownFile } from '../corpus/html-document.ts';
 import { replaceFileAtomically } from '../index/fs-atomic.ts';
 import { FETCH_PAGE_DEFAULTS, fetchPage, FetchPageError, type FetchPageOptions } from './fetch-page.ts';
 import { readFetchState, writeFetchState, type FetchState, type SourceState } from './fetch-state.ts';
@@ -91,12 +93,9 @@ async function fetchSource(
     return { url, file, outcome: 'not-modified', state: previous };
   }
 
-  // Extraction is loaded only when a page arrives (it is the ingest's largest import).
-  const { extractArticle, NoArticleError } = await import('../corpus/html-article.ts');
-  const { articleMarkdownFile } = await import('../corpus/html-document.ts');
   let content: string;
   try {
-    content = articleMarkdownFile(extractArticle(page.html, page.url), { source_url: url, fetched_at: fetchedAt });
+    content = articleMarkdownFile(await extractArticle(page.html, page.url), { source_url: url, fetched_at: fetchedAt });
   } catch (error) {
     if (error instanceof NoArticleError) throw new FetchPageError(url, 'no article found on the page');
     throw error;

@@ -30,7 +30,7 @@ const headings = (markdown: string) =>
 describe('extractArticle on a chrome-heavy article page', async () => {
   const html = await readFile(join(pagesFixtureDir, 'transition-article.html'), 'utf8');
   const curated = matter(await readFile(join(realCorpusDir, 'transition-product-management-background.md'), 'utf8'));
-  const article = extractArticle(html, PAGE_URL);
+  const article = await extractArticle(html, PAGE_URL);
 
   it('reads title, author and date from the page metadata', () => {
     expect(article).toMatchObject({
@@ -100,8 +100,8 @@ describe('extractArticle conversions', () => {
     '<p>A second paragraph follows it, because an article of one paragraph is rare, and because the extraction ' +
     'counts letters before it believes that a page holds an article at all.</p>';
 
-  it('keeps h2 as ## and h3 as ###, ordered lists from their start, nested lists indented', () => {
-    const { markdown } = extractArticle(
+  it('keeps h2 as ## and h3 as ###, ordered lists from their start, nested lists indented', async () => {
+    const { markdown } = await extractArticle(
       page(`${filler}<h2>Getting started</h2><p>First, a plan, written down, and shared with everyone.</p><h3>Details</h3>` +
         '<ol start="3"><li>three</li><li>four<ul><li>nested</li></ul></li></ol>'),
     );
@@ -109,8 +109,8 @@ describe('extractArticle conversions', () => {
     expect(markdown).toContain('3. three\n4. four\n   - nested');
   });
 
-  it('turns tables into GFM tables, a headerless one too, and a cell line break into a space', () => {
-    const { markdown } = extractArticle(
+  it('turns tables into GFM tables, a headerless one too, and a cell line break into a space', async () => {
+    const { markdown } = await extractArticle(
       page(`${filler}<table><thead><tr><th>Role</th><th>Strength</th></tr></thead><tbody><tr><td>Sales</td><td>Targets</td></tr></tbody></table>` +
         '<table><tr><td>left<br>cell</td><td>right</td></tr><tr><td>a</td><td>b</td></tr></table>'),
     );
@@ -120,8 +120,8 @@ describe('extractArticle conversions', () => {
     expect(tables).toHaveLength(2);
   });
 
-  it('spells out a table with lists in its cells as blocks instead of keeping its HTML', () => {
-    const { markdown } = extractArticle(
+  it('spells out a table with lists in its cells as blocks instead of keeping its HTML', async () => {
+    const { markdown } = await extractArticle(
       page(`${filler}<table><tr><th>Step</th><th>Notes</th></tr><tr><td>Plan</td><td><ul><li>write it down</li><li>share it</li></ul></td></tr></table>`),
     );
     expect(markdown).not.toMatch(/<\/?(table|td|tr|ul|li|div)/);
@@ -129,8 +129,8 @@ describe('extractArticle conversions', () => {
     expect(allTokens(lexer(markdown)).filter((t) => t.type === 'html')).toEqual([]);
   });
 
-  it('keeps text that looks like HTML as text: never a tag, an entity or an image in the Markdown', () => {
-    const { markdown } = extractArticle(
+  it('keeps text that looks like HTML as text: never a tag, an entity or an image in the Markdown', async () => {
+    const { markdown } = await extractArticle(
       page(`${filler}<p>Type &lt;img src=x onerror=alert(1)&gt; and &amp;copy; and &lt;script&gt;alert(2)&lt;/script&gt; literally.</p>` +
         '<p><img src="x.png" alt="a picture"> <svg><text>vector words</text></svg><a href="javascript:alert(3)">click here</a> ' +
         'and <a href="/docs">the docs</a>, <a href="#top">back to top</a>.</p>'),
@@ -145,22 +145,22 @@ describe('extractArticle conversions', () => {
     expect(tokens.filter((t): t is Tokens.Link => t.type === 'link').map((l) => l.href)).toEqual(['https://site.example/docs']);
   });
 
-  it('reads author and date from meta tags, then <time>; an unreadable date is left out', () => {
-    const withMeta = extractArticle(
+  it('reads author and date from meta tags, then <time>; an unreadable date is left out', async () => {
+    const withMeta = await extractArticle(
       page(filler, '<meta name="author" content="Ada Example"><meta property="article:published_time" content="2023-11-02T22:30:00-08:00">'),
     );
     expect(withMeta).toMatchObject({ title: 'Field Notes', author: 'Ada Example', published: '2023-11-02' });
-    const withTime = extractArticle(page(`<p class="byline">By <a rel="author" href="/u/grace">Grace Hopper</a></p><p><time datetime="2021-03-04">March 4</time></p>${filler}`));
+    const withTime = await extractArticle(page(`<p class="byline">By <a rel="author" href="/u/grace">Grace Hopper</a></p><p><time datetime="2021-03-04">March 4</time></p>${filler}`));
     expect(withTime).toMatchObject({ author: 'Grace Hopper', published: '2021-03-04' });
-    const badDate = extractArticle(page(filler, '<meta property="article:published_time" content="soon">'));
+    const badDate = await extractArticle(page(filler, '<meta property="article:published_time" content="soon">'));
     expect(badDate).toMatchObject({ author: null, published: null });
   });
 
-  it('refuses a page without an article', () => {
+  it('refuses a page without an article', async () => {
     const login = '<!doctype html><html><head><title>Sign in</title></head><body><header><nav><a href="/">Home</a></nav></header>' +
       '<main><form><input name="user"><button>Sign in</button></form><p>Forgot your password?</p></main></body></html>';
-    expect(() => extractArticle(login)).toThrow(NoArticleError);
-    expect(() => extractArticle('')).toThrow(NoArticleError);
-    expect(() => extractArticle('<p>Just a line.</p>')).toThrow(NoArticleError);
+    await expect(extractArticle(login)).rejects.toThrow(NoArticleError);
+    await expect(extractArticle('')).rejects.toThrow(NoArticleError);
+    await expect(extractArticle('<p>Just a line.</p>')).rejects.toThrow(NoArticleError);
   });
 });
