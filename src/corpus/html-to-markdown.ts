@@ -78,14 +78,16 @@ function isComplexTable(table: HTMLTableElement | null): boolean {
 }
 
 /**
- * Blank lines collapsed, trailing spaces trimmed, and the GFM plugin's `<br>` in a table cell
- * (a cell's line breaks) turned into a space.
+ * Blank lines collapsed, trailing spaces trimmed, the GFM plugin's `<br>` in a table cell (a
+ * cell's line breaks) turned into a space, and the empty header it gives a table without one
+ * replaced by the table's first row (an empty row would be indexed as a passage of pipes).
  */
 function normalise(markdown: string): string {
   return markdown
     .split('\n')
     .map((line) => (line.startsWith('|') ? line.replace(/ *(?<!\\)<br> */g, ' ') : line).replace(/[ \t]+$/, ''))
     .join('\n')
+    .replace(/^(\|(?: +\|)+)\n(\|(?: :?-+:? \|)+)\n(\|.*\|)$/gm, '$3\n$2')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

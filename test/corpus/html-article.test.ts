@@ -109,13 +109,14 @@ describe('extractArticle conversions', () => {
     expect(markdown).toContain('3. three\n4. four\n   - nested');
   });
 
-  it('turns tables into GFM tables, a headerless one too, and a cell line break into a space', async () => {
+  it('turns tables into GFM tables (a headerless one gets its first row as header), a cell line break into a space', async () => {
     const { markdown } = await extractArticle(
       page(`${filler}<table><thead><tr><th>Role</th><th>Strength</th></tr></thead><tbody><tr><td>Sales</td><td>Targets</td></tr></tbody></table>` +
         '<table><tr><td>left<br>cell</td><td>right</td></tr><tr><td>a</td><td>b</td></tr></table>'),
     );
     expect(markdown).toMatch(/\| Role +\| Strength +\|\n\| -+ \| -+ \|\n\| Sales +\| Targets +\|/);
-    expect(markdown).toMatch(/\| left cell \| right +\|/);
+    expect(markdown).toMatch(/\| left cell \| right +\|\n\| -+ \| -+ \|\n\| a +\| b +\|/);
+    expect(markdown).not.toMatch(/^\|( +\|)+$/m);
     const tables = lexer(markdown).filter((t) => t.type === 'table');
     expect(tables).toHaveLength(2);
   });
