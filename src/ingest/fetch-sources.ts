@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { ASSISTANT_CONFIG_FILE, loadAssistantConfig } from '../corpus/assistant-config.ts';
 import { extractArticle, NoArticleError } from '../corpus/html-article.ts';
 import { articleMarkdownFile } from '../corpus/html-document.ts';
 import { replaceFileAtomically } from '../index/fs-atomic.ts';
@@ -115,6 +114,8 @@ export async function fetchListedSources(
   report: (line: string) => void,
   options: Partial<Omit<FetchSourcesOptions, 'corpusDir' | 'urls'>> = {},
 ): Promise<SourceOutcome[]> {
+  // Imported here: the ingest CLI imports this module, and needs the YAML parser only with --fetch.
+  const { ASSISTANT_CONFIG_FILE, loadAssistantConfig } = await import('../corpus/assistant-config.ts');
   const config = await loadAssistantConfig(corpusDir);
   const urls = config?.sources?.map((source) => source.url) ?? [];
   if (urls.length === 0) {
