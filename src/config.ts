@@ -45,6 +45,14 @@ export const configSchema = z.object({
   ANSWER_CACHE_ENTRIES: integer(0, 1_000_000, 1000),
   LOG_QUESTIONS: booleanFlag,
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  DATABASE_URL: withDefault(z.string().regex(/^(file:|libsql:|https?:|wss?:)/), 'file:data/ask-the-guide.db'),
+  RECORD_QUESTIONS: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'true' : String(v).toLowerCase()),
+    z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+  ),
+  RETENTION_DAYS: integer(1, 36_500, 90),
+  /** Enables /admin; at least 16 characters so that it cannot be guessed by trying. */
+  ADMIN_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).max(512).optional()),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -66,7 +74,14 @@ const accepts: Partial<Record<keyof Config, string>> = {
   ANSWER_CACHE_ENTRIES: 'a whole number, 0 to turn the answer cache off',
   LOG_QUESTIONS: '"true" or "false"',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
+  DATABASE_URL: 'a libSQL URL such as file:data/ask-the-guide.db or libsql://host',
+  RECORD_QUESTIONS: '"true" or "false"',
+  RETENTION_DAYS: 'a whole number of days from 1 to 36500',
+  ADMIN_TOKEN: 'a secret of 16 to 512 characters',
 };
+
+/** Variables whose value an error message must not repeat: it would end up in a log. */
+const SECRETS = new Set<keyof Config>(['ADMIN_TOKEN']);
 
 /**
  * Parse configuration from an environment record. Throws a ConfigError whose message is one
@@ -78,9 +93,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0]) as keyof Config;
-  const got = env[name];
+  const got = SECRETS.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
   const expected = accepts[name] ?? issue.message;
-  throw new ConfigError(`Invalid ${name}=${JSON.stringify(got ?? '')}: expected ${expected}`);
+  throw new ConfigError(`Invalid ${name}=${got}: expected ${expected}`);
 }
 
 /** `auto` means: a model server when one is configured, otherwise extractive answers. */

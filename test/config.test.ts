@@ -30,6 +30,10 @@ const defaults: Config = {
   ANSWER_CACHE_ENTRIES: 1000,
   LOG_QUESTIONS: false,
   LOG_LEVEL: 'info',
+  DATABASE_URL: 'file:data/ask-the-guide.db',
+  RECORD_QUESTIONS: true,
+  RETENTION_DAYS: 90,
+  ADMIN_TOKEN: undefined,
 };
 
 describe('loadConfig', () => {
@@ -59,6 +63,8 @@ describe('loadConfig', () => {
       OPENAI_BASE_URL: 'http://localhost:11434/v1',
       CHAT_MODEL: 'llama3.1',
       LOG_LEVEL: 'silent',
+      DATABASE_URL: 'file:/srv/data/guide.db',
+      ADMIN_TOKEN: 'an-admin-token-of-some-length',
     } as const;
     const env = {
       ...asWritten,
@@ -69,6 +75,8 @@ describe('loadConfig', () => {
       MAX_CONCURRENT_UPSTREAM: '1000',
       ANSWER_CACHE_ENTRIES: '0',
       LOG_QUESTIONS: 'TRUE',
+      RECORD_QUESTIONS: 'False',
+      RETENTION_DAYS: '7',
     };
     expect(Object.keys(env).sort()).toEqual(Object.keys(defaults).sort());
     expect(loadConfig(env)).toEqual({
@@ -80,6 +88,8 @@ describe('loadConfig', () => {
       MAX_CONCURRENT_UPSTREAM: 1000,
       ANSWER_CACHE_ENTRIES: 0,
       LOG_QUESTIONS: true,
+      RECORD_QUESTIONS: false,
+      RETENTION_DAYS: 7,
     });
   });
 
@@ -105,10 +115,18 @@ describe('loadConfig', () => {
     ['MAX_CONCURRENT_UPSTREAM', '0', 'a whole number from 1 to 1000'],
     ['LOG_QUESTIONS', 'yes', '"true" or "false"'],
     ['LOG_LEVEL', 'verbose', 'fatal, error, warn, info, debug, trace or silent'],
+    ['DATABASE_URL', 'data/guide.db', 'a libSQL URL such as file:data/ask-the-guide.db or libsql://host'],
+    ['RECORD_QUESTIONS', 'no', '"true" or "false"'],
+    ['RETENTION_DAYS', '0', 'a whole number of days from 1 to 36500'],
   ])('rejects %s=%s with one line naming the variable and what it accepts', (name, value, accepts) => {
     const error = configError({ [name]: value });
     expect(error.message).toBe(`Invalid ${name}=${JSON.stringify(value)}: expected ${accepts}`);
     expect(error.message).not.toContain('\n');
+  });
+
+  it('never repeats the value of a secret in its error (it would end up in a log)', () => {
+    const error = configError({ ADMIN_TOKEN: 'short-secret' });
+    expect(error.message).toBe('Invalid ADMIN_TOKEN=(hidden): expected a secret of 16 to 512 characters');
   });
 
   it('names the first bad variable when several are bad', () => {

@@ -9,13 +9,16 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index.ts';
 import { answerOnce, answerQuestion, type AnswerDeps } from '../rag/answer-question.ts';
-import type { AskEvent } from '../rag/types.ts';
+import type { AskEvent, AskResponse } from '../rag/types.ts';
+import type { QuestionStore } from '../storage/question-store.ts';
 import type { Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { renderSourcePage, SOURCE_CSS } from './render-source.ts';
 import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
 import { BODY_LIMIT_BYTES } from './request-limits.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, ErrorSchema, HealthSchema } from './schemas.ts';
+import { recordQuestions } from './record-questions.ts';
+import { registerFeedback } from './routes/feedback.ts';
 
 /** Where the generation being served comes from: a watched folder on Node, a bundle on Workers. */
 export interface IndexSource {
@@ -23,13 +26,15 @@ export interface IndexSource {
 }
 
 export interface AppDeps {
-  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS'>;
+  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS' | 'ADMIN_TOKEN'>;
   index: IndexSource;
   answer: AnswerDeps;
   logger: Logger;
   rateLimiter: RateLimiter;
   /** The client's address for rate limiting (the socket on Node, CF-Connecting-IP on Workers). */
   clientAddress(c: Context): string;
+  /** Recorded questions and feedback; without it nothing is recorded and /feedback finds no answer. */
+  store?: QuestionStore;
   /** Serves the built web UI (static files); platform-specific. */
   assets?: MiddlewareHandler;
 }
@@ -42,9 +47,11 @@ export interface AppDeps {
 const JSON_CONTENT_TYPE = /^application\/([a-z.-]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
 /** Per-request values the access log reads after the handler has run. */
-type AppEnv = {
+export type AppEnv = {
   Variables: {
     question?: string;
+    /** The answer sent (for an SSE answer, once its `done` event is sent), for recording. */
+    answer?: AskResponse;
     grounded?: boolean;
     /** Set for an SSE answer: settles when the stream ends, which is when it is logged. */
     streamEnded?: Promise<void>;
@@ -145,6 +152,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (parseInt(length || '0', 10) > BODY_LIMIT_BYTES) throw new AppError('payload_too_large');
     return next();
   });
+  if (deps.store?.recording) app.use('/ask', recordQuestions({ ...deps, store: deps.store }));
 
   app.openapi(askRoute, async (c) => {
     const index = requireIndex(deps);
@@ -166,6 +174,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       try {
         const response = await answerOnce(index, input, deps.answer, cancel.signal);
         c.set('grounded', response.grounded);
+        c.set('answer', response);
         return c.json(response, 200);
       } finally {
         cancel.release();
@@ -192,7 +201,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => cancel.abort(new DOMException('client went away', 'AbortError')));
       const send = async (event: AskEvent) => {
-        if (event.type === 'done') c.set('grounded', event.response.grounded);
+        if (event.type === 'done') {
+          c.set('grounded', event.response.grounded);
+          c.set('answer', event.response);
+        }
         const data = event.type === 'citations' ? event.citations : event.type === 'delta' ? { text: event.text } : event.response;
         await stream.writeSSE({ event: event.type, data: JSON.stringify(data) });
       };
@@ -237,6 +249,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (!doc) throw new AppError('not_found', 'No such document in the corpus.');
     return c.html(renderSourcePage(doc), 200);
   });
+
+  registerFeedback(app, deps);
 
   app.get('/source.css', (c) => {
     c.header('Cache-Control', 'public, max-age=3600');
