@@ -1,3 +1,4 @@
+import { AnswerFeedback } from './answer-feedback.ts';
 import type { AskError } from './api.ts';
 import { h } from './dom.ts';
 import { icon } from './icons.ts';
@@ -83,15 +84,18 @@ export class TurnView {
     this.setState(response.grounded ? 'answered' : 'not-covered');
     this.text.replace(response.answer, response.grounded ? response.citations : []);
     this.extras.replaceChildren();
+    const feedback = AnswerFeedback.for(response.id);
     if (response.grounded) {
       if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, this.actions.open));
-      this.extras.appendChild(this.toolbar(answerAsPlainText(response.answer, response.citations, location.origin)));
+      this.extras.appendChild(this.toolbar(feedback, answerAsPlainText(response.answer, response.citations, location.origin)));
     } else {
       this.text.element.before(h('p', { class: 'not-covered-label' }, icon('info'), 'Not covered by the guide'));
       this.extras.appendChild(
         h('div', { class: 'not-covered-help' }, h('p', { class: 'starters-label' }, 'Questions the guide can answer'), renderStarters(this.actions.ask)),
       );
+      if (feedback) this.extras.appendChild(h('div', { class: 'answer-toolbar' }, feedback.controls));
     }
+    if (feedback) this.extras.appendChild(feedback.commentSlot);
   }
 
   stopped(): void {
@@ -153,7 +157,7 @@ export class TurnView {
     this.countdown = undefined;
   }
 
-  private toolbar(plain: string): HTMLElement {
+  private toolbar(feedback: AnswerFeedback | null, plain: string): HTMLElement {
     const label = h('span', {}, 'Copy');
     const button = h('button', { type: 'button', class: 'button button-ghost button-small', 'data-testid': 'copy', 'aria-label': 'Copy answer' }, icon('copy'), label);
     button.addEventListener('click', async () => {
@@ -165,7 +169,7 @@ export class TurnView {
         button.replaceChild(icon('copy'), button.firstChild!);
       }, 2000);
     });
-    return h('div', { class: 'answer-toolbar' }, button);
+    return h('div', { class: 'answer-toolbar' }, feedback?.controls, button);
   }
 
   private setState(state: string): void {
