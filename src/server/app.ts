@@ -18,6 +18,7 @@ import { NO_CANCELLATION, requestSignal } from './request-signal.ts';
 import { BODY_LIMIT_BYTES } from './request-limits.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, ErrorSchema, HealthSchema } from './schemas.ts';
 import { recordQuestions } from './record-questions.ts';
+import { registerAdmin } from './routes/admin.ts';
 import { registerFeedback } from './routes/feedback.ts';
 
 /** Where the generation being served comes from: a watched folder on Node, a bundle on Workers. */
@@ -251,6 +252,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   registerFeedback(app, deps);
+  registerAdmin(app, deps);
 
   app.get('/source.css', (c) => {
     c.header('Cache-Control', 'public, max-age=3600');

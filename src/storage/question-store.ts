@@ -59,6 +59,10 @@ export class QuestionStore {
   private suppressedErrors = 0;
   private readonly now: () => number;
 
+  get retentionDays(): number {
+    return this.options.retentionDays;
+  }
+
   constructor(private readonly options: QuestionStoreOptions) {
     this.recording = options.recording;
     this.needsWaitUntil = options.writes === 'waitUntil';
