@@ -167,6 +167,13 @@ describe('sign-in', () => {
     close();
   });
 
+  it('a browser that sends Origin: null with same-origin fetch metadata is let in', async () => {
+    const { app, close } = await adminApp();
+    expect((await signIn(app, TOKEN, { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' })).status).toBe(303);
+    expect((await signIn(app, TOKEN, { 'Sec-Fetch-Site': 'same-origin' })).status).toBe(303);
+    close();
+  });
+
   it('the cookie is Secure over https', async () => {
     const { app, close } = await adminApp();
     const res = await signIn(app, TOKEN, { Origin: 'https://guide.test' }, 'https://guide.test');
@@ -177,9 +184,11 @@ describe('sign-in', () => {
   it.each([
     ['another site', { Origin: 'https://evil.example' }],
     ['a look-alike host', { Origin: 'http://guide.test.evil.example' }],
-    ['an opaque origin', { Origin: 'null' }],
+    ['an opaque origin', { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }],
     ['no Origin and no fetch metadata', {}],
     ['no Origin, cross-site fetch metadata', { 'Sec-Fetch-Site': 'cross-site' }],
+    ['this Origin but cross-site fetch metadata', { Origin: HERE, 'Sec-Fetch-Site': 'same-site' }],
+    ['an opaque origin with no fetch metadata', { Origin: 'null' }],
   ])('CSRF: a POST from %s is refused (403), the right token notwithstanding', async (_name, headers) => {
     const { app, close } = await adminApp();
     const res = await signIn(app, TOKEN, headers);

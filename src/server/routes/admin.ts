@@ -31,15 +31,16 @@ export function registerAdmin(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
     return deps.store.read(query);
   };
 
-  app.use('/admin/*', async (c, next) => {
+  const adminHeaders: MiddlewareHandler = async (c, next) => {
     await next();
     // Owner data: never kept by a browser or a proxy.
     if (!c.req.path.endsWith('.css')) c.header('Cache-Control', 'no-store');
-  });
-  app.use('/admin', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
+    // The site sends no referrer at all, which makes Chromium send `Origin: null` with the
+    // form's POST; same-origin keeps referrers in-site and lets the CSRF check see our origin.
+    c.header('Referrer-Policy', 'same-origin');
+  };
+  app.use('/admin', adminHeaders);
+  app.use('/admin/*', adminHeaders);
 
   app.get('/admin/admin.css', (c) => {
     c.header('Cache-Control', 'public, max-age=3600');
@@ -112,14 +113,17 @@ export function registerAdmin(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
 }
 
 /**
- * CSRF: a state-changing POST must come from a page of this site. Browsers send Origin with
- * every POST; it must name this host (the Host header, which a reverse proxy passes on). With
- * no Origin, only Fetch Metadata saying same-origin will do.
+ * CSRF: a state-changing POST must come from a page of this site. Browsers send Fetch
+ * Metadata (Sec-Fetch-Site) and Origin with every POST: the first must say same-origin when
+ * present, the second must name this host (the Host header, which a reverse proxy passes on)
+ * when it is a real origin. A request with neither is refused.
  */
 const sameOrigin: MiddlewareHandler = async (c, next) => {
   const origin = c.req.header('origin');
+  const site = c.req.header('sec-fetch-site');
   const host = c.req.header('host') ?? new URL(c.req.url).host;
-  const fromHere = origin ? hostOf(origin) === host : c.req.header('sec-fetch-site') === 'same-origin';
+  const originOk = origin !== undefined && origin !== 'null' && hostOf(origin) === host;
+  const fromHere = site !== undefined ? site === 'same-origin' && (originOk || origin === undefined || origin === 'null') : originOk;
   if (!fromHere) throw new AppError('forbidden', 'Cross-site request refused.');
   return next();
 };
