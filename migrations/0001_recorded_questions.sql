@@ -16,8 +16,9 @@ CREATE TABLE questions (
   generation TEXT NOT NULL,
   citations TEXT NOT NULL DEFAULT '[]'
 );
+-- Retention and the per-day chart read by time. No other index: every index costs each
+-- recorded answer a write, while the dashboard's grouping scans are cheap at this size.
 CREATE INDEX questions_by_time ON questions (asked_at);
-CREATE INDEX questions_by_outcome ON questions (outcome, question_key);
 
 -- At most one rating per answer: a reader who changes their mind replaces it.
 CREATE TABLE feedback (
