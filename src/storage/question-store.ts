@@ -33,10 +33,11 @@ export const STORE_DEFAULTS = {
   /**
    * A batch is written this long after its first record, or at once when it is this large.
    * Answer ids are random, so each row lands on a random page of the id index: the larger the
-   * batch, the more rows share each page written (measured: per-row cost falls with size).
+   * batch, the more rows share each page written. But the libSQL driver writes on the event
+   * loop, so a batch must stay small enough not to hold answers up (500 rows: a few ms).
    */
-  flushDelayMs: 250,
-  flushSize: 2000,
+  flushDelayMs: 100,
+  flushSize: 500,
   /** A failing database logs at most one error per this period. */
   errorLogIntervalMs: 60_000,
   pruneIntervalMs: 86_400_000,

@@ -19,7 +19,7 @@ async function report(env: Record<string, string>, ...args: string[]) {
 }
 
 describe('npm run report', () => {
-  it('prints the summary as tables, and the same figures as the API with --json', async () => {
+  it('prints the summary as tables, and the same figures as the API with --json', { timeout: 90_000 }, async () => {
     const url = databaseUrl(await tempDir());
     const { store, opened } = fileStore(url);
     const answered = questionRecord();
@@ -45,7 +45,7 @@ describe('npm run report', () => {
     expect(JSON.parse(json.stdout)).toEqual(expected);
   });
 
-  it('says in one line that there is no database yet, and exits 1', async () => {
+  it('says in one line that there is no database yet, and exits 1', { timeout: 60_000 }, async () => {
     const missing = join(await tempDir(), 'none.db');
     const result = await report({ DATABASE_URL: `file:${missing}` });
     expect(result.code).toBe(1);
