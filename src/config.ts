@@ -50,6 +50,14 @@ export const configSchema = z.object({
     .transform((v) => v.split(',').map((key) => key.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[\x21-\x7e]+$/))),
   LOG_FORMAT: withDefault(z.enum(['auto', 'json', 'pretty']), 'auto'),
+  DATABASE_URL: withDefault(z.string().regex(/^(file:|libsql:|https?:|wss?:)/), 'file:data/ask-the-guide.db'),
+  RECORD_QUESTIONS: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'true' : String(v).toLowerCase()),
+    z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+  ),
+  RETENTION_DAYS: integer(1, 36_500, 90),
+  /** Enables /admin; at least 16 characters so that it cannot be guessed by trying. */
+  ADMIN_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).max(512).optional()),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -73,10 +81,14 @@ const accepts: Partial<Record<keyof Config, string>> = {
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
   API_KEYS: 'comma-separated keys of printable ASCII characters without spaces',
   LOG_FORMAT: '"auto" (readable lines on a terminal, JSON otherwise), "json" or "pretty"',
+  DATABASE_URL: 'a libSQL URL such as file:data/ask-the-guide.db or libsql://host',
+  RECORD_QUESTIONS: '"true" or "false"',
+  RETENTION_DAYS: 'a whole number of days from 1 to 36500',
+  ADMIN_TOKEN: 'a secret of 16 to 512 characters',
 };
 
 /** Variables whose values never appear in a message: an error line goes to logs. */
-const SECRETS: ReadonlySet<keyof Config> = new Set(['OPENAI_API_KEY', 'API_KEYS']);
+const SECRETS: ReadonlySet<keyof Config> = new Set(['OPENAI_API_KEY', 'API_KEYS', 'ADMIN_TOKEN']);
 
 /**
  * Parse configuration from an environment record. Throws a ConfigError whose message is one

@@ -5,6 +5,7 @@
 export const ERROR_STATUS = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
@@ -13,6 +14,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   upstream_error: 502,
   index_unavailable: 503,
+  storage_unavailable: 503,
   timeout: 504,
 } as const;
 
@@ -20,7 +22,8 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   invalid_request: 'The request is not valid.',
-  unauthorized: 'A valid API key is required: send Authorization: Bearer <key>.',
+  unauthorized: 'Not signed in or no valid key: send Authorization: Bearer <key or token>.',
+  forbidden: 'This request is not allowed from here.',
   not_found: 'Not found.',
   method_not_allowed: 'This method is not allowed here; see the Allow header.',
   payload_too_large: 'The request body is too large (limit 16 KiB).',
@@ -29,6 +32,7 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   internal_error: 'Something went wrong on our side.',
   upstream_error: 'The model server failed to answer. Try again shortly.',
   index_unavailable: 'The search index is not available yet. Run npm run ingest, then try again.',
+  storage_unavailable: 'Feedback cannot be saved right now. Try again later.',
   timeout: 'The answer took too long and was stopped.',
 };
 

@@ -12,3 +12,5 @@ export const MAX_K = 10;
 export const DEFAULT_K = 4;
 /** The whole request body, in bytes. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
+/** A reader's comment on an answer (POST /feedback). */
+export const MAX_FEEDBACK_COMMENT_CHARS = 1000;

@@ -17,6 +17,8 @@ import { createApp } from './server/app.ts';
 import type { LoadedIndex } from './index/loaded-index.ts';
 import { createNodeLogger, type LogFormat } from './node-logger.ts';
 import { MemoryRateLimiter } from './server/rate-limiter.ts';
+import { openLibsqlDatabase } from './storage/libsql.ts';
+import { QuestionStore } from './storage/question-store.ts';
 import { buildWeb, webAssetsStale, WEB_OUT_DIR } from '../web/build.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -37,6 +39,16 @@ async function main(): Promise<void> {
   if (!watcher.current()) throw new IngestError(`the index in ${config.INDEX_DIR} cannot be served (see the log above); run npm run ingest`);
   watcher.start();
 
+  // Opened, migrated and pruned now; a database that fails is logged and answers go on.
+  const store = new QuestionStore({
+    connect: () => openLibsqlDatabase(config.DATABASE_URL),
+    logger,
+    recording: config.RECORD_QUESTIONS,
+    retentionDays: config.RETENTION_DAYS,
+    writes: 'queue',
+  });
+  await store.start();
+
   const app = createApp({
     config,
     index: watcher,
@@ -44,6 +56,7 @@ async function main(): Promise<void> {
     logger,
     rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE),
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
+    store,
     assets: serveStatic({ root: relative(process.cwd(), WEB_OUT_DIR) || '.' }),
   });
 
@@ -59,7 +72,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     watcher.stop();
     // Stop accepting, close idle keep-alive sockets, let in-flight requests finish.
-    server.close(() => process.exit(0));
+    server.close(() => void store.flush().finally(() => process.exit(0)));
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     setTimeout(() => {
       logger.warn({}, 'requests still running after the grace period; exiting');

@@ -14,6 +14,8 @@ import { createAnswerDeps } from './rag/answer-deps.ts';
 import { createApp } from './server/app.ts';
 import { consoleJsonLogger, type Logger } from './logger.ts';
 import { workerRateLimiter, type RateLimitBinding } from './server/worker-rate-limiter.ts';
+import { d1Database, type D1Binding } from './storage/d1.ts';
+import { QuestionStore } from './storage/question-store.ts';
 
 /** The static-assets binding (`[assets] binding = "ASSETS"`). */
 export interface AssetsBinding {
@@ -24,6 +26,8 @@ export interface AssetsBinding {
 export interface WorkerEnv {
   ASSETS?: AssetsBinding;
   ASK_RATE_LIMITER?: RateLimitBinding;
+  /** Recorded questions and feedback (`[[d1_databases]]`); without it nothing is recorded. */
+  DB?: D1Binding;
   [name: string]: unknown;
 }
 
@@ -65,6 +69,7 @@ async function buildApp(env: WorkerEnv, vars: Record<string, string>): Promise<A
     logger,
     rateLimiter: workerRateLimiter(config.RATE_LIMIT_PER_MINUTE, env.ASK_RATE_LIMITER),
     clientAddress: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+    store: env.DB ? workerStore(env.DB, config, logger) : undefined,
     assets: env.ASSETS ? serveAssets(env.ASSETS) : undefined,
   });
 }
@@ -79,6 +84,18 @@ function loadBundledIndex(config: Config, logger: Logger): LoadedIndex | null {
   }
 }
 
+
+/** Migrations are applied by `wrangler d1 migrations apply`, not here (see docs/admin.md). */
+function workerStore(binding: D1Binding, config: Config, logger: Logger): QuestionStore {
+  const db = d1Database(binding);
+  return new QuestionStore({
+    connect: async () => db,
+    logger,
+    recording: config.RECORD_QUESTIONS,
+    retentionDays: config.RETENTION_DAYS,
+    writes: 'waitUntil',
+  });
+}
 
 /**
  * The built UI from the assets binding. wrangler.toml sends every request to the Worker

@@ -32,6 +32,10 @@ const defaults: Config = {
   LOG_LEVEL: 'info',
   API_KEYS: [],
   LOG_FORMAT: 'auto',
+  DATABASE_URL: 'file:data/ask-the-guide.db',
+  RECORD_QUESTIONS: true,
+  RETENTION_DAYS: 90,
+  ADMIN_TOKEN: undefined,
 };
 
 describe('loadConfig', () => {
@@ -62,6 +66,8 @@ describe('loadConfig', () => {
       CHAT_MODEL: 'llama3.1',
       LOG_LEVEL: 'silent',
       LOG_FORMAT: 'json',
+      DATABASE_URL: 'file:/srv/data/guide.db',
+      ADMIN_TOKEN: 'an-admin-token-of-some-length',
     } as const;
     const env = {
       ...asWritten,
@@ -73,6 +79,8 @@ describe('loadConfig', () => {
       ANSWER_CACHE_ENTRIES: '0',
       LOG_QUESTIONS: 'TRUE',
       API_KEYS: ' key-one , key-two,,',
+      RECORD_QUESTIONS: 'False',
+      RETENTION_DAYS: '7',
     };
     expect(Object.keys(env).sort()).toEqual(Object.keys(defaults).sort());
     expect(loadConfig(env)).toEqual({
@@ -85,6 +93,8 @@ describe('loadConfig', () => {
       ANSWER_CACHE_ENTRIES: 0,
       LOG_QUESTIONS: true,
       API_KEYS: ['key-one', 'key-two'],
+      RECORD_QUESTIONS: false,
+      RETENTION_DAYS: 7,
     });
   });
 
@@ -111,6 +121,9 @@ describe('loadConfig', () => {
     ['LOG_QUESTIONS', 'yes', '"true" or "false"'],
     ['LOG_LEVEL', 'verbose', 'fatal, error, warn, info, debug, trace or silent'],
     ['LOG_FORMAT', 'text', '"auto" (readable lines on a terminal, JSON otherwise), "json" or "pretty"'],
+    ['DATABASE_URL', 'data/guide.db', 'a libSQL URL such as file:data/ask-the-guide.db or libsql://host'],
+    ['RECORD_QUESTIONS', 'no', '"true" or "false"'],
+    ['RETENTION_DAYS', '0', 'a whole number of days from 1 to 36500'],
   ])('rejects %s=%s with one line naming the variable and what it accepts', (name, value, accepts) => {
     const error = configError({ [name]: value });
     expect(error.message).toBe(`Invalid ${name}=${JSON.stringify(value)}: expected ${accepts}`);
@@ -123,6 +136,11 @@ describe('loadConfig', () => {
       'Invalid API_KEYS=(hidden): expected comma-separated keys of printable ASCII characters without spaces',
     );
     expect(error.message).not.toContain('secret');
+  });
+
+  it('never repeats the value of a secret in its error (it would end up in a log)', () => {
+    const error = configError({ ADMIN_TOKEN: 'short-secret' });
+    expect(error.message).toBe('Invalid ADMIN_TOKEN=(hidden): expected a secret of 16 to 512 characters');
   });
 
   it('names the first bad variable when several are bad', () => {

@@ -18,17 +18,24 @@ import { mountOpenApi } from './routes/openapi.ts';
 import { mountSource } from './routes/source.ts';
 import { registerWidgetRoutes, WIDGET_SCRIPT_PATH, widgetScriptHeaders } from './routes/widget.ts';
 import { registerAssistantRoute } from './routes/assistant.ts';
+import type { QuestionStore } from '../storage/question-store.ts';
+import type { AskResponse } from '../rag/types.ts';
+import { recordQuestions } from './record-questions.ts';
+import { registerAdmin } from './routes/admin.ts';
+import { registerFeedback } from './routes/feedback.ts';
 
 export type { IndexSource };
 
 export interface AppDeps {
-  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS' | 'API_KEYS'>;
+  config: Pick<Config, 'REQUEST_TIMEOUT_MS' | 'ALLOWED_ORIGINS' | 'LOG_QUESTIONS' | 'API_KEYS' | 'ADMIN_TOKEN'>;
   index: IndexSource;
   answer: AnswerDeps;
   logger: Logger;
   rateLimiter: RateLimiter;
   /** The client's address for rate limiting (the socket on Node, CF-Connecting-IP on Workers). */
   clientAddress(c: Context): string;
+  /** Recorded questions and feedback; without it nothing is recorded and /feedback finds no answer. */
+  store?: QuestionStore;
   /** Serves the built web UI (static files); platform-specific. */
   assets?: MiddlewareHandler;
 }
@@ -39,6 +46,8 @@ export type AppEnv = {
     question?: string;
     grounded?: boolean;
     support?: Support;
+    /** The answer sent (for an SSE answer, once its `done` event is sent), for recording. */
+    answer?: AskResponse;
     /** Set for an SSE answer: settles when the stream ends, which is when it is logged. */
     streamEnded?: Promise<void>;
     /** The error code an SSE answer ended with after it started. */
@@ -66,6 +75,8 @@ export function createApp(deps: AppDeps): App {
   if (deps.config.ALLOWED_ORIGINS.length) app.use('*', allowedOrigins(deps.config.ALLOWED_ORIGINS));
   app.use('/ask', ...askGuards(deps));
 
+  if (deps.store?.recording) app.use('/ask', recordQuestions({ ...deps, store: deps.store }));
+
   mountAsk(app, deps);
   mountSource(app, deps);
   mountHealth(app, deps);
@@ -73,6 +84,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/v1', openAiCompatibleRoutes(deps));
   app.route('/mcp', mcpRoutes(deps));
   registerAssistantRoute(app, deps.index);
+  registerFeedback(app, deps);
+  registerAdmin(app, deps);
   mountOpenApi(app);
 
   if (deps.assets) app.use('*', deps.assets);

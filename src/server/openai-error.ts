@@ -32,6 +32,7 @@ export const invalidRequest = (message: string, param: string | null = null): Op
 const OPENAI_TYPE_AND_CODE: Record<ErrorCode, [type: string, code: string]> = {
   invalid_request: ['invalid_request_error', 'invalid_request'],
   unauthorized: ['invalid_request_error', 'invalid_api_key'],
+  forbidden: ['invalid_request_error', 'forbidden'],
   not_found: ['invalid_request_error', 'not_found'],
   method_not_allowed: ['invalid_request_error', 'method_not_allowed'],
   payload_too_large: ['invalid_request_error', 'payload_too_large'],
@@ -40,6 +41,7 @@ const OPENAI_TYPE_AND_CODE: Record<ErrorCode, [type: string, code: string]> = {
   internal_error: ['server_error', 'internal_error'],
   upstream_error: ['server_error', 'upstream_error'],
   index_unavailable: ['server_error', 'index_unavailable'],
+  storage_unavailable: ['server_error', 'storage_unavailable'],
   timeout: ['server_error', 'timeout'],
 };
 

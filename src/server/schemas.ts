@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { ERROR_STATUS, type ErrorCode } from '../errors.ts';
 import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES, MAX_K, MAX_QUESTION_CHARS } from '../http-contract.ts';
 
 /**
@@ -63,18 +64,7 @@ export const AskResponseSchema = z
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.enum([
-        'invalid_request',
-        'not_found',
-        'method_not_allowed',
-        'payload_too_large',
-        'unsupported_media_type',
-        'rate_limited',
-        'internal_error',
-        'upstream_error',
-        'index_unavailable',
-        'timeout',
-      ]),
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
     }),
   })

@@ -10,3 +10,8 @@ declare module 'cloudflare:workers' {
   /** The Worker's own exports; `default.fetch` goes through the whole Worker like a real request. */
   export const exports: { default: { fetch(input: Request | string, init?: RequestInit): Promise<Response> } };
 }
+
+/** The parts of the pool's `cloudflare:test` module these tests use. */
+declare module 'cloudflare:test' {
+  export function applyD1Migrations(db: unknown, migrations: unknown, migrationsTableName?: string): Promise<void>;
+}

@@ -1,3 +1,4 @@
+import { AnswerFeedback } from './answer-feedback.ts';
 import type { AskError } from './api.ts';
 import { h } from './dom.ts';
 import { icon } from './icons.ts';
@@ -101,16 +102,19 @@ export class TurnView {
         h('p', { class: 'related-label', 'data-testid': 'related-notice' }, icon('info'), "The guide doesn't answer this exactly: here is what comes closest"),
       );
     }
+    const feedback = AnswerFeedback.for(response.id);
     if (response.grounded) {
       const { open, link, origin = location.origin } = this.actions;
       if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, open, link));
-      this.extras.appendChild(this.toolbar(answerAsPlainText(response.answer, response.citations, origin)));
+      this.extras.appendChild(this.toolbar(feedback, answerAsPlainText(response.answer, response.citations, origin)));
     } else {
       this.text.element.before(h('p', { class: 'not-covered-label' }, icon('info'), 'Not covered by the guide'));
       const label = h('p', { class: 'starters-label' }, 'Questions the guide can answer');
       const starters = renderStarters(this.actions.ask, this.actions.starters);
       this.extras.appendChild(h('div', { class: 'not-covered-help' }, label, starters));
+      if (feedback) this.extras.appendChild(h('div', { class: 'answer-toolbar' }, feedback.controls));
     }
+    if (feedback) this.extras.appendChild(feedback.commentSlot);
   }
 
   stopped(): void {
@@ -172,7 +176,7 @@ export class TurnView {
     this.countdown = undefined;
   }
 
-  private toolbar(plain: string): HTMLElement {
+  private toolbar(feedback: AnswerFeedback | null, plain: string): HTMLElement {
     const label = h('span', {}, 'Copy');
     const button = h('button', { type: 'button', class: 'button button-ghost button-small', 'data-testid': 'copy', 'aria-label': 'Copy answer' }, icon('copy'), label);
     button.addEventListener('click', async () => {
@@ -184,7 +188,7 @@ export class TurnView {
         button.replaceChild(icon('copy'), button.firstChild!);
       }, 2000);
     });
-    return h('div', { class: 'answer-toolbar' }, button);
+    return h('div', { class: 'answer-toolbar' }, feedback?.controls, button);
   }
 
   private setState(state: string): void {

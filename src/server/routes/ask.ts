@@ -58,6 +58,7 @@ export function mountAsk(app: App, deps: AskDeps): void {
         const response = await answerOnce(index, input, deps.answer, cancel.signal);
         c.set('grounded', response.grounded);
         c.set('support', response.support);
+        c.set('answer', response);
         return c.json(response, 200);
       } finally {
         cancel.release();
@@ -102,6 +103,7 @@ async function streamAnswer(
       if (event.type === 'done') {
         c.set('grounded', event.response.grounded);
         c.set('support', event.response.support);
+        c.set('answer', event.response);
       }
       await stream.writeSSE({ event: event.type, data: JSON.stringify(eventData(event)) });
     };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serverUrl } from '../../helpers/server-url.ts';
 
 /** The repository root, from this file's location (never a hard-coded path). */
@@ -10,6 +10,8 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RunningServer {
   url: string;
+  /** The server's DATABASE_URL (recorded questions and feedback). */
+  databaseUrl: string;
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -22,6 +24,9 @@ export interface RunningServer {
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const indexDir = await mkdtemp(join(tmpdir(), 'atg-browser-index-'));
+  // Recorded questions go to a fresh database beside it, never to the checkout's data/.
+  const dataDir = await mkdtemp(join(tmpdir(), 'atg-browser-data-'));
+  const databaseUrl = env.DATABASE_URL ?? pathToFileURL(join(dataDir, 'questions.db')).href;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // Never reach a model server from a browser test, whatever the developer's shell has set.
   delete childEnv.OPENAI_API_KEY;
@@ -38,6 +43,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       EMBEDDINGS: 'local',
       RATE_LIMIT_PER_MINUTE: '0',
       LOG_LEVEL: 'info',
+      DATABASE_URL: databaseUrl,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,9 +58,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       clearTimeout(timer);
     }
     await rm(indexDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    return { url: await started.url, output: started.output, stop };
+    return { url: await started.url, databaseUrl, output: started.output, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,82 @@
+/**
+ * The Node side of the database: a libSQL client (an embedded SQLite file for `file:` URLs, a
+ * libSQL server for `libsql:`/`https:` ones), migrated at open. Node only: the Worker uses D1.
+ */
+import { createClient, type Client, type InValue } from '@libsql/client';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Database } from './database.ts';
+import { applyMigrations, type Migration } from './migrations.ts';
+
+export interface LibsqlDatabase extends Database {
+  close(): void;
+}
+
+/**
+ * Open (creating its folder and file when needed) and migrate the database at `url`.
+ * Throws when it cannot be opened or migrated; callers decide whether that is fatal.
+ */
+export async function openLibsqlDatabase(url: string, migrationsDir = MIGRATIONS_DIR): Promise<LibsqlDatabase> {
+  const path = filePath(url);
+  if (path) await mkdir(dirname(path), { recursive: true });
+  // One connection: writes are queued by the app anyway, and per-connection settings
+  // (synchronous) then hold for every statement.
+  const client = createClient({ url, concurrency: 1 });
+  try {
+    if (path) {
+      // WAL: readers (the dashboard) never block the writer; NORMAL: a commit does not wait
+      // for fsync, which the libSQL driver would otherwise do on the event loop.
+      await client.execute('PRAGMA journal_mode = WAL');
+      await client.execute('PRAGMA synchronous = NORMAL');
+    }
+    const db = wrap(client);
+    await applyMigrations(db, await readMigrations(migrationsDir));
+    return db;
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+}
+
+function wrap(client: Client): LibsqlDatabase {
+  return {
+    async execute(sql, args = []) {
+      const result = await client.execute({ sql, args: args as InValue[] });
+      // Rows as plain objects (libSQL's rows are array-like objects with named keys too).
+      return result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i] as never])));
+    },
+    async batch(statements) {
+      if (statements.length) await client.batch(statements.map(({ sql, args = [] }) => ({ sql, args: args as InValue[] })), 'write');
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The file behind a `file:` URL (relative to the working directory), or null for a server URL. */
+function filePath(url: string): string | null {
+  if (!url.startsWith('file:')) return null;
+  const rest = url.slice('file:'.length).split('?')[0]!;
+  if (!rest || rest === ':memory:') return null;
+  return resolve(rest.startsWith('//') ? fileURLToPath(url.split('?')[0]!) : rest);
+}
+
+/**
+ * migrations/ at the project root, found from this module rather than assumed, because it
+ * also runs bundled into dist/server (see scripts/start.mjs).
+ */
+const MIGRATIONS_DIR = join(findRoot(dirname(fileURLToPath(import.meta.url))), 'migrations');
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+/** The numbered .sql files of a migrations folder, as wrangler reads them. */
+export async function readMigrations(dir: string): Promise<Migration[]> {
+  const names = (await readdir(dir)).filter((name) => /^\d+_.*\.sql$/.test(name)).sort();
+  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })));
+}

@@ -1,0 +1,236 @@
+import type { Support } from '../rag/types.ts';
+import type { Database, Row, SqlStatement, SqlValue } from './database.ts';
+
+/**
+ * The SQL of recorded questions and feedback (tables in migrations/), the same on libSQL and
+ * D1. Times are milliseconds since the epoch, UTC.
+ */
+
+/** One answered question as it is recorded: never an address or a key. */
+export interface QuestionRecord {
+  /** The answer's id (AskResponse.id), which feedback refers to. */
+  id: string;
+  askedAt: number;
+  question: string;
+  outcome: Support;
+  mode: string;
+  latencyMs: number;
+  generation: string;
+  citations: CitedSection[];
+}
+
+export interface CitedSection {
+  document: string;
+  section: string;
+}
+
+export type Rating = 'up' | 'down';
+
+export interface Feedback {
+  answerId: string;
+  rating: Rating;
+  comment?: string;
+  ratedAt: number;
+}
+
+const DAY_MS = 86_400_000;
+const QUESTION_COLUMNS = ['id', 'asked_at', 'question', 'question_key', 'outcome', 'mode', 'latency_ms', 'generation', 'citations'];
+
+/**
+ * The text that groups repeats of one question: compatibility-normalised, lower case,
+ * punctuation dropped, spaces collapsed ("What's  a PM?" and "whats a pm" are one).
+ */
+export function normaliseQuestion(question: string): string {
+  return question
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * One INSERT for a batch of records, handed over as a single JSON parameter that SQLite
+ * unpacks with json_each: binding values one by one costs the driver far more than one
+ * string does (and D1 binds at most 100 values per statement). An id recorded already is
+ * kept as it is.
+ */
+export function insertQuestions(records: QuestionRecord[]): SqlStatement {
+  const rows = records.map(questionValues);
+  return {
+    sql: `INSERT OR IGNORE INTO questions (${QUESTION_COLUMNS.join(', ')})
+      SELECT ${QUESTION_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')} FROM json_each(?)`,
+    args: [JSON.stringify(rows)],
+  };
+}
+
+function questionValues(r: QuestionRecord): SqlValue[] {
+  const seen = new Set<string>();
+  const sections: CitedSection[] = [];
+  for (const { document, section } of r.citations) {
+    const key = `${document}\u0000${section}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sections.push({ document, section });
+  }
+  return [
+    r.id,
+    r.askedAt,
+    r.question,
+    normaliseQuestion(r.question),
+    r.outcome,
+    r.mode,
+    Math.round(r.latencyMs * 100) / 100,
+    r.generation,
+    JSON.stringify(sections),
+  ];
+}
+
+/**
+ * Save (or replace) the rating of a recorded answer. Returns false when no answer with that id
+ * was recorded, in which case nothing is written.
+ */
+export async function saveFeedback(db: Database, f: Feedback): Promise<boolean> {
+  const rows = await db.execute(
+    `INSERT INTO feedback (answer_id, rating, comment, rated_at)
+     SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM questions WHERE id = ?)
+     ON CONFLICT (answer_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment, rated_at = excluded.rated_at
+     RETURNING answer_id`,
+    [f.answerId, f.rating, f.comment ?? null, f.ratedAt, f.answerId],
+  );
+  return rows.length > 0;
+}
+
+/** Statements that delete questions asked before `cutoff`, and their feedback. */
+export function deleteOlderThan(cutoff: number): SqlStatement[] {
+  return [
+    { sql: 'DELETE FROM feedback WHERE answer_id IN (SELECT id FROM questions WHERE asked_at < ?)', args: [cutoff] },
+    { sql: 'DELETE FROM questions WHERE asked_at < ?', args: [cutoff] },
+  ];
+}
+
+/** The owner's summary: GET /admin/api/summary, the dashboard and `npm run report`. */
+export interface Summary {
+  questions: number;
+  outcomes: Record<Support, number>;
+  feedback: Record<Rating, number>;
+  unanswered: Array<{ question: string; count: number; lastAsked: string }>;
+  topSections: Array<{ document: string; section: string; count: number }>;
+}
+
+export async function readSummary(db: Database, limit = 20): Promise<Summary> {
+  const [totals, ratings, unanswered, sections] = await Promise.all([
+    db.execute(
+      `SELECT count(*) AS questions, sum(outcome = 'answered') AS answered, sum(outcome = 'related') AS related,
+       sum(outcome = 'none') AS none FROM questions`,
+    ),
+    db.execute(`SELECT sum(rating = 'up') AS up, sum(rating = 'down') AS down FROM feedback`),
+    // SQLite takes a bare column (question) from the row that gave max(): the latest wording.
+    db.execute(
+      `SELECT question, count(*) AS count, max(asked_at) AS last_asked FROM questions
+       WHERE outcome IN ('related', 'none') GROUP BY question_key ORDER BY count DESC, last_asked DESC LIMIT ?`,
+      [limit],
+    ),
+    db.execute(
+      `SELECT json_extract(c.value, '$.document') AS document, json_extract(c.value, '$.section') AS section,
+       count(*) AS count FROM questions AS q, json_each(q.citations) AS c
+       GROUP BY document, section ORDER BY count DESC, document, section LIMIT ?`,
+      [limit],
+    ),
+  ]);
+  const t = totals[0] ?? {};
+  const r = ratings[0] ?? {};
+  return {
+    questions: num(t.questions),
+    outcomes: { answered: num(t.answered), related: num(t.related), none: num(t.none) },
+    feedback: { up: num(r.up), down: num(r.down) },
+    unanswered: unanswered.map((row) => ({ question: str(row.question), count: num(row.count), lastAsked: iso(row.last_asked) })),
+    topSections: sections.map((row) => ({ document: str(row.document), section: str(row.section), count: num(row.count) })),
+  };
+}
+
+/** Questions per UTC day over the `days` days up to `now`, oldest first, days with none included. */
+export async function readQuestionsPerDay(db: Database, days: number, now: number): Promise<Array<{ day: string; count: number }>> {
+  const firstDay = Math.floor(now / DAY_MS) - days + 1;
+  const rows = await db.execute(
+    'SELECT asked_at / 86400000 AS day, count(*) AS count FROM questions WHERE asked_at >= ? GROUP BY day',
+    [firstDay * DAY_MS],
+  );
+  const counts = new Map(rows.map((row) => [Math.floor(num(row.day)), num(row.count)]));
+  return Array.from({ length: days }, (_, i) => ({
+    day: new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10),
+    count: counts.get(firstDay + i) ?? 0,
+  }));
+}
+
+export interface RatedAnswer {
+  id: string;
+  question: string;
+  outcome: Support;
+  comment: string | null;
+  ratedAt: string;
+  citations: CitedSection[];
+}
+
+/** The latest thumbs-down answers with their question, comment and cited sections. */
+export async function readThumbsDown(db: Database, limit = 20): Promise<RatedAnswer[]> {
+  const rows = await db.execute(
+    `SELECT q.id, q.question, q.outcome, q.citations, f.comment, f.rated_at FROM feedback AS f
+     JOIN questions AS q ON q.id = f.answer_id WHERE f.rating = 'down' ORDER BY f.rated_at DESC LIMIT ?`,
+    [limit],
+  );
+  return rows.map((row) => ({
+    id: str(row.id),
+    question: str(row.question),
+    outcome: str(row.outcome) as Support,
+    comment: row.comment === null ? null : str(row.comment),
+    ratedAt: iso(row.rated_at),
+    citations: parseCitations(row.citations),
+  }));
+}
+
+/** Every recorded question with its rating, oldest first, for the CSV export. */
+export interface ExportedQuestion {
+  askedAt: string;
+  question: string;
+  outcome: string;
+  mode: string;
+  latencyMs: number;
+  generation: string;
+  sections: string;
+  rating: string;
+  comment: string;
+  id: string;
+}
+
+export async function readAllQuestions(db: Database): Promise<ExportedQuestion[]> {
+  const rows = await db.execute(
+    `SELECT q.*, f.rating, f.comment FROM questions AS q LEFT JOIN feedback AS f ON f.answer_id = q.id
+     ORDER BY q.asked_at, q.id`,
+  );
+  return rows.map((row: Row) => ({
+    askedAt: iso(row.asked_at),
+    question: str(row.question),
+    outcome: str(row.outcome),
+    mode: str(row.mode),
+    latencyMs: num(row.latency_ms),
+    generation: str(row.generation),
+    sections: parseCitations(row.citations).map((c) => `${c.document} § ${c.section}`).join('; '),
+    rating: row.rating === null ? '' : str(row.rating),
+    comment: row.comment === null ? '' : str(row.comment),
+    id: str(row.id),
+  }));
+}
+
+function parseCitations(value: SqlValue | undefined): CitedSection[] {
+  try {
+    const parsed = JSON.parse(str(value)) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((c): c is CitedSection => typeof c?.document === 'string' && typeof c?.section === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+const num = (v: SqlValue | undefined): number => (v === null || v === undefined ? 0 : Number(v));
+const str = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+const iso = (v: SqlValue | undefined): string => new Date(num(v)).toISOString();
