@@ -42,6 +42,9 @@ const MAX_STATEMENTS = 8;
 const MAX_SECTIONS = 2;
 /** A statement from a section the answer does not quote yet must reach this share of the best relevance. */
 const NEW_SECTION_CUTOFF = 0.95;
+/** Below this many words, the answer is short: another section may add to it at a lower cutoff. */
+const SHORT_ANSWER_WORDS = 20;
+const SHORT_ANSWER_SECTION_CUTOFF = 0.75;
 /** A statement below this share of the best one's relevance is not worth adding. */
 const RELATIVE_CUTOFF = 0.55;
 /** How much a statement of the kind the question asks for (a step for "how") gains as the lead. */
@@ -52,6 +55,8 @@ const MMR_LAMBDA = 0.75;
 const PROMOTION_MIN_IDF = 1;
 /** A statement of a retrieved section but outside its retrieved passages: this share of the section's score. */
 const OUTSIDE_PASSAGE_SHARE = 0.85;
+/** The share of a chosen statement's relevance that the statement continuing it gets. */
+const CONTINUATION_SHARE = 0.8;
 /** What an item of a numbered list gains as the lead of a "how" answer, over other steps. */
 const LISTED_STEP_BONUS = 0.1;
 /** What a statement whose label the question names gains in relevance. */
@@ -182,7 +187,9 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
     if (fresh.length === 0) return false;
     // Another section speaks only when it has something nearly as relevant as the best, and
     // at most MAX_SECTIONS do: an answer that wanders over the guide reads as a digest.
-    if (!group && count > 0 && !opensSection && (chosen.size >= MAX_SECTIONS || candidate.relevance < NEW_SECTION_CUTOFF * best)) return false;
+    // A short answer so far (its section says little) lets the next section in more readily.
+    const cutoff = words < SHORT_ANSWER_WORDS ? SHORT_ANSWER_SECTION_CUTOFF : NEW_SECTION_CUTOFF;
+    if (!group && count > 0 && !opensSection && (chosen.size >= MAX_SECTIONS || candidate.relevance < cutoff * best)) return false;
     const extraWords = fresh.reduce((sum, p) => sum + candidate.section.statements[p]!.words, 0);
     if (count > 0 && (words + extraWords > budget || count + fresh.length > MAX_STATEMENTS)) return false;
     words += extraWords;
@@ -203,26 +210,37 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
     return true;
   };
 
+  // A statement that continues a chosen one ("First of all, it fills in the gaps..." after
+  // "Getting certified is a great step, for a number of reasons.") shares its relevance.
+  const effectiveRelevance = (c: Candidate) => {
+    const group = chosen.get(`${c.section.document}#${c.section.anchor}`);
+    const continues = group !== undefined && c.statement.leaning === 'previous' && group.positions.has(c.statement.position - 1);
+    return continues ? Math.max(c.relevance, CONTINUATION_SHARE * group.score) : c.relevance;
+  };
   if (!tryAdd(lead, true)) return chosen;
   // A lead of the asked kind may come from the next section; the section retrieval ranks
   // first still speaks, with its best statement.
+  // (Not in a follow-up: the top section is then most often the one the conversation already had.)
   const topRank = Math.min(...candidates.map((c) => c.sectionRank));
-  if (lead.sectionRank !== topRank) {
+  if (lead.sectionRank !== topRank && alreadySaid === '') {
     const top = candidates.filter((c) => c.sectionRank === topRank);
     if (top.length) tryAdd(top.reduce((a, b) => (b.relevance > a.relevance ? b : a)), false, true);
   }
-  const pool = candidates.filter((c) => c !== lead && c.relevance >= RELATIVE_CUTOFF * best);
+  const pool = candidates.filter((c) => c !== lead);
   while (pool.length > 0 && words < budget && count < MAX_STATEMENTS) {
-    let pick = 0;
+    let pick = -1;
     let pickScore = -Infinity;
     pool.forEach((c, i) => {
+      const relevance = effectiveRelevance(c);
+      if (relevance < RELATIVE_CUTOFF * best) return;
       const redundancy = Math.max(0, ...picked.map((p) => dot(p.statement.vector, c.statement.vector)));
-      const score = MMR_LAMBDA * c.relevance - (1 - MMR_LAMBDA) * redundancy;
+      const score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * redundancy;
       if (score > pickScore) {
         pickScore = score;
         pick = i;
       }
     });
+    if (pick < 0) break;
     const [candidate] = pool.splice(pick, 1);
     tryAdd(candidate!, false);
   }
@@ -281,19 +299,20 @@ function render(chosen: Map<string, Chosen>): Composition {
 
   const blocks = groups.map((group, g) => {
     // A paragraph per block of the source, a line per list item.
-    const lines: Array<{ text: string; listItem: boolean }> = [];
+    const lines: Array<{ text: string; list: string | null }> = [];
     let previous: Statement | null = null;
     for (const run of runs.filter((r) => r.group === group)) {
       for (const statement of run.statements) {
         const marked = `${formatStatement(statement)} [${idOf.get(run)}]`;
         if (previous?.block === statement.block) lines[lines.length - 1]!.text += ` ${marked}`;
-        else lines.push({ text: `${listPrefix(statement)}${marked}`, listItem: listPrefix(statement) !== '' });
+        else lines.push({ text: `${listPrefix(statement)}${marked}`, list: listOf(statement) });
         previous = statement;
       }
     }
     let text = groups.length > 1 && g > 0 ? `**${escapeMarkdown(group.section.heading)}**\n` : '';
     lines.forEach((line, i) => {
-      if (i > 0) text += line.listItem && lines[i - 1]!.listItem ? '\n' : '\n\n';
+      // Items of one list stay together; anything else is its own paragraph.
+      if (i > 0) text += line.list !== null && line.list === lines[i - 1]!.list ? '\n' : '\n\n';
       text += line.text;
     });
     return text;
@@ -330,6 +349,12 @@ function listPrefix(statement: Statement): string {
   // as paragraphs: quoted as the list item it is, never as a bare "Label:" line.
   if (statement.shape.kind === 'bullet' || statement.label) return '- ';
   return '';
+}
+
+/** Which list a statement is an item of: a list of the source, or the run of labelled paragraphs it is in. */
+function listOf(statement: Statement): string | null {
+  if (statement.list !== undefined) return `list ${statement.list}`;
+  return statement.label ? 'labelled' : null;
 }
 
 /** The statement as Markdown: its label in bold ("**Teacher**: Crowd control! ..."). */

@@ -77,8 +77,9 @@ export function decideOutcome(question: string, passages: Passage[], terms: Quer
     relatedScore,
   });
   // On topic: the question names (itself or by a synonym) something the documents' titles name.
-  const names = (stems: ReadonlySet<string>) => asked.some((t) => [...t.matches].some(([m, credit]) => stems.has(m) && credit >= SYNONYM_CREDIT));
-  const namesTopic = names(corpus.topicStems);
+  const names = (stems: ReadonlySet<string>) => asked.some((t) => namesStems(t, stems));
+  // The asker's own background counts when a heading names it ("I'm a designer": Design).
+  const namesTopic = names(corpus.topicStems) || asked.some((t) => t.role === 'background' && namesStems(t, corpus.headingStems));
   const onTopic = namesTopic && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
   // Answered: supported, and naming something a heading names (a question that shares only
   // everyday words with some passage, "Can you tell my fortune?", is not about the guide).
@@ -90,6 +91,21 @@ export function decideOutcome(question: string, passages: Passage[], terms: Quer
   if (missing.length > 0) return decision('related', `the guide never mentions ${missing.join(', ')}`);
   return decision('related', 'on topic, but weakly supported');
 }
+
+/**
+ * Whether a word names what the corpus is about: it (or a synonym: not a loose relative) is
+ * among the given heading stems, or it is one of the words most of the corpus's passages use
+ * (a corpus whose headings say little, "Part 3", still has a subject).
+ */
+function namesStems(term: QueryTerm, stems: ReadonlySet<string>): boolean {
+  if (term.evidence === 'word' && term.idf <= PERVASIVE_IDF && !QUESTION_WORDS.has(term.word)) return true;
+  return [...term.matches].some(([m, credit]) => stems.has(m) && credit >= SYNONYM_CREDIT);
+}
+
+/** A word at most this rare (in over a third of the passages) runs through the whole corpus. */
+const PERVASIVE_IDF = 1;
+/** Interrogatives: frequent in guidance writing ("how to..."), but they name no topic. */
+const QUESTION_WORDS: ReadonlySet<string> = new Set(['how', 'what', 'why', 'when', 'where', 'which', 'who']);
 
 /** Stems said only in the sentences of a question that tell rather than ask (none when no sentence asks). */
 function storyStems(question: string): Set<string> {
