@@ -33,7 +33,19 @@ const shared = {
     optimizer: {
       ssr: {
         enabled: true,
-        include: ['xss', 'hono', '@hono/zod-openapi', 'zod', 'minisearch', 'marked', 'stemmer', 'github-slugger', '@langchain/core/messages', '@langchain/core/embeddings', '@langchain/openai'],
+        include: [
+          'xss',
+          'hono',
+          '@hono/zod-openapi',
+          'zod',
+          'minisearch',
+          'marked',
+          'stemmer',
+          'github-slugger',
+          '@langchain/core/messages',
+          '@langchain/core/embeddings',
+          '@langchain/openai',
+        ],
       },
     },
   },
@@ -51,7 +63,9 @@ export default defineConfig(async () => {
       silent: 'passed-only' as const,
       projects: [
         {
-          plugins: [cloudflareTest({ wrangler, miniflare: { bindings: { TEST_MIGRATIONS }, outboundService: refuseOutbound } })],
+          plugins: [
+            cloudflareTest({ wrangler, miniflare: { bindings: { TEST_MIGRATIONS }, outboundService: refuseOutbound } }),
+          ],
           test: {
             ...shared,
             name: 'workerd',
@@ -64,7 +78,11 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler,
               miniflare: {
-                bindings: { OPENAI_API_KEY: OPENAI_WORKER_API_KEY, OPENAI_BASE_URL: OPENAI_WORKER_BASE_URL, TEST_MIGRATIONS },
+                bindings: {
+                  OPENAI_API_KEY: OPENAI_WORKER_API_KEY,
+                  OPENAI_BASE_URL: OPENAI_WORKER_BASE_URL,
+                  TEST_MIGRATIONS,
+                },
                 outboundService: outbound,
                 serviceBindings: { OPENAI_CONTROL: control },
               },

@@ -31,13 +31,18 @@ const questions = (await Promise.all(files.map((f) => readEvalSet(f)))).flat().m
 async function measure(name: string, run: (question: string, i: number) => unknown): Promise<void> {
   for (let i = 0; i < questions.length; i++) await run(questions[i]!, i); // warm-up
   const started = performance.now();
-  for (let round = 1; round <= ROUNDS; round++) for (let i = 0; i < questions.length; i++) await run(`${questions[i]} ${round}`, i);
+  for (let round = 1; round <= ROUNDS; round++)
+    for (let i = 0; i < questions.length; i++) await run(`${questions[i]} ${round}`, i);
   const micros = ((performance.now() - started) * 1000) / (ROUNDS * questions.length);
   console.log(`  ${name.padEnd(34)} ${micros.toFixed(0).padStart(5)} µs`);
 }
 
-console.log(`bench:answer: ${questions.length} questions × ${ROUNDS} rounds, index of ${index.chunks.length} chunks, mean per question`);
-await measure('answerOnce (whole extractive answer)', (q) => answerOnce(index, { question: q }, { mode: 'extractive' }));
+console.log(
+  `bench:answer: ${questions.length} questions × ${ROUNDS} rounds, index of ${index.chunks.length} chunks, mean per question`,
+);
+await measure('answerOnce (whole extractive answer)', (q) =>
+  answerOnce(index, { question: q }, { mode: 'extractive' }),
+);
 await measure(`retrieve (hybrid, fused, top ${DEFAULT_K})`, (q) => retrieve(index, { text: q }, DEFAULT_K));
 await measure('  query terms', (q) => queryTerms(q, index.localEmbedder, corpusVocabulary(index.lexical)));
 await measure('  one local query vector', (q) => index.localEmbedder.embedQueryVector(q));
@@ -46,7 +51,9 @@ await measure('  vector search (top 24)', (_q, i) => index.vectors.search(vector
 await measure('  BM25 search (top 24)', (q) => searchLexical(index.lexical, q, 24));
 const retrievals = await Promise.all(questions.map((q) => retrieve(index, { text: q }, DEFAULT_K)));
 const headings = index.statements;
-await measure('outcome (answered / related / none)', (q, i) => decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings));
+await measure('outcome (answered / related / none)', (q, i) =>
+  decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings),
+);
 const decisions = questions.map((q, i) => decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings));
 await measure('composition', (q, i) => extractiveAnswer(index, q, retrievals[i]!, decisions[i]!));
 
@@ -55,16 +62,22 @@ await measure('composition', (q, i) => extractiveAnswer(index, q, retrievals[i]!
 // follow-up whose history turn is one long word (the topic it carries is analysed too). Fresh
 // text every round, from a fixed seed, so no memo helps.
 const random = rng(1);
-const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('');
+const letters = (n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('');
 const nonsenseWords = () => {
   let text = '';
   while (text.length < MAX_QUESTION_CHARS - 10) text += `${letters(9)} `;
   return text.trim();
 };
-const worstCases: Array<[string, () => { question: string; history?: { role: 'user' | 'assistant'; content: string }[] }]> = [
+const worstCases: Array<
+  [string, () => { question: string; history?: { role: 'user' | 'assistant'; content: string }[] }]
+> = [
   [`${MAX_QUESTION_CHARS} characters of unknown 9-letter words`, () => ({ question: nonsenseWords() })],
   [`one ${MAX_QUESTION_CHARS}-letter word`, () => ({ question: letters(MAX_QUESTION_CHARS) })],
-  [`a follow-up after a ${MAX_HISTORY_CONTENT_CHARS}-letter word`, () => ({ question: 'and that?', history: [{ role: 'user', content: letters(MAX_HISTORY_CONTENT_CHARS) }] })],
+  [
+    `a follow-up after a ${MAX_HISTORY_CONTENT_CHARS}-letter word`,
+    () => ({ question: 'and that?', history: [{ role: 'user', content: letters(MAX_HISTORY_CONTENT_CHARS) }] }),
+  ],
 ];
 for (const [name, request] of worstCases) {
   const times: number[] = [];

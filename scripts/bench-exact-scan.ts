@@ -39,5 +39,7 @@ for (const [count, dims] of sizes) {
     if (q >= 10) times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  console.log(`  ${String(count).padStart(6)} x ${String(dims).padEnd(5)} ${times[Math.floor(times.length / 2)]!.toFixed(2)} ms per query`);
+  console.log(
+    `  ${String(count).padStart(6)} x ${String(dims).padEnd(5)} ${times[Math.floor(times.length / 2)]!.toFixed(2)} ms per query`,
+  );
 }

@@ -44,7 +44,10 @@ async function freshFolders(run: string): Promise<{ corpusDir: string; indexDir:
   const corpusDir = join(root, run, 'corpus');
   await mkdir(corpusDir, { recursive: true });
   await writeFile(join(corpusDir, 'assistant.yaml'), `sources:\n  - url: ${url}\n`);
-  await writeFile(join(corpusDir, 'office-hours.md'), '# Office hours\n\nThe desk is open from nine to five on weekdays.\n');
+  await writeFile(
+    join(corpusDir, 'office-hours.md'),
+    '# Office hours\n\nThe desk is open from nine to five on weekdays.\n',
+  );
   return { corpusDir, indexDir: join(root, run, 'index') };
 }
 
@@ -59,13 +62,19 @@ function cliRun(env: Record<string, string>): Promise<number> {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolveRun(performance.now() - started) : reject(new Error(`ingest exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolveRun(performance.now() - started) : reject(new Error(`ingest exited ${code}: ${stderr}`)),
+    );
   });
 }
 
 const ms = (n: number) => `${Math.round(n)} ms`;
 try {
-  console.log(`load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}; page ${page.byteLength} bytes at ${url}`);
+  console.log(
+    `load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}; page ${page.byteLength} bytes at ${url}`,
+  );
   const walls: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const { corpusDir, indexDir } = await freshFolders(`cli-${i}`);
@@ -93,7 +102,11 @@ try {
         `(CPU ${ms((used.user + used.system) / 1000)})`,
     );
   }
-  console.log(`load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
+  );
 } finally {
   server.close();
   await rm(root, { recursive: true, force: true });

@@ -123,7 +123,38 @@ legacy modern simple complex clear better faster smaller larger early late often
   .split(/\s+/)
   .filter(Boolean);
 
-const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'br', 'cl', 'dr', 'fl', 'gr', 'pl', 'pr', 'sh', 'st', 'th', 'tr', 'ch'];
+const ONSETS = [
+  'b',
+  'c',
+  'd',
+  'f',
+  'g',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  't',
+  'v',
+  'w',
+  'z',
+  'br',
+  'cl',
+  'dr',
+  'fl',
+  'gr',
+  'pl',
+  'pr',
+  'sh',
+  'st',
+  'th',
+  'tr',
+  'ch',
+];
 const NUCLEI = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'io', 'ou', 'y'];
 const CODAS = ['', '', '', 'n', 'r', 's', 't', 'l', 'm', 'nd', 'st', 'rk', 'ng', 'x'];
 const SUFFIXES = ['', '', '', '', 'ing', 'ed', 'er', 'ion', 'ment', 'ness', 'able', 'ity', 'al', 'ize', 's', 'ly'];
@@ -184,7 +215,12 @@ function corpusModel(seed = 7): CorpusModel {
     while (words.size < TOPIC_SIZE) words.add(60 + Math.floor(random() * (VOCABULARY_SIZE - 60)));
     topics.push(Uint32Array.from(words));
   }
-  return { vocabulary, cumulative: zipfCumulative(VOCABULARY_SIZE, ZIPF_EXPONENT), topics, topicCumulative: zipfCumulative(TOPIC_SIZE, 0.8) };
+  return {
+    vocabulary,
+    cumulative: zipfCumulative(VOCABULARY_SIZE, ZIPF_EXPONENT),
+    topics,
+    topicCumulative: zipfCumulative(TOPIC_SIZE, 0.8),
+  };
 }
 
 class TextGenerator {
@@ -207,7 +243,8 @@ class TextGenerator {
 
   word(topic: number): string {
     const { model } = this;
-    if (this.random() < TOPICAL_SHARE) return model.vocabulary[model.topics[topic]![sampleRank(model.topicCumulative, this.random())]!]!;
+    if (this.random() < TOPICAL_SHARE)
+      return model.vocabulary[model.topics[topic]![sampleRank(model.topicCumulative, this.random())]!]!;
     return model.vocabulary[sampleRank(model.cumulative, this.random())]!;
   }
 
@@ -308,7 +345,11 @@ async function runProcess(args: string[], env: Record<string, string>): Promise<
   const cpuBefore = await childrenCpuMs();
   const result = await new Promise<Omit<ProcessResult, 'cpuMs'>>((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -365,7 +406,9 @@ async function benchRealIngest(runs: number): Promise<RealIngestReport> {
         inProcess[kind].push(summary.ms);
         chunks = summary.chunks;
         if (kind === 'warm') reused = summary.reused;
-        log(`  run ${run + 1}/${runs} ${kind}: ${result.wallMs.toFixed(0)} ms wall, ${summary.ms} ms in runIngest, ${result.cpuMs ?? '?'} ms CPU`);
+        log(
+          `  run ${run + 1}/${runs} ${kind}: ${result.wallMs.toFixed(0)} ms wall, ${summary.ms} ms in runIngest, ${result.cpuMs ?? '?'} ms CPU`,
+        );
       }
     } finally {
       await rm(indexDir, { recursive: true, force: true });
@@ -430,7 +473,13 @@ interface ChildReport {
 }
 
 /** Runs in the child: generate, ingest, write one JSON line (ChildReport) to stdout. */
-async function largeIngestChild(indexDir: string, documentCount: number, sections: number, m: number, efConstruction: number): Promise<void> {
+async function largeIngestChild(
+  indexDir: string,
+  documentCount: number,
+  sections: number,
+  m: number,
+  efConstruction: number,
+): Promise<void> {
   const { runIngest } = await import('../src/ingest/run-ingest.ts');
   const { HNSW_DEFAULTS } = await import('../src/index/hnsw-searcher.ts');
   let started = performance.now();
@@ -445,7 +494,15 @@ async function largeIngestChild(indexDir: string, documentCount: number, section
   const summary = await runIngest({
     documents,
     hnsw: { ...HNSW_DEFAULTS, m: m || HNSW_DEFAULTS.m, efConstruction: efConstruction || HNSW_DEFAULTS.efConstruction },
-    config: { CORPUS_DIR: 'unused', INDEX_DIR: indexDir, EMBEDDINGS: 'local', EMBEDDINGS_MODEL: 'unused', OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, REQUEST_TIMEOUT_MS: 30_000 },
+    config: {
+      CORPUS_DIR: 'unused',
+      INDEX_DIR: indexDir,
+      EMBEDDINGS: 'local',
+      EMBEDDINGS_MODEL: 'unused',
+      OPENAI_API_KEY: undefined,
+      OPENAI_BASE_URL: undefined,
+      REQUEST_TIMEOUT_MS: 30_000,
+    },
     onProgress(done, total) {
       if (done === 0) marks.embedStart = mark();
       if (done === total) marks.embedEnd = mark();
@@ -491,10 +548,27 @@ async function fileSizes(dir: string, prefix = ''): Promise<Record<string, numbe
   return out;
 }
 
-async function benchLargeIngest(indexDir: string, documentCount: number, sections: number, graphM: number, efConstruction: number): Promise<LargeIngestReport> {
-  const args = ['--import', 'tsx', SCRIPT, '--child-large-ingest', indexDir, String(documentCount), String(sections), String(graphM), String(efConstruction)];
+async function benchLargeIngest(
+  indexDir: string,
+  documentCount: number,
+  sections: number,
+  graphM: number,
+  efConstruction: number,
+): Promise<LargeIngestReport> {
+  const args = [
+    '--import',
+    'tsx',
+    SCRIPT,
+    '--child-large-ingest',
+    indexDir,
+    String(documentCount),
+    String(sections),
+    String(graphM),
+    String(efConstruction),
+  ];
   const result = await runProcess(args, {});
-  if (result.code !== 0) throw new Error(`child exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  if (result.code !== 0)
+    throw new Error(`child exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   const report = lastJsonLine<ChildReport>(result.stdout);
   const m = report.marks;
   const start: Mark = { ms: 0, peakRssBytes: report.rssAfterGenerateBytes };
@@ -503,7 +577,12 @@ async function benchLargeIngest(indexDir: string, documentCount: number, section
   const firstFile = m['documents.json'] ?? embedEnd;
   const end = m.end ?? { ms: report.ingestMs, peakRssBytes: report.peakRssBytes };
   // Generation folders are named by time: show them as <generation>/ so runs compare.
-  const files = Object.fromEntries(Object.entries(await fileSizes(indexDir)).map(([name, bytes]) => [name.replace(/^generations\/[^/]+\//, 'generations/<generation>/'), bytes]));
+  const files = Object.fromEntries(
+    Object.entries(await fileSizes(indexDir)).map(([name, bytes]) => [
+      name.replace(/^generations\/[^/]+\//, 'generations/<generation>/'),
+      bytes,
+    ]),
+  );
   return {
     documents: report.summary.documents,
     sections: report.summary.sections,
@@ -522,7 +601,12 @@ async function benchLargeIngest(indexDir: string, documentCount: number, section
     },
     rssAfterGenerateBytes: report.rssAfterGenerateBytes,
     peakRssBytes: report.peakRssBytes,
-    peakRssByPhaseBytes: { prepare: embedStart.peakRssBytes, embed: embedEnd.peakRssBytes, buildIndexes: firstFile.peakRssBytes, write: end.peakRssBytes },
+    peakRssByPhaseBytes: {
+      prepare: embedStart.peakRssBytes,
+      embed: embedEnd.peakRssBytes,
+      buildIndexes: firstFile.peakRssBytes,
+      write: end.peakRssBytes,
+    },
     files,
   };
 }
@@ -557,7 +641,10 @@ async function calibration(): Promise<{ real: Neighbourhood; generated: Neighbou
     }
     return { chunks: texts.length, nearest: round(mean(nearest), 3), median: round(mean(middle), 3) };
   };
-  return { real: neighbourhood(await loadCorpus(join(ROOT, 'corpus'))), generated: neighbourhood(generateDocuments(corpusModel(), 1, 100, 12345)) };
+  return {
+    real: neighbourhood(await loadCorpus(join(ROOT, 'corpus'))),
+    generated: neighbourhood(generateDocuments(corpusModel(), 1, 100, 12345)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -625,7 +712,9 @@ async function benchSearch(indexDir: string, queryCount: number): Promise<Search
 
   // Held-out questions: the corpus's vocabulary and topics, another seed, embedded as queries.
   const generator = new TextGenerator(corpusModel(), 99);
-  const questions = Array.from({ length: queryCount }, () => local.embedQueryVector(generator.question(generator.topic())));
+  const questions = Array.from({ length: queryCount }, () =>
+    local.embedQueryVector(generator.question(generator.topic())),
+  );
 
   // Perturbed passages: a stored vector plus Gaussian noise of about its norm (so the query's
   // cosine to its passage is about 0.7), renormalised.
@@ -651,7 +740,11 @@ async function benchSearch(indexDir: string, queryCount: number): Promise<Search
     return { truth, msPerQuery: (performance.now() - started) / queries.length };
   };
 
-  const measure = (search: { search(query: Float32Array, k: number): Hit[] }, queries: Float32Array[], truth: Hit[][]) => {
+  const measure = (
+    search: { search(query: Float32Array, k: number): Hit[] },
+    queries: Float32Array[],
+    truth: Hit[][],
+  ) => {
     // Warm-up: page the graph in and let V8 optimise the call path.
     for (let i = 0; i < Math.min(200, queries.length); i++) search.search(queries[i]!, 10);
     const latencies: number[] = [];
@@ -723,7 +816,14 @@ async function benchSearch(indexDir: string, queryCount: number): Promise<Search
 // Report
 
 interface Report {
-  machine: { node: string; cpus: number; cpuModel: string; memoryBytes: number; loadAverageStart: number[]; loadAverageEnd?: number[] };
+  machine: {
+    node: string;
+    cpus: number;
+    cpuModel: string;
+    memoryBytes: number;
+    loadAverageStart: number[];
+    loadAverageEnd?: number[];
+  };
   options: Omit<Options, 'json'>;
   targets: typeof TARGETS;
   real?: RealIngestReport;
@@ -750,47 +850,104 @@ function rows(report: Report): Row[] {
   if (real) {
     for (const kind of ['fresh', 'warm'] as const) {
       const r = real[kind];
-      out.push({ measure: `1. real article ingest, ${kind}: median wall`, value: `${r.medianMs} ms`, target: `< ${TARGETS.realIngestWallMs} ms`, result: check(r.medianMs < TARGETS.realIngestWallMs) });
-      out.push({ measure: `1. real article ingest, ${kind}: max wall`, value: `${r.maxMs} ms`, target: `< ${TARGETS.realIngestWallMs} ms`, result: check(r.maxMs < TARGETS.realIngestWallMs) });
+      out.push({
+        measure: `1. real article ingest, ${kind}: median wall`,
+        value: `${r.medianMs} ms`,
+        target: `< ${TARGETS.realIngestWallMs} ms`,
+        result: check(r.medianMs < TARGETS.realIngestWallMs),
+      });
+      out.push({
+        measure: `1. real article ingest, ${kind}: max wall`,
+        value: `${r.maxMs} ms`,
+        target: `< ${TARGETS.realIngestWallMs} ms`,
+        result: check(r.maxMs < TARGETS.realIngestWallMs),
+      });
       info(`   in runIngest / CPU (medians)`, `${r.inProcessMedianMs} / ${r.cpuMedianMs ?? '?'} ms`);
     }
   }
   if (large) {
-    out.push({ measure: `2. ${large.chunks} generated chunks: throughput`, value: `${large.chunksPerSecond} chunks/s`, target: `>= ${TARGETS.chunksPerSecond} chunks/s`, result: check(large.chunksPerSecond >= TARGETS.chunksPerSecond) });
+    out.push({
+      measure: `2. ${large.chunks} generated chunks: throughput`,
+      value: `${large.chunksPerSecond} chunks/s`,
+      target: `>= ${TARGETS.chunksPerSecond} chunks/s`,
+      result: check(large.chunksPerSecond >= TARGETS.chunksPerSecond),
+    });
     info(`   runIngest wall / CPU`, `${large.ingestMs} / ${large.ingestCpuMs} ms`);
     const p = large.phasesMs;
     const peak = large.peakRssByPhaseBytes;
-    info(`   prepare (parse, chunk, lexical index on a worker)`, `${p.prepare} ms, peak RSS so far ${mib(peak.prepare)}`);
+    info(
+      `   prepare (parse, chunk, lexical index on a worker)`,
+      `${p.prepare} ms, peak RSS so far ${mib(peak.prepare)}`,
+    );
     info(`   features, IDF and vectors (HNSW worker starts)`, `${p.embed} ms, peak RSS so far ${mib(peak.embed)}`);
     info(`   related words + documents.json`, `${p.buildIndexes} ms, peak RSS so far ${mib(peak.buildIndexes)}`);
-    info(`   write the rest + embedding cache`, `${p.write} ms (of which waiting for HNSW + vectors.hnsw ${p.waitHnsw} ms), peak RSS so far ${mib(peak.write)}`);
-    out.push({ measure: `2. ${large.chunks} generated chunks: peak RSS`, value: mib(large.peakRssBytes), target: `< ${mib(TARGETS.peakRssBytes)}`, result: check(large.peakRssBytes < TARGETS.peakRssBytes) });
+    info(
+      `   write the rest + embedding cache`,
+      `${p.write} ms (of which waiting for HNSW + vectors.hnsw ${p.waitHnsw} ms), peak RSS so far ${mib(peak.write)}`,
+    );
+    out.push({
+      measure: `2. ${large.chunks} generated chunks: peak RSS`,
+      value: mib(large.peakRssBytes),
+      target: `< ${mib(TARGETS.peakRssBytes)}`,
+      result: check(large.peakRssBytes < TARGETS.peakRssBytes),
+    });
     info(`   RSS after generating the documents`, mib(large.rssAfterGenerateBytes));
   }
-  if (cal) info(`   nearest / median cosine, real vs generated`, `${cal.real.nearest} / ${cal.real.median} vs ${cal.generated.nearest} / ${cal.generated.median}`);
+  if (cal)
+    info(
+      `   nearest / median cosine, real vs generated`,
+      `${cal.real.nearest} / ${cal.real.median} vs ${cal.generated.nearest} / ${cal.generated.median}`,
+    );
   if (search) {
     const h = search.hnsw;
-    info(`3. hnsw over ${search.vectors} vectors`, `M ${h.m}, efConstruction ${h.efConstruction}, efSearch ${h.efSearch}`);
+    info(
+      `3. hnsw over ${search.vectors} vectors`,
+      `M ${h.m}, efConstruction ${h.efConstruction}, efSearch ${h.efSearch}`,
+    );
     for (const [name, set] of [
       ['questions', search.questions],
       ['perturbed passages', search.perturbed],
     ] as const) {
-      out.push({ measure: `3. search p50, ${name}`, value: `${set.p50Ms} ms`, target: `< ${TARGETS.searchP50Ms} ms`, result: check(set.p50Ms < TARGETS.searchP50Ms) });
+      out.push({
+        measure: `3. search p50, ${name}`,
+        value: `${set.p50Ms} ms`,
+        target: `< ${TARGETS.searchP50Ms} ms`,
+        result: check(set.p50Ms < TARGETS.searchP50Ms),
+      });
       info(`   p90 / p99 / max`, `${set.p90Ms} / ${set.p99Ms} / ${set.maxMs} ms`);
-      out.push({ measure: `3. recall@10 vs exact, ${name}`, value: `${set.recallAt10}`, target: `>= ${TARGETS.recallAt10}`, result: check(set.recallAt10 >= TARGETS.recallAt10) });
+      out.push({
+        measure: `3. recall@10 vs exact, ${name}`,
+        value: `${set.recallAt10}`,
+        target: `>= ${TARGETS.recallAt10}`,
+        result: check(set.recallAt10 >= TARGETS.recallAt10),
+      });
       info(`   exact top-1 in top 10 / score ratio`, `${set.top1In10} / ${set.scoreRatio}`);
       info(`   exact 1st / 10th cosine`, `${set.exactTop1} / ${set.exactTop10}`);
     }
-    for (const point of search.efSearchSweep) info(`   questions at efSearch ${point.efSearch}: p50 / p99, recall@10`, `${point.p50Ms} / ${point.p99Ms} ms, ${point.recallAt10}`);
+    for (const point of search.efSearchSweep)
+      info(
+        `   questions at efSearch ${point.efSearch}: p50 / p99, recall@10`,
+        `${point.p50Ms} / ${point.p99Ms} ms, ${point.recallAt10}`,
+      );
   }
   return out;
 }
 
 function printTable(report: Report, table: Row[]): void {
   const m = report.machine;
-  console.log(`bench:ingest: Node ${m.node}, ${m.cpus} CPU(s) ${m.cpuModel}, load average ${m.loadAverageStart.join(' ')} at start, ${m.loadAverageEnd?.join(' ')} at end`);
-  const widths = [Math.max(...table.map((r) => r.measure.length)), Math.max(...table.map((r) => r.value.length)), Math.max(6, ...table.map((r) => r.target.length))];
-  const line = (cells: string[]) => cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]!) : c)).join('  ').trimEnd();
+  console.log(
+    `bench:ingest: Node ${m.node}, ${m.cpus} CPU(s) ${m.cpuModel}, load average ${m.loadAverageStart.join(' ')} at start, ${m.loadAverageEnd?.join(' ')} at end`,
+  );
+  const widths = [
+    Math.max(...table.map((r) => r.measure.length)),
+    Math.max(...table.map((r) => r.value.length)),
+    Math.max(6, ...table.map((r) => r.target.length)),
+  ];
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < widths.length ? c.padEnd(widths[i]!) : c))
+      .join('  ')
+      .trimEnd();
   console.log(line(['measure', 'value', 'target', 'result']));
   console.log(line([...widths.map((w) => '-'.repeat(w)), '------']));
   for (const r of table) console.log(line([r.measure, r.value, r.target, r.result]));
@@ -808,7 +965,13 @@ async function main(): Promise<void> {
 
   const { json, ...options } = parseOptions(argv);
   const report: Report = {
-    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), loadAverageStart: load() },
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryBytes: totalmem(),
+      loadAverageStart: load(),
+    },
     options,
     targets: TARGETS,
     errors: [],
@@ -827,9 +990,19 @@ async function main(): Promise<void> {
   if (!options.skipLarge) {
     const indexDir = await mkdtemp(join(tmpdir(), 'bench-ingest-large-'));
     try {
-      log(`2. generated corpus: ${options.documents} documents x ${options.sections} sections, ingested in a child process`);
-      report.large = await benchLargeIngest(indexDir, options.documents, options.sections, options.m, options.efConstruction);
-      log(`   ${report.large.chunks} chunks in ${report.large.ingestMs} ms, peak RSS ${mib(report.large.peakRssBytes)}`);
+      log(
+        `2. generated corpus: ${options.documents} documents x ${options.sections} sections, ingested in a child process`,
+      );
+      report.large = await benchLargeIngest(
+        indexDir,
+        options.documents,
+        options.sections,
+        options.m,
+        options.efConstruction,
+      );
+      log(
+        `   ${report.large.chunks} chunks in ${report.large.ingestMs} ms, peak RSS ${mib(report.large.peakRssBytes)}`,
+      );
       report.calibration = await calibration();
       log(`3. hnsw search: ${options.queries} queries per set`);
       report.search = await benchSearch(indexDir, options.queries);

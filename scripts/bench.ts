@@ -89,7 +89,13 @@ const DEFAULT_CACHE_ENTRIES = loadConfig({}).ANSWER_CACHE_ENTRIES;
 
 type VariantKey = 'askUncached' | 'askCached' | 'askCachedRecording';
 
-const VARIANTS: ReadonlyArray<{ key: VariantKey; name: string; label: string; cacheEntries: number; env: Record<string, string> }> = [
+const VARIANTS: ReadonlyArray<{
+  key: VariantKey;
+  name: string;
+  label: string;
+  cacheEntries: number;
+  env: Record<string, string>;
+}> = [
   {
     key: 'askUncached',
     name: '/ask uncached',
@@ -173,7 +179,18 @@ async function freePort(): Promise<number> {
 /** The environment of every child: this one minus anything that would switch to a model server. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CHAT_MODEL', 'EMBEDDINGS_MODEL', 'ALLOWED_ORIGINS', 'LOG_QUESTIONS', 'NODE_OPTIONS', 'ANSWER_CACHE_ENTRIES', 'REQUEST_TIMEOUT_MS', 'MAX_CONCURRENT_UPSTREAM']) {
+  for (const name of [
+    'OPENAI_API_KEY',
+    'OPENAI_BASE_URL',
+    'CHAT_MODEL',
+    'EMBEDDINGS_MODEL',
+    'ALLOWED_ORIGINS',
+    'LOG_QUESTIONS',
+    'NODE_OPTIONS',
+    'ANSWER_CACHE_ENTRIES',
+    'REQUEST_TIMEOUT_MS',
+    'MAX_CONCURRENT_UPSTREAM',
+  ]) {
     delete env[name];
   }
   return { ...env, EMBEDDINGS: 'local', ANSWERS: 'extractive', ...extra };
@@ -221,7 +238,8 @@ async function startServer(name: string, args: string[], env: Record<string, str
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}:\n${output.join('').slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode}:\n${output.join('').slice(-2000)}`);
     try {
       await fetch(`${url}${path}`, { method: 'GET', signal: AbortSignal.timeout(2000) });
       return { name, child, pid: child.pid!, port, url, output };
@@ -277,7 +295,12 @@ async function procCpuMs(pid: number): Promise<number> {
 /** Busy and stolen CPU time of the whole machine (all cores) so far, in ms, from /proc/stat. */
 async function machineCpu(): Promise<{ busyMs: number; stealMs: number }> {
   try {
-    const [user, nice, system, , , irq, softirq, steal] = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = (await readFile('/proc/stat', 'utf8'))
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     const ms = (ticks: number | undefined) => ((ticks ?? 0) * 1000) / CLOCK_TICKS;
     return { busyMs: ms(user) + ms(nice) + ms(system) + ms(irq) + ms(softirq), stealMs: ms(steal) };
   } catch {
@@ -320,8 +343,10 @@ async function load(server: Server, requests: Request[], seconds: number): Promi
   const started = performance.now();
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolveRun, reject) => {
-    instance = autocannon({ url: server.url, connections: CONNECTIONS, duration: seconds, pipelining: 1, timeout: 10, requests }, (error, result) =>
-      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolveRun(result),
+    instance = autocannon(
+      { url: server.url, connections: CONNECTIONS, duration: seconds, pipelining: 1, timeout: 10, requests },
+      (error, result) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolveRun(result),
     );
   });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
@@ -393,7 +418,11 @@ function summarize(rounds: Round[]): LoadSummary {
     serverCpuUsPerRequest: round((cpu * 1000) / (ok || 1), 1),
     perRound: rounds.map((r) => {
       const l = sorted(r.latencies);
-      return { requestsPerSecond: round(r.ok / r.seconds, 0), p50: round(percentile(l, 0.5), 2), p99: round(percentile(l, 0.99), 2) };
+      return {
+        requestsPerSecond: round(r.ok / r.seconds, 0),
+        p50: round(percentile(l, 0.5), 2),
+        p99: round(percentile(l, 0.99), 2),
+      };
     }),
   };
 }
@@ -422,7 +451,8 @@ async function benchQuestions(): Promise<EvalQuestion[]> {
   const all = (await readEvalSet(join(ROOT, 'eval', 'questions.jsonl'))).filter((q) => !q.history?.length);
   const covered = all.filter((q) => q.sections.length > 0);
   const notCovered = all.filter((q) => q.sections.length === 0);
-  const pick = (list: EvalQuestion[], n: number) => Array.from({ length: Math.min(n, list.length) }, (_, i) => list[Math.floor((i * list.length) / n)]!);
+  const pick = (list: EvalQuestion[], n: number) =>
+    Array.from({ length: Math.min(n, list.length) }, (_, i) => list[Math.floor((i * list.length) / n)]!);
   return [...pick(covered, 7), ...pick(notCovered, 1)];
 }
 
@@ -460,13 +490,25 @@ async function countRecorded(url: string): Promise<number> {
   }
 }
 
-async function timeToFirstAnswer(indexDir: string, body: string, databaseUrl: string): Promise<{ firstAnswerMs: number; listeningMs: number | null }> {
+async function timeToFirstAnswer(
+  indexDir: string,
+  body: string,
+  databaseUrl: string,
+): Promise<{ firstAnswerMs: number; listeningMs: number | null }> {
   const port = await freePort();
   const started = performance.now();
   const { child, output } = spawnNode(
     'startup',
     START_ARGS,
-    childEnv({ HOST: '127.0.0.1', PORT: String(port), INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl }),
+    childEnv({
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      INDEX_DIR: indexDir,
+      CORPUS_DIR: 'corpus',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+    }),
   );
   let listeningMs: number | null = null;
   // The start-up lines go to stderr when the log is JSON (stdout is a pipe here).
@@ -477,9 +519,14 @@ async function timeToFirstAnswer(indexDir: string, body: string, databaseUrl: st
   child.stderr!.on('data', noticeListening);
   try {
     while (performance.now() - started < 60_000) {
-      if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}:\n${output.join('').slice(-2000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`server exited with code ${child.exitCode}:\n${output.join('').slice(-2000)}`);
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const res = await fetch(`http://127.0.0.1:${port}/ask`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         await res.arrayBuffer();
         if (res.status === 200) return { firstAnswerMs: performance.now() - started, listeningMs };
       } catch {
@@ -572,7 +619,9 @@ function summarizeProfile(file: string, profile: CpuProfile): ProfileSummary {
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
-  const busy = [...selfUs.entries()].filter(([id]) => byId.get(id)!.callFrame.functionName !== '(idle)').reduce((a, [, v]) => a + v, 0);
+  const busy = [...selfUs.entries()]
+    .filter(([id]) => byId.get(id)!.callFrame.functionName !== '(idle)')
+    .reduce((a, [, v]) => a + v, 0);
 
   const areas = new Map<string, number>();
   const fns = new Map<string, number>();
@@ -599,16 +648,27 @@ function summarizeProfile(file: string, profile: CpuProfile): ProfileSummary {
   return {
     file,
     totalMs: round(total / 1000, 0),
-    byArea: [...areas.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([a, us]) => ({ area: a, selfMs: round(us / 1000, 0), share: share(us) })),
-    topSelf: [...fns.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, us]) => ({ fn, selfMs: round(us / 1000, 0), share: share(us) })),
-    topInclusiveSrc: [...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([fn, us]) => ({ fn, totalMs: round(us / 1000, 0), share: share(us) })),
+    byArea: [...areas.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 16)
+      .map(([a, us]) => ({ area: a, selfMs: round(us / 1000, 0), share: share(us) })),
+    topSelf: [...fns.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([fn, us]) => ({ fn, selfMs: round(us / 1000, 0), share: share(us) })),
+    topInclusiveSrc: [...inclusive.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([fn, us]) => ({ fn, totalMs: round(us / 1000, 0), share: share(us) })),
   };
 }
 
 /** The main-thread profile (`.<pid>.0.`) a server wrote on exit, summarised. */
 async function serverProfile(pid: number): Promise<ProfileSummary | null> {
   if (!PROFILE_DIR) return null;
-  const files = (await readdir(PROFILE_DIR)).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${pid}.0.`)).sort();
+  const files = (await readdir(PROFILE_DIR))
+    .filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${pid}.0.`))
+    .sort();
   const latest = files.at(-1);
   if (!latest) return null;
   const profile = JSON.parse(await readFile(join(PROFILE_DIR, latest), 'utf8')) as CpuProfile;
@@ -628,7 +688,10 @@ const mib = (bytes: number) => round(bytes / MiB, 1);
 function printTable(rows: string[][]): void {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  for (const row of rows) console.log(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('   ')}`.trimEnd());
+  for (const row of rows)
+    console.log(
+      `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('   ')}`.trimEnd(),
+    );
 }
 
 interface Measured {
@@ -649,7 +712,11 @@ async function main(): Promise<void> {
     // 1. Index.
     progress(`building the index of corpus/ into ${indexDir}`);
     const ingestStarted = performance.now();
-    const ingestOut = await runNode('ingest', ['--import', 'tsx', 'scripts/ingest.ts', '--json'], childEnv({ INDEX_DIR: indexDir, CORPUS_DIR: 'corpus' }));
+    const ingestOut = await runNode(
+      'ingest',
+      ['--import', 'tsx', 'scripts/ingest.ts', '--json'],
+      childEnv({ INDEX_DIR: indexDir, CORPUS_DIR: 'corpus' }),
+    );
     const ingestMs = performance.now() - ingestStarted;
     const ingest = JSON.parse(ingestOut.trim().split('\n').at(-1)!) as { chunks: number; documents: number };
 
@@ -661,12 +728,21 @@ async function main(): Promise<void> {
     const ask = {} as Record<VariantKey, Server>;
     const askStartMs = {} as Record<VariantKey, number>;
     for (const v of VARIANTS) {
-      progress(`starting ${v.name}: node ${[...profileFlags, ...START_ARGS].join(' ')}${v.env.ANSWER_CACHE_ENTRIES ? ` (ANSWER_CACHE_ENTRIES=${v.env.ANSWER_CACHE_ENTRIES})` : ''}`);
+      progress(
+        `starting ${v.name}: node ${[...profileFlags, ...START_ARGS].join(' ')}${v.env.ANSWER_CACHE_ENTRIES ? ` (ANSWER_CACHE_ENTRIES=${v.env.ANSWER_CACHE_ENTRIES})` : ''}`,
+      );
       const started = performance.now();
       const server = await startServer(
         v.name,
         [...profileFlags, ...START_ARGS],
-        { INDEX_DIR: indexDir, CORPUS_DIR: 'corpus', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL, DATABASE_URL: databaseUrl(v.key), ...v.env },
+        {
+          INDEX_DIR: indexDir,
+          CORPUS_DIR: 'corpus',
+          RATE_LIMIT_PER_MINUTE: '0',
+          LOG_LEVEL,
+          DATABASE_URL: databaseUrl(v.key),
+          ...v.env,
+        },
         '/health',
       );
       askStartMs[v.key] = performance.now() - started;
@@ -694,7 +770,11 @@ async function main(): Promise<void> {
     // measure the error path), and the cache changes nothing in the answer: the cached
     // server's first answer (computed) and second (from its cache) equal the uncached one's.
     const post = async (server: Server, request: Request) => {
-      const res = await fetch(`${server.url}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
+      const res = await fetch(`${server.url}${request.path}`, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+      });
       return { status: res.status, text: await res.text() };
     };
     const checks = [];
@@ -703,16 +783,27 @@ async function main(): Promise<void> {
       const cachedFirst = await post(ask.askCached, askRequests[i]!);
       const cachedRepeat = await post(ask.askCached, askRequests[i]!);
       const recording = await post(ask.askCachedRecording, askRequests[i]!);
-      for (const [name, r] of [['/ask uncached', uncached], ['/ask cached', cachedFirst], ['/ask cached (repeat)', cachedRepeat], ['/ask cached + recording', recording]] as const) {
-        if (r.status !== 200) throw new Error(`${name} answered ${r.status} for ${q.id} before the load: ${r.text.slice(0, 300)}`);
+      for (const [name, r] of [
+        ['/ask uncached', uncached],
+        ['/ask cached', cachedFirst],
+        ['/ask cached (repeat)', cachedRepeat],
+        ['/ask cached + recording', recording],
+      ] as const) {
+        if (r.status !== 200)
+          throw new Error(`${name} answered ${r.status} for ${q.id} before the load: ${r.text.slice(0, 300)}`);
       }
       type AskBody = { answer: string; grounded?: boolean; mode?: string; citations?: unknown[] };
       const body = JSON.parse(uncached.text) as AskBody;
       const v1 = await post(ask.askCached, v1Requests[i]!);
       if (v1.status !== 200) {
-        throw new Error(`/v1/chat/completions answered ${v1.status} for ${q.id} before the load: ${v1.text.slice(0, 300)}`);
+        throw new Error(
+          `/v1/chat/completions answered ${v1.status} for ${q.id} before the load: ${v1.text.slice(0, 300)}`,
+        );
       }
-      const completion = JSON.parse(v1.text) as { choices: Array<{ message: { content: string } }>; citations: unknown[] };
+      const completion = JSON.parse(v1.text) as {
+        choices: Array<{ message: { content: string } }>;
+        citations: unknown[];
+      };
       const v1MatchesAsk =
         completion.choices[0]!.message.content.startsWith(body.answer) &&
         JSON.stringify(completion.citations) === JSON.stringify(body.citations);
@@ -725,11 +816,19 @@ async function main(): Promise<void> {
         citations: body.citations?.length ?? 0,
         expectedCovered: q.sections.length > 0,
         // Every response has its own id (for feedback); everything else must be identical.
-        cachedMatchesUncached: withoutId(cachedFirst.text) === withoutId(uncached.text) && withoutId(cachedRepeat.text) === withoutId(uncached.text),
+        cachedMatchesUncached:
+          withoutId(cachedFirst.text) === withoutId(uncached.text) &&
+          withoutId(cachedRepeat.text) === withoutId(uncached.text),
       });
     }
     const cachedMatches = checks.every((c) => c.cachedMatchesUncached);
-    if (!cachedMatches) progress(`WARNING: the cached server answered differently for ${checks.filter((c) => !c.cachedMatchesUncached).map((c) => c.id).join(', ')}`);
+    if (!cachedMatches)
+      progress(
+        `WARNING: the cached server answered differently for ${checks
+          .filter((c) => !c.cachedMatchesUncached)
+          .map((c) => c.id)
+          .join(', ')}`,
+      );
     const bareCheck = await post(bare, bareRequests[0]!);
     if (bareCheck.status !== 200) throw new Error(`bare /echo answered ${bareCheck.status}`);
 
@@ -745,7 +844,9 @@ async function main(): Promise<void> {
     // v1Cached runs on the askCached process: count each process's CPU once.
     const pids = [...new Set(order.map((key) => measured[key].server.pid))];
     const roundSeconds = DURATION_S / ROUNDS;
-    progress(`warm-up: ${WARMUP_S} s each (bare, /ask uncached, /ask cached, /v1 cached, /ask cached + recording), ${CONNECTIONS} connections`);
+    progress(
+      `warm-up: ${WARMUP_S} s each (bare, /ask uncached, /ask cached, /v1 cached, /ask cached + recording), ${CONNECTIONS} connections`,
+    );
     if (WARMUP_S > 0) for (const key of order) await load(measured[key].server, measured[key].requests, WARMUP_S);
     const rssAfterWarmup = {} as Record<VariantKey, number>;
     for (const v of VARIANTS) rssAfterWarmup[v.key] = (await procStatus(ask[v.key].pid))?.rss ?? Number.NaN;
@@ -756,9 +857,12 @@ async function main(): Promise<void> {
     const serversCpuBefore = await Promise.all(pids.map(procCpuMs));
     const roundsStarted = performance.now();
     for (let i = 0; i < ROUNDS; i++) {
-      progress(`round ${i + 1}/${ROUNDS}: bare /echo, /ask uncached, /ask cached, /v1 cached, /ask cached + recording, ${roundSeconds} s each`);
+      progress(
+        `round ${i + 1}/${ROUNDS}: bare /echo, /ask uncached, /ask cached, /v1 cached, /ask cached + recording, ${roundSeconds} s each`,
+      );
       loadDuringRounds.push(loadavg());
-      for (const key of order) measured[key].rounds.push(await load(measured[key].server, measured[key].requests, roundSeconds));
+      for (const key of order)
+        measured[key].rounds.push(await load(measured[key].server, measured[key].requests, roundSeconds));
     }
     const roundsWallMs = performance.now() - roundsStarted;
     const machineAfter = await machineCpu();
@@ -785,7 +889,13 @@ async function main(): Promise<void> {
         summary: LoadSummary;
         ratio: number;
         cpuRatio: number;
-        rss: { peakMiB: number; vmHwmMiB: number; sampledPeakVmRssMiB: number; afterWarmupMiB: number; afterLoadMiB: number };
+        rss: {
+          peakMiB: number;
+          vmHwmMiB: number;
+          sampledPeakVmRssMiB: number;
+          afterWarmupMiB: number;
+          afterLoadMiB: number;
+        };
         peakRss: number;
       }
     >;
@@ -846,8 +956,16 @@ async function main(): Promise<void> {
     const targetsFor = (key: VariantKey) => {
       const r = results[key];
       const t = {
-        throughputRatio: { target: `>= ${TARGETS.throughputRatio}`, value: round(r.ratio, 3), pass: r.ratio >= TARGETS.throughputRatio },
-        p99Ms: { target: `< ${TARGETS.askP99Ms}`, value: r.summary.latencyMs.p99, pass: r.summary.latencyMs.p99 < TARGETS.askP99Ms },
+        throughputRatio: {
+          target: `>= ${TARGETS.throughputRatio}`,
+          value: round(r.ratio, 3),
+          pass: r.ratio >= TARGETS.throughputRatio,
+        },
+        p99Ms: {
+          target: `< ${TARGETS.askP99Ms}`,
+          value: r.summary.latencyMs.p99,
+          pass: r.summary.latencyMs.p99 < TARGETS.askP99Ms,
+        },
         peakRssMiB: { target: `< ${TARGETS.rssBytes / MiB}`, value: r.rss.peakMiB, pass: r.peakRss < TARGETS.rssBytes },
         startupMs: startupTarget,
       };
@@ -857,8 +975,14 @@ async function main(): Promise<void> {
     const targets = { askUncached: targetsFor('askUncached'), askCached: targetsFor('askCached') };
     // What recording costs: cached throughput (and CPU per request) with it on, against off.
     const recordingCost = {
-      throughputCost: round(1 - results.askCachedRecording.summary.requestsPerSecond / results.askCached.summary.requestsPerSecond, 3),
-      cpuPerRequestCost: round(results.askCachedRecording.summary.serverCpuUsPerRequest / results.askCached.summary.serverCpuUsPerRequest - 1, 3),
+      throughputCost: round(
+        1 - results.askCachedRecording.summary.requestsPerSecond / results.askCached.summary.requestsPerSecond,
+        3,
+      ),
+      cpuPerRequestCost: round(
+        results.askCachedRecording.summary.serverCpuUsPerRequest / results.askCached.summary.serverCpuUsPerRequest - 1,
+        3,
+      ),
       recorded: await countRecorded(databaseUrl('askCachedRecording')),
     };
     const recordingTarget = {
@@ -922,7 +1046,11 @@ async function main(): Promise<void> {
         cachedAnswersMatchUncached: cachedMatches,
         loadGeneratorCpuMs: round(benchCpuMs, 0),
       },
-      bare: { label: 'bare POST /echo (Hono + zod validation only): the ceiling', ...bareSummary, rss: { vmHwmMiB: mib(bareStatus?.hwm ?? Number.NaN) } },
+      bare: {
+        label: 'bare POST /echo (Hono + zod validation only): the ceiling',
+        ...bareSummary,
+        rss: { vmHwmMiB: mib(bareStatus?.hwm ?? Number.NaN) },
+      },
       askUncached: variantReport('askUncached'),
       askCached: variantReport('askCached'),
       v1Cached: {
@@ -935,7 +1063,10 @@ async function main(): Promise<void> {
       startup: {
         command: `node ${START_ARGS.join(' ')}`,
         warmStartUntimed: warmStart ? { firstAnswerMs: round(warmStart.firstAnswerMs, 0) } : null,
-        runs: startup.map((s) => ({ firstAnswerMs: round(s.firstAnswerMs, 0), listeningMs: s.listeningMs === null ? null : round(s.listeningMs, 0) })),
+        runs: startup.map((s) => ({
+          firstAnswerMs: round(s.firstAnswerMs, 0),
+          listeningMs: s.listeningMs === null ? null : round(s.listeningMs, 0),
+        })),
         medianMs: round(startupMedian, 0),
         maxMs: round(startupMax, 0),
       },
@@ -958,10 +1089,25 @@ async function main(): Promise<void> {
       `  load average ${l1(loadBefore)} before; 1-min ${loadDuringRounds.map((l) => l[0]!.toFixed(2)).join(' → ')} over the rounds; ${l1(loadAfterStartup)} at the end` +
         `\n  other processes took ${pct(otherCpuMs / coreMs)} of the cores during the measured rounds (steal ${pct(stealMs / coreMs)})`,
     );
-    console.log(`  ${CONNECTIONS} connections, loopback, ${WARMUP_S} s warm-up per server, then ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} × ${roundSeconds} s each: ${order.join(' → ')}`);
-    console.log(`  /ask: node ${START_ARGS.join(' ')} (dist/server bundle${bundleRebuilt ? ', rebuilt at the first start' : ', up to date'}), LOG_LEVEL=${LOG_LEVEL}; bare: esbuild bundle of scripts/bench-bare-server.ts, node --enable-source-maps`);
-    console.log(`  index ${ingest.documents} document(s), ${ingest.chunks} chunks; questions: ${checks.map((q) => `${q.id}${q.grounded ? '' : ' (not covered)'}`).join(', ')}`);
-    console.log(`  cached answers identical to uncached ones: ${cachedMatches ? 'yes' : `NO (${checks.filter((q) => !q.cachedMatchesUncached).map((q) => q.id).join(', ')})`}\n`);
+    console.log(
+      `  ${CONNECTIONS} connections, loopback, ${WARMUP_S} s warm-up per server, then ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} × ${roundSeconds} s each: ${order.join(' → ')}`,
+    );
+    console.log(
+      `  /ask: node ${START_ARGS.join(' ')} (dist/server bundle${bundleRebuilt ? ', rebuilt at the first start' : ', up to date'}), LOG_LEVEL=${LOG_LEVEL}; bare: esbuild bundle of scripts/bench-bare-server.ts, node --enable-source-maps`,
+    );
+    console.log(
+      `  index ${ingest.documents} document(s), ${ingest.chunks} chunks; questions: ${checks.map((q) => `${q.id}${q.grounded ? '' : ' (not covered)'}`).join(', ')}`,
+    );
+    console.log(
+      `  cached answers identical to uncached ones: ${
+        cachedMatches
+          ? 'yes'
+          : `NO (${checks
+              .filter((q) => !q.cachedMatchesUncached)
+              .map((q) => q.id)
+              .join(', ')})`
+      }\n`,
+    );
 
     const lat = (s: LoadSummary) => `${s.latencyMs.p50} / ${s.latencyMs.p90} / ${s.latencyMs.p99}`;
     const cell = (value: string, pass: boolean) => `${value}  ${mark(pass)}`;
@@ -971,15 +1117,25 @@ async function main(): Promise<void> {
       ['', 'bare POST /echo', '/ask UNCACHED', '/ask CACHED', '/ask CACHED'],
       ['', '(Hono + zod only)', `(ANSWER_CACHE_ENTRIES=0,`, `(default cache ${DEFAULT_CACHE_ENTRIES},`, '+ RECORDING'],
       ['', '', 'full pipeline each time)', 'repeats served from cache)', '(RECORD_QUESTIONS=true)'],
-      ['throughput (2xx req/s)', ...[bareSummary, u.summary, c.summary, r.summary].map((s) => s.requestsPerSecond.toLocaleString('en'))],
+      [
+        'throughput (2xx req/s)',
+        ...[bareSummary, u.summary, c.summary, r.summary].map((s) => s.requestsPerSecond.toLocaleString('en')),
+      ],
       ['  per round', perRound(bareSummary), perRound(u.summary), perRound(c.summary), perRound(r.summary)],
       ['ratio to bare (req/s)', '—', pct(u.ratio), pct(c.ratio), pct(r.ratio)],
       ['ratio to bare (CPU per request)', '—', pct(u.cpuRatio), pct(c.cpuRatio), pct(r.cpuRatio)],
       ['latency p50 / p90 / p99 (ms)', lat(bareSummary), lat(u.summary), lat(c.summary), lat(r.summary)],
       ['latency max (ms)', ...[bareSummary, u.summary, c.summary, r.summary].map((s) => String(s.latencyMs.max))],
-      ['server CPU per request (µs)', ...[bareSummary, u.summary, c.summary, r.summary].map((s) => String(s.serverCpuUsPerRequest))],
+      [
+        'server CPU per request (µs)',
+        ...[bareSummary, u.summary, c.summary, r.summary].map((s) => String(s.serverCpuUsPerRequest)),
+      ],
       ['peak RSS (MiB)', `${report.bare.rss.vmHwmMiB}`, `${u.rss.peakMiB}`, `${c.rss.peakMiB}`, `${r.rss.peakMiB}`],
-      ['  after warm-up / after load (MiB)', '', ...[u, c, r].map((x) => `${x.rss.afterWarmupMiB} / ${x.rss.afterLoadMiB}`)],
+      [
+        '  after warm-up / after load (MiB)',
+        '',
+        ...[u, c, r].map((x) => `${x.rss.afterWarmupMiB} / ${x.rss.afterLoadMiB}`),
+      ],
       ['non-2xx / errors / timeouts', fails(bareSummary), fails(u.summary), fails(c.summary), fails(r.summary)],
     ]);
     console.log(
@@ -988,7 +1144,9 @@ async function main(): Promise<void> {
         ` ${recordingCost.recorded.toLocaleString('en')} questions written to SQLite`,
     );
 
-    console.log('\n/v1/chat/completions (non-streaming) on the /ask CACHED server, same questions, right after /ask cached');
+    console.log(
+      '\n/v1/chat/completions (non-streaming) on the /ask CACHED server, same questions, right after /ask cached',
+    );
     printTable([
       ['', '/ask CACHED', '/v1 CACHED', 'extra cost of /v1'],
       [
@@ -1007,7 +1165,9 @@ async function main(): Promise<void> {
       ['non-2xx / errors / timeouts', fails(c.summary), fails(v1Summary), ''],
     ]);
     const v1Verdict = v1Target.pass ? 'PASS' : 'FAIL';
-    console.log(`  target: /v1 costs under ${TARGETS.v1ExtraCost * 100} % more than /ask (req/s, CPU per request): ${v1Verdict}`);
+    console.log(
+      `  target: /v1 costs under ${TARGETS.v1ExtraCost * 100} % more than /ask (req/s, CPU per request): ${v1Verdict}`,
+    );
 
     console.log('\nTargets (checked for BOTH /ask variants)');
     const tu = targets.askUncached;
@@ -1015,11 +1175,31 @@ async function main(): Promise<void> {
     const startupCell = startup.length ? cell(fmtMs(startupMedian), startupTarget.pass) : 'skipped  FAIL';
     printTable([
       ['', '/ask UNCACHED', '/ask CACHED'],
-      [`throughput >= ${TARGETS.throughputRatio * 100} % of bare`, cell(pct(u.ratio), tu.throughputRatio.pass), cell(pct(c.ratio), tc.throughputRatio.pass)],
-      [`p99 latency < ${TARGETS.askP99Ms} ms`, cell(`${u.summary.latencyMs.p99} ms`, tu.p99Ms.pass), cell(`${c.summary.latencyMs.p99} ms`, tc.p99Ms.pass)],
-      [`peak RSS < ${TARGETS.rssBytes / MiB} MiB`, cell(`${u.rss.peakMiB} MiB`, tu.peakRssMiB.pass), cell(`${c.rss.peakMiB} MiB`, tc.peakRssMiB.pass)],
-      [`start to first answer < ${TARGETS.startupMs / 1000} s (median)`, startupCell, `${startupCell}  (same measurement)`],
-      ['all targets', `${tu.allPass ? 'PASS' : 'FAIL'} (${tu.passed}/${tu.of})`, `${tc.allPass ? 'PASS' : 'FAIL'} (${tc.passed}/${tc.of})`],
+      [
+        `throughput >= ${TARGETS.throughputRatio * 100} % of bare`,
+        cell(pct(u.ratio), tu.throughputRatio.pass),
+        cell(pct(c.ratio), tc.throughputRatio.pass),
+      ],
+      [
+        `p99 latency < ${TARGETS.askP99Ms} ms`,
+        cell(`${u.summary.latencyMs.p99} ms`, tu.p99Ms.pass),
+        cell(`${c.summary.latencyMs.p99} ms`, tc.p99Ms.pass),
+      ],
+      [
+        `peak RSS < ${TARGETS.rssBytes / MiB} MiB`,
+        cell(`${u.rss.peakMiB} MiB`, tu.peakRssMiB.pass),
+        cell(`${c.rss.peakMiB} MiB`, tc.peakRssMiB.pass),
+      ],
+      [
+        `start to first answer < ${TARGETS.startupMs / 1000} s (median)`,
+        startupCell,
+        `${startupCell}  (same measurement)`,
+      ],
+      [
+        'all targets',
+        `${tu.allPass ? 'PASS' : 'FAIL'} (${tu.passed}/${tu.of})`,
+        `${tc.allPass ? 'PASS' : 'FAIL'} (${tc.passed}/${tc.of})`,
+      ],
     ]);
     if (startup.length) {
       console.log(
@@ -1035,13 +1215,16 @@ async function main(): Promise<void> {
           console.log(`\nCPU profile of ${v.name}: not found in ${PROFILE_DIR}`);
           continue;
         }
-        console.log(`\nCPU profile of ${v.name}: ${profile.file} (${profile.totalMs} ms sampled; shares of non-idle time)`);
+        console.log(
+          `\nCPU profile of ${v.name}: ${profile.file} (${profile.totalMs} ms sampled; shares of non-idle time)`,
+        );
         console.log('  by area (self time):');
         for (const a of profile.byArea) console.log(`    ${(a.share * 100).toFixed(1).padStart(5)} %  ${a.area}`);
         console.log('  top functions (self time):');
         for (const f of profile.topSelf) console.log(`    ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.fn}`);
         console.log('  src/ functions (inclusive time):');
-        for (const f of profile.topInclusiveSrc) console.log(`    ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.fn}`);
+        for (const f of profile.topInclusiveSrc)
+          console.log(`    ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.fn}`);
       }
     }
   } finally {

@@ -12,7 +12,11 @@ import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { CorpusError } from '../src/corpus/load-corpus.ts';
 import { encodeVectors, type IndexBundle } from '../src/index/bundled-index.ts';
 import { replaceFileAtomically } from '../src/index/fs-atomic.ts';
-import { IndexVerificationError, loadVerifiedGeneration, readVerifiedGeneration } from '../src/index/load-generation.ts';
+import {
+  IndexVerificationError,
+  loadVerifiedGeneration,
+  readVerifiedGeneration,
+} from '../src/index/load-generation.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION } from '../src/index/manifest.ts';
 import { readCurrentGeneration } from '../src/index/write-generation.ts';
 import { indexIsCurrent } from '../src/ingest/index-freshness.ts';
@@ -65,7 +69,11 @@ async function exportCurrentGeneration(config: Pick<Config, 'INDEX_DIR'>): Promi
     lexical: text(GENERATION_FILES.lexical),
     localEmbedder: JSON.parse(text(GENERATION_FILES.localEmbedder)),
     assistant: JSON.parse(text(GENERATION_FILES.assistant)),
-    vectors: { dims: loaded.manifest.embedder.dims, count: loaded.chunks.length, base64: encodeVectors(loaded.vectors.rows()) },
+    vectors: {
+      dims: loaded.manifest.embedder.dims,
+      count: loaded.chunks.length,
+      base64: encodeVectors(loaded.vectors.rows()),
+    },
   };
 }
 
@@ -85,7 +93,13 @@ async function writeIfChanged(path: string, content: string): Promise<boolean> {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof CorpusError || error instanceof IngestError || error instanceof IndexVerificationError;
-  console.error(`error: ${known ? (error as Error).message : `build:worker failed: ${(error as Error)?.stack ?? String(error)}`}`);
+  const known =
+    error instanceof ConfigError ||
+    error instanceof CorpusError ||
+    error instanceof IngestError ||
+    error instanceof IndexVerificationError;
+  console.error(
+    `error: ${known ? (error as Error).message : `build:worker failed: ${(error as Error)?.stack ?? String(error)}`}`,
+  );
   process.exit(1);
 });

@@ -36,7 +36,15 @@ import { answerOnce, extractiveQuery } from '../src/rag/answer-question.ts';
 import { markersIn } from '../src/rag/citations.ts';
 import { retrieve } from '../src/rag/retrieve.ts';
 import { asksToOverrideInstructions } from '../src/rag/instruction-override.ts';
-import { combineSignals, passagesAnswerType, retrievalSupport, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals, type SupportSignals } from '../src/rag/support.ts';
+import {
+  combineSignals,
+  passagesAnswerType,
+  retrievalSupport,
+  SUPPORT_THRESHOLD,
+  SUPPORT_WEIGHTS,
+  supportSignals,
+  type SupportSignals,
+} from '../src/rag/support.ts';
 import type { AskResponse, ChatTurn } from '../src/rag/types.ts';
 import { DEFAULT_K } from '../src/http-contract.ts';
 import { explainQuestion } from '../src/eval/explain.ts';
@@ -72,7 +80,10 @@ async function main(): Promise<void> {
   const index = await loadCurrentGeneration(config.INDEX_DIR, localOnlyQueryEmbedder);
   if (!index) throw new Error(`no index in ${config.INDEX_DIR}: run npm run ingest first`);
   const mode = resolveAnswerMode(config);
-  if (mode !== 'extractive') throw new Error('npm run eval measures the embedded default; unset OPENAI_API_KEY / OPENAI_BASE_URL or set ANSWERS=extractive');
+  if (mode !== 'extractive')
+    throw new Error(
+      'npm run eval measures the embedded default; unset OPENAI_API_KEY / OPENAI_BASE_URL or set ANSWERS=extractive',
+    );
   const files = await evalFiles(fileArg);
   const sets = await Promise.all(files.map(async (file) => ({ file, questions: await readEvalSet(file) })));
   const sections = evalSections(index.documents.values());
@@ -171,15 +182,27 @@ function setReport(file: string, outcomes: Outcome[], index: LoadedIndex) {
     notCovered: uncovered.length,
     top1: ratio(answerable.filter((o) => o.rank === 1).length, answerable.length),
     top3: ratio(answerable.filter((o) => o.rank >= 1 && o.rank <= 3).length, answerable.length),
-    mrr: ratio(answerable.reduce((sum, o) => sum + (o.rank ? 1 / o.rank : 0), 0), answerable.length),
+    mrr: ratio(
+      answerable.reduce((sum, o) => sum + (o.rank ? 1 / o.rank : 0), 0),
+      answerable.length,
+    ),
     abstentionPrecision: ratio(truePositives, abstained.length),
     abstentionRecall: ratio(truePositives, uncovered.length),
     citationValidity: ratio(outcomes.filter((o) => o.citationProblems.length === 0).length, outcomes.length),
     threshold: SUPPORT_THRESHOLD,
-    declinedOnlyByAnswerType: outcomes.filter((o) => o.answerTypeUnmet && !o.overrideAttempt && o.support >= SUPPORT_THRESHOLD).length,
+    declinedOnlyByAnswerType: outcomes.filter(
+      (o) => o.answerTypeUnmet && !o.overrideAttempt && o.support >= SUPPORT_THRESHOLD,
+    ).length,
     declinedOnlyAsOverride: outcomes.filter((o) => o.overrideAttempt && o.support >= SUPPORT_THRESHOLD).length,
-    baselineBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q)),
-    baselineStemmedBm25Top1: plainBm25Top1(index, answerable.map((o) => o.q), LEXICAL_ANALYSIS),
+    baselineBm25Top1: plainBm25Top1(
+      index,
+      answerable.map((o) => o.q),
+    ),
+    baselineStemmedBm25Top1: plainBm25Top1(
+      index,
+      answerable.map((o) => o.q),
+      LEXICAL_ANALYSIS,
+    ),
     answers,
     targets: targetChecks(answers),
   };
@@ -311,7 +334,8 @@ function checkCitations(response: AskResponse, sections: Sections): string[] {
   for (const c of response.citations) {
     if (!used.has(c.id)) problems.push(`citation ${c.id} is never referred to`);
     const text = sections.get(`${c.document}#${c.anchor}`)?.text;
-    if (!text || !collapse(text).includes(collapse(c.quote))) problems.push(`citation ${c.id} quote is not in section "${c.section}"`);
+    if (!text || !collapse(text).includes(collapse(c.quote)))
+      problems.push(`citation ${c.id} quote is not in section "${c.section}"`);
   }
   if (!response.grounded && response.citations.length > 0) problems.push('abstained answer has citations');
   return problems;
@@ -332,31 +356,45 @@ function calibrateThreshold(all: Outcome[]) {
   const outcomes = all.filter((o) => !o.answerTypeUnmet && !o.overrideAttempt);
   let best = { similarity: 0, unknown: 0, loose: 0, threshold: 0, f1: -1, precision: 0, recall: 0, margin: -1 };
   for (const similarity of [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3]) {
-    for (const unknown of [0, 0.25, 0.5, 0.75, 1, 1.5, 2]) for (const loose of [0, 0.25, 0.5, 0.75, 1]) {
-      const scored = outcomes.map((o) => ({ o, s: combineSignals(o.signals, { similarity, unknown, loose }) })).sort((x, y) => x.s - y.s);
-      for (let i = 0; i < scored.length - 1; i++) {
-        const threshold = (scored[i]!.s + scored[i + 1]!.s) / 2;
-        const margin = (scored[i + 1]!.s - scored[i]!.s) / 2;
-        const abstain = scored.slice(0, i + 1);
-        const tp = abstain.filter((x) => x.o.q.sections.length === 0).length + declinedRight;
-        const precision = tp / (abstain.length + declined.length);
-        const recall = positives ? tp / positives : 0;
-        const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-        if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && margin > best.margin + 1e-9)) {
-          best = { similarity, unknown, loose, threshold, f1, precision, recall, margin };
+    for (const unknown of [0, 0.25, 0.5, 0.75, 1, 1.5, 2])
+      for (const loose of [0, 0.25, 0.5, 0.75, 1]) {
+        const scored = outcomes
+          .map((o) => ({ o, s: combineSignals(o.signals, { similarity, unknown, loose }) }))
+          .sort((x, y) => x.s - y.s);
+        for (let i = 0; i < scored.length - 1; i++) {
+          const threshold = (scored[i]!.s + scored[i + 1]!.s) / 2;
+          const margin = (scored[i + 1]!.s - scored[i]!.s) / 2;
+          const abstain = scored.slice(0, i + 1);
+          const tp = abstain.filter((x) => x.o.q.sections.length === 0).length + declinedRight;
+          const precision = tp / (abstain.length + declined.length);
+          const recall = positives ? tp / positives : 0;
+          const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+          if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && margin > best.margin + 1e-9)) {
+            best = { similarity, unknown, loose, threshold, f1, precision, recall, margin };
+          }
         }
       }
-    }
   }
   // best stays unrounded while searching: a rounded best would let an equal F1 or a smaller
   // margin win on rounding alone. The threshold is reported to 4 places, enough to fall
   // between the same two questions (margin above 0.00005).
-  const report = { ...best, threshold: Math.round(best.threshold * 1e4) / 1e4, f1: round(best.f1), precision: round(best.precision), recall: round(best.recall), margin: Math.round(best.margin * 1e4) / 1e4 };
+  const report = {
+    ...best,
+    threshold: Math.round(best.threshold * 1e4) / 1e4,
+    f1: round(best.f1),
+    precision: round(best.precision),
+    recall: round(best.recall),
+    margin: Math.round(best.margin * 1e4) / 1e4,
+  };
   return { best: report, current: { ...SUPPORT_WEIGHTS, threshold: SUPPORT_THRESHOLD } };
 }
 
 /** The reference points the hybrid has to beat: BM25 alone over the passages, no expansion, with the library's default analysis or with ours. */
-function plainBm25Top1(index: LoadedIndex, questions: EvalQuestion[], analysis: Pick<Options, 'tokenize' | 'processTerm'> = {}): number {
+function plainBm25Top1(
+  index: LoadedIndex,
+  questions: EvalQuestion[],
+  analysis: Pick<Options, 'tokenize' | 'processTerm'> = {},
+): number {
   const bm25 = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], ...analysis });
   bm25.addAll(index.chunks.map((chunk, id) => ({ id, text: chunk.text })));
   const hits = questions.filter((q) => {

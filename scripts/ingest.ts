@@ -23,7 +23,10 @@ async function main(): Promise<void> {
   if (fetchPages) await fetchListedSources(config.CORPUS_DIR, (line) => console.error(line));
   const bar =
     !json && process.stderr.isTTY
-      ? new cliProgress.SingleBar({ format: 'embedding {bar} {value}/{total} chunks', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: 'embedding {bar} {value}/{total} chunks', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
   let lastLine = 0;
   const onProgress = (done: number, total: number) => {

@@ -51,13 +51,19 @@ function formatSummary(s: Summary, retentionDays: number): string {
   out.push('', 'Questions the guide could not answer', '');
   out.push(
     s.unanswered.length
-      ? table(['question', 'times', 'last asked (UTC)'], s.unanswered.map((u) => [clip(u.question, 70), String(u.count), u.lastAsked.slice(0, 16).replace('T', ' ')]))
+      ? table(
+          ['question', 'times', 'last asked (UTC)'],
+          s.unanswered.map((u) => [clip(u.question, 70), String(u.count), u.lastAsked.slice(0, 16).replace('T', ' ')]),
+        )
       : '  (none)',
   );
   out.push('', 'Most-cited sections', '');
   out.push(
     s.topSections.length
-      ? table(['section', 'document', 'cited'], s.topSections.map((t) => [clip(t.section, 50), clip(t.document, 40), String(t.count)]))
+      ? table(
+          ['section', 'document', 'cited'],
+          s.topSections.map((t) => [clip(t.section, 50), clip(t.document, 40), String(t.count)]),
+        )
       : '  (none)',
   );
   return out.join('\n');
@@ -67,18 +73,25 @@ function formatSummary(s: Summary, retentionDays: number): string {
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const numeric = head.map((_, i) => i > 0 && rows.every((r) => /^[\d%-]*$/.test(r[i]!)));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** One line of at most `max` characters: readers' text may hold newlines or control characters. */
 function clip(text: string, max: number): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : `could not read the database: ${(error as Error)?.message ?? String(error)}`;
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : `could not read the database: ${(error as Error)?.message ?? String(error)}`;
   console.error(`error: ${message}`);
   process.exit(1);
 });

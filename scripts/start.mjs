@@ -26,7 +26,16 @@ async function newestMtime(path) {
 
 // Built when any output (the server, or a worker thread file beside it) is missing or older than a source.
 const outputs = Object.keys(NODE_SERVER_ENTRIES).map((name) => join(outdir, `${name}.mjs`));
-const built = Math.min(...(await Promise.all(outputs.map((path) => stat(path).then((s) => s.mtimeMs, () => 0)))));
+const built = Math.min(
+  ...(await Promise.all(
+    outputs.map((path) =>
+      stat(path).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      ),
+    ),
+  )),
+);
 const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
 if (newest > built) {
   const { build } = await import('esbuild');

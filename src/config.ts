@@ -9,10 +9,7 @@ import { z } from 'zod';
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
 const integer = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    (v) => (v === '' || v === undefined ? fallback : v),
-    z.coerce.number().int().min(min).max(max),
-  );
+  z.preprocess((v) => (v === '' || v === undefined ? fallback : v), z.coerce.number().int().min(min).max(max));
 
 const booleanFlag = z.preprocess(
   (v) => (v === '' || v === undefined ? 'false' : String(v).toLowerCase()),
@@ -47,7 +44,12 @@ export const configSchema = z.object({
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   /** Keys for /v1 and /mcp; empty = open. Never logged. */
   API_KEYS: withDefault(z.string(), '')
-    .transform((v) => v.split(',').map((key) => key.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[\x21-\x7e]+$/))),
   LOG_FORMAT: withDefault(z.enum(['auto', 'json', 'pretty']), 'auto'),
   DATABASE_URL: withDefault(z.string().regex(/^(file:|libsql:|https?:|wss?:)/), 'file:data/ask-the-guide.db'),

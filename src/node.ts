@@ -36,7 +36,8 @@ async function main(): Promise<void> {
 
   const watcher = new GenerationWatcher(config.INDEX_DIR, queryEmbedderFactory(config), logger);
   await watcher.refresh();
-  if (!watcher.current()) throw new IngestError(`the index in ${config.INDEX_DIR} cannot be served (see the log above); run npm run ingest`);
+  if (!watcher.current())
+    throw new IngestError(`the index in ${config.INDEX_DIR} cannot be served (see the log above); run npm run ingest`);
   watcher.start();
 
   // Opened, migrated and pruned now; a database that fails is logged and answers go on.
@@ -110,6 +111,8 @@ function announce(url: string, config: Config, index: LoadedIndex | null, format
 
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof CorpusError || error instanceof IngestError;
-  console.error(`error: ${known ? (error as Error).message : `could not start: ${(error as Error)?.message ?? String(error)}`}`);
+  console.error(
+    `error: ${known ? (error as Error).message : `could not start: ${(error as Error)?.message ?? String(error)}`}`,
+  );
   process.exit(1);
 });

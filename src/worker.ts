@@ -84,7 +84,6 @@ function loadBundledIndex(config: Config, logger: Logger): LoadedIndex | null {
   }
 }
 
-
 /** Migrations are applied by `wrangler d1 migrations apply`, not here (see docs/admin.md). */
 function workerStore(binding: D1Binding, config: Config, logger: Logger): QuestionStore {
   const db = d1Database(binding);
@@ -123,5 +122,8 @@ function stringVars(env: WorkerEnv): Record<string, string> {
 }
 
 function configErrorResponse(): Response {
-  return Response.json({ error: { code: 'internal_error', message: 'The server is misconfigured; see its log.' } }, { status: 500 });
+  return Response.json(
+    { error: { code: 'internal_error', message: 'The server is misconfigured; see its log.' } },
+    { status: 500 },
+  );
 }

@@ -148,7 +148,13 @@ describe('loadConfig', () => {
   });
 
   it('still names the variable when it has no description of what it accepts', () => {
-    const error = configError({ PORT: '1', HOST: undefined, EMBEDDINGS_MODEL: 'ok', CHAT_MODEL: 'ok', ALLOWED_ORIGINS: 42 as unknown as string });
+    const error = configError({
+      PORT: '1',
+      HOST: undefined,
+      EMBEDDINGS_MODEL: 'ok',
+      CHAT_MODEL: 'ok',
+      ALLOWED_ORIGINS: 42 as unknown as string,
+    });
     expect(error.message).toMatch(/^Invalid ALLOWED_ORIGINS="?42"?: expected /);
     expect(error.message).not.toContain('\n');
   });

@@ -58,9 +58,19 @@ const SHARED_SOURCES = [join(ROOT, 'src', 'http-contract.ts')];
 
 /** True when dist/web is missing or older than any file under web/ or a shared source it bundles. */
 export async function webAssetsStale(outDir = WEB_OUT_DIR): Promise<boolean> {
-  const built = await stat(join(outDir, STAMP)).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(join(outDir, STAMP)).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   if (!built) return true;
-  const shared = await Promise.all(SHARED_SOURCES.map((path) => stat(path).then((s) => s.mtimeMs, () => 0)));
+  const shared = await Promise.all(
+    SHARED_SOURCES.map((path) =>
+      stat(path).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      ),
+    ),
+  );
   return Math.max(await newestMtime(WEB_DIR), ...shared) > built;
 }
 

@@ -29,11 +29,16 @@ export function resolveAssistantIdentity(
   const name = config?.name ?? (titles.length === 1 ? titles[0]! : NEUTRAL_NAME);
   const description =
     config?.description ??
-    (titles.length === 1 ? `Ask anything “${titles[0]}” covers.` : `Ask anything these ${titles.length} documents cover.`);
+    (titles.length === 1
+      ? `Ask anything “${titles[0]}” covers.`
+      : `Ask anything these ${titles.length} documents cover.`);
   return { name, description, starters: config?.starters ?? headingStarters(documents, sections) };
 }
 
-function headingStarters(documents: ReadonlyArray<{ id: string; title: string }>, sections: readonly Section[]): string[] {
+function headingStarters(
+  documents: ReadonlyArray<{ id: string; title: string }>,
+  sections: readonly Section[],
+): string[] {
   const queues = documents.map((doc) => {
     // The section under the title only repeats it; the sections below it name the topics.
     const own = sections.filter((s) => s.document === doc.id);

@@ -14,8 +14,6 @@ export interface ChunkOptions {
 
 export const defaultChunkOptions: ChunkOptions = { maxChars: 700, minChars: 80, overlapChars: 120 };
 
-
-
 /**
  * Cut a section into passages that never cross the section. Blocks (paragraphs, list items)
  * are packed together up to `maxChars`; a longer block is split on sentence boundaries with
@@ -28,7 +26,11 @@ export function chunkSection(section: Section, options: ChunkOptions = defaultCh
   for (const block of section.blocks) {
     const pieces = block.end - block.start > options.maxChars ? splitLongBlock(section.text, block, options) : [block];
     for (const piece of pieces) {
-      if (pending && piece.end - pending.start <= options.maxChars && (pending.end - pending.start < options.minChars || piece.end - piece.start < options.minChars)) {
+      if (
+        pending &&
+        piece.end - pending.start <= options.maxChars &&
+        (pending.end - pending.start < options.minChars || piece.end - piece.start < options.minChars)
+      ) {
         pending = { start: pending.start, end: piece.end };
         continue;
       }
@@ -56,7 +58,9 @@ export function chunkSection(section: Section, options: ChunkOptions = defaultCh
 }
 
 function splitLongBlock(text: string, block: Span, options: ChunkOptions): Span[] {
-  const sentences = sentenceSpans(text, block).flatMap((s) => (s.end - s.start > options.maxChars ? wordSpans(text, s, options.maxChars) : [s]));
+  const sentences = sentenceSpans(text, block).flatMap((s) =>
+    s.end - s.start > options.maxChars ? wordSpans(text, s, options.maxChars) : [s],
+  );
   const out: Span[] = [];
   let i = 0;
   while (i < sentences.length) {
@@ -72,7 +76,6 @@ function splitLongBlock(text: string, block: Span, options: ChunkOptions): Span[
   }
   return out;
 }
-
 
 function wordSpans(text: string, range: Span, maxChars: number): Span[] {
   const out: Span[] = [];

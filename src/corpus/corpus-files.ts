@@ -15,7 +15,9 @@ export const CONFIG_FILES: readonly string[] = [ASSISTANT_CONFIG_FILE, SYNONYMS_
  * (a dot file: editor and OS litter, and `npm run ingest -- --fetch`'s state file), or
  * anything else, which is skipped with a warning.
  */
-export type CorpusFileKind = { kind: 'document'; extension: DocumentExtension } | { kind: 'config' | 'hidden' | 'other' };
+export type CorpusFileKind =
+  | { kind: 'document'; extension: DocumentExtension }
+  | { kind: 'config' | 'hidden' | 'other' };
 
 export function corpusFileKind(name: string): CorpusFileKind {
   if (CONFIG_FILES.includes(name)) return { kind: 'config' };

@@ -30,11 +30,38 @@ const MIN_ARTICLE_LETTERS = 100;
  * an image carries no passage text, and a caption or alt text read out of context is noise.
  */
 const CHROME_ELEMENTS = [
-  'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'video', 'audio',
-  'img', 'picture', 'figcaption', 'form', 'button', 'input', 'select', 'textarea', 'dialog',
-  'nav', 'header', 'footer', 'aside',
-  '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]', '[role="complementary"]', '[role="dialog"]',
-  '[role="button"]', '[aria-hidden="true"]', '[hidden]',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'canvas',
+  'video',
+  'audio',
+  'img',
+  'picture',
+  'figcaption',
+  'form',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'dialog',
+  'nav',
+  'header',
+  'footer',
+  'aside',
+  '[role="navigation"]',
+  '[role="banner"]',
+  '[role="contentinfo"]',
+  '[role="complementary"]',
+  '[role="dialog"]',
+  '[role="button"]',
+  '[aria-hidden="true"]',
+  '[hidden]',
 ].join(', ');
 
 /**
@@ -44,11 +71,53 @@ const CHROME_ELEMENTS = [
  * as buttons.
  */
 const CHROME_NAME_PARTS = new Set([
-  'share', 'sharing', 'social', 'newsletter', 'subscribe', 'subscription', 'signup', 'related', 'recommended',
-  'promo', 'promotion', 'banner', 'advert', 'advertisement', 'ad', 'ads', 'sponsor', 'sponsored', 'cookie',
-  'cookies', 'consent', 'popup', 'modal', 'breadcrumb', 'breadcrumbs', 'sidebar', 'comments', 'comment',
-  'btn', 'button', 'cta', 'caption', 'byline', 'meta', 'toc', 'nav', 'navbar', 'menu', 'header', 'footer',
-  'masthead', 'skip', 'tags', 'author', 'date', 'dateline', 'timestamp',
+  'share',
+  'sharing',
+  'social',
+  'newsletter',
+  'subscribe',
+  'subscription',
+  'signup',
+  'related',
+  'recommended',
+  'promo',
+  'promotion',
+  'banner',
+  'advert',
+  'advertisement',
+  'ad',
+  'ads',
+  'sponsor',
+  'sponsored',
+  'cookie',
+  'cookies',
+  'consent',
+  'popup',
+  'modal',
+  'breadcrumb',
+  'breadcrumbs',
+  'sidebar',
+  'comments',
+  'comment',
+  'btn',
+  'button',
+  'cta',
+  'caption',
+  'byline',
+  'meta',
+  'toc',
+  'nav',
+  'navbar',
+  'menu',
+  'header',
+  'footer',
+  'masthead',
+  'skip',
+  'tags',
+  'author',
+  'date',
+  'dateline',
+  'timestamp',
 ]);
 
 /**
@@ -62,7 +131,9 @@ export async function extractArticle(html: string, url?: string): Promise<HtmlAr
   const libraries = await loadHtmlLibraries();
   const { parseHTML, Readability } = libraries;
   // linkedom builds no document element for a fragment: give it the page around it.
-  const { document } = parseHTML(/<html[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`);
+  const { document } = parseHTML(
+    /<html[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`,
+  );
   // Metadata first: the chrome removed below holds the byline and dates.
   const meta = pageMetadata(document);
   removeChrome(document, meta.title);
@@ -104,7 +175,9 @@ function removeChrome(document: HtmlDocument, title: string | null): void {
  * section heading that shares its words ("Transition from Marketing to …").
  */
 function removeKeepingTitle(element: HtmlElement, title: string | null): void {
-  const heading = title ? [...element.querySelectorAll('h1')].find((h) => sameText(h.textContent ?? '', title)) : undefined;
+  const heading = title
+    ? [...element.querySelectorAll('h1')].find((h) => sameText(h.textContent ?? '', title))
+    : undefined;
   if (heading) element.replaceWith(heading);
   else element.remove();
 }
@@ -130,7 +203,8 @@ function absoluteLinks(document: HtmlDocument, url: string | undefined): void {
     } catch {
       resolved = null;
     }
-    if (resolved && /^https?:$/.test(resolved.protocol) && !href.startsWith('#')) link.setAttribute('href', resolved.href);
+    if (resolved && /^https?:$/.test(resolved.protocol) && !href.startsWith('#'))
+      link.setAttribute('href', resolved.href);
     else link.replaceWith(...link.childNodes);
   }
 }

@@ -38,7 +38,12 @@ export async function parseHtmlDocument(path: string, bytes: Uint8Array): Promis
  * when known, then `extra` fields such as `source_url`) and the article's Markdown.
  */
 export function articleMarkdownFile(article: HtmlArticle, extra: Record<string, string> = {}): string {
-  const fields: Record<string, string | null> = { title: article.title, author: article.author, published: article.published, ...extra };
+  const fields: Record<string, string | null> = {
+    title: article.title,
+    author: article.author,
+    published: article.published,
+    ...extra,
+  };
   const lines = Object.entries(fields)
     .filter((entry): entry is [string, string] => entry[1] !== null)
     // A JSON string is a YAML double-quoted scalar: no title can break the front matter.

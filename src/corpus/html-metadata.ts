@@ -28,11 +28,19 @@ export function pageMetadata(document: HtmlDocument): PageMetadata {
     jsonLdAuthor(linkedData?.author) ??
     metaContent('meta[name="author"]') ??
     nameOnly(metaContent('meta[property="article:author"]')) ??
-    clean(document.querySelector('[itemprop="author"] [itemprop="name"], [itemprop="author"], [rel="author"]')?.textContent);
+    clean(
+      document.querySelector('[itemprop="author"] [itemprop="name"], [itemprop="author"], [rel="author"]')?.textContent,
+    );
   const published =
     isoDate(typeof linkedData?.datePublished === 'string' ? linkedData.datePublished : null) ??
-    isoDate(metaContent('meta[property="article:published_time"], meta[itemprop="datePublished"], meta[name="date"]')) ??
-    isoDate(document.querySelector('article time[datetime], time[pubdate][datetime], time[datetime]')?.getAttribute('datetime'));
+    isoDate(
+      metaContent('meta[property="article:published_time"], meta[itemprop="datePublished"], meta[name="date"]'),
+    ) ??
+    isoDate(
+      document
+        .querySelector('article time[datetime], time[pubdate][datetime], time[datetime]')
+        ?.getAttribute('datetime'),
+    );
   return { title, author: author && author.length <= 120 ? author : null, published };
 }
 
@@ -53,7 +61,7 @@ function jsonLdArticle(document: HtmlDocument): LinkedArticle | null {
     }
     const candidates = (Array.isArray(data) ? data : [data]).flatMap((item) =>
       item && typeof item === 'object' && Array.isArray((item as { '@graph'?: unknown })['@graph'])
-        ? ((item as { '@graph': unknown[] })['@graph'])
+        ? (item as { '@graph': unknown[] })['@graph']
         : [item],
     );
     const found = candidates.find((c) => c && typeof c === 'object' && ('datePublished' in c || 'author' in c));
@@ -65,7 +73,8 @@ function jsonLdArticle(document: HtmlDocument): LinkedArticle | null {
 function jsonLdAuthor(author: unknown): string | null {
   const first = Array.isArray(author) ? author[0] : author;
   if (typeof first === 'string') return nameOnly(clean(first));
-  if (first && typeof first === 'object' && typeof (first as { name?: unknown }).name === 'string') return clean((first as { name: string }).name);
+  if (first && typeof first === 'object' && typeof (first as { name?: unknown }).name === 'string')
+    return clean((first as { name: string }).name);
   return null;
 }
 

@@ -28,10 +28,22 @@ function converter({ TurndownService, gfm }: HtmlLibraries): TurndownService {
     strongDelimiter: '**',
     hr: '---',
     // What turndown would otherwise pass through as HTML.
-    keepReplacement: (_content: string, node: TurndownService.Node): string => `\n\n${escapeText(service, node.textContent ?? '')}\n\n`,
+    keepReplacement: (_content: string, node: TurndownService.Node): string =>
+      `\n\n${escapeText(service, node.textContent ?? '')}\n\n`,
   });
   service.use(gfm);
-  service.remove(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'img', 'picture', 'figcaption']);
+  service.remove([
+    'script',
+    'style',
+    'noscript',
+    'template',
+    'iframe',
+    'object',
+    'embed',
+    'img',
+    'picture',
+    'figcaption',
+  ]);
   service.remove((node) => node.nodeName.toLowerCase() === 'svg');
   service.addRule('complexTable', {
     filter: (node) => TABLE_PARTS.has(node.nodeName) && isComplexTable(closestTable(node)),
@@ -47,7 +59,10 @@ function converter({ TurndownService, gfm }: HtmlLibraries): TurndownService {
         const start = Number(parent.getAttribute('start') ?? '1') || 1;
         marker = `${start + Array.prototype.indexOf.call(parent.children, node)}. `;
       }
-      const text = content.replace(/^\n+/, '').replace(/\n+$/, '\n').replace(/\n/gm, `\n${' '.repeat(marker.length)}`);
+      const text = content
+        .replace(/^\n+/, '')
+        .replace(/\n+$/, '\n')
+        .replace(/\n/gm, `\n${' '.repeat(marker.length)}`);
       const next = node.nextSibling && !/\n$/.test(text) ? '\n' : '';
       return marker + text + next;
     },

@@ -22,11 +22,7 @@ const DATE_MESSAGE = 'expected a date such as 2024-05-24';
  * written: a date is checked here as written (js-yaml would turn 2024-13-45 into a Date in
  * 2025 without a word).
  */
-const dateLike = z
-  .string({ error: DATE_MESSAGE })
-  .trim()
-  .refine(isRealDate, { error: DATE_MESSAGE })
-  .optional();
+const dateLike = z.string({ error: DATE_MESSAGE }).trim().refine(isRealDate, { error: DATE_MESSAGE }).optional();
 
 /** An ISO 8601 date (or date-time) whose day exists: 2024-02-30 does not. */
 function isRealDate(text: string): boolean {
@@ -69,7 +65,8 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
     if (kind.kind === 'document') documentFiles.push({ name, extension: kind.extension });
     else if (kind.kind === 'other') options.onWarning?.(skippedFileWarning(name));
   }
-  if (documentFiles.length === 0) throw new CorpusError(`${dir}: no documents (.md, .html or .txt files) in the corpus folder`);
+  if (documentFiles.length === 0)
+    throw new CorpusError(`${dir}: no documents (.md, .html or .txt files) in the corpus folder`);
 
   const documents: SourceDocument[] = [];
   for (const { name, extension } of documentFiles) {
@@ -90,7 +87,11 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
 }
 
 /** The one place a document's kind picks its parser. */
-async function parseByExtension(path: string, bytes: Uint8Array, extension: DocumentExtension): Promise<SourceDocument> {
+async function parseByExtension(
+  path: string,
+  bytes: Uint8Array,
+  extension: DocumentExtension,
+): Promise<SourceDocument> {
   switch (extension) {
     case '.md':
       return parseDocument(path, bytes);
@@ -138,7 +139,9 @@ export function parseDocument(path: string, bytes: Uint8Array): SourceDocument {
   const fileName = basename(path);
   const id = fileName.replace(/\.md$/i, '');
   // The first level-1 heading, found by the parser so a "# comment" in a code block is not it.
-  const h1 = lexer(markdown).find((t): t is Tokens.Heading => t.type === 'heading' && (t as Tokens.Heading).depth === 1);
+  const h1 = lexer(markdown).find(
+    (t): t is Tokens.Heading => t.type === 'heading' && (t as Tokens.Heading).depth === 1,
+  );
   const firstHeading = h1 ? inlineText(h1.tokens).trim() || undefined : undefined;
   return {
     id,

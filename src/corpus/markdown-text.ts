@@ -49,7 +49,12 @@ export function blockTexts(tokens: Token[]): TextBlock[] {
   return out;
 }
 
-function collectBlocks(tokens: Token[], out: TextBlock[], counter: { lists: number }, item?: Omit<TextBlock, 'text'>): void {
+function collectBlocks(
+  tokens: Token[],
+  out: TextBlock[],
+  counter: { lists: number },
+  item?: Omit<TextBlock, 'text'>,
+): void {
   const push = (text: string) => {
     const cleaned = text.replace(/[ \t]*\n[ \t]*/g, ' ').trim();
     if (cleaned) out.push({ text: cleaned, ...(item ?? { shape: { kind: 'paragraph' } }) });

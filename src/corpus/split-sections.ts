@@ -14,7 +14,12 @@ export function splitSections(doc: SourceDocument): Section[] {
   const slugger = new GithubSlugger();
   const sections: Section[] = [];
   const path: Array<{ depth: number; heading: string }> = [];
-  let current = { heading: doc.title, headingPath: [doc.title], anchor: slugger.slug(doc.title), tokens: [] as Token[] };
+  let current = {
+    heading: doc.title,
+    headingPath: [doc.title],
+    anchor: slugger.slug(doc.title),
+    tokens: [] as Token[],
+  };
   let sawHeading = false;
 
   const flush = () => {
@@ -24,10 +29,22 @@ export function splitSections(doc: SourceDocument): Section[] {
     const blocks: Section['blocks'] = [];
     for (const { text: block, shape, list } of texts) {
       if (text) text += '\n\n';
-      blocks.push({ start: text.length, end: text.length + block.length, shape, ...(list === undefined ? {} : { list }) });
+      blocks.push({
+        start: text.length,
+        end: text.length + block.length,
+        shape,
+        ...(list === undefined ? {} : { list }),
+      });
       text += block;
     }
-    sections.push({ document: doc.id, heading: current.heading, headingPath: current.headingPath, anchor: current.anchor, text, blocks });
+    sections.push({
+      document: doc.id,
+      heading: current.heading,
+      headingPath: current.headingPath,
+      anchor: current.anchor,
+      text,
+      blocks,
+    });
   };
 
   for (const token of lexer(doc.markdown)) {

@@ -196,7 +196,12 @@ export function extractFeatures(text: string): Map<number, number> {
  * A passage's vector from the features an extractor holds: signed hashing into `dims`
  * buckets, L2-normalised. `weightOf` multiplies each feature's weight (IDF for queries).
  */
-export function projectFeatures(extractor: FeatureExtractor, dims: number, weightOf?: (feature: number) => number, into?: Float32Array): Float32Array {
+export function projectFeatures(
+  extractor: FeatureExtractor,
+  dims: number,
+  weightOf?: (feature: number) => number,
+  into?: Float32Array,
+): Float32Array {
   // `into` (dims zeros, e.g. a row of a matrix) saves an allocation per passage.
   const vector = into ?? new Float32Array(dims);
   const { ids, weights, size } = extractor;

@@ -19,7 +19,9 @@ export function queryEmbedderFactory(config: Config): QueryEmbedderFactory {
     let embedder: Promise<Pick<Embeddings, 'embedQuery'>> | null = null;
     return {
       embedQuery: async (text: string) => {
-        embedder ??= import('./openai-embeddings.ts').then((m) => m.createOpenAIEmbeddings(config, info.model ?? config.EMBEDDINGS_MODEL));
+        embedder ??= import('./openai-embeddings.ts').then((m) =>
+          m.createOpenAIEmbeddings(config, info.model ?? config.EMBEDDINGS_MODEL),
+        );
         return (await embedder).embedQuery(text);
       },
     };

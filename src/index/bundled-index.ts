@@ -61,18 +61,32 @@ function decodeVectors(base64: string): Float32Array {
 export function bundledIndex(bundle: IndexBundle, createQueryEmbedder: QueryEmbedderFactory): LoadedIndex {
   const name = bundle?.generation ?? '(unnamed)';
   if (bundle?.formatVersion !== INDEX_FORMAT_VERSION) {
-    throw new IndexVerificationError(`bundled generation ${name}: index format ${String(bundle?.formatVersion)}, this Worker reads format ${INDEX_FORMAT_VERSION}; re-run npm run build:worker`);
+    throw new IndexVerificationError(
+      `bundled generation ${name}: index format ${String(bundle?.formatVersion)}, this Worker reads format ${INDEX_FORMAT_VERSION}; re-run npm run build:worker`,
+    );
   }
   const parsed = manifestSchema.safeParse(bundle.manifest);
-  if (!parsed.success || parsed.data.generation !== bundle.generation) throw new IndexVerificationError(`bundled generation ${name}: manifest is malformed`);
+  if (!parsed.success || parsed.data.generation !== bundle.generation)
+    throw new IndexVerificationError(`bundled generation ${name}: manifest is malformed`);
   const manifest = parsed.data;
   checkAnalysis(`bundled generation ${name}`, manifest, 'npm run build:worker');
   const { dims, count, base64 } = bundle.vectors;
   const vectors = decodeVectors(base64);
   if (dims !== manifest.embedder.dims || vectors.length !== dims * count) {
-    throw new IndexVerificationError(`bundled generation ${name}: vectors do not have the manifest's ${manifest.embedder.dims} dimensions`);
+    throw new IndexVerificationError(
+      `bundled generation ${name}: vectors do not have the manifest's ${manifest.embedder.dims} dimensions`,
+    );
   }
   const { generation, documents, chunks, lexical: lexicalJson, localEmbedder, assistant } = bundle;
-  const parts = { generation, manifest, documents, chunks, lexicalJson, localEmbedder, assistant, vectors: new ExactVectorSearcher(vectors, dims) };
+  const parts = {
+    generation,
+    manifest,
+    documents,
+    chunks,
+    lexicalJson,
+    localEmbedder,
+    assistant,
+    vectors: new ExactVectorSearcher(vectors, dims),
+  };
   return assembleIndex(`bundled generation ${name}`, parts, createQueryEmbedder);
 }

@@ -37,12 +37,21 @@ export class EmbeddingCache {
       const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
       const count = view.getUint32(12, true);
       const expected = HEADER_BYTES + count * 32 + count * dims * 4;
-      if (view.getUint32(0, true) === MAGIC && view.getUint32(4, true) === VERSION && view.getUint32(8, true) === dims && size === expected) {
+      if (
+        view.getUint32(0, true) === MAGIC &&
+        view.getUint32(4, true) === VERSION &&
+        view.getUint32(8, true) === dims &&
+        size === expected
+      ) {
         const hashes = Buffer.alloc(count * 32);
         await readExactly(handle, hashes, HEADER_BYTES);
         const vectors = new Float32Array(count * dims);
         await readExactly(handle, new Uint8Array(vectors.buffer), HEADER_BYTES + count * 32);
-        for (let i = 0; i < count; i++) entries.set(hashes.subarray(i * 32, (i + 1) * 32).toString('hex'), vectors.subarray(i * dims, (i + 1) * dims));
+        for (let i = 0; i < count; i++)
+          entries.set(
+            hashes.subarray(i * 32, (i + 1) * 32).toString('hex'),
+            vectors.subarray(i * dims, (i + 1) * dims),
+          );
       }
     } catch {
       // No cache yet (or an unreadable one): everything is embedded afresh.

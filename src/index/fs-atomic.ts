@@ -9,7 +9,10 @@ export async function writeFileSynced(path: string, data: string | Uint8Array | 
   const handle = await open(path, 'w');
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
-    else for (const piece of data) for (let written = 0; written < piece.byteLength; ) written += (await handle.write(piece, written)).bytesWritten;
+    else
+      for (const piece of data)
+        for (let written = 0; written < piece.byteLength; )
+          written += (await handle.write(piece, written)).bytesWritten;
     await handle.sync();
   } finally {
     await handle.close();
@@ -36,7 +39,10 @@ async function syncOpened(path: string, flags: 'r' | 'r+'): Promise<void> {
 }
 
 /** Replace a file atomically: write a sibling temporary file, fsync it, rename it over. */
-export async function replaceFileAtomically(path: string, data: string | Uint8Array | Iterable<Uint8Array>): Promise<void> {
+export async function replaceFileAtomically(
+  path: string,
+  data: string | Uint8Array | Iterable<Uint8Array>,
+): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
     await writeFileSynced(temporary, data);

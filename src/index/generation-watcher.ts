@@ -65,10 +65,16 @@ export class GenerationWatcher {
       const next = await loadGeneration(this.indexDir, generation, this.createQueryEmbedder);
       const previous = this.serving?.generation ?? null;
       this.serving = next;
-      this.logger.info({ generation, previous, chunks: next.chunks.length, ms: Math.round(performance.now() - started) }, 'serving index generation');
+      this.logger.info(
+        { generation, previous, chunks: next.chunks.length, ms: Math.round(performance.now() - started) },
+        'serving index generation',
+      );
     } catch (error) {
       this.rejected.add(generation);
-      this.logger.error({ generation, serving: this.serving?.generation ?? null, reason: (error as Error).message }, 'refused index generation');
+      this.logger.error(
+        { generation, serving: this.serving?.generation ?? null, reason: (error as Error).message },
+        'refused index generation',
+      );
     }
   }
 }

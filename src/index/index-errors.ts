@@ -13,5 +13,7 @@ export type QueryEmbedderFactory = (info: EmbedderInfo, local: LocalEmbeddings) 
 /** The local embedder serves its own indexes; other embedders need configuration (query-embedder.ts). */
 export const localOnlyQueryEmbedder: QueryEmbedderFactory = (info, local) => {
   if (info.id === local.id) return local;
-  throw new IndexVerificationError(`index was built with ${info.id} embeddings (${info.model}); configure that embedder or re-run npm run ingest`);
+  throw new IndexVerificationError(
+    `index was built with ${info.id} embeddings (${info.model}); configure that embedder or re-run npm run ingest`,
+  );
 };

@@ -34,7 +34,12 @@ interface MiniSearchFields {
 function miniSearchJsonPieces(miniSearch: LexicalIndex): string[] | null {
   const index = miniSearch as unknown as Partial<MiniSearchFields>;
   if (!index._index || typeof index._index[Symbol.iterator] !== 'function') return null;
-  if (!(index._documentIds instanceof Map) || !(index._fieldLength instanceof Map) || !(index._storedFields instanceof Map)) return null;
+  if (
+    !(index._documentIds instanceof Map) ||
+    !(index._fieldLength instanceof Map) ||
+    !(index._storedFields instanceof Map)
+  )
+    return null;
   const head = {
     documentCount: index._documentCount,
     nextId: index._nextId,

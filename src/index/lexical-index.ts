@@ -34,7 +34,12 @@ const options: Options<LexicalDocument> = {
   fields: [...FIELDS],
   storeFields: [],
   ...LEXICAL_ANALYSIS,
-  searchOptions: { boost: { heading: 1.5 }, combineWith: 'OR', tokenize: (stem) => [stem], processTerm: (stem) => stem },
+  searchOptions: {
+    boost: { heading: 1.5 },
+    combineWith: 'OR',
+    tokenize: (stem) => [stem],
+    processTerm: (stem) => stem,
+  },
 };
 
 export type LexicalIndex = MiniSearch<LexicalDocument>;
@@ -60,14 +65,20 @@ export interface LexicalHit {
  * in `termWeights`), stand-ins (synonyms, related words, given as stems) count less. Summing per term keeps BM25's
  * meaning and avoids rewarding a passage merely for matching many loose stand-ins.
  */
-export function searchLexical(index: LexicalIndex, query: string, k: number, termWeights: ReadonlyMap<string, number> = new Map()): LexicalHit[] {
+export function searchLexical(
+  index: LexicalIndex,
+  query: string,
+  k: number,
+  termWeights: ReadonlyMap<string, number> = new Map(),
+): LexicalHit[] {
   const weights = new Map<string, number>();
   for (const term of contentTerms(query)) weights.set(term, 1);
   // Stand-ins are added; a weight given for one of the question's own words replaces its 1.
   for (const [term, weight] of termWeights) weights.set(term, weight);
   const scores = new Map<number, number>();
   for (const [term, weight] of weights) {
-    for (const { position, score } of termHits(index, term)) scores.set(position, (scores.get(position) ?? 0) + weight * score);
+    for (const { position, score } of termHits(index, term))
+      scores.set(position, (scores.get(position) ?? 0) + weight * score);
   }
   return [...scores.entries()]
     .map(([position, score]) => ({ position, score }))
@@ -79,8 +90,14 @@ export function searchLexical(index: LexicalIndex, query: string, k: number, ter
  * The index's vocabulary, exactly: whether it has a stem, and its stems with a prefix (for
  * query words the corpus lacks; see CorpusVocabulary in src/rag/query-terms.ts).
  */
-export function corpusVocabulary(index: LexicalIndex): { has(stem: string): boolean; startingWith(prefix: string): string[] } {
-  return { has: (stem) => termHits(index, stem).length > 0, startingWith: (prefix) => stemsStartingWith(index, prefix) };
+export function corpusVocabulary(index: LexicalIndex): {
+  has(stem: string): boolean;
+  startingWith(prefix: string): string[];
+} {
+  return {
+    has: (stem) => termHits(index, stem).length > 0,
+    startingWith: (prefix) => stemsStartingWith(index, prefix),
+  };
 }
 
 /** The index's stems that begin with `prefix` (itself included when present), memoised like postings. */

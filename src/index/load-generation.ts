@@ -13,7 +13,10 @@ import { generationDir, readCurrentGeneration, sha256File } from './write-genera
 export { IndexVerificationError, localOnlyQueryEmbedder, type QueryEmbedderFactory };
 
 /** Load the generation the pointer names; null when no index has been built yet. */
-export async function loadCurrentGeneration(indexDir: string, createQueryEmbedder: QueryEmbedderFactory): Promise<LoadedIndex | null> {
+export async function loadCurrentGeneration(
+  indexDir: string,
+  createQueryEmbedder: QueryEmbedderFactory,
+): Promise<LoadedIndex | null> {
   const generation = await readCurrentGeneration(indexDir);
   if (!generation) return null;
   return loadGeneration(indexDir, generation, createQueryEmbedder);
@@ -25,7 +28,11 @@ export async function loadCurrentGeneration(indexDir: string, createQueryEmbedde
  * Anything else is refused with IndexVerificationError, so a half-written or tampered
  * generation is never served.
  */
-export async function loadGeneration(indexDir: string, generation: string, createQueryEmbedder: QueryEmbedderFactory): Promise<LoadedIndex> {
+export async function loadGeneration(
+  indexDir: string,
+  generation: string,
+  createQueryEmbedder: QueryEmbedderFactory,
+): Promise<LoadedIndex> {
   return loadVerifiedGeneration(await readVerifiedGeneration(indexDir, generation), createQueryEmbedder);
 }
 
@@ -49,15 +56,22 @@ export async function readVerifiedGeneration(indexDir: string, generation: strin
   const contents = new Map<string, Buffer>([[GENERATION_FILES.manifest, manifestBytes]]);
   for (const [name, expected] of Object.entries(manifest.files)) {
     const path = join(dir, name);
-    const size = await stat(path).then((s) => s.size, () => -1);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size < 0) throw new IndexVerificationError(`generation ${generation}: ${name} is missing`);
-    if (size !== expected.bytes) throw new IndexVerificationError(`generation ${generation}: ${name} has ${size} bytes, manifest says ${expected.bytes}`);
+    if (size !== expected.bytes)
+      throw new IndexVerificationError(
+        `generation ${generation}: ${name} has ${size} bytes, manifest says ${expected.bytes}`,
+      );
     // The vector index (the largest file) is hashed as a stream: hnswlib reads it itself
     // (loadVerifiedGeneration).
     const isVectors = name === GENERATION_FILES.vectors;
     const bytes = isVectors ? null : await readFile(path);
     const sha256 = bytes ? createHash('sha256').update(bytes).digest('hex') : await sha256File(path);
-    if (sha256 !== expected.sha256) throw new IndexVerificationError(`generation ${generation}: ${name} fails its sha256 check`);
+    if (sha256 !== expected.sha256)
+      throw new IndexVerificationError(`generation ${generation}: ${name} fails its sha256 check`);
     if (bytes) contents.set(name, bytes);
   }
   return { generation, dir, manifest, contents };
@@ -78,11 +92,20 @@ export async function loadVerifiedGeneration(
   const localEmbedder = json<LocalEmbedderParams>(GENERATION_FILES.localEmbedder);
   const assistant = json<StoredAssistant>(GENERATION_FILES.assistant);
   const lexicalJson = contents.get(GENERATION_FILES.lexical)?.toString('utf8') ?? '';
-  if (!manifest.files[GENERATION_FILES.vectors]) throw new IndexVerificationError(`generation ${generation}: manifest does not list ${GENERATION_FILES.vectors}`);
-  const vectors = await HnswSearcher.read(join(dir, GENERATION_FILES.vectors), manifest.embedder.dims, manifest.hnsw.efSearch).catch((error: Error) => {
+  if (!manifest.files[GENERATION_FILES.vectors])
+    throw new IndexVerificationError(`generation ${generation}: manifest does not list ${GENERATION_FILES.vectors}`);
+  const vectors = await HnswSearcher.read(
+    join(dir, GENERATION_FILES.vectors),
+    manifest.embedder.dims,
+    manifest.hnsw.efSearch,
+  ).catch((error: Error) => {
     throw new IndexVerificationError(`generation ${generation}: vector index unreadable (${error.message})`);
   });
-  return assembleIndex(`generation ${generation}`, { generation, manifest, documents, chunks, lexicalJson, localEmbedder, assistant, vectors }, createQueryEmbedder);
+  return assembleIndex(
+    `generation ${generation}`,
+    { generation, manifest, documents, chunks, lexicalJson, localEmbedder, assistant, vectors },
+    createQueryEmbedder,
+  );
 }
 
 /** A generation's manifest, checked: readable, this server's format version, well-formed, its own. */
@@ -106,11 +129,14 @@ async function readManifestFile(dir: string, generation: string): Promise<{ mani
   }
   const version = (parsed as { formatVersion?: unknown })?.formatVersion;
   if (version !== INDEX_FORMAT_VERSION) {
-    throw new IndexVerificationError(`generation ${generation}: index format ${String(version)}, this server reads format ${INDEX_FORMAT_VERSION}; re-run npm run ingest`);
+    throw new IndexVerificationError(
+      `generation ${generation}: index format ${String(version)}, this server reads format ${INDEX_FORMAT_VERSION}; re-run npm run ingest`,
+    );
   }
   const result = manifestSchema.safeParse(parsed);
   if (!result.success) throw new IndexVerificationError(`generation ${generation}: manifest.json is malformed`);
-  if (result.data.generation !== generation) throw new IndexVerificationError(`generation ${generation}: manifest names ${result.data.generation}`);
+  if (result.data.generation !== generation)
+    throw new IndexVerificationError(`generation ${generation}: manifest names ${result.data.generation}`);
   checkAnalysis(`generation ${generation}`, result.data, 'npm run ingest');
   return { manifest: result.data, bytes };
 }

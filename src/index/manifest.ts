@@ -29,7 +29,12 @@ export const manifestSchema = z.object({
   /** TEXT_ANALYSIS_VERSION the lexical index (and local vectors) were built with. */
   analysis: z.number().int(),
   embedder: embedderInfoSchema,
-  hnsw: z.object({ space: z.literal('cosine'), m: z.number().int(), efConstruction: z.number().int(), efSearch: z.number().int() }),
+  hnsw: z.object({
+    space: z.literal('cosine'),
+    m: z.number().int(),
+    efConstruction: z.number().int(),
+    efSearch: z.number().int(),
+  }),
   counts: z.object({ documents: z.number().int(), sections: z.number().int(), chunks: z.number().int() }),
   /** sha256 and size of every other file of the generation, checked before it is served. */
   files: z.record(z.string(), z.object({ sha256: z.string(), bytes: z.number().int() })),

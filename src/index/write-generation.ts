@@ -49,7 +49,11 @@ export function generationDir(indexDir: string, generation: string): string {
  * reader sees the old generation or the new one, never a part of one. The previous
  * generation is kept (for a server still loading it, and to roll back); older ones are pruned.
  */
-export async function writeGeneration(indexDir: string, content: GenerationContent, hooks: WriteHooks = {}): Promise<string> {
+export async function writeGeneration(
+  indexDir: string,
+  content: GenerationContent,
+  hooks: WriteHooks = {},
+): Promise<string> {
   const generation = `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   const root = join(indexDir, GENERATIONS_DIR);
   const temporary = join(indexDir, `.tmp-${generation}`);
@@ -66,7 +70,10 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
     };
     await writeJson(GENERATION_FILES.documents, jsonArrayPieces(content.documents));
     await writeJson(GENERATION_FILES.chunks, jsonArrayPieces(content.chunks));
-    await writeJson(GENERATION_FILES.lexical, typeof content.lexicalJson === 'string' ? [content.lexicalJson] : content.lexicalJson);
+    await writeJson(
+      GENERATION_FILES.lexical,
+      typeof content.lexicalJson === 'string' ? [content.lexicalJson] : content.lexicalJson,
+    );
     await writeJson(GENERATION_FILES.localEmbedder, jsonObjectPieces(content.localEmbedder));
     await writeJson(GENERATION_FILES.assistant, [JSON.stringify(content.assistant)]);
 
@@ -119,7 +126,8 @@ export function* jsonArrayPieces(items: readonly unknown[], perPiece = 1000): Ge
   }
   for (let start = 0; start < items.length; start += perPiece) {
     const parts: string[] = [];
-    for (let i = start; i < Math.min(items.length, start + perPiece); i++) parts.push(JSON.stringify(items[i]) ?? 'null');
+    for (let i = start; i < Math.min(items.length, start + perPiece); i++)
+      parts.push(JSON.stringify(items[i]) ?? 'null');
     yield `${start === 0 ? '[' : ','}${parts.join(',')}${start + perPiece >= items.length ? ']' : ''}`;
   }
 }

@@ -22,7 +22,7 @@ export interface Validators {
 
 export type PageResult =
   | { status: 'not-modified' }
-  | { status: 'fetched'; html: string; /** After redirects. */ url: string; validators: Validators };
+  | { status: 'fetched'; html: string /** After redirects. */; url: string; validators: Validators };
 
 /** A page that could not be fetched; `reason` is short and has no response body in it. */
 export class FetchPageError extends Error {
@@ -48,14 +48,20 @@ const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
  * const page = await fetchPage(url, FETCH_PAGE_DEFAULTS, { etag: '"v1"' });
  * if (page.status === 'fetched') extractArticle(page.html, page.url);
  */
-export async function fetchPage(url: string, options: FetchPageOptions, validators: Validators = {}): Promise<PageResult> {
+export async function fetchPage(
+  url: string,
+  options: FetchPageOptions,
+  validators: Validators = {},
+): Promise<PageResult> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   const fail = (reason: string): never => {
     throw new FetchPageError(url, reason);
   };
   const failed = (error: unknown): never =>
-    fail(timeout.aborted ? `timed out after ${options.timeoutMs} ms` : signal.aborted ? 'aborted' : networkReason(error));
+    fail(
+      timeout.aborted ? `timed out after ${options.timeoutMs} ms` : signal.aborted ? 'aborted' : networkReason(error),
+    );
 
   const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml;q=0.9' };
   if (validators.etag) headers['if-none-match'] = validators.etag;
@@ -63,7 +69,8 @@ export async function fetchPage(url: string, options: FetchPageOptions, validato
 
   let address = new URL(url);
   for (let redirects = 0; ; redirects++) {
-    if (address.protocol !== 'http:' && address.protocol !== 'https:') fail(`redirected to a non-web address (${address.protocol})`);
+    if (address.protocol !== 'http:' && address.protocol !== 'https:')
+      fail(`redirected to a non-web address (${address.protocol})`);
     // Redirects are followed here, not by fetch, to bound them and check where each one leads.
     const response = await fetch(address, { headers, redirect: 'manual', signal }).catch(failed);
     if (REDIRECTS.has(response.status)) {

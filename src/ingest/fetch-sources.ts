@@ -61,13 +61,16 @@ export async function fetchSources(options: FetchSourcesOptions): Promise<Source
       return null;
     }
   });
-  if (failures.length > 0) throw new FetchSourcesError(urls.flatMap((url) => failures.filter((f) => f.startsWith(`${url}: `))));
+  if (failures.length > 0)
+    throw new FetchSourcesError(urls.flatMap((url) => failures.filter((f) => f.startsWith(`${url}: `))));
 
   const fetched = results as Fetched[];
-  for (const result of fetched) if (result.content !== undefined) await replaceFileAtomically(join(corpusDir, result.file), result.content);
+  for (const result of fetched)
+    if (result.content !== undefined) await replaceFileAtomically(join(corpusDir, result.file), result.content);
   const next: FetchState = { sources: { ...state.sources } };
   for (const result of fetched) next.sources[result.url] = result.state;
-  if (JSON.stringify(next) !== JSON.stringify(state) || fetched.some((r) => r.outcome === 'written')) await writeFetchState(corpusDir, next);
+  if (JSON.stringify(next) !== JSON.stringify(state) || fetched.some((r) => r.outcome === 'written'))
+    await writeFetchState(corpusDir, next);
   return fetched.map(({ url, file, outcome }) => ({ url, file, outcome }));
 }
 
@@ -81,7 +84,10 @@ async function fetchSource(
 ): Promise<Fetched> {
   const existing = await readFile(join(corpusDir, file), 'utf8').catch(() => null);
   if (existing !== null && !fetchedFrom(existing, url)) {
-    throw new FetchPageError(url, `${file} is already in the corpus and was not fetched from this URL; move it or rename it`);
+    throw new FetchPageError(
+      url,
+      `${file} is already in the corpus and was not fetched from this URL; move it or rename it`,
+    );
   }
   const previous = state.sources[url];
   // Without the file a 304 would leave nothing to keep: ask for the page itself.
@@ -94,14 +100,18 @@ async function fetchSource(
 
   let content: string;
   try {
-    content = articleMarkdownFile(await extractArticle(page.html, page.url), { source_url: url, fetched_at: fetchedAt });
+    content = articleMarkdownFile(await extractArticle(page.html, page.url), {
+      source_url: url,
+      fetched_at: fetchedAt,
+    });
   } catch (error) {
     if (error instanceof NoArticleError) throw new FetchPageError(url, 'no article found on the page');
     throw error;
   }
   const sourceState: SourceState = { file, ...page.validators };
   // The same article again (a server without validators): the file and its fetched_at stay, no diff.
-  if (existing !== null && withoutFetchedAt(existing) === withoutFetchedAt(content)) return { url, file, outcome: 'unchanged', state: sourceState };
+  if (existing !== null && withoutFetchedAt(existing) === withoutFetchedAt(content))
+    return { url, file, outcome: 'unchanged', state: sourceState };
   return { url, file, outcome: 'written', content, state: sourceState };
 }
 
@@ -153,7 +163,8 @@ export function sourceFiles(urls: string[]): Map<string, string> {
   for (const slug of slugs.values()) counts.set(slug, (counts.get(slug) ?? 0) + 1);
   return new Map(
     [...slugs].map(([url, slug]) => {
-      const unique = counts.get(slug)! > 1 ? `${slug}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}` : slug;
+      const unique =
+        counts.get(slug)! > 1 ? `${slug}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}` : slug;
       return [url, `${unique}.md`];
     }),
   );

@@ -14,7 +14,9 @@ import { corpusFingerprint } from './run-ingest.ts';
  * embedder, so `npm start` can re-index only when something changed. Hashing the files is
  * cheap next to parsing them.
  */
-export async function indexIsCurrent(config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'EMBEDDINGS'>): Promise<boolean> {
+export async function indexIsCurrent(
+  config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'EMBEDDINGS'>,
+): Promise<boolean> {
   const generation = await readCurrentGeneration(config.INDEX_DIR);
   if (!generation) return false;
   let manifest;
@@ -36,7 +38,12 @@ export async function indexIsCurrent(config: Pick<Config, 'CORPUS_DIR' | 'INDEX_
     return true;
   }
   const files = await Promise.all(
-    names.map(async (fileName) => ({ fileName, sha256: createHash('sha256').update(await readFile(join(config.CORPUS_DIR, fileName))).digest('hex') })),
+    names.map(async (fileName) => ({
+      fileName,
+      sha256: createHash('sha256')
+        .update(await readFile(join(config.CORPUS_DIR, fileName)))
+        .digest('hex'),
+    })),
   );
   return corpusFingerprint(files).hash === manifest.corpus.hash;
 }

@@ -12,7 +12,13 @@ import { loadCorpus } from '../corpus/load-corpus.ts';
 import { loadSynonyms } from '../corpus/load-synonyms.ts';
 import { splitSections } from '../corpus/split-sections.ts';
 import type { Chunk, Section, SourceDocument } from '../corpus/types.ts';
-import { DEFAULT_DIMS, DocumentFrequencyCounter, FeatureExtractor, LOCAL_EMBEDDER_ID, projectFeatures } from '../embeddings/local-embeddings.ts';
+import {
+  DEFAULT_DIMS,
+  DocumentFrequencyCounter,
+  FeatureExtractor,
+  LOCAL_EMBEDDER_ID,
+  projectFeatures,
+} from '../embeddings/local-embeddings.ts';
 import { buildRelatedWords, RELATED_WORDS_VERSION } from '../embeddings/related-words.ts';
 import { EmbeddingCache } from '../index/embedding-cache.ts';
 import { replaceFileAtomically } from '../index/fs-atomic.ts';
@@ -40,7 +46,17 @@ export interface IngestSummary {
 export type IngestResult = IngestSummary & { upToDate: boolean };
 
 export interface IngestOptions {
-  config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'EMBEDDINGS' | 'EMBEDDINGS_MODEL' | 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'REQUEST_TIMEOUT_MS'> & Partial<Config>;
+  config: Pick<
+    Config,
+    | 'CORPUS_DIR'
+    | 'INDEX_DIR'
+    | 'EMBEDDINGS'
+    | 'EMBEDDINGS_MODEL'
+    | 'OPENAI_API_KEY'
+    | 'OPENAI_BASE_URL'
+    | 'REQUEST_TIMEOUT_MS'
+  > &
+    Partial<Config>;
   /** Progress of the embedding step, for a progress bar. */
   onProgress?(done: number, total: number): void;
   /** Documents already loaded (benchmarks); otherwise read from CORPUS_DIR. */
@@ -88,7 +104,17 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     if (current) {
       const { documents: documentCount, sections, chunks: chunkCount } = current.counts;
       const ms = Math.round(performance.now() - started);
-      return { documents: documentCount, sections, chunks: chunkCount, embedded: 0, reused: chunkCount, removed: 0, generation: current.generation, ms, upToDate: true };
+      return {
+        documents: documentCount,
+        sections,
+        chunks: chunkCount,
+        embedded: 0,
+        reused: chunkCount,
+        removed: 0,
+        generation: current.generation,
+        ms,
+        upToDate: true,
+      };
     }
   }
 
@@ -116,7 +142,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     // Vectors by content hash: from the cache, or embedded now.
     const dims = embedder ? await probeDims(embedder) : localDims;
     // An empty vector would publish a generation whose manifest the server refuses (dims must be > 0).
-    if (dims < 1) throw new IngestError('embedder returned an empty vector; check EMBEDDINGS_MODEL and OPENAI_BASE_URL');
+    if (dims < 1)
+      throw new IngestError('embedder returned an empty vector; check EMBEDDINGS_MODEL and OPENAI_BASE_URL');
     // The lexical index first, on its own: building it makes the ingest's largest heap (garbage
     // included), and a large one is built on a worker thread whose heap goes when it ends, so
     // that this peak and the vector index's memory (the matrix and the graph) never add up.
@@ -193,7 +220,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     );
     const vectors = build;
     // Nothing embedded and nothing dropped: the cache on disk already holds exactly these vectors.
-    if (embedded > 0 || removed > 0) await cache.save(new Map([...rowByHash].map(([hash, row]) => [hash, vectors.row(row)])));
+    if (embedded > 0 || removed > 0)
+      await cache.save(new Map([...rowByHash].map(([hash, row]) => [hash, vectors.row(row)])));
     return {
       documents: documents.length,
       sections: sectionCount,
@@ -230,7 +258,8 @@ async function embedRemote(
     const batch = toEmbed.slice(offset, offset + EMBED_BATCH);
     const vectors = (await embedder.embedDocuments(batch.map((i) => embeddingText(chunks[i]!)))).map(toUnitVector);
     batch.forEach((i, j) => {
-      if (vectors[j]!.length !== build.dims) throw new IngestError(`embedder returned ${vectors[j]!.length} dimensions, expected ${build.dims}`);
+      if (vectors[j]!.length !== build.dims)
+        throw new IngestError(`embedder returned ${vectors[j]!.length} dimensions, expected ${build.dims}`);
       fresh.set(chunks[i]!.hash, vectors[j]!);
     });
     embedded += batch.length;
@@ -297,12 +326,18 @@ async function currentManifestIfSame(
     config.EMBEDDINGS === 'local'
       ? embedder.id === LOCAL_EMBEDDER_ID && embedder.dims === localDims
       : embedder.id === 'openai' && embedder.model === config.EMBEDDINGS_MODEL;
-  const sameGraph = manifest.hnsw.m === hnsw.m && manifest.hnsw.efConstruction === hnsw.efConstruction && manifest.hnsw.efSearch === hnsw.efSearch;
+  const sameGraph =
+    manifest.hnsw.m === hnsw.m &&
+    manifest.hnsw.efConstruction === hnsw.efConstruction &&
+    manifest.hnsw.efSearch === hnsw.efSearch;
   return sameEmbedder && sameGraph ? manifest : null;
 }
 
 /** sha256 per corpus file and over all of them: lets `npm start` tell whether to re-index. */
-export function corpusFingerprint(documents: Array<Pick<SourceDocument, 'fileName' | 'sha256'>>): { hash: string; files: Record<string, string> } {
+export function corpusFingerprint(documents: Array<Pick<SourceDocument, 'fileName' | 'sha256'>>): {
+  hash: string;
+  files: Record<string, string>;
+} {
   const files = Object.fromEntries(documents.map((d) => [d.fileName, d.sha256]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
   return { hash: createHash('sha256').update(JSON.stringify(files)).digest('hex'), files };
 }
@@ -313,7 +348,11 @@ export function corpusFingerprint(documents: Array<Pick<SourceDocument, 'fileNam
  */
 async function openAIEmbedder(config: Config): Promise<{ embedder: Embeddings; key: string; model: string }> {
   const { createOpenAIEmbeddings, openAIEmbedderKey } = await import('../embeddings/openai-embeddings.ts');
-  return { embedder: createOpenAIEmbeddings(config) as Embeddings, key: openAIEmbedderKey(config), model: config.EMBEDDINGS_MODEL };
+  return {
+    embedder: createOpenAIEmbeddings(config) as Embeddings,
+    key: openAIEmbedderKey(config),
+    model: config.EMBEDDINGS_MODEL,
+  };
 }
 
 async function probeDims(embedder: Embeddings): Promise<number> {
@@ -330,7 +369,10 @@ function toUnitVector(values: number[]): Float32Array {
  */
 async function relatedWordsCached(indexDir: string, vocabulary: Set<string>): Promise<Record<string, string[]>> {
   const sorted = [...vocabulary].sort();
-  const key = createHash('sha256').update(`${RELATED_WORDS_VERSION}\n${sorted.join('\n')}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${RELATED_WORDS_VERSION}\n${sorted.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
   const path = join(indexDir, 'cache', `related-${key}.json`);
   try {
     return JSON.parse(await readFile(path, 'utf8')) as Record<string, string[]>;

@@ -34,7 +34,9 @@ export function watchCorpus(options: WatchOptions): CorpusWatch {
 
   const ingestOnce = async () => {
     try {
-      options.onIngested(await runIngest({ config: options.config, onWarning: options.onWarning, onProgress: options.onProgress }));
+      options.onIngested(
+        await runIngest({ config: options.config, onWarning: options.onWarning, onProgress: options.onProgress }),
+      );
     } catch (error) {
       options.onFailed(error);
     }

@@ -11,7 +11,10 @@ import { Semaphore } from './semaphore.ts';
  */
 export async function createAnswerDeps(config: Config): Promise<AnswerDeps> {
   if (resolveAnswerMode(config) === 'extractive') {
-    return { mode: 'extractive', cache: config.ANSWER_CACHE_ENTRIES > 0 ? new AnswerCache(config.ANSWER_CACHE_ENTRIES) : undefined };
+    return {
+      mode: 'extractive',
+      cache: config.ANSWER_CACHE_ENTRIES > 0 ? new AnswerCache(config.ANSWER_CACHE_ENTRIES) : undefined,
+    };
   }
   const { createChatModel } = await import('./chat-model.ts');
   return {

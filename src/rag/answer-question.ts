@@ -45,7 +45,12 @@ const loadLlm = () => (llmModule ??= import('./llm-answer.ts'));
  * Model failures become `upstream_error`, an exhausted time budget `timeout`; nothing
  * from the model server's own error reaches the caller.
  */
-export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): AsyncGenerator<AskEvent> {
+export async function* answerQuestion(
+  index: LoadedIndex,
+  input: AskInput,
+  deps: AnswerDeps,
+  signal?: AbortSignal,
+): AsyncGenerator<AskEvent> {
   const k = input.k ?? DEFAULT_K;
   try {
     if (deps.mode === 'extractive') {
@@ -80,7 +85,10 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     }
 
     const passages = retrieval.passages;
-    yield { type: 'citations', citations: passages.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document))) };
+    yield {
+      type: 'citations',
+      citations: passages.map((p, i) => citationFor(p, i + 1, index.documents.get(p.chunk.document))),
+    };
     const generation = (await loadLlm()).llmAnswer(deps.llm, index, query.text, passages, modelSignal);
     let streamedAny = false;
     let step = await generation.next();
@@ -102,7 +110,10 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
     }
     // The model found no answer in the passages. When retrieval backs them well, they are
     // still the closest the guide gets: shown as a related answer, not hidden.
-    const closest = decision.score >= SUPPORT_THRESHOLD ? extractiveAnswer(index, query.text, retrieval, { ...decision, support: 'related' }) : null;
+    const closest =
+      decision.score >= SUPPORT_THRESHOLD
+        ? extractiveAnswer(index, query.text, retrieval, { ...decision, support: 'related' })
+        : null;
     const fallback = closest ? { ...closest, mode: 'llm' as const } : notCoveredResponse(index, 'llm');
     if (!streamedAny) yield { type: 'delta', text: fallback.answer };
     yield { type: 'done', response: withAnswerId(fallback) };
@@ -116,7 +127,13 @@ export async function* answerQuestion(index: LoadedIndex, input: AskInput, deps:
  * is cached (per generation: a re-index starts afresh), declines included: a cache hit costs
  * no check at all.
  */
-async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: number, cache: AnswerCache | undefined, signal: AbortSignal | undefined): Promise<ComposedAnswer> {
+async function cachedExtractiveResponse(
+  index: LoadedIndex,
+  input: AskInput,
+  k: number,
+  cache: AnswerCache | undefined,
+  signal: AbortSignal | undefined,
+): Promise<ComposedAnswer> {
   const key = cache ? JSON.stringify([index.generation, k, input.question, input.history ?? []]) : '';
   const cached = cache?.get(key);
   if (cached) return cached;
@@ -125,7 +142,8 @@ async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: 
     const query = extractiveQuery(input.question, input.history);
     const retrieval = await retrieve(index, query, k, signal);
     const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements);
-    if (decision.support !== 'none') response = extractiveAnswer(index, query.text, retrieval, decision, trustedHistory(input.history));
+    if (decision.support !== 'none')
+      response = extractiveAnswer(index, query.text, retrieval, decision, trustedHistory(input.history));
   }
   response ??= notCoveredResponse(index, 'extractive');
   cache?.set(key, response);
@@ -136,7 +154,12 @@ async function cachedExtractiveResponse(index: LoadedIndex, input: AskInput, k: 
  * Run the pipeline to the end and return the response (the JSON form of /ask). Extractive
  * answers skip the event stream altogether: nothing is streamed, so there is nothing to split.
  */
-export async function answerOnce(index: LoadedIndex, input: AskInput, deps: AnswerDeps, signal?: AbortSignal): Promise<AskResponse> {
+export async function answerOnce(
+  index: LoadedIndex,
+  input: AskInput,
+  deps: AnswerDeps,
+  signal?: AbortSignal,
+): Promise<AskResponse> {
   if (deps.mode === 'extractive') {
     try {
       return withAnswerId(await cachedExtractiveResponse(index, input, input.k ?? DEFAULT_K, deps.cache, signal));
@@ -144,7 +167,8 @@ export async function answerOnce(index: LoadedIndex, input: AskInput, deps: Answ
       throw classifyAnswerFailure(error, signal, 'extractive');
     }
   }
-  for await (const event of answerQuestion(index, input, deps, signal)) if (event.type === 'done') return event.response;
+  for await (const event of answerQuestion(index, input, deps, signal))
+    if (event.type === 'done') return event.response;
   throw new AppError('internal_error');
 }
 
@@ -192,7 +216,9 @@ function classifyAnswerFailure(error: unknown, signal: AbortSignal | undefined, 
   if (error instanceof AppError) return error;
   if (signal?.aborted) {
     const reason = signal.reason as { name?: string } | undefined;
-    return reason?.name === 'TimeoutError' ? new AppError('timeout') : new AppError('timeout', 'The request was cancelled.');
+    return reason?.name === 'TimeoutError'
+      ? new AppError('timeout')
+      : new AppError('timeout', 'The request was cancelled.');
   }
   // In llm mode the model server is the part that fails; anything else is our own fault.
   return new AppError(mode === 'llm' ? 'upstream_error' : 'internal_error');

@@ -24,7 +24,10 @@ const SUM_NAMES = 'salar(?:y|ies)|wages?|compensation|income|tuition|fees?';
  * Asked with "what", several are as often figurative ("what are the costs of switching",
  * "what can I do to earn their trust"), so "what" questions need a sum's own name (below).
  */
-const MONEY_WORD = new RegExp(`\\b(?:${SUM_NAMES}|prices?|pric(?:ed|ing)|costs?|earn(?:s|ing|ings)?|paid|pay(?:s|ing)?)\\b`, 'i');
+const MONEY_WORD = new RegExp(
+  `\\b(?:${SUM_NAMES}|prices?|pric(?:ed|ing)|costs?|earn(?:s|ing|ings)?|paid|pay(?:s|ing)?)\\b`,
+  'i',
+);
 /** Names of a sum of money that "what" asks for: "what's the typical pay", "what do PMs get paid". */
 const SUM_OF_MONEY = new RegExp(`\\b(?:${SUM_NAMES}|pay|get(?:s|ting)? paid)\\b(?!\\s+(?:off|cut)\\b)`, 'i');
 const WHAT_IS = /\bwhat(?:'s|’s| is| are| would| will| do| does| can)\b/i;
@@ -32,7 +35,8 @@ const HOW_MUCH = /\bhow much\b/i;
 /** "What PM salary can I expect", "what kind of pay": "what" right before the sum. */
 const WHAT_SUM = new RegExp(`\\bwhat(?:\\s+[\\w'’-]+){0,3}\\s+(?:${SUM_NAMES}|pay)\\b(?!\\s+(?:off|cut)\\b)`, 'i');
 /** "How much does a PM make": earning, unless what is made is a difference or sense. */
-const HOW_MUCH_MAKE = /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:[\w'’-]+ ){1,4}(?:make|earn)\b(?!\s+(?:a\s+|any\s+|much\s+|the\s+)?(?:difference|sense)\b)/i;
+const HOW_MUCH_MAKE =
+  /\bhow much (?:money )?(?:do|does|did|would|will|can|could|might) (?:[\w'’-]+ ){1,4}(?:make|earn)\b(?!\s+(?:a\s+|any\s+|much\s+|the\s+)?(?:difference|sense)\b)/i;
 /** "How long should my resume be": a length, not a stretch of time. */
 const HOW_LONG_A_THING_IS = /\bhow long (?:should|must|can|could|would|will|is|are)\b[^?.!]*\bbe\s*[?.!]*\s*$/i;
 /** A unit of time, full or abbreviated, singular or plural, as a regex alternation. */
@@ -46,7 +50,8 @@ export function askedAmount(question: string): AmountKind | null {
   // "How much" alone often asks for a degree ("how much does my background matter?"), and a
   // money word alone may only set the scene ("I took a pay cut, how do I explain it").
   if (HOW_MUCH_MAKE.test(question) || WHAT_SUM.test(question)) return 'money';
-  if ((HOW_MUCH.test(question) && MONEY_WORD.test(question)) || (WHAT_IS.test(question) && SUM_OF_MONEY.test(question))) return 'money';
+  if ((HOW_MUCH.test(question) && MONEY_WORD.test(question)) || (WHAT_IS.test(question) && SUM_OF_MONEY.test(question)))
+    return 'money';
   if (HOW_MANY.test(question)) return 'count';
   return null;
 }
@@ -56,7 +61,10 @@ const COUNTING_WORDS = withPlurals(NUMBER_WORDS.filter((w) => w !== 'one' && w !
 const STATES: Record<AmountKind, RegExp> = {
   money: /[$€£¥]|\b\d[\d,.]*\s?k\b|\b(?:dollars?|euros?|usd|eur|gbp|per (?:year|annum|hour|month))\b/i,
   // With a unit, "one" is an amount ("one year").
-  duration: new RegExp(`(?:\\d+|\\b(?:${COUNTING_WORDS}|one|a|an|a few|a couple of|several))[\\s-]+(?:${UNITS})\\b(?!-(?!long\\b))`, 'i'),
+  duration: new RegExp(
+    `(?:\\d+|\\b(?:${COUNTING_WORDS}|one|a|an|a few|a couple of|several))[\\s-]+(?:${UNITS})\\b(?!-(?!long\\b))`,
+    'i',
+  ),
   count: new RegExp(`\\d|\\b(?:${COUNTING_WORDS})\\b`, 'i'),
 };
 

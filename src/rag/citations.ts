@@ -10,7 +10,13 @@ export function citationFor(
   quote: string = passage.chunk.text,
 ): Citation {
   const { chunk } = passage;
-  return sectionCitation({ document: chunk.document, heading: chunk.section, anchor: chunk.anchor }, id, document, quote, passage.score);
+  return sectionCitation(
+    { document: chunk.document, heading: chunk.section, anchor: chunk.anchor },
+    id,
+    document,
+    quote,
+    passage.score,
+  );
 }
 
 /** A citation of words quoted from a section, scored by how well that section answers (in [0, 1]). */
@@ -62,7 +68,10 @@ export function repairMarkers<T>(answer: string, candidates: T[]): { answer: str
 
 /** Spaces left where markers were removed: "word  ." becomes "word." */
 export function tidySpacing(text: string): string {
-  return text.replace(/[ \t]+([.,;:!?])/g, '$1').replace(/[ \t]{2,}/g, ' ').trim();
+  return text
+    .replace(/[ \t]+([.,;:!?])/g, '$1')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
 }
 
 /** Marker numbers used in an answer, in order of appearance. */

@@ -62,7 +62,6 @@ const LISTED_STEP_BONUS = 0.1;
 /** What a statement whose label the question names gains in relevance. */
 const LABEL_BONUS = 0.15;
 
-
 interface Candidate {
   section: SectionStatements;
   statement: Statement;
@@ -82,7 +81,11 @@ export function composeAnswer(index: LoadedIndex, request: CompositionRequest): 
   const kind = questionKind(request.question);
   const candidates = focused(candidateStatements(index, request, kind), request.terms);
   if (candidates.length === 0) return null;
-  const chosen = choose(candidates, asksForList(request.question) ? LIST_WORD_BUDGET : WORD_BUDGET, request.alreadySaid);
+  const chosen = choose(
+    candidates,
+    asksForList(request.question) ? LIST_WORD_BUDGET : WORD_BUDGET,
+    request.alreadySaid,
+  );
   if (chosen.size === 0) return null;
   return render(chosen);
 }
@@ -116,7 +119,10 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
       const labelled = matchesAny(topical, statement.labelStems) ? LABEL_BONUS : 0;
       // A statement is as good as its own match to the question, lifted by how well its passage ranked.
       const relevance = 0.45 * similarity + 0.3 * coverage(topical, statement.stems) + 0.25 * passageScore + labelled;
-      const ofKind = (kind === 'how' && statement.step) || (kind === 'why' && statement.reason) || (kind === 'bring' && statement.skill);
+      const ofKind =
+        (kind === 'how' && statement.step) ||
+        (kind === 'why' && statement.reason) ||
+        (kind === 'bring' && statement.skill);
       // Prose gives its steps as a numbered list: for "how", its items are the steps proper.
       const listedStep = kind === 'how' && statement.shape.kind === 'numbered' ? LISTED_STEP_BONUS : 0;
       const leadScore = Math.min(1, relevance + (ofKind ? KIND_BONUS + listedStep : 0));
@@ -134,7 +140,8 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
 function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
   const topical = terms.filter(isAsked);
   const labelled = new Set<string>();
-  for (const c of candidates) if (c.statement.list !== undefined && matchesAny(topical, c.statement.labelStems)) labelled.add(listKey(c));
+  for (const c of candidates)
+    if (c.statement.list !== undefined && matchesAny(topical, c.statement.labelStems)) labelled.add(listKey(c));
   return candidates.filter((c) => {
     if (c.statement.list === undefined) return true;
     if (labelled.has(listKey(c))) return matchesAny(topical, c.statement.labelStems);
@@ -144,7 +151,9 @@ function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
 
 /** Whether some question word (or a synonym of it: not a loose relative) is among the stems. */
 function matchesAny(terms: QueryTerm[], stems: ReadonlySet<string>): boolean {
-  return stems.size > 0 && terms.some((t) => [...t.matches].some(([m, credit]) => credit >= SYNONYM_CREDIT && stems.has(m)));
+  return (
+    stems.size > 0 && terms.some((t) => [...t.matches].some(([m, credit]) => credit >= SYNONYM_CREDIT && stems.has(m)))
+  );
 }
 
 const listKey = (c: Candidate) => `${c.section.document}#${c.section.anchor}#${c.statement.list}`;
@@ -189,7 +198,8 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
     // at most MAX_SECTIONS do: an answer that wanders over the guide reads as a digest.
     // A short answer so far (its section says little) lets the next section in more readily.
     const cutoff = words < SHORT_ANSWER_WORDS ? SHORT_ANSWER_SECTION_CUTOFF : NEW_SECTION_CUTOFF;
-    if (!group && count > 0 && !opensSection && (chosen.size >= MAX_SECTIONS || candidate.relevance < cutoff * best)) return false;
+    if (!group && count > 0 && !opensSection && (chosen.size >= MAX_SECTIONS || candidate.relevance < cutoff * best))
+      return false;
     const extraWords = fresh.reduce((sum, p) => sum + candidate.section.statements[p]!.words, 0);
     if (count > 0 && (words + extraWords > budget || count + fresh.length > MAX_STATEMENTS)) return false;
     words += extraWords;
@@ -214,7 +224,8 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
   // "Getting certified is a great step, for a number of reasons.") shares its relevance.
   const effectiveRelevance = (c: Candidate) => {
     const group = chosen.get(`${c.section.document}#${c.section.anchor}`);
-    const continues = group !== undefined && c.statement.leaning === 'previous' && group.positions.has(c.statement.position - 1);
+    const continues =
+      group !== undefined && c.statement.leaning === 'previous' && group.positions.has(c.statement.position - 1);
     return continues ? Math.max(c.relevance, CONTINUATION_SHARE * group.score) : c.relevance;
   };
   if (!tryAdd(lead, true)) return chosen;
@@ -224,7 +235,12 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
   const topRank = Math.min(...candidates.map((c) => c.sectionRank));
   if (lead.sectionRank !== topRank && alreadySaid === '') {
     const top = candidates.filter((c) => c.sectionRank === topRank);
-    if (top.length) tryAdd(top.reduce((a, b) => (b.relevance > a.relevance ? b : a)), false, true);
+    if (top.length)
+      tryAdd(
+        top.reduce((a, b) => (b.relevance > a.relevance ? b : a)),
+        false,
+        true,
+      );
   }
   const pool = candidates.filter((c) => c !== lead);
   while (pool.length > 0 && words < budget && count < MAX_STATEMENTS) {
@@ -290,11 +306,19 @@ function closure(section: SectionStatements, position: number, alreadySaid: stri
 function render(chosen: Map<string, Chosen>): Composition {
   const groups = [...chosen.values()].sort((a, b) => Number(b.lead) - Number(a.lead) || b.score - a.score);
   const runs = groups.flatMap((group) => runsOf(group));
-  const byRelevance = [...runs].sort((a, b) => a.group.sectionRank - b.group.sectionRank || a.first.position - b.first.position);
+  const byRelevance = [...runs].sort(
+    (a, b) => a.group.sectionRank - b.group.sectionRank || a.first.position - b.first.position,
+  );
   const idOf = new Map(byRelevance.map((run, i) => [run, i + 1]));
   const citations = byRelevance.map((run, i) => {
     const { section, sectionScore } = run.group;
-    return sectionCitation(section, i + 1, section.source, section.text.slice(run.first.start, run.last.end), sectionScore);
+    return sectionCitation(
+      section,
+      i + 1,
+      section.source,
+      section.text.slice(run.first.start, run.last.end),
+      sectionScore,
+    );
   });
 
   const blocks = groups.map((group, g) => {
@@ -386,4 +410,5 @@ export function sameStatement(text: string): string {
     .toLowerCase();
 }
 
-const wasSaid = (statement: Statement, alreadySaid: string) => alreadySaid !== '' && alreadySaid.includes(sameStatement(statement.text));
+const wasSaid = (statement: Statement, alreadySaid: string) =>
+  alreadySaid !== '' && alreadySaid.includes(sameStatement(statement.text));

@@ -3,7 +3,21 @@ import type { ChatTurn, RetrievalQuery } from './types.ts';
 
 /** Openings that lean on an earlier turn: "and what about designers?", "what about it?" */
 const ELLIPTICAL_OPENING = /^(and|but|also|so|then|or|what about|how about|what if|same for|and for)\b/i;
-const REFERRING_WORDS = new Set(['it', 'that', 'this', 'they', 'them', 'those', 'these', 'there', 'one', 'such', 'he', 'she', 'me']);
+const REFERRING_WORDS = new Set([
+  'it',
+  'that',
+  'this',
+  'they',
+  'them',
+  'those',
+  'these',
+  'there',
+  'one',
+  'such',
+  'he',
+  'she',
+  'me',
+]);
 /** A question with this few content words cannot carry a topic by itself. */
 const MIN_CONTENT_TERMS = 3;
 
@@ -15,7 +29,11 @@ const MIN_CONTENT_TERMS = 3;
  * over turns that must not be carried (see extractiveQuery); it is asked of the last user
  * turns only, and only for a follow-up.
  */
-export function condenseExtractive(question: string, history: ChatTurn[] = [], usable: (turn: ChatTurn) => boolean = () => true): RetrievalQuery {
+export function condenseExtractive(
+  question: string,
+  history: ChatTurn[] = [],
+  usable: (turn: ChatTurn) => boolean = () => true,
+): RetrievalQuery {
   if (!isElliptical(question)) return { text: question };
   const previous = history.findLast((turn) => turn.role === 'user' && usable(turn))?.content.trim();
   return previous ? { text: question, context: previous } : { text: question };

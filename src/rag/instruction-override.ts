@@ -52,6 +52,9 @@ const FORMAT_CHARACTERS = /\p{Cf}+/gu;
 /** Whether a question asks to change the assistant's instructions, persona or output. */
 export function asksToOverrideInstructions(question: string): boolean {
   // NFKC folds fullwidth and other compatibility forms ("Ｉｇｎｏｒｅ") to plain letters.
-  const text = question.normalize('NFKC').replace(FORMAT_CHARACTERS, '').replace(/[’‘`´]/g, "'");
+  const text = question
+    .normalize('NFKC')
+    .replace(FORMAT_CHARACTERS, '')
+    .replace(/[’‘`´]/g, "'");
   return OVERRIDE_PATTERNS.some((pattern) => pattern.test(text));
 }

@@ -15,13 +15,21 @@ export interface LlmDeps {
 }
 
 /** Rewrite a follow-up into a standalone question with the model (llm mode). */
-export async function condenseWithModel(deps: LlmDeps, question: string, history: ChatTurn[], signal: AbortSignal): Promise<string> {
+export async function condenseWithModel(
+  deps: LlmDeps,
+  question: string,
+  history: ChatTurn[],
+  signal: AbortSignal,
+): Promise<string> {
   const release = await deps.upstreamSlots.acquire(signal);
   try {
     // Streamed, not invoke(): ChatOpenAI's invoke() with streaming on estimates token usage
     // with tiktoken, which downloads its tables from the internet, retries for minutes when
     // offline, and ignores the request's abort signal.
-    const stream = await deps.model.stream([new SystemMessage(CONDENSE_SYSTEM_PROMPT), new HumanMessage(condensePrompt(question, history))], { signal });
+    const stream = await deps.model.stream(
+      [new SystemMessage(CONDENSE_SYSTEM_PROMPT), new HumanMessage(condensePrompt(question, history))],
+      { signal },
+    );
     let text = '';
     for await (const chunk of stream) if (typeof chunk.content === 'string') text += chunk.content;
     const standalone = sanitizeLine(text);
@@ -46,7 +54,10 @@ export async function* llmAnswer(
 ): AsyncGenerator<string, ComposedAnswer | null> {
   const boundary = `PASSAGES-${crypto.randomUUID()}`;
   const subject = { name: index.assistant.name, titles: [...index.documents.values()].map((d) => d.title) };
-  const messages: BaseMessage[] = [new SystemMessage(systemPrompt(deps.canary, subject)), new HumanMessage(answerPrompt(question, passages, boundary))];
+  const messages: BaseMessage[] = [
+    new SystemMessage(systemPrompt(deps.canary, subject)),
+    new HumanMessage(answerPrompt(question, passages, boundary)),
+  ];
   const guard = new OutputGuard(passages.length, deps.canary);
   // A leaked canary stops the model itself (an abort, not a break: leaving the loop early
   // waits on the client library to close the response, which can hang).
@@ -61,7 +72,8 @@ export async function* llmAnswer(
       const text = typeof chunk.content === 'string' ? chunk.content : '';
       const safe = guard.push(text);
       if (safe) yield safe;
-      if (guard.leaked) upstream.abort(new DOMException('answer withheld: it repeated the system prompt', 'AbortError'));
+      if (guard.leaked)
+        upstream.abort(new DOMException('answer withheld: it repeated the system prompt', 'AbortError'));
     }
     const rest = guard.flush();
     if (rest) yield rest;
@@ -79,5 +91,8 @@ export async function* llmAnswer(
 }
 
 function sanitizeLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/<[^>]*>/g, '').trim();
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/<[^>]*>/g, '')
+    .trim();
 }

@@ -22,7 +22,10 @@ const answerByIndex = new WeakMap<LoadedIndex, string>();
 
 function composeNotCovered(index: LoadedIndex): string {
   const sections = sectionsByDocument(index);
-  const described = [...index.documents.values()].map((doc) => ({ title: doc.title, headings: sections.get(doc.id) ?? [] }));
+  const described = [...index.documents.values()].map((doc) => ({
+    title: doc.title,
+    headings: sections.get(doc.id) ?? [],
+  }));
   if (described.length === 1) {
     const { title, headings } = described[0]!;
     return `The guide doesn't cover that. It covers "${title}" (${sectionSpan(headings)}).`;

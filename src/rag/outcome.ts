@@ -47,7 +47,12 @@ export interface CorpusNames {
   headingStems: ReadonlySet<string>;
 }
 
-export function decideOutcome(question: string, passages: Passage[], terms: QueryTerm[], corpus: CorpusNames): OutcomeDecision {
+export function decideOutcome(
+  question: string,
+  passages: Passage[],
+  terms: QueryTerm[],
+  corpus: CorpusNames,
+): OutcomeDecision {
   const signals = supportSignals(passages, terms);
   const score = passages.length ? combineSignals(signals, SUPPORT_WEIGHTS) : 0;
   const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
@@ -79,14 +84,23 @@ export function decideOutcome(question: string, passages: Passage[], terms: Quer
   // On topic: the question names (itself or by a synonym) something the documents' titles name.
   const names = (stems: ReadonlySet<string>) => asked.some((t) => namesStems(t, stems));
   // The asker's own background counts when a heading names it ("I'm a designer": Design).
-  const namesTopic = names(corpus.topicStems) || asked.some((t) => t.role === 'background' && namesStems(t, corpus.headingStems));
+  const namesTopic =
+    names(corpus.topicStems) || asked.some((t) => t.role === 'background' && namesStems(t, corpus.headingStems));
   const onTopic = namesTopic && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
   // Answered: supported, and naming something a heading names (a question that shares only
   // everyday words with some passage, "Can you tell my fortune?", is not about the guide).
   const fullyAnswered = score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0;
   if (fullyAnswered && names(corpus.headingStems)) return decision('answered', 'supported');
-  if (!onTopic) return decision('none', score < SUPPORT_THRESHOLD ? 'not about what the guide covers' : 'asks about what the guide never names');
-  if (unmetAmount) return decision('related', `asks for ${unmetAmount === 'count' ? 'a number' : `a ${unmetAmount === 'money' ? 'sum of money' : 'duration'}`} no passage states`);
+  if (!onTopic)
+    return decision(
+      'none',
+      score < SUPPORT_THRESHOLD ? 'not about what the guide covers' : 'asks about what the guide never names',
+    );
+  if (unmetAmount)
+    return decision(
+      'related',
+      `asks for ${unmetAmount === 'count' ? 'a number' : `a ${unmetAmount === 'money' ? 'sum of money' : 'duration'}`} no passage states`,
+    );
   if (unnamedChoice) return decision('related', 'asks to choose between things the guide never names');
   if (missing.length > 0) return decision('related', `the guide never mentions ${missing.join(', ')}`);
   return decision('related', 'on topic, but weakly supported');

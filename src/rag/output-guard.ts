@@ -60,7 +60,11 @@ export class OutputGuard {
   /** Length of the longest prefix of `pending` that ends outside any open construct. */
   private safeCut(): number {
     const text = this.pending;
-    if ((this.emitted + text).trimStart().length <= NOT_COVERED_SENTINEL.length && NOT_COVERED_SENTINEL.startsWith((this.emitted + text).trimStart())) return 0;
+    if (
+      (this.emitted + text).trimStart().length <= NOT_COVERED_SENTINEL.length &&
+      NOT_COVERED_SENTINEL.startsWith((this.emitted + text).trimStart())
+    )
+      return 0;
     // Hold back a tail long enough to still contain a partial canary.
     const limit = Math.max(0, text.length - this.canary.length);
     let cut = 0;

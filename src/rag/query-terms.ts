@@ -78,7 +78,12 @@ export interface CorpusVocabulary {
  * Distinct content terms of a question (numbers, and the time unit counting one, left out),
  * weighted by corpus IDF.
  */
-export function queryTerms(question: string, embedder: LocalEmbeddings, vocabulary?: CorpusVocabulary, context?: string): QueryTerm[] {
+export function queryTerms(
+  question: string,
+  embedder: LocalEmbeddings,
+  vocabulary?: CorpusVocabulary,
+  context?: string,
+): QueryTerm[] {
   const text = context ? `${question}\n${context}` : question;
   const roles = cuedStems(text, ROLE_CUES);
   const background = new Set([...roles, ...cuedStems(text, OTHER_BACKGROUND_CUES)]);
@@ -106,8 +111,13 @@ export function queryTerms(question: string, embedder: LocalEmbeddings, vocabula
     const { matches, unlistedBackground } = matchesOf(word, termStem, known, lookup);
     // A word the corpus lacks but whose stand-ins it has is a vocabulary gap, not a new
     // topic: weigh it like its stand-ins, on average.
-    const standIns = [...matches.keys()].filter((m) => m !== termStem && embedder.knowsTerm(m)).map((m) => embedder.termIdf(m));
-    const idf = known || standIns.length === 0 ? embedder.termIdf(termStem) : standIns.reduce((a, b) => a + b, 0) / standIns.length;
+    const standIns = [...matches.keys()]
+      .filter((m) => m !== termStem && embedder.knowsTerm(m))
+      .map((m) => embedder.termIdf(m));
+    const idf =
+      known || standIns.length === 0
+        ? embedder.termIdf(termStem)
+        : standIns.reduce((a, b) => a + b, 0) / standIns.length;
     const evidence: Evidence = known
       ? 'word'
       : standIns.length === 0
@@ -132,7 +142,10 @@ const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
  * sentences that tell the asker's background ("Journalist here, 15 years in newsrooms, got
  * laid off last month."), apart from the background words themselves; `said`, all of them.
  */
-function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { asked: Set<string>; background: Set<string>; said: Set<string> } {
+function sentenceRoles(
+  text: string,
+  backgroundWords: ReadonlySet<string>,
+): { asked: Set<string>; background: Set<string>; said: Set<string> } {
   const sentences = text.split(SENTENCE_BREAK).filter((s) => s.trim());
   let askedAt = sentences.findLastIndex((s) => s.includes('?'));
   if (askedAt < 0) askedAt = sentences.length - 1;
@@ -155,7 +168,12 @@ function sentenceRoles(text: string, backgroundWords: ReadonlySet<string>): { as
  * knows. Otherwise ("I'm a baker who loves sourdough. Any tips?") the background is the
  * topic, and its words count.
  */
-function markCircumstances(question: string, context: string | undefined, terms: QueryTerm[], backgroundWords: ReadonlySet<string>): void {
+function markCircumstances(
+  question: string,
+  context: string | undefined,
+  terms: QueryTerm[],
+  backgroundWords: ReadonlySet<string>,
+): void {
   // Most questions are one sentence with every word known: nothing to tell apart.
   if (terms.every((t) => t.evidence === 'word') || (!context && !SENTENCE_BREAK.test(question.trim()))) return;
   const { asked, background: circumstances, said } = sentenceRoles(question, backgroundWords);
@@ -163,7 +181,11 @@ function markCircumstances(question: string, context: string | undefined, terms:
     // The carried turn was asked, and answered, before: what the follow-up does not repeat is context.
     for (const s of contentTerms(context)) if (!said.has(s) && !backgroundWords.has(s)) circumstances.add(s);
   }
-  if (circumstances.size === 0 || !terms.some((t) => asked.has(t.stem) && (t.evidence === 'word' || t.evidence === 'synonym'))) return;
+  if (
+    circumstances.size === 0 ||
+    !terms.some((t) => asked.has(t.stem) && (t.evidence === 'word' || t.evidence === 'synonym'))
+  )
+    return;
   for (const term of terms) if (term.evidence !== 'word' && circumstances.has(term.stem)) term.role = 'circumstance';
 }
 
@@ -179,7 +201,12 @@ interface StandInLookup {
 }
 
 /** A word's matches (itself at credit 1, and its stand-ins), and whether it is an unlisted background. */
-function matchesOf(word: string, termStem: string, known: boolean, lookup: StandInLookup): { matches: Map<string, number>; unlistedBackground: boolean } {
+function matchesOf(
+  word: string,
+  termStem: string,
+  known: boolean,
+  lookup: StandInLookup,
+): { matches: Map<string, number>; unlistedBackground: boolean } {
   const { embedder, inCorpus } = lookup;
   const matches = new Map<string, number>([[termStem, 1]]);
   const add = (stand: string, credit: number) => {
@@ -209,8 +236,10 @@ function matchesOf(word: string, termStem: string, known: boolean, lookup: Stand
   }
   // A background the guide does not name ("I'm a nurse") is still a background: what the
   // guide says about backgrounds in general answers it.
-  const unlistedBackground = lookup.roles.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
-  if (unlistedBackground) for (const general of GENERAL_BACKGROUND_STEMS) if (embedder.knowsTerm(general)) add(general, RELATED_CREDIT);
+  const unlistedBackground =
+    lookup.roles.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
+  if (unlistedBackground)
+    for (const general of GENERAL_BACKGROUND_STEMS) if (embedder.knowsTerm(general)) add(general, RELATED_CREDIT);
   return { matches, unlistedBackground };
 }
 
@@ -224,14 +253,24 @@ const DERIVATION_MAX_SUFFIX = 4;
  * Porter stemmer joins: "architect" -> "architectur", "architectur" -> "architect". Only
  * from stems of DERIVATION_MIN_STEM letters, so short roots ("car" -> "career") never meet.
  */
-function derivedForms(termStem: string, inCorpus: (stem: string) => boolean, vocabulary: CorpusVocabulary | undefined): string[] {
-  if (termStem.length < DERIVATION_MIN_STEM || termStem.length > DERIVATION_MAX_STEM || !/^[a-z]+$/.test(termStem)) return [];
+function derivedForms(
+  termStem: string,
+  inCorpus: (stem: string) => boolean,
+  vocabulary: CorpusVocabulary | undefined,
+): string[] {
+  if (termStem.length < DERIVATION_MIN_STEM || termStem.length > DERIVATION_MAX_STEM || !/^[a-z]+$/.test(termStem))
+    return [];
   const forms: string[] = [];
-  for (let length = termStem.length - 1; length >= Math.max(DERIVATION_MIN_STEM, termStem.length - DERIVATION_MAX_SUFFIX); length--) {
+  for (
+    let length = termStem.length - 1;
+    length >= Math.max(DERIVATION_MIN_STEM, termStem.length - DERIVATION_MAX_SUFFIX);
+    length--
+  ) {
     const shorter = termStem.slice(0, length);
     if (inCorpus(shorter)) forms.push(shorter);
   }
-  for (const longer of vocabulary?.startingWith(termStem) ?? []) if (longer !== termStem && longer.length - termStem.length <= DERIVATION_MAX_SUFFIX) forms.push(longer);
+  for (const longer of vocabulary?.startingWith(termStem) ?? [])
+    if (longer !== termStem && longer.length - termStem.length <= DERIVATION_MAX_SUFFIX) forms.push(longer);
   return forms;
 }
 
@@ -296,7 +335,19 @@ export function backgroundStems(text: string): string[] {
   return [...cuedStems(text, ROLE_CUES), ...cuedStems(text, OTHER_BACKGROUND_CUES)];
 }
 
-const PERSON_NOUNS = new Set(['guy', 'gal', 'girl', 'person', 'man', 'woman', 'lady', 'dude', 'folks', 'people', 'type']);
+const PERSON_NOUNS = new Set([
+  'guy',
+  'gal',
+  'girl',
+  'person',
+  'man',
+  'woman',
+  'lady',
+  'dude',
+  'folks',
+  'people',
+  'type',
+]);
 
 function cuedStems(text: string, cues: readonly RegExp[]): string[] {
   const out: string[] = [];

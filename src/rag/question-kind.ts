@@ -6,7 +6,8 @@
 export type QuestionKind = 'why' | 'bring' | 'how' | 'other';
 
 const WHY = /\b(?:why|how come|what(?:['’]s| is) the (?:reason|point)|for what reason)\b/i;
-const BRING = /\b(?:bring|transfer(?:s|red|able|rable)?|carry over|skills?|strengths?|good at|offer|(?:what|which) (?:of my|parts of my))\b/i;
+const BRING =
+  /\b(?:bring|transfer(?:s|red|able|rable)?|carry over|skills?|strengths?|good at|offer|(?:what|which) (?:of my|parts of my))\b/i;
 const HOW = new RegExp(
   [
     String.raw`\bhow (?:do|can|could|should|would|does|did|to|might|am|will)\b`,
@@ -28,7 +29,8 @@ export function questionKind(question: string): QuestionKind {
 }
 
 /** "List the...", "what are all the...", "which backgrounds...": a question whose answer is a list may run longer. */
-const ASKS_FOR_LIST = /\b(?:list|every|all the|all of the|which (?:\w+ )?(?:backgrounds|roles|skills|paths|jobs|careers|options|steps)|what are (?:the|some|all) (?:\w+ )?(?:backgrounds|roles|skills|paths|options|steps|ways))\b/i;
+const ASKS_FOR_LIST =
+  /\b(?:list|every|all the|all of the|which (?:\w+ )?(?:backgrounds|roles|skills|paths|jobs|careers|options|steps)|what are (?:the|some|all) (?:\w+ )?(?:backgrounds|roles|skills|paths|options|steps|ways))\b/i;
 
 export function asksForList(question: string): boolean {
   return ASKS_FOR_LIST.test(question);

@@ -36,14 +36,27 @@ export interface Retrieval {
  * near-duplicates removed. Scores are reported per passage: fused relevance, cosine
  * similarity, and the share of the question's weighted terms the passage contains.
  */
-export async function retrieve(index: LoadedIndex, query: RetrievalQuery, k: number, signal?: AbortSignal): Promise<Retrieval> {
+export async function retrieve(
+  index: LoadedIndex,
+  query: RetrievalQuery,
+  k: number,
+  signal?: AbortSignal,
+): Promise<Retrieval> {
   const fullText = query.context ? `${query.text}\n${query.context}` : query.text;
-  const external = embedsQuestionsRemotely(index) ? Float32Array.from(await index.queryEmbedder.embedQuery(fullText)) : undefined;
+  const external = embedsQuestionsRemotely(index)
+    ? Float32Array.from(await index.queryEmbedder.embedQuery(fullText))
+    : undefined;
   signal?.throwIfAborted();
   return rank(index, query, fullText, k, external);
 }
 
-function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: number, externalQueryVector: Float32Array | undefined): Retrieval {
+function rank(
+  index: LoadedIndex,
+  query: RetrievalQuery,
+  fullText: string,
+  k: number,
+  externalQueryVector: Float32Array | undefined,
+): Retrieval {
   const terms = queryTerms(query.text, index.localEmbedder, corpusVocabulary(index.lexical), query.context);
   const weights = termWeights(terms);
   const expansion = expansionTerms(terms, weights);
@@ -56,7 +69,9 @@ function rank(index: LoadedIndex, query: RetrievalQuery, fullText: string, k: nu
   const queryVector = externalQueryVector ?? localQueryVector;
 
   // A question made only of words the corpus never saw has no direction to search in.
-  const vectorHits = isZero(queryVector) ? [] : index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));
+  const vectorHits = isZero(queryVector)
+    ? []
+    : index.vectors.search(queryVector, Math.min(CANDIDATES, index.chunks.length));
   const lexicalHits = searchLexical(index.lexical, fullText, CANDIDATES, weights);
   const vectorWeight = embedsQuestionsRemotely(index) ? 1 : LOCAL_VECTOR_WEIGHT;
   const fused = fuseRanks(index, [
@@ -132,7 +147,11 @@ function dropDuplicates(index: LoadedIndex, passages: Passage[]): Passage[] {
     const key = index.chunkFeatures.duplicateKey(chunk);
     if (texts.has(key)) continue;
     const overlaps = kept.some(
-      (p) => p.chunk.document === chunk.document && p.chunk.anchor === chunk.anchor && p.chunk.start < chunk.end && chunk.start < p.chunk.end,
+      (p) =>
+        p.chunk.document === chunk.document &&
+        p.chunk.anchor === chunk.anchor &&
+        p.chunk.start < chunk.end &&
+        chunk.start < p.chunk.end,
     );
     if (overlaps) continue;
     texts.add(key);

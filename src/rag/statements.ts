@@ -79,11 +79,15 @@ const CARRIES_LINK = /(?:https?:|ftp:|data:|javascript:|www\.|\/\/[\w-]+\.|<[a-z
  * addressed to them ("you could", "it's recommended that you"). A reason explains. A skill
  * statement says what someone is good at or brings.
  */
-const ADVICE = /\b(?:you (?:can|could|should|might|may want to|need to|have to|must|will need to|'ll need to|’ll need to)|(?:it['’]s|it is) (?:recommended|best|worth|a good idea|wise)|see if you can|make sure|try to|try getting)\b/i;
-const IMPERATIVE = /^([a-z]+)\s+(?:the|a|an|to|out|up|your|yourself|in|on|with|certified|if|for|it|them|some|more|what|how|time|sure)\b/i;
+const ADVICE =
+  /\b(?:you (?:can|could|should|might|may want to|need to|have to|must|will need to|'ll need to|’ll need to)|(?:it['’]s|it is) (?:recommended|best|worth|a good idea|wise)|see if you can|make sure|try to|try getting)\b/i;
+const IMPERATIVE =
+  /^([a-z]+)\s+(?:the|a|an|to|out|up|your|yourself|in|on|with|certified|if|for|it|them|some|more|what|how|time|sure)\b/i;
 const NOT_IMPERATIVE_ENDINGS = /(?:s|ing|ed|ly)$/i;
-const REASON = /\b(?:because|since|so that|the reason|which is why|this is why|that's why|due to|thanks to|for (?:a number of|several|many) reasons|as (?:they|you|it|both|we)\b)/i;
-const SKILL = /\b(?:skills?|strengths?|abilit(?:y|ies)|great at|good at|adept|expert|wiz|experience (?:in|with)|understanding of|already (?:know|have)|knowledge|empathy)\b/i;
+const REASON =
+  /\b(?:because|since|so that|the reason|which is why|this is why|that's why|due to|thanks to|for (?:a number of|several|many) reasons|as (?:they|you|it|both|we)\b)/i;
+const SKILL =
+  /\b(?:skills?|strengths?|abilit(?:y|ies)|great at|good at|adept|expert|wiz|experience (?:in|with)|understanding of|already (?:know|have)|knowledge|empathy)\b/i;
 
 /** The statements of one document's sections, built once per section of a loaded index (see IndexStatements). */
 export function sectionStatements(section: Section, embedder: LocalEmbeddings): Statement[] {
@@ -108,10 +112,14 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
     const previous = statements.at(-1);
     const promotionalBlock =
       units.some((u) => isPromotional(section.text.slice(u.start, u.end))) ||
-      (previous !== undefined && previous.block === blockIndex - 1 && previous.promotional && !/[.!?]["'”’)]*$/.test(previous.text));
+      (previous !== undefined &&
+        previous.block === blockIndex - 1 &&
+        previous.promotional &&
+        !/[.!?]["'”’)]*$/.test(previous.text));
     if (block.list !== undefined && block.list !== lastList) {
       // The sentence right before a list that ends in a colon introduces it ("two main ways:").
-      if (previous && previous.block === blockIndex - 1 && announcesList(previous.text)) listIntro.set(block.list, previous.position);
+      if (previous && previous.block === blockIndex - 1 && announcesList(previous.text))
+        listIntro.set(block.list, previous.position);
     }
     lastList = block.list ?? lastList;
 
@@ -154,7 +162,11 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
         standalone: ownLabel !== null || (wordCount >= MIN_WORDS && !announcesList(text) && CLOSES_SENTENCE.test(text)),
         unquotable: orphan || CARRIES_LINK.test(text),
         promotional: promotionalBlock,
-        step: block.shape.kind === 'numbered' || imperative || (ownLabel !== null && IMPERATIVE.test(ownLabel)) || ADVICE.test(body),
+        step:
+          block.shape.kind === 'numbered' ||
+          imperative ||
+          (ownLabel !== null && IMPERATIVE.test(ownLabel)) ||
+          ADVICE.test(body),
         reason: REASON.test(body),
         skill: SKILL.test(body) || (ownLabel !== null && block.list !== undefined),
         stems: new Set(contentTerms(`${section.heading} ${text}`)),
@@ -206,7 +218,8 @@ export class IndexStatements {
       const doc = this.documents.get(document);
       if (!doc) return null;
       byAnchor = new Map();
-      for (const section of splitSections({ ...doc, fileName: `${doc.id}.md` })) byAnchor.set(section.anchor, lazySection(doc, section, this.embedder));
+      for (const section of splitSections({ ...doc, fileName: `${doc.id}.md` }))
+        byAnchor.set(section.anchor, lazySection(doc, section, this.embedder));
       this.sections.set(document, byAnchor);
     }
     return byAnchor.get(anchor) ?? null;

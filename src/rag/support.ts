@@ -47,7 +47,11 @@ export function isSupported(question: string, passages: Passage[], terms: QueryT
 
 /** Whether the passages are of the kind the question asks for (see answer-type.ts). */
 export function passagesAnswerType(question: string, passages: Passage[], terms: QueryTerm[]): boolean {
-  return answerTypeMet(question, passages.map((p) => p.chunk.text), terms);
+  return answerTypeMet(
+    question,
+    passages.map((p) => p.chunk.text),
+    terms,
+  );
 }
 
 export function combineSignals(s: SupportSignals, w: typeof SUPPORT_WEIGHTS): number {

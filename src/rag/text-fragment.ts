@@ -32,7 +32,9 @@ export function textDirective(quote: string): string {
   const end = trimEdgePunctuation(plainRun(last.slice(-EDGE_WORDS), 'trailing').join(' '));
   if (!start) return '';
   const hasEnd = end !== '' && (blocks.length > 1 || first.length > EDGE_WORDS);
-  return hasEnd ? `text=${encodeTextDirectiveTerm(start)},${encodeTextDirectiveTerm(end)}` : `text=${encodeTextDirectiveTerm(start)}`;
+  return hasEnd
+    ? `text=${encodeTextDirectiveTerm(start)},${encodeTextDirectiveTerm(end)}`
+    : `text=${encodeTextDirectiveTerm(start)}`;
 }
 
 /**

@@ -23,7 +23,12 @@ export interface JsonRequestGuardOptions {
  * (413, enforced while a chunked body streams in, from Content-Length otherwise).
  */
 export function jsonRequestGuard(options: JsonRequestGuardOptions): MiddlewareHandler {
-  const limitBody = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: () => { throw new AppError('payload_too_large'); } });
+  const limitBody = bodyLimit({
+    maxSize: BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large');
+    },
+  });
   return async (c, next) => {
     if (c.req.method !== 'POST') return next();
     const limit = await options.rateLimiter.check(`${options.bucket}:${options.clientAddress(c)}`);

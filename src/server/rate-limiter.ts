@@ -30,7 +30,8 @@ export class MemoryRateLimiter implements RateLimiter {
     let expired = 0;
     while (expired < times.length && times[expired]! <= windowStart) expired++;
     if (expired > 0) times.splice(0, expired);
-    if (times.length >= this.perMinute) return { allowed: false, retryAfter: Math.max(1, Math.ceil((times[0]! - windowStart) / 1000)) };
+    if (times.length >= this.perMinute)
+      return { allowed: false, retryAfter: Math.max(1, Math.ceil((times[0]! - windowStart) / 1000)) };
     times.push(now);
     return { allowed: true };
   }

@@ -20,10 +20,14 @@ const pageByDocument = new WeakMap<StoredDocument, string>();
 function renderPage(doc: StoredDocument): string {
   const body = sanitizer.process(renderMarkdown(doc));
   const title = escapeHtml(doc.title);
-  const original = doc.sourceUrl && /^https?:\/\//.test(doc.sourceUrl)
-    ? `<p class="source-origin">Original: <a href="${escapeHtml(doc.sourceUrl)}" rel="noopener noreferrer" target="_blank">${escapeHtml(doc.sourceUrl)}</a></p>`
-    : '';
-  const byline = [doc.author, doc.updated ?? doc.published].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');
+  const original =
+    doc.sourceUrl && /^https?:\/\//.test(doc.sourceUrl)
+      ? `<p class="source-origin">Original: <a href="${escapeHtml(doc.sourceUrl)}" rel="noopener noreferrer" target="_blank">${escapeHtml(doc.sourceUrl)}</a></p>`
+      : '';
+  const byline = [doc.author, doc.updated ?? doc.published]
+    .filter(Boolean)
+    .map((s) => escapeHtml(String(s)))
+    .join(' · ');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -48,7 +52,8 @@ function renderMarkdown(doc: StoredDocument): string {
   const firstContent = tokens.find((t) => t.type !== 'space');
   let prefix = '';
   // Text before the first heading belongs to a section named after the title (see split-sections.ts).
-  if (firstContent && firstContent.type !== 'heading') prefix = `<h1 id="${slugger.slug(doc.title)}">${escapeHtml(doc.title)}</h1>\n`;
+  if (firstContent && firstContent.type !== 'heading')
+    prefix = `<h1 id="${slugger.slug(doc.title)}">${escapeHtml(doc.title)}</h1>\n`;
 
   const renderer = new Renderer();
   renderer.heading = function ({ tokens: inline, depth }: Tokens.Heading) {
@@ -68,9 +73,31 @@ function renderMarkdown(doc: StoredDocument): string {
 
 const sanitizer = new FilterXSS({
   whiteList: {
-    h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
-    p: [], ul: [], ol: ['start'], li: [], em: [], strong: [], code: [], pre: [], blockquote: [],
-    a: ['href', 'title', 'rel'], hr: [], br: [], table: [], thead: [], tbody: [], tr: [], th: [], td: [], del: [],
+    h1: ['id'],
+    h2: ['id'],
+    h3: ['id'],
+    h4: ['id'],
+    h5: ['id'],
+    h6: ['id'],
+    p: [],
+    ul: [],
+    ol: ['start'],
+    li: [],
+    em: [],
+    strong: [],
+    code: [],
+    pre: [],
+    blockquote: [],
+    a: ['href', 'title', 'rel'],
+    hr: [],
+    br: [],
+    table: [],
+    thead: [],
+    tbody: [],
+    tr: [],
+    th: [],
+    td: [],
+    del: [],
   },
   stripIgnoreTag: true,
   stripIgnoreTagBody: ['script', 'style'],

@@ -23,7 +23,10 @@ export const NO_CANCELLATION: RequestCancellation = { signal: undefined, abort()
 export function requestSignal(client: AbortSignal, timeoutMs: number): RequestCancellation {
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(client.reason);
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
+  );
   (timer as { unref?: () => void }).unref?.();
   if (client.aborted) onClientAbort();
   else client.addEventListener('abort', onClientAbort, { once: true });

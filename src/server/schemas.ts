@@ -1,6 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { ERROR_STATUS, type ErrorCode } from '../errors.ts';
-import { DEFAULT_K, MAX_HISTORY_CONTENT_CHARS, MAX_HISTORY_MESSAGES, MAX_K, MAX_QUESTION_CHARS } from '../http-contract.ts';
+import {
+  DEFAULT_K,
+  MAX_HISTORY_CONTENT_CHARS,
+  MAX_HISTORY_MESSAGES,
+  MAX_K,
+  MAX_QUESTION_CHARS,
+} from '../http-contract.ts';
 
 /**
  * The HTTP contract's schemas: they validate requests and generate /openapi.json, so the
@@ -15,7 +21,9 @@ const text = (field: string, max: number) =>
     .string()
     .refine((s) => s.isWellFormed(), { message: `${field} contains an unpaired surrogate (invalid Unicode)` })
     .refine((s) => s.replace(CONTROL_CHARS, '').trim().length >= 1, { message: `${field} must not be empty` })
-    .refine((s) => s.normalize('NFC').replace(CONTROL_CHARS, '').trim().length <= max, { message: `${field} must be at most ${max} characters` });
+    .refine((s) => s.normalize('NFC').replace(CONTROL_CHARS, '').trim().length <= max, {
+      message: `${field} must be at most ${max} characters`,
+    });
 
 const ChatTurnSchema = z
   .object({
@@ -29,7 +37,13 @@ export const AskRequestSchema = z
   .object({
     question: text('question', MAX_QUESTION_CHARS).openapi({ example: 'How do I move from sales into product?' }),
     history: z.array(ChatTurnSchema).max(MAX_HISTORY_MESSAGES).optional(),
-    k: z.number().int().min(1).max(MAX_K).optional().openapi({ description: `How many passages to retrieve (default ${DEFAULT_K}).` }),
+    k: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_K)
+      .optional()
+      .openapi({ description: `How many passages to retrieve (default ${DEFAULT_K}).` }),
   })
   .strict()
   .openapi('AskRequest');
@@ -49,11 +63,16 @@ const CitationSchema = z
 
 export const AskResponseSchema = z
   .object({
-    answer: z.string().openapi({ description: 'Markdown (bold, lists, line breaks; no links, images or HTML); every statement is followed by its [n] marker.' }),
+    answer: z
+      .string()
+      .openapi({
+        description:
+          'Markdown (bold, lists, line breaks; no links, images or HTML); every statement is followed by its [n] marker.',
+      }),
     grounded: z.boolean(),
     support: z.enum(['answered', 'related', 'none']).openapi({
       description:
-        'answered: the passages address the question; related: on the guide\'s topic, but the guide does not say the specific thing asked (the answer says so, then gives the closest statements); none: nothing in the guide is about it.',
+        "answered: the passages address the question; related: on the guide's topic, but the guide does not say the specific thing asked (the answer says so, then gives the closest statements); none: nothing in the guide is about it.",
     }),
     id: z.string().openapi({ description: 'Identifies this answer for POST /feedback.' }),
     mode: z.enum(['extractive', 'llm']),

@@ -48,7 +48,11 @@ function wrap(client: Client): LibsqlDatabase {
       return result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i] as never])));
     },
     async batch(statements) {
-      if (statements.length) await client.batch(statements.map(({ sql, args = [] }) => ({ sql, args: args as InValue[] })), 'write');
+      if (statements.length)
+        await client.batch(
+          statements.map(({ sql, args = [] }) => ({ sql, args: args as InValue[] })),
+          'write',
+        );
     },
     close: () => client.close(),
   };

@@ -34,7 +34,17 @@ export interface Feedback {
 }
 
 const DAY_MS = 86_400_000;
-const QUESTION_COLUMNS = ['id', 'asked_at', 'question', 'question_key', 'outcome', 'mode', 'latency_ms', 'generation', 'citations'];
+const QUESTION_COLUMNS = [
+  'id',
+  'asked_at',
+  'question',
+  'question_key',
+  'outcome',
+  'mode',
+  'latency_ms',
+  'generation',
+  'citations',
+];
 
 /**
  * The text that groups repeats of one question: compatibility-normalised, lower case,
@@ -144,13 +154,25 @@ export async function readSummary(db: Database, limit = 20): Promise<Summary> {
     questions: num(t.questions),
     outcomes: { answered: num(t.answered), related: num(t.related), none: num(t.none) },
     feedback: { up: num(r.up), down: num(r.down) },
-    unanswered: unanswered.map((row) => ({ question: str(row.question), count: num(row.count), lastAsked: iso(row.last_asked) })),
-    topSections: sections.map((row) => ({ document: str(row.document), section: str(row.section), count: num(row.count) })),
+    unanswered: unanswered.map((row) => ({
+      question: str(row.question),
+      count: num(row.count),
+      lastAsked: iso(row.last_asked),
+    })),
+    topSections: sections.map((row) => ({
+      document: str(row.document),
+      section: str(row.section),
+      count: num(row.count),
+    })),
   };
 }
 
 /** Questions per UTC day over the `days` days up to `now`, oldest first, days with none included. */
-export async function readQuestionsPerDay(db: Database, days: number, now: number): Promise<Array<{ day: string; count: number }>> {
+export async function readQuestionsPerDay(
+  db: Database,
+  days: number,
+  now: number,
+): Promise<Array<{ day: string; count: number }>> {
   const firstDay = Math.floor(now / DAY_MS) - days + 1;
   const rows = await db.execute(
     'SELECT asked_at / 86400000 AS day, count(*) AS count FROM questions WHERE asked_at >= ? GROUP BY day',
@@ -215,7 +237,9 @@ export async function readAllQuestions(db: Database): Promise<ExportedQuestion[]
     mode: str(row.mode),
     latencyMs: num(row.latency_ms),
     generation: str(row.generation),
-    sections: parseCitations(row.citations).map((c) => `${c.document} § ${c.section}`).join('; '),
+    sections: parseCitations(row.citations)
+      .map((c) => `${c.document} § ${c.section}`)
+      .join('; '),
     rating: row.rating === null ? '' : str(row.rating),
     comment: row.comment === null ? '' : str(row.comment),
     id: str(row.id),
@@ -225,7 +249,9 @@ export async function readAllQuestions(db: Database): Promise<ExportedQuestion[]
 function parseCitations(value: SqlValue | undefined): CitedSection[] {
   try {
     const parsed = JSON.parse(str(value)) as unknown;
-    return Array.isArray(parsed) ? parsed.filter((c): c is CitedSection => typeof c?.document === 'string' && typeof c?.section === 'string') : [];
+    return Array.isArray(parsed)
+      ? parsed.filter((c): c is CitedSection => typeof c?.document === 'string' && typeof c?.section === 'string')
+      : [];
   } catch {
     return [];
   }

@@ -125,7 +125,9 @@ export class QuestionStore {
 
   /** Open, migrate and prune now (Node calls this at start), logging rather than throwing a failure. */
   async start(): Promise<void> {
-    await this.connected().then((db) => this.pruneIfDue(db)).catch((error: unknown) => this.logFailure(error));
+    await this.connected()
+      .then((db) => this.pruneIfDue(db))
+      .catch((error: unknown) => this.logFailure(error));
   }
 
   private scheduleFlush(delayMs: number): void {

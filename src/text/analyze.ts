@@ -55,7 +55,17 @@ function wordTokens(normalized: string): WordToken[] {
  * Prepositions after which "any" means "any one at all" ("from any background", "in any
  * industry"): the breadth of a claim, which a question can be about.
  */
-const FREE_CHOICE_CUES: ReadonlySet<string> = new Set(['from', 'in', 'into', 'for', 'at', 'of', 'with', 'to', 'across']);
+const FREE_CHOICE_CUES: ReadonlySet<string> = new Set([
+  'from',
+  'in',
+  'into',
+  'for',
+  'at',
+  'of',
+  'with',
+  'to',
+  'across',
+]);
 /** How many stop words ("from literally any", "from pretty much any") may stand between the cue and "any". */
 const MAX_WORDS_BETWEEN_CUE_AND_ANY = 2;
 

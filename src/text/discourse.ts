@@ -13,7 +13,8 @@ export type Leaning = 'none' | 'previous' | 'list';
  * "The first option...", "the latter...", "The second one...": an ordinal or positional
  * reference to the items of a list said just before.
  */
-const REFERS_TO_LIST = /^(?:the|this|that|these)\s+(?:first|second|third|fourth|last|former|latter|next|other|final)\b/i;
+const REFERS_TO_LIST =
+  /^(?:the|this|that|these)\s+(?:first|second|third|fourth|last|former|latter|next|other|final)\b/i;
 
 /**
  * Openings that continue the sentence before: connectives ("However,", "Also", "For
@@ -23,22 +24,81 @@ const REFERS_TO_LIST = /^(?:the|this|that|these)\s+(?:first|second|third|fourth|
 const CONTINUES = new RegExp(
   '^(?:' +
     [
-      'however', 'also', 'but', 'and', 'or', 'so', 'then', 'yet', 'still', 'thus', 'hence', 'therefore',
-      'moreover', 'furthermore', 'besides', 'otherwise', 'instead', 'alternatively', 'likewise', 'similarly',
-      'meanwhile', 'nevertheless', 'nonetheless', 'consequently', 'accordingly', 'indeed', 'well', 'plus',
-      'first of all', 'secondly', 'thirdly', 'finally', 'lastly', 'for starters', 'to start with',
-      'for example', 'for instance', 'in other words', 'in reality', 'in fact', 'in addition', 'in turn',
-      'on the other hand', 'on top of that', 'as a result', 'that said', 'that being said', 'having said that',
-      'even so', 'even in', 'especially', 'particularly', 'mostly', 'because', 'since then', 'maybe because',
-      'perhaps because', 'which', 'therein', 'thereby', 'another', 'the rest', 'the other', 'both', 'either',
-      'neither', 'each of',
+      'however',
+      'also',
+      'but',
+      'and',
+      'or',
+      'so',
+      'then',
+      'yet',
+      'still',
+      'thus',
+      'hence',
+      'therefore',
+      'moreover',
+      'furthermore',
+      'besides',
+      'otherwise',
+      'instead',
+      'alternatively',
+      'likewise',
+      'similarly',
+      'meanwhile',
+      'nevertheless',
+      'nonetheless',
+      'consequently',
+      'accordingly',
+      'indeed',
+      'well',
+      'plus',
+      'first of all',
+      'secondly',
+      'thirdly',
+      'finally',
+      'lastly',
+      'for starters',
+      'to start with',
+      'for example',
+      'for instance',
+      'in other words',
+      'in reality',
+      'in fact',
+      'in addition',
+      'in turn',
+      'on the other hand',
+      'on top of that',
+      'as a result',
+      'that said',
+      'that being said',
+      'having said that',
+      'even so',
+      'even in',
+      'especially',
+      'particularly',
+      'mostly',
+      'because',
+      'since then',
+      'maybe because',
+      'perhaps because',
+      'which',
+      'therein',
+      'thereby',
+      'another',
+      'the rest',
+      'the other',
+      'both',
+      'either',
+      'neither',
+      'each of',
     ].join('|') +
     ')\\b',
   'i',
 );
 
 /** A subject pronoun or demonstrative standing for something said before ("They'll...", "These are..."). */
-const REFERRING_SUBJECT = /^(?:they|them|their|theirs|these|those|he|she|his|her|such|this|that|its)\b(?!\s+(?:is how|is why|is what)\b)/i;
+const REFERRING_SUBJECT =
+  /^(?:they|them|their|theirs|these|those|he|she|his|her|such|this|that|its)\b(?!\s+(?:is how|is why|is what)\b)/i;
 
 /**
  * "It" opens a sentence as a pronoun ("It also shows...", "It's both an investment") unless it
@@ -46,10 +106,12 @@ const REFERRING_SUBJECT = /^(?:they|them|their|theirs|these|those|he|she|his|her
  * possible to...", "It takes time to...".
  */
 const IT_OPENING = /^it(?:['’]s|\s+is|\s+was|\s+will|\s+would|\s+can|\s+may|\s+might)?\b/i;
-const DUMMY_IT = /^it(?:['’]s|\s+is|\s+was|\s+will be|\s+would be|\s+can be|\s+may be|\s+might be)\s+(?:\S+\s+){0,2}?(?:that|to|for|when|if|whether|how)\b/i;
+const DUMMY_IT =
+  /^it(?:['’]s|\s+is|\s+was|\s+will be|\s+would be|\s+can be|\s+may be|\s+might be)\s+(?:\S+\s+){0,2}?(?:that|to|for|when|if|whether|how)\b/i;
 
 /** "...for this reason,", "...because of that": a demonstrative reference early in the sentence. */
-const EARLY_DEMONSTRATIVE = /^(?:\S+\s+){0,3}?(?:this|that|these|those|such)\s+(?:reason|reasons|way|case|point|option|options|step|steps|move|role|roles|path|paths|approach|list|example|means)\b/i;
+const EARLY_DEMONSTRATIVE =
+  /^(?:\S+\s+){0,3}?(?:this|that|these|those|such)\s+(?:reason|reasons|way|case|point|option|options|step|steps|move|role|roles|path|paths|approach|list|example|means)\b/i;
 
 /** Quotation marks, brackets and emphasis that may open a sentence without changing its grammar. */
 const OPENING_PUNCTUATION = /^[\s"'“‘(*_]+/;
@@ -80,7 +142,8 @@ export function announcesList(sentence: string): boolean {
  * or a trademarked product name. Guidance pages carry such blurbs between their paragraphs;
  * an answer quotes them only when the question is about what they offer.
  */
-const CALL_TO_ACTION = /^(?:enroll|enrol|register|sign up|subscribe|download|join us|join our|book a|book your|try it|try our|get started|learn more|check out our|check out the|grab|claim|buy|order|start your free|apply now|request a demo)\b/i;
+const CALL_TO_ACTION =
+  /^(?:enroll|enrol|register|sign up|subscribe|download|join us|join our|book a|book your|try it|try our|get started|learn more|check out our|check out the|grab|claim|buy|order|start your free|apply now|request a demo)\b/i;
 const MARKETING_MARKS = /[™®℠]|\(tm\)|\(r\)/i;
 const OFFER = /\b(?:enroll|enrol|sign up|subscribe|check out our)\b/i;
 

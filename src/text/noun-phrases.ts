@@ -16,9 +16,21 @@ const OPENERS: ReadonlySet<string> = new Set(
   `a an the my your our their his her its this these those what which whose any some every each another no most many all several few both
   about for of into in on with from at without like than between among`.split(/\s+/),
 );
-const OBJECT_PRONOUNS: ReadonlySet<string> = new Set(['me', 'you', 'him', 'her', 'us', 'them', 'myself', 'yourself', 'ourselves', 'themselves']);
+const OBJECT_PRONOUNS: ReadonlySet<string> = new Set([
+  'me',
+  'you',
+  'him',
+  'her',
+  'us',
+  'them',
+  'myself',
+  'yourself',
+  'ourselves',
+  'themselves',
+]);
 /** Words that open a question clause: the clause that asks, among those that tell. */
-const ASKING = /^(?:how|what|which|who|whom|whose|why|when|where|is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|have|has|any|anyone|tips?)$/;
+const ASKING =
+  /^(?:how|what|which|who|whom|whose|why|when|where|is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|have|has|any|anyone|tips?)$/;
 
 /** Stems of the heads of the noun phrases in the asked clause of a question. */
 export function askedHeads(question: string): Set<string> {

@@ -54,7 +54,8 @@ function terms(side: string, line: number, where: string): string[] {
   if (side.trim() === '') throw new SynonymSyntaxError(line, `no term ${where}`);
   return splitUnescaped(side, ',').map((part) => {
     const term = unescape(part).trim().replace(/\s+/g, ' ').toLowerCase();
-    if (term === '') throw new SynonymSyntaxError(line, `empty term ${where} (two commas in a row, or a comma at an end)`);
+    if (term === '')
+      throw new SynonymSyntaxError(line, `empty term ${where} (two commas in a row, or a comma at an end)`);
     return term;
   });
 }

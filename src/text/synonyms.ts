@@ -44,7 +44,11 @@ export class SynonymTable {
       if (rule.kind === 'mapping') {
         for (const from of rule.from) link(from, rule.to);
       } else {
-        for (const term of rule.terms) link(term, rule.terms.filter((other) => other !== term));
+        for (const term of rule.terms)
+          link(
+            term,
+            rule.terms.filter((other) => other !== term),
+          );
       }
     }
     return new SynonymTable(byStem, phrases);

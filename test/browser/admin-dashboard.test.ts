@@ -29,13 +29,27 @@ afterAll(async () => {
 /** Questions through the real /ask (and feedback), plus a month of history written into the database. */
 async function seed(): Promise<void> {
   const ask = async (question: string) =>
-    (await (await fetch(`${server.url}/ask`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question }) })).json()) as { id: string };
+    (await (
+      await fetch(`${server.url}/ask`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ question }),
+      })
+    ).json()) as { id: string };
   const answered = await ask('How do I move from sales into product management?');
   await ask('What salary does a product manager earn in Berlin?');
   await ask('what salary does a product manager earn in berlin');
   await ask('Is a PM certificate worth it?');
-  const rate = (body: unknown) => fetch(`${server.url}/feedback`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  expect((await rate({ id: answered.id, rating: 'down', comment: 'It did not say how long the move takes. <b>bold?</b>' })).status).toBe(200);
+  const rate = (body: unknown) =>
+    fetch(`${server.url}/feedback`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  expect(
+    (await rate({ id: answered.id, rating: 'down', comment: 'It did not say how long the move takes. <b>bold?</b>' }))
+      .status,
+  ).toBe(200);
 
   const db = createClient({ url: server.databaseUrl });
   const now = Date.now();
@@ -53,7 +67,14 @@ async function seed(): Promise<void> {
       statements.push({
         sql: `INSERT INTO questions (id, asked_at, question, question_key, outcome, mode, latency_ms, generation, citations)
               VALUES (?, ?, ?, ?, ?, 'extractive', 2, 'seed', ?)`,
-        args: [`seed-${day}-${i}`, now - day * DAY - i * 60_000, `Seeded question ${i % 9}`, `seeded question ${i % 9}`, outcome, JSON.stringify(cited)],
+        args: [
+          `seed-${day}-${i}`,
+          now - day * DAY - i * 60_000,
+          `Seeded question ${i % 9}`,
+          `seeded question ${i % 9}`,
+          outcome,
+          JSON.stringify(cited),
+        ],
       });
     }
   }
@@ -111,7 +132,10 @@ describe('/admin in Chromium', () => {
     await signIn(page, TOKEN);
     await expect.poll(() => page.getByTestId('dashboard').isVisible()).toBe(true);
     // The chart's bars take the dark accent, not the light one.
-    const fill = await page.locator('rect.chart-bar').first().evaluate((el) => getComputedStyle(el).fill);
+    const fill = await page
+      .locator('rect.chart-bar')
+      .first()
+      .evaluate((el) => getComputedStyle(el).fill);
     expect(fill).toBe('rgb(140, 176, 255)');
     await page.screenshot({ path: '.artifacts/screenshots/admin-dashboard-dark-full.png', fullPage: true });
     await screenshot(page, 'admin-dashboard-dark');

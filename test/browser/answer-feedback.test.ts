@@ -24,7 +24,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function openPage(colorScheme: 'light' | 'dark' = 'light', viewport = { width: 1280, height: 800 }): Promise<Page> {
+async function openPage(
+  colorScheme: 'light' | 'dark' = 'light',
+  viewport = { width: 1280, height: 800 },
+): Promise<Page> {
   const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
   watchProblems(context, problems);
   const page = await context.newPage();
@@ -40,7 +43,9 @@ async function ask(page: Page, question: string) {
   await page.getByTestId('question-input').press('Enter');
   const answer = page.getByTestId('answer').last();
   await expect.poll(() => answer.getAttribute('data-state'), { timeout: 10_000 }).toMatch(/^(answered|not-covered)$/);
-  await expect.poll(async () => (await query('SELECT count(*) AS n FROM questions'))[0]!.n).toBe(Number(before[0]!.n) + 1);
+  await expect
+    .poll(async () => (await query('SELECT count(*) AS n FROM questions'))[0]!.n)
+    .toBe(Number(before[0]!.n) + 1);
   const [latest] = await query('SELECT id, question FROM questions ORDER BY asked_at DESC, rowid DESC LIMIT 1');
   expect(latest!.question).toBe(question);
   return { answer, id: String(latest!.id) };
@@ -106,12 +111,16 @@ describe('answer feedback', () => {
     await expect.poll(() => comment.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await comment.getAttribute('maxlength')).toBe('1000');
     await comment.fill('It did not say how long the move takes.');
-    await page.evaluate(() => document.querySelector('[data-testid="feedback-send"]')?.scrollIntoView({ block: 'center' }));
+    await page.evaluate(() =>
+      document.querySelector('[data-testid="feedback-send"]')?.scrollIntoView({ block: 'center' }),
+    );
     await screenshot(page, 'feedback-comment-dark');
     await comment.press('Enter');
     await expect.poll(() => answer.getByTestId('feedback-status').innerText()).toBe('Thanks, your comment was sent.');
     expect(await answer.getByTestId('feedback-comment').count()).toBe(0);
-    await expect.poll(() => feedbackRow(id)).toEqual({ rating: 'down', comment: 'It did not say how long the move takes.' });
+    await expect
+      .poll(() => feedbackRow(id))
+      .toEqual({ rating: 'down', comment: 'It did not say how long the move takes.' });
     expect(problems.errors).toEqual([]);
     await page.context().close();
   });
@@ -129,7 +138,11 @@ describe('answer feedback', () => {
   it('says so, and disables the thumbs, when the server collects no feedback', async () => {
     const page = await openPage();
     await page.route('**/feedback', (route) =>
-      route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":{"code":"not_found","message":"No answer with that id was recorded."}}' }),
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: '{"error":{"code":"not_found","message":"No answer with that id was recorded."}}',
+      }),
     );
     problems.allow.push(/404/);
     const { answer } = await ask(page, QUESTION);

@@ -95,7 +95,10 @@ async function watchStreaming(page: Page): Promise<void> {
     new MutationObserver((records) => {
       for (const record of records) {
         if (record.type === 'attributes') seen.states.push(record.oldValue ?? '');
-        else if ((record.target instanceof Element ? record.target : record.target.parentElement)?.closest('.answer-text')) seen.textChanges++;
+        else if (
+          (record.target instanceof Element ? record.target : record.target.parentElement)?.closest('.answer-text')
+        )
+          seen.textChanges++;
       }
     }).observe(document.getElementById('conversation')!, {
       subtree: true,
@@ -115,7 +118,11 @@ async function stubAsk(page: Page, response: Parameters<Route['fulfill']>[0]): P
 
 /** A 200 response carrying these Server-Sent Events, for stubAsk. */
 function sseResponse(events: Array<[string, unknown]>): Parameters<Route['fulfill']>[0] {
-  return { status: 200, headers: { 'Content-Type': 'text/event-stream' }, body: events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('') };
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'text/event-stream' },
+    body: events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join(''),
+  };
 }
 
 /** A citation of the guide's sales section, for stubbed answers; `overrides` change it. */
@@ -127,7 +134,8 @@ function salesCitation(overrides: Partial<Citation>): Citation {
     anchor: 'moving-from-sales-to-product-management',
     url: `/source/${DOCUMENT}#moving-from-sales-to-product-management`,
     sourceUrl: 'https://productschool.com/blog/product-management-2/transition-product-management-background',
-    quote: 'Sales and Product Management are closely aligned, as both focus on understanding and meeting customer needs.',
+    quote:
+      'Sales and Product Management are closely aligned, as both focus on understanding and meeting customer needs.',
     score: 0.8,
     ...overrides,
   };
@@ -152,7 +160,24 @@ describe('the chat UI', () => {
   it('offers no "Read the original article" link for a document without a source_url', async () => {
     const page = await openPage();
     const citation = salesCitation({ sourceUrl: `/source/${DOCUMENT}#moving-from-sales-to-product-management` });
-    await stubAsk(page, sseResponse([['citations', [citation]], ['delta', { text: 'Answer [1].' }], ['done', { answer: 'Answer [1].', grounded: true, support: 'answered', id: 'x', mode: 'extractive', citations: [citation] }]]));
+    await stubAsk(
+      page,
+      sseResponse([
+        ['citations', [citation]],
+        ['delta', { text: 'Answer [1].' }],
+        [
+          'done',
+          {
+            answer: 'Answer [1].',
+            grounded: true,
+            support: 'answered',
+            id: 'x',
+            mode: 'extractive',
+            citations: [citation],
+          },
+        ],
+      ]),
+    );
     await ask(page, QUESTION);
     expect(await settledState(page)).toBe('answered');
     await lastAnswer(page).getByTestId('citation').first().click();
@@ -183,7 +208,9 @@ describe('the chat UI', () => {
     expect(await answer.locator('.answer-text').innerText()).not.toMatch(/\[\d+\]/);
     expect(await page.getByTestId('question-input').inputValue()).toBe('');
     // It streamed: the turn was 'streaming' (words shown before `done`) and the text grew in steps.
-    const seen = await page.evaluate(() => (window as unknown as { __streaming: { states: string[]; textChanges: number } }).__streaming);
+    const seen = await page.evaluate(
+      () => (window as unknown as { __streaming: { states: string[]; textChanges: number } }).__streaming,
+    );
     expect(seen.states).toContain('streaming');
     expect(seen.textChanges).toBeGreaterThan(2);
 
@@ -273,7 +300,10 @@ describe('the chat UI', () => {
         await sources.nth(j).click();
         await page.getByTestId('highlight').waitFor({ state: 'visible' });
         const section = await page.locator('#source-panel-title').innerText();
-        expect(await page.locator('.panel-note').count(), `quote ${j + 1} of starter ${i + 1} (${section}) not found as a whole`).toBe(0);
+        expect(
+          await page.locator('.panel-note').count(),
+          `quote ${j + 1} of starter ${i + 1} (${section}) not found as a whole`,
+        ).toBe(0);
         await page.keyboard.press('Escape');
         await page.getByTestId('source-panel').waitFor({ state: 'hidden' });
       }
@@ -287,7 +317,9 @@ describe('the chat UI', () => {
     await stubAsk(page, {
       status: 429,
       headers: { 'Retry-After': '7', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests; wait a moment and try again.' } }),
+      body: JSON.stringify({
+        error: { code: 'rate_limited', message: 'Too many requests; wait a moment and try again.' },
+      }),
     });
     await ask(page, QUESTION);
     const error = lastAnswer(page).getByTestId('error');
@@ -313,7 +345,11 @@ describe('the chat UI', () => {
   it('shows server and network failures inline with a retry', async () => {
     problems.allow.push(/status of 503/, /net::ERR_FAILED/, /Failed to fetch/);
     const page = await openPage();
-    await stubAsk(page, { status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'index_unavailable', message: 'The search index is not available yet.' } }) });
+    await stubAsk(page, {
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'index_unavailable', message: 'The search index is not available yet.' } }),
+    });
     await ask(page, QUESTION);
     const error = lastAnswer(page).getByTestId('error');
     await error.waitFor({ state: 'visible' });
@@ -332,7 +368,10 @@ describe('the chat UI', () => {
       sseResponse([
         ['citations', []],
         ['delta', { text: 'The first words' }],
-        ['error', { error: { code: 'upstream_error', message: 'The model server failed to answer. Try again shortly.' } }],
+        [
+          'error',
+          { error: { code: 'upstream_error', message: 'The model server failed to answer. Try again shortly.' } },
+        ],
       ]),
     );
     await lastAnswer(page).getByTestId('retry').click();
@@ -347,7 +386,11 @@ describe('the chat UI', () => {
 
   it('re-renders from `done` when the model markers are renumbered (llm mode)', async () => {
     const candidate = (id: number, section: string) => salesCitation({ id, section });
-    const candidates = [candidate(1, 'First candidate'), candidate(2, 'Second candidate'), candidate(3, 'Moving from Sales to Product Management')];
+    const candidates = [
+      candidate(1, 'First candidate'),
+      candidate(2, 'Second candidate'),
+      candidate(3, 'Moving from Sales to Product Management'),
+    ];
     const final = { ...candidates[2]!, id: 1 };
     const page = await openPage();
     await stubAsk(
@@ -356,7 +399,10 @@ describe('the chat UI', () => {
         ['citations', candidates],
         ['delta', { text: 'Sales and product are closely aligned [' }],
         ['delta', { text: '3]. Unknown marker [9].' }],
-        ['done', { answer: 'Sales and product are closely aligned [1].', grounded: true, mode: 'llm', citations: [final] }],
+        [
+          'done',
+          { answer: 'Sales and product are closely aligned [1].', grounded: true, mode: 'llm', citations: [final] },
+        ],
       ]),
     );
     await ask(page, QUESTION);
@@ -364,7 +410,9 @@ describe('the chat UI', () => {
     const turn = lastAnswer(page);
     expect(await turn.locator('.answer-text').innerText()).not.toContain('Unknown marker');
     expect(await turn.getByTestId('citation').count()).toBe(1);
-    expect(await turn.getByTestId('citation').getAttribute('aria-label')).toBe('Source 1: Moving from Sales to Product Management');
+    expect(await turn.getByTestId('citation').getAttribute('aria-label')).toBe(
+      'Source 1: Moving from Sales to Product Management',
+    );
     expect(await turn.getByTestId('source-list').locator('li').count()).toBe(1);
     await turn.getByTestId('citation').click();
     await page.getByTestId('highlight').waitFor({ state: 'visible' });
@@ -389,7 +437,8 @@ describe('the chat UI', () => {
   it('works with the keyboard alone: Tab to the box, Enter to ask, Tab to a chip, Enter opens, Escape closes', async () => {
     const page = await openPage();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
 
     for (let i = 0; i < 15 && (await focused()) !== 'question-input'; i++) await page.keyboard.press('Tab');
     expect(await focused()).toBe('question-input');
@@ -425,7 +474,12 @@ describe('the chat UI', () => {
 
   it('renders markup from the server as text, never as HTML', async () => {
     const payload = '<img src=x onerror="window.__xss=1">';
-    const citation = salesCitation({ section: `Moving from Sales ${payload}`, sourceUrl: 'javascript:window.__xss=2', quote: `Quoted ${payload} text`, score: 0.9 });
+    const citation = salesCitation({
+      section: `Moving from Sales ${payload}`,
+      sourceUrl: 'javascript:window.__xss=2',
+      quote: `Quoted ${payload} text`,
+      score: 0.9,
+    });
     const answer = `Here is ${payload} an answer [1].`;
     const page = await openPage();
     await stubAsk(
@@ -457,7 +511,10 @@ describe('the chat UI', () => {
   });
 
   it('looks right at 1280 and 375 px, light and dark (screenshots), without sideways scrolling', async () => {
-    for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [name, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       for (const colorScheme of ['light', 'dark'] as const) {
         const page = await openPage({ viewport, colorScheme });
         const prefix = `${name}-${colorScheme}`;
@@ -474,7 +531,8 @@ describe('the chat UI', () => {
         await ask(page, OFF_TOPIC);
         expect(await settledState(page)).toBe('not-covered');
         await screenshot(page, `${prefix}-not-covered`);
-        const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = () =>
+          page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(await overflow(), `${prefix} scrolls sideways`).toBeLessThanOrEqual(0);
         if (name === 'phone') {
           // The narrowest width supported.

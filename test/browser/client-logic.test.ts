@@ -37,7 +37,9 @@ describe('parseSse', () => {
   });
 
   it('joins multi-line data, skips comments, defaults the event name and drops an unfinished last event', async () => {
-    const messages = await collect([': keep-alive\n\ndata: line 1\ndata:line 2\n\nevent: delta\ndata: {"text":"cut off"}']);
+    const messages = await collect([
+      ': keep-alive\n\ndata: line 1\ndata:line 2\n\nevent: delta\ndata: {"text":"cut off"}',
+    ]);
     expect(messages).toEqual([{ event: 'message', data: 'line 1\nline 2' }]);
   });
 
@@ -71,7 +73,10 @@ describe('buildHistory', () => {
   it('caps each message at 4000 characters and keeps the request under the 16 KiB body limit', () => {
     const long = 'é'.repeat(5000);
     const question = 'x'.repeat(2000);
-    const history = buildHistory([1, 2, 3].map(() => ({ question: long, answer: long })), question);
+    const history = buildHistory(
+      [1, 2, 3].map(() => ({ question: long, answer: long })),
+      question,
+    );
     expect(history.length).toBeGreaterThan(0);
     expect(history.length).toBeLessThanOrEqual(20);
     expect(history[0]!.role).toBe('user');
@@ -83,7 +88,10 @@ describe('buildHistory', () => {
   it('leaves room for a question whose JSON escapes make it 6 bytes a character', () => {
     const question = '\u0001'.repeat(2000); // 12,000 bytes as JSON
     const long = 'é'.repeat(5000);
-    const history = buildHistory([1, 2, 3].map(() => ({ question: long, answer: long })), question);
+    const history = buildHistory(
+      [1, 2, 3].map(() => ({ question: long, answer: long })),
+      question,
+    );
     const body = JSON.stringify({ question, history, k: 10 });
     expect(new TextEncoder().encode(body).length).toBeLessThan(16 * 1024);
   });

@@ -80,7 +80,10 @@ describe('citation text fragments in Chromium', () => {
   });
 
   it('leaves the page at the top when the fragment matches nothing (the control)', async () => {
-    const { scrollY, page } = await openAt(withTextFragment(base, 'Words that are nowhere on this page at all, not one of them here.'), 'long');
+    const { scrollY, page } = await openAt(
+      withTextFragment(base, 'Words that are nowhere on this page at all, not one of them here.'),
+      'long',
+    );
     expect(scrollY).toBe(0);
     await page.context().close();
   });

@@ -73,7 +73,8 @@ function hostPage(assistantUrl: string, settings: URLSearchParams): string {
  * A strict Content Security Policy for a host page: scripts and requests only to the assistant
  * (any loopback port here), styles only from the page's own origin: no 'unsafe-inline' styles.
  */
-const STRICT_HOST_CSP = "default-src 'self'; script-src 'unsafe-inline' http://127.0.0.1:*; " +
+const STRICT_HOST_CSP =
+  "default-src 'self'; script-src 'unsafe-inline' http://127.0.0.1:*; " +
   "connect-src http://127.0.0.1:*; style-src 'self'; img-src data:";
 
 /**
@@ -95,10 +96,11 @@ function serveHostPage(html: (settings: URLSearchParams) => string, hostName: st
       const { port } = server.address() as AddressInfo;
       resolve({
         origin: `http://${hostName}:${port}`,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });
@@ -394,7 +396,10 @@ describe('the widget on a site that is not allowed', () => {
     const direct = await page.evaluate(async (url) => {
       const body = JSON.stringify({ question: 'What is product management?' });
       const request = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body };
-      return fetch(`${url}/ask`, request).then(() => 'answered', () => 'refused');
+      return fetch(`${url}/ask`, request).then(
+        () => 'answered',
+        () => 'refused',
+      );
     }, assistant.url);
     expect(direct).toBe('refused');
     await screenshot(page, 'widget-not-allowed');

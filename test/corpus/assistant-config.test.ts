@@ -21,7 +21,8 @@ function errorOf(source: string): Error {
 
 describe('assistant.yaml', () => {
   it('reads name, description, starters and sources', () => {
-    const source = 'name: Bee Helper\ndescription: Beekeeping, answered.\nstarters:\n  - How do I start?\n  - When do I inspect?\nsources:\n  - url: https://example.com/a\n';
+    const source =
+      'name: Bee Helper\ndescription: Beekeeping, answered.\nstarters:\n  - How do I start?\n  - When do I inspect?\nsources:\n  - url: https://example.com/a\n';
     expect(parseAssistantConfig(FILE, source)).toEqual({
       name: 'Bee Helper',
       description: 'Beekeeping, answered.',
@@ -58,8 +59,14 @@ describe('assistant.yaml', () => {
     ['starters: How do I start?\n', 'corpus/assistant.yaml: starters: expected a list of questions'],
     ['sources:\n  - url: ftp://example.com/x\n', 'corpus/assistant.yaml: sources.0.url: expected an http(s) URL'],
     ['sources:\n  - https://example.com/x\n', 'corpus/assistant.yaml: sources.0: expected a mapping with a url'],
-    ['sources:\n  - url: https://example.com/x\n    depth: 2\n', 'corpus/assistant.yaml: sources.0.depth: unknown key (expected name, description, starters or sources)'],
-    ['starter:\n  - Hi?\n', 'corpus/assistant.yaml: starter: unknown key (expected name, description, starters or sources)'],
+    [
+      'sources:\n  - url: https://example.com/x\n    depth: 2\n',
+      'corpus/assistant.yaml: sources.0.depth: unknown key (expected name, description, starters or sources)',
+    ],
+    [
+      'starter:\n  - Hi?\n',
+      'corpus/assistant.yaml: starter: unknown key (expected name, description, starters or sources)',
+    ],
     ['- a list\n', 'corpus/assistant.yaml: expected a mapping of name, description, starters, sources'],
   ])('refuses %j in one line naming the file and the key', (source, message) => {
     const error = errorOf(source);
@@ -72,7 +79,9 @@ describe('assistant.yaml', () => {
     expect(error).toBeInstanceOf(CorpusError);
     expect(error.message).toMatch(/^corpus\/assistant\.yaml: line \d+: invalid YAML \(.+\)$/);
     expect(error.message).not.toContain('\n');
-    expect(errorOf('name: A\nname: B\n').message).toMatch(/^corpus\/assistant\.yaml: line 2: invalid YAML \(Map keys must be unique\)$/);
+    expect(errorOf('name: A\nname: B\n').message).toMatch(
+      /^corpus\/assistant\.yaml: line 2: invalid YAML \(Map keys must be unique\)$/,
+    );
   });
 });
 
@@ -86,7 +95,10 @@ describe('resolveAssistantIdentity', () => {
     blocks: [],
   });
   const guide = { id: 'guide', title: 'The Beekeeping Guide' };
-  const sections = [section('guide', 'The Beekeeping Guide', 1), ...['Hives', 'Inspections', 'Swarms', 'Honey', 'Winter'].map((h) => section('guide', h, 2))];
+  const sections = [
+    section('guide', 'The Beekeeping Guide', 1),
+    ...['Hives', 'Inspections', 'Swarms', 'Honey', 'Winter'].map((h) => section('guide', h, 2)),
+  ];
 
   it('uses assistant.yaml where it says something', () => {
     expect(resolveAssistantIdentity({ name: 'Bee Helper', starters: ['Why bees?'] }, [guide], sections)).toEqual({

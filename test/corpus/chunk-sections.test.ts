@@ -11,7 +11,10 @@ import { fixtureCorpusDir, realCorpusDir } from '../helpers/temp-dir.ts';
  * section, its offsets give back its text, it respects the size bound, and no text is lost.
  * Returns the chunks so callers can add checks of their own.
  */
-function expectChunkProperties(doc: SourceDocument, options: ChunkOptions = defaultChunkOptions): { sections: Section[]; chunks: Chunk[] } {
+function expectChunkProperties(
+  doc: SourceDocument,
+  options: ChunkOptions = defaultChunkOptions,
+): { sections: Section[]; chunks: Chunk[] } {
   const sections = splitSections(doc);
   const all: Chunk[] = [];
   for (const section of sections) {
@@ -41,7 +44,9 @@ function expectChunkProperties(doc: SourceDocument, options: ChunkOptions = defa
     for (const block of section.blocks) {
       for (let i = block.start; i < block.end; i++) {
         if (!/\s/.test(section.text[i]!) && !covered[i]) {
-          throw new Error(`${section.anchor}: character ${i} (${JSON.stringify(section.text.slice(i, i + 20))}) is in no chunk`);
+          throw new Error(
+            `${section.anchor}: character ${i} (${JSON.stringify(section.text.slice(i, i + 20))}) is in no chunk`,
+          );
         }
       }
     }
@@ -59,7 +64,17 @@ async function alphaSection(anchor: string): Promise<Section> {
 }
 
 function syntheticDocument(markdown: string): SourceDocument {
-  return { id: 'generated', fileName: 'generated.md', title: 'Generated Guide', sourceUrl: null, author: null, published: null, updated: null, markdown, sha256: '0'.repeat(64) };
+  return {
+    id: 'generated',
+    fileName: 'generated.md',
+    title: 'Generated Guide',
+    sourceUrl: null,
+    author: null,
+    published: null,
+    updated: null,
+    markdown,
+    sha256: '0'.repeat(64),
+  };
 }
 
 describe('chunkSection on the fixture corpus', () => {
@@ -94,7 +109,14 @@ describe('chunkSection on the fixture corpus', () => {
   });
 
   it('hashes the passage with its heading path: the same text under another heading is another chunk', () => {
-    const section = (headingPath: string[]): Section => ({ document: 'd', heading: headingPath.at(-1)!, headingPath, anchor: 'a', text: 'Same words here.', blocks: [{ start: 0, end: 16, shape: { kind: 'paragraph' } }] });
+    const section = (headingPath: string[]): Section => ({
+      document: 'd',
+      heading: headingPath.at(-1)!,
+      headingPath,
+      anchor: 'a',
+      text: 'Same words here.',
+      blocks: [{ start: 0, end: 16, shape: { kind: 'paragraph' } }],
+    });
     const [a] = chunkSection(section(['Doc', 'One']));
     const [b] = chunkSection(section(['Doc', 'Two']));
     const [c] = chunkSection(section(['Doc', 'One']));
@@ -130,22 +152,57 @@ describe('chunkSection on the real corpus', () => {
 
 describe('chunkSection properties on generated Markdown', () => {
   const word = fc.constantFrom(
-    'bees', 'hive', 'queen', 'frame', 'honey', 'smoker', 'colony', 'café', 'naïve', 'Straße', 'e.g.', 'Dr.', 'U.S.',
-    'well-known', "it's", '**bold**', '`code`', '[link](https://example.com)', '2024', '3.5', '—', 'x'.repeat(90),
+    'bees',
+    'hive',
+    'queen',
+    'frame',
+    'honey',
+    'smoker',
+    'colony',
+    'café',
+    'naïve',
+    'Straße',
+    'e.g.',
+    'Dr.',
+    'U.S.',
+    'well-known',
+    "it's",
+    '**bold**',
+    '`code`',
+    '[link](https://example.com)',
+    '2024',
+    '3.5',
+    '—',
+    'x'.repeat(90),
   );
   const sentence = fc
     .tuple(fc.array(word, { minLength: 1, maxLength: 40 }), fc.constantFrom('.', '!', '?', '', '...', ':'))
     .map(([words, end]) => `${words.join(' ')}${end}`);
   const paragraph = fc.array(sentence, { minLength: 1, maxLength: 12 }).map((s) => s.join(' '));
   const heading = fc
-    .tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom('Notes', 'FAQ', 'Getting Started', 'Über Café', "What's new?", 'A & B', 'Notes 1'))
+    .tuple(
+      fc.integer({ min: 1, max: 4 }),
+      fc.constantFrom('Notes', 'FAQ', 'Getting Started', 'Über Café', "What's new?", 'A & B', 'Notes 1'),
+    )
     .map(([level, text]) => `${'#'.repeat(level)} ${text}`);
   const list = fc.array(sentence, { minLength: 1, maxLength: 5 }).map((items) => items.map((i) => `- ${i}`).join('\n'));
-  const block = fc.oneof({ arbitrary: paragraph, weight: 4 }, { arbitrary: heading, weight: 2 }, { arbitrary: list, weight: 1 });
+  const block = fc.oneof(
+    { arbitrary: paragraph, weight: 4 },
+    { arbitrary: heading, weight: 2 },
+    { arbitrary: list, weight: 1 },
+  );
   const markdown = fc.array(block, { minLength: 1, maxLength: 25 }).map((blocks) => blocks.join('\n\n'));
   const options = fc
-    .record({ maxChars: fc.integer({ min: 40, max: 900 }), minFraction: fc.double({ min: 0, max: 0.9, noNaN: true }), overlapChars: fc.integer({ min: 0, max: 200 }) })
-    .map(({ maxChars, minFraction, overlapChars }) => ({ maxChars, minChars: Math.floor(maxChars * minFraction), overlapChars }));
+    .record({
+      maxChars: fc.integer({ min: 40, max: 900 }),
+      minFraction: fc.double({ min: 0, max: 0.9, noNaN: true }),
+      overlapChars: fc.integer({ min: 0, max: 200 }),
+    })
+    .map(({ maxChars, minFraction, overlapChars }) => ({
+      maxChars,
+      minChars: Math.floor(maxChars * minFraction),
+      overlapChars,
+    }));
 
   it('every chunk is inside one section, matches its offsets, respects maxChars and no text is lost', () => {
     fc.assert(

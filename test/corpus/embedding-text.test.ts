@@ -6,7 +6,9 @@ const chunk = (text: string) => ({ headingPath: ['Guide', 'Quick-fire Round'], s
 describe('passageLabel', () => {
   it('takes a short lead-in ending in a colon as the label, not a sentence', () => {
     expect(passageLabel('Teacher: Crowd control!')).toBe('Teacher');
-    expect(passageLabel('Shadow the product team: Some larger companies offer programs.')).toBe('Shadow the product team');
+    expect(passageLabel('Shadow the product team: Some larger companies offer programs.')).toBe(
+      'Shadow the product team',
+    );
     expect(passageLabel('Here is what a teacher, a nurse and a lawyer all share with PMs: empathy.')).toBeNull();
     expect(passageLabel('No label here.')).toBeNull();
   });

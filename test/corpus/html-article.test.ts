@@ -16,7 +16,9 @@ function allTokens(tokens: Token[]): Token[] {
     const inner = [
       ...('tokens' in t && t.tokens ? t.tokens : []),
       ...('items' in t && Array.isArray(t.items) ? (t.items as Token[]) : []),
-      ...(t.type === 'table' ? [...(t as Tokens.Table).header, ...(t as Tokens.Table).rows.flat()].flatMap((c) => c.tokens) : []),
+      ...(t.type === 'table'
+        ? [...(t as Tokens.Table).header, ...(t as Tokens.Table).rows.flat()].flatMap((c) => c.tokens)
+        : []),
     ];
     return [t, ...allTokens(inner)];
   });
@@ -49,7 +51,9 @@ describe('extractArticle on a chrome-heavy article page', async () => {
   });
 
   it('keeps lists as Markdown lists', () => {
-    expect(article.markdown).toContain('1. Make the move to product within your own company.\n2. Move to a role similar');
+    expect(article.markdown).toContain(
+      '1. Make the move to product within your own company.\n2. Move to a role similar',
+    );
     expect(article.markdown).toContain('\n- **Customer service:** Understanding how to solve customer/user problems');
   });
 
@@ -102,8 +106,10 @@ describe('extractArticle conversions', () => {
 
   it('keeps h2 as ## and h3 as ###, ordered lists from their start, nested lists indented', async () => {
     const { markdown } = await extractArticle(
-      page(`${filler}<h2>Getting started</h2><p>First, a plan, written down, and shared with everyone.</p><h3>Details</h3>` +
-        '<ol start="3"><li>three</li><li>four<ul><li>nested</li></ul></li></ol>'),
+      page(
+        `${filler}<h2>Getting started</h2><p>First, a plan, written down, and shared with everyone.</p><h3>Details</h3>` +
+          '<ol start="3"><li>three</li><li>four<ul><li>nested</li></ul></li></ol>',
+      ),
     );
     expect(headings(markdown)).toEqual(['# Field Notes', '## Getting started', '### Details']);
     expect(markdown).toContain('3. three\n4. four\n   - nested');
@@ -111,8 +117,10 @@ describe('extractArticle conversions', () => {
 
   it('turns tables into GFM tables (a headerless one gets its first row as header), a cell line break into a space', async () => {
     const { markdown } = await extractArticle(
-      page(`${filler}<table><thead><tr><th>Role</th><th>Strength</th></tr></thead><tbody><tr><td>Sales</td><td>Targets</td></tr></tbody></table>` +
-        '<table><tr><td>left<br>cell</td><td>right</td></tr><tr><td>a</td><td>b</td></tr></table>'),
+      page(
+        `${filler}<table><thead><tr><th>Role</th><th>Strength</th></tr></thead><tbody><tr><td>Sales</td><td>Targets</td></tr></tbody></table>` +
+          '<table><tr><td>left<br>cell</td><td>right</td></tr><tr><td>a</td><td>b</td></tr></table>',
+      ),
     );
     expect(markdown).toMatch(/\| Role +\| Strength +\|\n\| -+ \| -+ \|\n\| Sales +\| Targets +\|/);
     expect(markdown).toMatch(/\| left cell \| right +\|\n\| -+ \| -+ \|\n\| a +\| b +\|/);
@@ -123,7 +131,9 @@ describe('extractArticle conversions', () => {
 
   it('spells out a table with lists in its cells as blocks instead of keeping its HTML', async () => {
     const { markdown } = await extractArticle(
-      page(`${filler}<table><tr><th>Step</th><th>Notes</th></tr><tr><td>Plan</td><td><ul><li>write it down</li><li>share it</li></ul></td></tr></table>`),
+      page(
+        `${filler}<table><tr><th>Step</th><th>Notes</th></tr><tr><td>Plan</td><td><ul><li>write it down</li><li>share it</li></ul></td></tr></table>`,
+      ),
     );
     expect(markdown).not.toMatch(/<\/?(table|td|tr|ul|li|div)/);
     expect(markdown).toContain('- write it down\n- share it');
@@ -132,33 +142,47 @@ describe('extractArticle conversions', () => {
 
   it('keeps text that looks like HTML as text: never a tag, an entity or an image in the Markdown', async () => {
     const { markdown } = await extractArticle(
-      page(`${filler}<p>Type &lt;img src=x onerror=alert(1)&gt; and &amp;copy; and &lt;script&gt;alert(2)&lt;/script&gt; literally.</p>` +
-        '<p><img src="x.png" alt="a picture"> <svg><text>vector words</text></svg><a href="javascript:alert(3)">click here</a> ' +
-        'and <a href="/docs">the docs</a>, <a href="#top">back to top</a>.</p>'),
+      page(
+        `${filler}<p>Type &lt;img src=x onerror=alert(1)&gt; and &amp;copy; and &lt;script&gt;alert(2)&lt;/script&gt; literally.</p>` +
+          '<p><img src="x.png" alt="a picture"> <svg><text>vector words</text></svg><a href="javascript:alert(3)">click here</a> ' +
+          'and <a href="/docs">the docs</a>, <a href="#top">back to top</a>.</p>',
+      ),
       'https://site.example/blog/post',
     );
     const tokens = allTokens(lexer(markdown));
     expect(tokens.filter((t) => t.type === 'html' || t.type === 'image')).toEqual([]);
-    const text = blockTexts(lexer(markdown)).map((b) => b.text).join('\n');
+    const text = blockTexts(lexer(markdown))
+      .map((b) => b.text)
+      .join('\n');
     expect(text).toContain('Type <img src=x onerror=alert(1)> and &copy; and <script>alert(2)</script> literally.');
     expect(text).toContain('click here and the docs, back to top.');
     expect(text).not.toMatch(/a picture|vector words/);
-    expect(tokens.filter((t): t is Tokens.Link => t.type === 'link').map((l) => l.href)).toEqual(['https://site.example/docs']);
+    expect(tokens.filter((t): t is Tokens.Link => t.type === 'link').map((l) => l.href)).toEqual([
+      'https://site.example/docs',
+    ]);
   });
 
   it('reads author and date from meta tags, then <time>; an unreadable date is left out', async () => {
     const withMeta = await extractArticle(
-      page(filler, '<meta name="author" content="Ada Example"><meta property="article:published_time" content="2023-11-02T22:30:00-08:00">'),
+      page(
+        filler,
+        '<meta name="author" content="Ada Example"><meta property="article:published_time" content="2023-11-02T22:30:00-08:00">',
+      ),
     );
     expect(withMeta).toMatchObject({ title: 'Field Notes', author: 'Ada Example', published: '2023-11-02' });
-    const withTime = await extractArticle(page(`<p class="byline">By <a rel="author" href="/u/grace">Grace Hopper</a></p><p><time datetime="2021-03-04">March 4</time></p>${filler}`));
+    const withTime = await extractArticle(
+      page(
+        `<p class="byline">By <a rel="author" href="/u/grace">Grace Hopper</a></p><p><time datetime="2021-03-04">March 4</time></p>${filler}`,
+      ),
+    );
     expect(withTime).toMatchObject({ author: 'Grace Hopper', published: '2021-03-04' });
     const badDate = await extractArticle(page(filler, '<meta property="article:published_time" content="soon">'));
     expect(badDate).toMatchObject({ author: null, published: null });
   });
 
   it('refuses a page without an article', async () => {
-    const login = '<!doctype html><html><head><title>Sign in</title></head><body><header><nav><a href="/">Home</a></nav></header>' +
+    const login =
+      '<!doctype html><html><head><title>Sign in</title></head><body><header><nav><a href="/">Home</a></nav></header>' +
       '<main><form><input name="user"><button>Sign in</button></form><p>Forgot your password?</p></main></body></html>';
     await expect(extractArticle(login)).rejects.toThrow(NoArticleError);
     await expect(extractArticle('')).rejects.toThrow(NoArticleError);

@@ -44,26 +44,38 @@ describe('.html files in the corpus', () => {
     expect(page.markdown).not.toMatch(/Sign up free|Share this post|<[a-z]/i);
   });
 
-  it('count in the corpus fingerprint: an index built with one is current until the HTML changes', { timeout: 60_000 }, async () => {
+  it('count in the corpus fingerprint: an index built with one is current until the HTML changes', {
+    timeout: 60_000,
+  }, async () => {
     const dir = await corpusWith({});
     await copyFile(join(pagesFixtureDir, 'transition-article.html'), join(dir, 'transition.html'));
     const config = loadConfig({ CORPUS_DIR: dir, INDEX_DIR: join(await tempDir(), 'index') });
     await runIngest({ config });
     expect(await indexIsCurrent(config)).toBe(true);
-    await writeFile(join(dir, 'transition.html'), (await readFile(join(dir, 'transition.html'), 'utf8')).replace('That’s great!', 'Great!'));
+    await writeFile(
+      join(dir, 'transition.html'),
+      (await readFile(join(dir, 'transition.html'), 'utf8')).replace('That’s great!', 'Great!'),
+    );
     expect(await indexIsCurrent(config)).toBe(false);
   });
 
   it('accepts an HTML fragment without <html> or <body>', async () => {
-    const paragraph = '<p>Onboarding takes a week, with a buddy, a checklist, and a first small change shipped by Friday, reviewed by the team.</p>';
-    const dir = await corpusWith({ 'notes.html': `<h1>Team notes</h1>${paragraph}${paragraph.replace('Onboarding', 'Support')}` });
+    const paragraph =
+      '<p>Onboarding takes a week, with a buddy, a checklist, and a first small change shipped by Friday, reviewed by the team.</p>';
+    const dir = await corpusWith({
+      'notes.html': `<h1>Team notes</h1>${paragraph}${paragraph.replace('Onboarding', 'Support')}`,
+    });
     const notes = (await loadCorpus(dir)).find((d) => d.id === 'notes')!;
     expect(notes.title).toBe('Team notes');
     expect(notes.markdown).toContain('Support takes a week');
   });
 
   it.each([
-    ['a page with no article', '<html><body><nav><a href="/">Home</a></nav><form><button>Sign in</button></form></body></html>', /no article found/],
+    [
+      'a page with no article',
+      '<html><body><nav><a href="/">Home</a></nav><form><button>Sign in</button></form></body></html>',
+      /no article found/,
+    ],
     ['a binary file', new Uint8Array([60, 104, 0, 1]), /binary file/],
     ['invalid UTF-8', new Uint8Array([0x3c, 0x70, 0x3e, 0xff, 0xfe]), /not valid UTF-8/],
   ])('refuse %s with one line naming the file', async (_what, content, reason) => {

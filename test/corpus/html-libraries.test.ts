@@ -8,7 +8,9 @@ import { repoRoot } from '../helpers/temp-dir.ts';
 const EXTRACTION_PACKAGES = ['linkedom', '@mozilla/readability', 'turndown', '@joplin/turndown-plugin-gfm'];
 
 describe('the HTML extraction packages', () => {
-  it('are not loaded when the npm start server bundle starts: only imported when HTML is met', { timeout: 60_000 }, async () => {
+  it('are not loaded when the npm start server bundle starts: only imported when HTML is met', {
+    timeout: 60_000,
+  }, async () => {
     await mkdir(join(repoRoot, 'dist'), { recursive: true });
     const outdir = await mkdtemp(join(repoRoot, 'dist', 'test-html-libraries-'));
     try {

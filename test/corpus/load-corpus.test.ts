@@ -76,11 +76,15 @@ describe('loadCorpus', () => {
     const warnings: string[] = [];
     const documents = await loadCorpus(dir, { onWarning: (w) => warnings.push(w) });
     expect(documents.map((d) => d.fileName)).toEqual(['good.md']);
-    expect(warnings).toEqual(['skipped notes.docx: not .md, .html or .txt', 'skipped photo.png: not .md, .html or .txt']);
+    expect(warnings).toEqual([
+      'skipped notes.docx: not .md, .html or .txt',
+      'skipped photo.png: not .md, .html or .txt',
+    ]);
   });
 
   it('ingests .txt documents: title from a first line that reads like one, paragraphs, one section', async () => {
-    const text = 'Office Hours for New PMs\n\nBring one question & a *real* example.\nKeep it short.\n\n# Not a heading, just text\n';
+    const text =
+      'Office Hours for New PMs\n\nBring one question & a *real* example.\nKeep it short.\n\n# Not a heading, just text\n';
     const dir = await corpusWith({ 'office-hours.txt': text });
     const doc = (await loadCorpus(dir)).find((d) => d.fileName === 'office-hours.txt')!;
     expect(doc).toMatchObject({ id: 'office-hours', title: 'Office Hours for New PMs', sourceUrl: null });
@@ -88,7 +92,9 @@ describe('loadCorpus', () => {
     expect(sections).toHaveLength(1);
     expect(sections[0]!.heading).toBe('Office Hours for New PMs');
     // Markdown characters are text: nothing was made bold, and "#" made no heading.
-    expect(sections[0]!.text).toBe('Bring one question & a *real* example. Keep it short.\n\n# Not a heading, just text');
+    expect(sections[0]!.text).toBe(
+      'Bring one question & a *real* example. Keep it short.\n\n# Not a heading, just text',
+    );
   });
 
   it('titles a .txt document from its file name when the first line is a sentence', async () => {
@@ -99,7 +105,10 @@ describe('loadCorpus', () => {
   });
 
   it('accepts dates as YAML dates, quoted ISO dates and date-times', () => {
-    const doc = parseDocument('/x/d.md', Buffer.from('---\npublished: 2024-05-24\nupdated: "2024-06-01T10:00:00Z"\n---\n\nText.\n'));
+    const doc = parseDocument(
+      '/x/d.md',
+      Buffer.from('---\npublished: 2024-05-24\nupdated: "2024-06-01T10:00:00Z"\n---\n\nText.\n'),
+    );
     expect(doc).toMatchObject({ published: '2024-05-24', updated: '2024-06-01T10:00:00Z' });
   });
 
@@ -144,7 +153,11 @@ describe('loadCorpus', () => {
       ['published: 20240524', 'published'],
       ['updated: [2024-05-24]', 'updated'],
     ])('a front matter date that is not one (%s)', async (line, field) => {
-      await expectFileRefused('bad-date.md', `---\n${line}\n---\n\n# Body\n\nText.\n`, new RegExp(`invalid front matter field "${field}" \\(expected a date such as 2024-05-24\\)`));
+      await expectFileRefused(
+        'bad-date.md',
+        `---\n${line}\n---\n\n# Body\n\nText.\n`,
+        new RegExp(`invalid front matter field "${field}" \\(expected a date such as 2024-05-24\\)`),
+      );
     });
 
     it('an unreadable entry (a folder named x.md)', async () => {
@@ -153,11 +166,14 @@ describe('loadCorpus', () => {
       await expectCorpusError(dir, join(dir, 'x.md'), /cannot be read \(EISDIR\)/);
     });
 
-    it.skipIf(process.getuid?.() === 0)('an unreadable file (chmod 000; skipped as root, where chmod 000 does not stop reads)', async () => {
-      const dir = await corpusWith({ 'locked.md': '# Locked\n\nSecret.\n' });
-      await chmod(join(dir, 'locked.md'), 0o000);
-      await expectCorpusError(dir, join(dir, 'locked.md'), /cannot be read \(EACCES\)/);
-    });
+    it.skipIf(process.getuid?.() === 0)(
+      'an unreadable file (chmod 000; skipped as root, where chmod 000 does not stop reads)',
+      async () => {
+        const dir = await corpusWith({ 'locked.md': '# Locked\n\nSecret.\n' });
+        await chmod(join(dir, 'locked.md'), 0o000);
+        await expectCorpusError(dir, join(dir, 'locked.md'), /cannot be read \(EACCES\)/);
+      },
+    );
 
     it('a binary file', async () => {
       await expectFileRefused('binary.md', new Uint8Array([0x23, 0x20, 0x41, 0x00, 0x01, 0x02, 0xff]), /binary file/);
@@ -181,19 +197,35 @@ describe('loadCorpus', () => {
     });
 
     it('front matter that is not valid YAML', async () => {
-      await expectFileRefused('bad-yaml.md', '---\ntitle: [unclosed\nauthor: "x\n---\n\n# Body\n\nText.\n', /invalid front matter \(.*line \d+.*\)$/);
+      await expectFileRefused(
+        'bad-yaml.md',
+        '---\ntitle: [unclosed\nauthor: "x\n---\n\n# Body\n\nText.\n',
+        /invalid front matter \(.*line \d+.*\)$/,
+      );
     });
 
     it('a source_url that is not a URL', async () => {
-      await expectFileRefused('bad-url.md', '---\nsource_url: not a url\n---\n\n# Body\n\nText.\n', /invalid front matter field "source_url"/);
+      await expectFileRefused(
+        'bad-url.md',
+        '---\nsource_url: not a url\n---\n\n# Body\n\nText.\n',
+        /invalid front matter field "source_url"/,
+      );
     });
 
     it('a source_url that is not http(s)', async () => {
-      await expectFileRefused('ftp-url.md', '---\nsource_url: ftp://example.com/guide\n---\n\n# Body\n\nText.\n', /invalid front matter field "source_url"/);
+      await expectFileRefused(
+        'ftp-url.md',
+        '---\nsource_url: ftp://example.com/guide\n---\n\n# Body\n\nText.\n',
+        /invalid front matter field "source_url"/,
+      );
     });
 
     it('a title that is not a string', async () => {
-      await expectFileRefused('number-title.md', '---\ntitle:\n  nested: true\n---\n\n# Body\n\nText.\n', /invalid front matter field "title"/);
+      await expectFileRefused(
+        'number-title.md',
+        '---\ntitle:\n  nested: true\n---\n\n# Body\n\nText.\n',
+        /invalid front matter field "title"/,
+      );
     });
   });
 });

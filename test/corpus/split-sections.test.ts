@@ -4,7 +4,8 @@ import { splitSections } from '../../src/corpus/split-sections.ts';
 import { fixtureCorpusDir, realCorpusDir } from '../helpers/temp-dir.ts';
 
 const doc = (markdown: string) => parseDocument('/virtual/guide.md', Buffer.from(markdown));
-const outline = (markdown: string) => splitSections(doc(markdown)).map((s) => ({ path: s.headingPath, anchor: s.anchor }));
+const outline = (markdown: string) =>
+  splitSections(doc(markdown)).map((s) => ({ path: s.headingPath, anchor: s.anchor }));
 
 describe('splitSections', () => {
   it('gives the fixture documents the expected heading paths and unique GitHub-style anchors', async () => {
@@ -39,7 +40,9 @@ describe('splitSections', () => {
     const gear = sections.find((s) => s.anchor === 'protective-gear')!;
     // A paragraph and a blockquote: two blocks joined by a blank line, the quote marker gone.
     expect(gear.blocks).toHaveLength(2);
-    expect(gear.text).toBe('A jacket with a zipped veil keeps stings away from the face.\n\nGloves are optional for calm colonies, but beginners should wear them.');
+    expect(gear.text).toBe(
+      'A jacket with a zipped veil keeps stings away from the face.\n\nGloves are optional for calm colonies, but beginners should wear them.',
+    );
     for (const section of sections) {
       expect(section.blocks.map((b) => section.text.slice(b.start, b.end)).join('\n\n')).toBe(section.text);
     }
@@ -47,7 +50,12 @@ describe('splitSections', () => {
 
   it('puts text before the first heading in a section named after the title', () => {
     const sections = splitSections(doc('---\ntitle: My Guide\n---\nOpening words.\n\n## First\n\nBody.\n'));
-    expect(sections[0]).toMatchObject({ heading: 'My Guide', headingPath: ['My Guide'], anchor: 'my-guide', text: 'Opening words.' });
+    expect(sections[0]).toMatchObject({
+      heading: 'My Guide',
+      headingPath: ['My Guide'],
+      anchor: 'my-guide',
+      text: 'Opening words.',
+    });
     expect(sections[1]).toMatchObject({ heading: 'First', headingPath: ['First'], anchor: 'first', text: 'Body.' });
   });
 
@@ -63,7 +71,9 @@ describe('splitSections', () => {
   });
 
   it('pops the heading path back up when a shallower heading follows a deeper one', () => {
-    expect(outline('# A\n\na\n\n## B\n\nb\n\n### C\n\nc\n\n#### D\n\nd\n\n## E\n\ne\n\n# F\n\nf\n\n### G\n\ng\n')).toEqual([
+    expect(
+      outline('# A\n\na\n\n## B\n\nb\n\n### C\n\nc\n\n#### D\n\nd\n\n## E\n\ne\n\n# F\n\nf\n\n### G\n\ng\n'),
+    ).toEqual([
       { path: ['A'], anchor: 'a' },
       { path: ['A', 'B'], anchor: 'b' },
       { path: ['A', 'B', 'C'], anchor: 'c' },
@@ -75,7 +85,9 @@ describe('splitSections', () => {
   });
 
   it('suffixes repeated headings -1, -2, ... like GitHub, counting dropped empty sections', () => {
-    expect(outline('# Doc\n\nx\n\n## Notes\n\n## Notes\n\ny\n\n## Notes\n\nz\n\n## Notes 1\n\nw\n').map((s) => s.anchor)).toEqual([
+    expect(
+      outline('# Doc\n\nx\n\n## Notes\n\n## Notes\n\ny\n\n## Notes\n\nz\n\n## Notes 1\n\nw\n').map((s) => s.anchor),
+    ).toEqual([
       'doc',
       // the first "Notes" has no text and is dropped, but took the slug "notes"
       'notes-1',

@@ -5,7 +5,14 @@ import { chunkSection } from '../../src/corpus/chunk-sections.ts';
 import { embeddingText } from '../../src/corpus/embedding-text.ts';
 import { loadCorpus } from '../../src/corpus/load-corpus.ts';
 import { splitSections } from '../../src/corpus/split-sections.ts';
-import { DEFAULT_DIMS, extractFeatures, fitLocalEmbedder, LOCAL_EMBEDDER_ID, LocalEmbeddings, type LocalEmbedderParams } from '../../src/embeddings/local-embeddings.ts';
+import {
+  DEFAULT_DIMS,
+  extractFeatures,
+  fitLocalEmbedder,
+  LOCAL_EMBEDDER_ID,
+  LocalEmbeddings,
+  type LocalEmbedderParams,
+} from '../../src/embeddings/local-embeddings.ts';
 import { isStopword, stem, words } from '../../src/text/analyze.ts';
 import { realCorpusDir } from '../helpers/temp-dir.ts';
 
@@ -20,17 +27,22 @@ const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 // sentence from elsewhere in the same article.
 const triples = [
   {
-    passage: 'As a Project Manager, you already have the time management, team leadership, and project planning skills that are used in Product.',
-    paraphrase: 'Project managers already bring skills in managing their time, leading a team and planning projects, which product work uses.',
-    unrelated: 'Shadow the product team: Some larger companies offer rotational programs that expose teams to how other teams work.',
+    passage:
+      'As a Project Manager, you already have the time management, team leadership, and project planning skills that are used in Product.',
+    paraphrase:
+      'Project managers already bring skills in managing their time, leading a team and planning projects, which product work uses.',
+    unrelated:
+      'Shadow the product team: Some larger companies offer rotational programs that expose teams to how other teams work.',
   },
   {
-    passage: 'Getting certified as a PM is a great step to take, for a number of reasons. First of all, it fills in the gaps in your knowledge.',
+    passage:
+      'Getting certified as a PM is a great step to take, for a number of reasons. First of all, it fills in the gaps in your knowledge.',
     paraphrase: 'A PM certification is worth getting because it fills gaps in what you know.',
     unrelated: 'Marketing and product go hand in hand nowadays, often working closely together on launches.',
   },
   {
-    passage: 'Moving from consultancy to Product Management is another common move, as you’re usually transitioning from things like business and technology.',
+    passage:
+      'Moving from consultancy to Product Management is another common move, as you’re usually transitioning from things like business and technology.',
     paraphrase: 'Consultants commonly move into product management, coming from business and technology work.',
     unrelated: 'If you’re fresh out of college, you might try getting an internship at a startup.',
   },
@@ -41,7 +53,10 @@ let params: LocalEmbedderParams;
 beforeAll(async () => {
   // IDF fitted on the real corpus's passages, as ingest does.
   const documents = await loadCorpus(realCorpusDir);
-  const texts = documents.flatMap(splitSections).flatMap((s) => chunkSection(s)).map(embeddingText);
+  const texts = documents
+    .flatMap(splitSections)
+    .flatMap((s) => chunkSection(s))
+    .map(embeddingText);
   params = fitLocalEmbedder(texts);
 });
 
@@ -63,7 +78,9 @@ describe('LocalEmbeddings', () => {
       expect(b.embedQueryVector(passage)).toEqual(a.embedQueryVector(passage));
       expect(await b.embedQuery(passage)).toEqual(await a.embedQuery(passage));
     }
-    expect(await b.embedDocuments(triples.map((t) => t.paraphrase))).toEqual(await a.embedDocuments(triples.map((t) => t.paraphrase)));
+    expect(await b.embedDocuments(triples.map((t) => t.paraphrase))).toEqual(
+      await a.embedDocuments(triples.map((t) => t.paraphrase)),
+    );
   });
 
   it('embeds a passage from its own text alone, so cached passage vectors survive corpus edits', () => {
@@ -71,13 +88,19 @@ describe('LocalEmbeddings', () => {
     const text = triples[0]!.passage;
     expect(new LocalEmbeddings(other).embedPassage(text)).toEqual(new LocalEmbeddings(params).embedPassage(text));
     // ...while a query is weighted by the corpus it was fitted on.
-    expect(new LocalEmbeddings(other).embedQueryVector(text)).not.toEqual(new LocalEmbeddings(params).embedQueryVector(text));
+    expect(new LocalEmbeddings(other).embedQueryVector(text)).not.toEqual(
+      new LocalEmbeddings(params).embedQueryVector(text),
+    );
   });
 
   it('returns unit-length vectors of the configured size', async () => {
     const local = new LocalEmbeddings(params);
     for (const { passage, paraphrase, unrelated } of triples) {
-      for (const v of [local.embedPassage(passage), local.embedQueryVector(paraphrase), ...(await local.embedDocuments([unrelated]))]) {
+      for (const v of [
+        local.embedPassage(passage),
+        local.embedQueryVector(paraphrase),
+        ...(await local.embedDocuments([unrelated])),
+      ]) {
         expect(v).toHaveLength(DEFAULT_DIMS);
         expect(norm(v)).toBeCloseTo(1, 5);
       }
@@ -98,7 +121,9 @@ describe('LocalEmbeddings', () => {
       const p = local.embedPassage(passage);
       expect(cosine(p, local.embedPassage(paraphrase))).toBeGreaterThan(cosine(p, local.embedPassage(unrelated)));
       // The same holds for a question embedded as a query against passage vectors.
-      expect(cosine(local.embedQueryVector(paraphrase), p)).toBeGreaterThan(cosine(local.embedQueryVector(unrelated), p));
+      expect(cosine(local.embedQueryVector(paraphrase), p)).toBeGreaterThan(
+        cosine(local.embedQueryVector(unrelated), p),
+      );
     }
   });
 
@@ -112,7 +137,9 @@ describe('LocalEmbeddings', () => {
     for (const [i, v] of docs.entries()) {
       expect(Array.isArray(v)).toBe(true);
       expect(v).toHaveLength(DEFAULT_DIMS);
-      expect(v).toEqual(Array.from(local.embedPassage(i === 0 ? 'first passage about sales' : 'second passage about design')));
+      expect(v).toEqual(
+        Array.from(local.embedPassage(i === 0 ? 'first passage about sales' : 'second passage about design')),
+      );
     }
     expect(docs[0]).not.toEqual(docs[1]);
     const query = await asInterface.embedQuery('what about sales?');
@@ -133,8 +160,24 @@ describe('LocalEmbeddings', () => {
       '',
     ];
     // Generated texts, from a fixed seed so that a failure below can be reproduced.
-    const words = fc.constantFrom('product', 'manager', 'roadmap', 'the', 'a', 'used', 'résumé', 'ﬁnance', '2024', 'café', 'u', 'pricing', 'Hiring', 'x');
-    for (const list of fc.sample(fc.array(words, { maxLength: 60 }), { numRuns: 60, seed: 1 })) texts.push(list.join(list.length % 3 ? ' ' : ', '));
+    const words = fc.constantFrom(
+      'product',
+      'manager',
+      'roadmap',
+      'the',
+      'a',
+      'used',
+      'résumé',
+      'ﬁnance',
+      '2024',
+      'café',
+      'u',
+      'pricing',
+      'Hiring',
+      'x',
+    );
+    for (const list of fc.sample(fc.array(words, { maxLength: 60 }), { numRuns: 60, seed: 1 }))
+      texts.push(list.join(list.length % 3 ? ' ' : ', '));
     const fitted = fitLocalEmbedder(texts);
     const local = new LocalEmbeddings(fitted);
     const idf = referenceIdf(fitted);
@@ -144,17 +187,23 @@ describe('LocalEmbeddings', () => {
     }
     // Document frequencies as the Map-based fit counted them.
     const df = new Map<number, number>();
-    for (const text of texts) for (const feature of referenceFeatures(text).keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
+    for (const text of texts)
+      for (const feature of referenceFeatures(text).keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
     expect(new Map(fitted.featureIds.map((id, i) => [id, fitted.documentFrequencies[i]!]))).toEqual(df);
   });
 
   it('fits feature ids in ascending order, and reads parameters in any order the same way', () => {
     expect(params.featureIds.every((id, i) => i === 0 || params.featureIds[i - 1]! < id)).toBe(true);
     // Parameters written before ids were sorted: reversed order, same IDF and query vectors.
-    const reversed: LocalEmbedderParams = { ...params, featureIds: [...params.featureIds].reverse(), documentFrequencies: [...params.documentFrequencies].reverse() };
+    const reversed: LocalEmbedderParams = {
+      ...params,
+      featureIds: [...params.featureIds].reverse(),
+      documentFrequencies: [...params.documentFrequencies].reverse(),
+    };
     const a = new LocalEmbeddings(params);
     const b = new LocalEmbeddings(reversed);
-    for (const { paraphrase } of triples) expect(b.embedQueryVector(paraphrase)).toEqual(a.embedQueryVector(paraphrase));
+    for (const { paraphrase } of triples)
+      expect(b.embedQueryVector(paraphrase)).toEqual(a.embedQueryVector(paraphrase));
     for (const term of ['product', 'manag', 'zyxwv']) {
       expect(b.termIdf(term)).toBe(a.termIdf(term));
       expect(b.knowsTerm(term)).toBe(a.knowsTerm(term));
@@ -164,11 +213,15 @@ describe('LocalEmbeddings', () => {
   it('counts document frequencies exactly, however many distinct features (hash table growth)', () => {
     // 10,000 passages of made-up words: more distinct features than the table holds before it
     // grows (65,536 slots kept at most 3/4 full).
-    const texts = Array.from({ length: 10_000 }, (_, i) => `w${i.toString(36)}x alpha w${(i * 7).toString(36)}y beta alpha`);
+    const texts = Array.from(
+      { length: 10_000 },
+      (_, i) => `w${i.toString(36)}x alpha w${(i * 7).toString(36)}y beta alpha`,
+    );
     const fitted = fitLocalEmbedder(texts);
     expect(fitted.featureIds.length).toBeGreaterThan(((1 << 16) * 3) / 4);
     const expected = new Map<number, number>();
-    for (const text of texts) for (const feature of extractFeatures(text).keys()) expected.set(feature, (expected.get(feature) ?? 0) + 1);
+    for (const text of texts)
+      for (const feature of extractFeatures(text).keys()) expected.set(feature, (expected.get(feature) ?? 0) + 1);
     expect(fitted.documentCount).toBe(10_000);
     expect(new Map(fitted.featureIds.map((id, i) => [id, fitted.documentFrequencies[i]!]))).toEqual(expected);
   });
@@ -219,7 +272,9 @@ function referenceFeatures(text: string): Map<number, number> {
 function referenceIdf(params: LocalEmbedderParams): Map<number, number> {
   const n = params.documentCount;
   const idf = new Map<number, number>();
-  params.featureIds.forEach((id, i) => idf.set(id, Math.log(1 + (n - params.documentFrequencies[i]! + 0.5) / (params.documentFrequencies[i]! + 0.5))));
+  params.featureIds.forEach((id, i) =>
+    idf.set(id, Math.log(1 + (n - params.documentFrequencies[i]! + 0.5) / (params.documentFrequencies[i]! + 0.5))),
+  );
   return idf;
 }
 

@@ -124,7 +124,9 @@ describe('opensWithBareLabel', () => {
     expect(opensWithBareLabel(leadIn)).toBe(false);
     const underHeading = '**Quick-fire Round: Transferable Skills**\n- **Teacher**: Crowd control! [1]';
     expect(opensWithBareLabel(underHeading)).toBe(false);
-    expect(opensWithBareLabel('### Quick-fire Round: Transferable Skills\n- **Teacher**: Crowd control! [1]')).toBe(false);
+    expect(opensWithBareLabel('### Quick-fire Round: Transferable Skills\n- **Teacher**: Crowd control! [1]')).toBe(
+      false,
+    );
     expect(opensWithBareLabel('### Quick-fire Round\nTeacher: Crowd control! [1]')).toBe(true);
     expect(opensWithBareLabel('The guide does not say. The closest it gets: move within [1].')).toBe(false);
   });

@@ -105,45 +105,72 @@ describe('following the pointer', () => {
 describe('a generation that fails verification', () => {
   type Breakage = [name: string, breakIt: (dir: string, generation: string) => Promise<void>, reason: RegExp];
   const breakages: Breakage[] = [
-    ['sha256 mismatch', async (dir) => {
-      const path = join(dir, 'chunks.json');
-      const bytes = await readFile(path);
-      // Same length, different content.
-      bytes[bytes.indexOf('side'.charCodeAt(0))] = 'S'.charCodeAt(0);
-      await writeFile(path, bytes);
-    }, /sha256/],
-    ['truncated hnswlib file (manifest agrees)', async (dir) => truncateKeepingManifest(dir, 'vectors.hnsw', 5000), /vector index unreadable/],
-    ['truncated hnswlib file', async (dir) => truncate(join(dir, 'vectors.hnsw'), 1000), /vectors\.hnsw has 1000 bytes/],
+    [
+      'sha256 mismatch',
+      async (dir) => {
+        const path = join(dir, 'chunks.json');
+        const bytes = await readFile(path);
+        // Same length, different content.
+        bytes[bytes.indexOf('side'.charCodeAt(0))] = 'S'.charCodeAt(0);
+        await writeFile(path, bytes);
+      },
+      /sha256/,
+    ],
+    [
+      'truncated hnswlib file (manifest agrees)',
+      async (dir) => truncateKeepingManifest(dir, 'vectors.hnsw', 5000),
+      /vector index unreadable/,
+    ],
+    [
+      'truncated hnswlib file',
+      async (dir) => truncate(join(dir, 'vectors.hnsw'), 1000),
+      /vectors\.hnsw has 1000 bytes/,
+    ],
     ['missing file', async (dir) => rm(join(dir, 'lexical.json')), /lexical\.json is missing/],
-    ['different format version', async (dir) => editManifest(dir, (m) => ({ ...m, formatVersion: 99 })), /index format 99/],
-    ['manifest not JSON', async (dir) => writeFile(join(dir, 'manifest.json'), '{"formatVersion": 1,'), /not valid JSON/],
-    ['pointer to a generation that does not exist', async (dir) => rm(dir, { recursive: true }), /manifest\.json is missing/],
+    [
+      'different format version',
+      async (dir) => editManifest(dir, (m) => ({ ...m, formatVersion: 99 })),
+      /index format 99/,
+    ],
+    [
+      'manifest not JSON',
+      async (dir) => writeFile(join(dir, 'manifest.json'), '{"formatVersion": 1,'),
+      /not valid JSON/,
+    ],
+    [
+      'pointer to a generation that does not exist',
+      async (dir) => rm(dir, { recursive: true }),
+      /manifest\.json is missing/,
+    ],
   ];
 
-  it.each(breakages)('%s: refused and logged; the old generation keeps serving and /health names it', async (name, breakIt, reason) => {
-    const good = generations[2]!;
-    const logger = memoryLogger();
-    const watcher = await watcherServing(good, logger);
-    const app = createApp(appDeps(null, { index: watcher }));
+  it.each(breakages)(
+    '%s: refused and logged; the old generation keeps serving and /health names it',
+    async (name, breakIt, reason) => {
+      const good = generations[2]!;
+      const logger = memoryLogger();
+      const watcher = await watcherServing(good, logger);
+      const app = createApp(appDeps(null, { index: watcher }));
 
-    const bad = `bad-${name.replace(/\W+/g, '-')}-${Date.now()}`;
-    await breakIt(await copyGeneration(indexDir, good, bad), bad);
-    await moveTo(watcher, bad);
+      const bad = `bad-${name.replace(/\W+/g, '-')}-${Date.now()}`;
+      await breakIt(await copyGeneration(indexDir, good, bad), bad);
+      await moveTo(watcher, bad);
 
-    expect(watcher.current()?.generation).toBe(good);
-    const refused = logger.records().find((r) => r.msg === 'refused index generation');
-    expect(refused).toMatchObject({ level: 'error', generation: bad, serving: good });
-    expect(String(refused?.reason)).toMatch(reason);
-    const health = (await (await app.request('/health')).json()) as { index: { generation: string } };
-    expect(health.index.generation).toBe(good);
-    const ask = await app.request('/ask', askRequest({ question: 'What side project should I build?' }));
-    expect(ask.status).toBe(200);
+      expect(watcher.current()?.generation).toBe(good);
+      const refused = logger.records().find((r) => r.msg === 'refused index generation');
+      expect(refused).toMatchObject({ level: 'error', generation: bad, serving: good });
+      expect(String(refused?.reason)).toMatch(reason);
+      const health = (await (await app.request('/health')).json()) as { index: { generation: string } };
+      expect(health.index.generation).toBe(good);
+      const ask = await app.request('/ask', askRequest({ question: 'What side project should I build?' }));
+      expect(ask.status).toBe(200);
 
-    // Once a good generation is published again, it is picked up.
-    await moveTo(watcher, good);
-    expect(watcher.current()?.generation).toBe(good);
-    await rm(generationDir(indexDir, bad), { recursive: true, force: true });
-  });
+      // Once a good generation is published again, it is picked up.
+      await moveTo(watcher, good);
+      expect(watcher.current()?.generation).toBe(good);
+      await rm(generationDir(indexDir, bad), { recursive: true, force: true });
+    },
+  );
 });
 
 describe('a request in flight when the generation changes', () => {

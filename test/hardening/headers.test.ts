@@ -74,7 +74,11 @@ describe('secure headers', () => {
   });
 
   it('JSON responses, errors included, carry nosniff', async () => {
-    for (const res of [await app().request('/health'), await app().request('/nope'), await app().request('/ask', { method: 'POST', body: 'x' })]) {
+    for (const res of [
+      await app().request('/health'),
+      await app().request('/nope'),
+      await app().request('/ask', { method: 'POST', body: 'x' }),
+    ]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     }
   });
@@ -82,9 +86,20 @@ describe('secure headers', () => {
 
 describe('CORS', () => {
   const preflight = (a: App, origin: string) =>
-    a.request('/ask', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    a.request('/ask', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
   const askFrom = (a: App, origin: string) =>
-    a.request('/ask', { method: 'POST', headers: { Origin: origin, 'Content-Type': 'application/json' }, body: JSON.stringify({ question: 'What side project should I build?' }) });
+    a.request('/ask', {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ question: 'What side project should I build?' }),
+    });
 
   it('closed by default: no Access-Control-Allow-Origin for any origin, on preflight or response', async () => {
     const a = app();

@@ -33,7 +33,8 @@ function setup(logQuestions: boolean, mode: 'llm' | 'extractive' = 'llm') {
 }
 
 /** Records of the access log (the ones with a requestId). */
-const accessRecords = (logger: ReturnType<typeof memoryLogger>) => logger.records().filter((r) => typeof r.requestId === 'string');
+const accessRecords = (logger: ReturnType<typeof memoryLogger>) =>
+  logger.records().filter((r) => typeof r.requestId === 'string');
 
 async function settle(): Promise<void> {
   // SSE requests are logged when their stream ends, a tick after the body was read.
@@ -42,7 +43,9 @@ async function settle(): Promise<void> {
 
 describe('access log', () => {
   it('one JSON record per request with requestId, route, status, ms; /ask adds mode and grounded (JSON and SSE)', async () => {
-    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1].']));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) =>
+      modelReply(request, body, ['Build a small ', 'side project [1].']),
+    );
     const { app, logger } = setup(false);
     const json = await app.request('/ask', post(false));
     await json.text();
@@ -60,16 +63,44 @@ describe('access log', () => {
     expect(ids).toContain(sse.headers.get('x-request-id'));
 
     const byId = (id: string | null) => records.find((r) => r.requestId === id)!;
-    expect(byId(json.headers.get('x-request-id'))).toMatchObject({ route: '/ask', method: 'POST', status: 200, mode: 'llm', support: 'answered', grounded: true, ms: expect.any(Number) });
-    expect(byId(sse.headers.get('x-request-id'))).toMatchObject({ route: '/ask', status: 200, mode: 'llm', support: 'answered', grounded: true, ms: expect.any(Number) });
-    expect(records.find((r) => r.route === '/health')).toMatchObject({ level: 'debug', status: 200, ms: expect.any(Number) });
+    expect(byId(json.headers.get('x-request-id'))).toMatchObject({
+      route: '/ask',
+      method: 'POST',
+      status: 200,
+      mode: 'llm',
+      support: 'answered',
+      grounded: true,
+      ms: expect.any(Number),
+    });
+    expect(byId(sse.headers.get('x-request-id'))).toMatchObject({
+      route: '/ask',
+      status: 200,
+      mode: 'llm',
+      support: 'answered',
+      grounded: true,
+      ms: expect.any(Number),
+    });
+    expect(records.find((r) => r.route === '/health')).toMatchObject({
+      level: 'debug',
+      status: 200,
+      ms: expect.any(Number),
+    });
     expect(records.find((r) => r.status === 400)).toMatchObject({ route: '/ask', mode: 'llm' });
   });
 
   it('an SSE answer that fails mid-stream is logged with the error code once the stream ends', async () => {
-    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 40 }, () => 'more ')], 50));
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) =>
+      modelReply(
+        request,
+        body,
+        ['Build a small ', 'side project [1]. ', ...Array.from({ length: 40 }, () => 'more ')],
+        50,
+      ),
+    );
     const logger = memoryLogger();
-    const app = createApp(appDeps(fixture.index, { logger, answer: llmAnswerDeps(), config: testConfig({ REQUEST_TIMEOUT_MS: 400 }) }));
+    const app = createApp(
+      appDeps(fixture.index, { logger, answer: llmAnswerDeps(), config: testConfig({ REQUEST_TIMEOUT_MS: 400 }) }),
+    );
     const res = await app.request('/ask', post(true));
     expect(parseSse(await res.text()).at(-1)?.event).toBe('error');
     await settle();
@@ -82,8 +113,12 @@ describe('access log', () => {
     const marker = 'zebra-marker-question';
     for (const logQuestions of [false, true]) {
       const { app, logger } = setup(logQuestions, 'extractive');
-      await (await app.request('/ask', post(false, { question: `What side project should I build, ${marker}?` }))).text();
-      await (await app.request('/ask', post(true, { question: `What side project should I build, ${marker}?` }))).text();
+      await (
+        await app.request('/ask', post(false, { question: `What side project should I build, ${marker}?` }))
+      ).text();
+      await (
+        await app.request('/ask', post(true, { question: `What side project should I build, ${marker}?` }))
+      ).text();
       await (await app.request('/ask', post(false, { question: `${marker}`, k: 99 }))).text();
       await settle();
       const text = logger.lines.join('\n');
@@ -97,7 +132,16 @@ describe('access log', () => {
 
   it('never logs the API key, even when the model server echoes it in an error', async () => {
     openai.on('/chat/completions', () =>
-      Response.json({ error: { message: `Incorrect API key provided: ${TEST_API_KEY}. You can find your API key at https://example.test.`, type: 'invalid_request_error', code: 'invalid_api_key' } }, { status: 401 }),
+      Response.json(
+        {
+          error: {
+            message: `Incorrect API key provided: ${TEST_API_KEY}. You can find your API key at https://example.test.`,
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+          },
+        },
+        { status: 401 },
+      ),
     );
     const { app, logger } = setup(true);
     const json = await app.request('/ask', post(false));

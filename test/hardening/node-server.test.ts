@@ -81,13 +81,22 @@ function generationProblems(citations: Citation[]): string[] {
   const revs = new Set(citations.map(revOf));
   const problems: string[] = [];
   if (revs.size > 1) problems.push(`citations from editions ${[...revs].join(', ')}`);
-  for (const c of citations) if (!editionsWith(c.section).includes(revOf(c))) problems.push(`section "${c.section}" cited from edition ${revOf(c)}`);
+  for (const c of citations)
+    if (!editionsWith(c.section).includes(revOf(c)))
+      problems.push(`section "${c.section}" cited from edition ${revOf(c)}`);
   return problems;
 }
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   // A clean environment: nothing from the developer's shell (keys, base URLs) leaks in.
-  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CORPUS_DIR: corpus, INDEX_DIR: indexDir, ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    CORPUS_DIR: corpus,
+    INDEX_DIR: indexDir,
+    ...extra,
+  };
 }
 
 interface RunningChild {
@@ -101,7 +110,14 @@ interface RunningChild {
 async function startServer(): Promise<RunningChild> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
     cwd: repoRoot,
-    env: childEnv({ HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', ANSWERS: 'extractive', OPENAI_API_KEY: TEST_API_KEY }),
+    env: childEnv({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      ANSWERS: 'extractive',
+      OPENAI_API_KEY: TEST_API_KEY,
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const started = serverUrl(proc, 30_000);
@@ -120,13 +136,20 @@ async function startServer(): Promise<RunningChild> {
 /** Run `scripts/ingest.ts --json` in a child process, as `npm run ingest` does; the summary it prints. */
 function runIngestCli(): Promise<{ generation: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts', '--json'], { cwd: repoRoot, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts', '--json'], {
+      cwd: repoRoot,
+      env: childEnv({}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));
     proc.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`ingest exited ${code}: ${out}`));
-      const line = out.trim().split('\n').find((l) => l.startsWith('{"documents"'));
+      const line = out
+        .trim()
+        .split('\n')
+        .find((l) => l.startsWith('{"documents"'));
       resolve(JSON.parse(line ?? '{}') as { generation: string });
     });
   });
@@ -140,7 +163,10 @@ async function health(): Promise<string> {
 async function waitForGeneration(generation: string, ms = 25_000): Promise<void> {
   const deadline = performance.now() + ms;
   while ((await health()) !== generation) {
-    if (performance.now() > deadline) throw new Error(`server never served ${generation}; it serves ${await health()}:\n${server.output().slice(-3000)}`);
+    if (performance.now() > deadline)
+      throw new Error(
+        `server never served ${generation}; it serves ${await health()}:\n${server.output().slice(-3000)}`,
+      );
     await sleep(100);
   }
 }
@@ -154,7 +180,10 @@ interface Outcome {
 /** One /ask, checked completely: 200, the whole JSON body or SSE stream through `done`. */
 async function askOnce(question: string, stream: boolean): Promise<Outcome & { response?: AskResponse }> {
   try {
-    const res = await fetch(`${server.url}/ask`, { ...askRequest({ question }, stream), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${server.url}/ask`, {
+      ...askRequest({ question }, stream),
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await res.text();
     if (res.status !== 200) return { ok: false, problem: `${res.status} ${text.slice(0, 200)}` };
     let response: AskResponse;
@@ -162,10 +191,15 @@ async function askOnce(question: string, stream: boolean): Promise<Outcome & { r
     if (stream) {
       const events = parseSse(text);
       const names = events.map((e) => e.event);
-      if (names[0] !== 'citations' || names.at(-1) !== 'done' || !names.includes('delta') || names.includes('error')) return { ok: false, problem: `SSE events ${names.join(',')}` };
+      if (names[0] !== 'citations' || names.at(-1) !== 'done' || !names.includes('delta') || names.includes('error'))
+        return { ok: false, problem: `SSE events ${names.join(',')}` };
       response = JSON.parse(events.at(-1)!.data) as AskResponse;
-      const deltas = events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text).join('');
-      if (deltas.replace(/\s+/g, ' ').trim() !== response.answer.replace(/\s+/g, ' ').trim()) return { ok: false, problem: 'deltas do not add up to the answer' };
+      const deltas = events
+        .filter((e) => e.event === 'delta')
+        .map((e) => (JSON.parse(e.data) as { text: string }).text)
+        .join('');
+      if (deltas.replace(/\s+/g, ' ').trim() !== response.answer.replace(/\s+/g, ' ').trim())
+        return { ok: false, problem: 'deltas do not add up to the answer' };
       citations = [...(JSON.parse(events[0]!.data) as Citation[]), ...response.citations];
     } else {
       response = JSON.parse(text) as AskResponse;
@@ -197,7 +231,9 @@ afterAll(async () => {
 });
 
 describe('the Node server under load', () => {
-  it('re-index twice while 50 clients ask for 10 s: nothing fails, no response mixes generations, the new section is answerable', { timeout: 90_000 }, async () => {
+  it('re-index twice while 50 clients ask for 10 s: nothing fails, no response mixes generations, the new section is answerable', {
+    timeout: 90_000,
+  }, async () => {
     const firstGeneration = await health();
     const outcomes: Outcome[] = [];
     const started = performance.now();
@@ -246,18 +282,28 @@ describe('the Node server under load', () => {
     expect(server.output()).not.toMatch(/"level":50|unhandled error|stream failed/);
   });
 
-  it('refuses generations that fail verification, logs why, and keeps serving (and naming) the old one', { timeout: 30_000 }, async () => {
+  it('refuses generations that fail verification, logs why, and keeps serving (and naming) the old one', {
+    timeout: 30_000,
+  }, async () => {
     const good = await health();
     const breakages: Array<[string, (dir: string) => Promise<void>, RegExp]> = [
       ['truncated-hnsw', async (dir) => truncateKeepingManifest(dir, 'vectors.hnsw', 4096), /vector index unreadable/],
-      ['sha-mismatch', async (dir) => {
-        const bytes = await readFile(join(dir, 'chunks.json'));
-        bytes[100] = bytes[100] === 0x61 ? 0x62 : 0x61;
-        await writeFile(join(dir, 'chunks.json'), bytes);
-      }, /sha256/],
-      ['format-version', async (dir) => {
-        await editManifest(dir, (manifest) => ({ ...manifest, formatVersion: 99 }));
-      }, /index format 99/],
+      [
+        'sha-mismatch',
+        async (dir) => {
+          const bytes = await readFile(join(dir, 'chunks.json'));
+          bytes[100] = bytes[100] === 0x61 ? 0x62 : 0x61;
+          await writeFile(join(dir, 'chunks.json'), bytes);
+        },
+        /sha256/,
+      ],
+      [
+        'format-version',
+        async (dir) => {
+          await editManifest(dir, (manifest) => ({ ...manifest, formatVersion: 99 }));
+        },
+        /index format 99/,
+      ],
     ];
     for (const [name, breakIt, reason] of breakages) {
       const bad = `${good}-bad-${name}`;
@@ -287,7 +333,9 @@ describe('the Node server under load', () => {
     expect(server.output()).not.toContain(TEST_API_KEY);
   });
 
-  it('SIGTERM with 20 requests in flight: all complete with 200, new connections are refused, exit 0 within 10 s', { timeout: 30_000 }, async () => {
+  it('SIGTERM with 20 requests in flight: all complete with 200, new connections are refused, exit 0 within 10 s', {
+    timeout: 30_000,
+  }, async () => {
     // Each request sends its headers and half its body, so the server is mid-request when
     // the signal arrives; the other half follows after it.
     let sendTheRest!: () => void;
@@ -298,7 +346,9 @@ describe('the Node server under load', () => {
       let opened!: () => void;
       const halfSent = new Promise<void>((resolve) => (opened = resolve));
       const response = rawExchange(server.port, async (write) => {
-        await write(`POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${i % 2 ? 'Accept: text/event-stream\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`);
+        await write(
+          `POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${i % 2 ? 'Accept: text/event-stream\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+        );
         opened();
         await theRest;
         await write(body.slice(half));

@@ -18,10 +18,13 @@ const fixture = useFixtureIndex();
 /** The built UI, as node.ts serves it (dist/web is built before the suite: test/setup/build-web.ts). */
 const assets: MiddlewareHandler = serveStatic({ root: 'dist/web' });
 
-const ask = (app: App, body: unknown = { question: 'What side project should I build?' }) => app.request('/ask', askRequest(body));
+const ask = (app: App, body: unknown = { question: 'What side project should I build?' }) =>
+  app.request('/ask', askRequest(body));
 
 function limitedApp(perMinute: number, now: () => number = Date.now, client = () => '203.0.113.7') {
-  return createApp(appDeps(fixture.index, { rateLimiter: new MemoryRateLimiter(perMinute, now), clientAddress: client, assets }));
+  return createApp(
+    appDeps(fixture.index, { rateLimiter: new MemoryRateLimiter(perMinute, now), clientAddress: client, assets }),
+  );
 }
 
 describe('RATE_LIMIT_PER_MINUTE=3', () => {
@@ -48,7 +51,9 @@ describe('RATE_LIMIT_PER_MINUTE=3', () => {
 
   it('rejected and malformed requests count too, so probing does not get around the limit', async () => {
     const app = limitedApp(3);
-    expect((await app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })).status).toBe(415);
+    expect(
+      (await app.request('/ask', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })).status,
+    ).toBe(415);
     expect((await ask(app, { nope: 1 })).status).toBe(400);
     expect((await ask(app)).status).toBe(200);
     expect((await ask(app)).status).toBe(429);
@@ -77,7 +82,12 @@ describe('RATE_LIMIT_PER_MINUTE=3', () => {
   });
 
   it('on a real socket the limit follows the connection address; X-Forwarded-For does not reset it', async () => {
-    const app = createApp(appDeps(fixture.index, { rateLimiter: new MemoryRateLimiter(3), clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown' }));
+    const app = createApp(
+      appDeps(fixture.index, {
+        rateLimiter: new MemoryRateLimiter(3),
+        clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
+      }),
+    );
     const server = await serveOnLoopback(app);
     try {
       const statuses: number[] = [];

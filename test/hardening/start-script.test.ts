@@ -17,7 +17,9 @@ const tempDir = useTempDirs('atg-start-');
 
 async function generatedCorpus(documents: number, sections: number): Promise<string> {
   const dir = await tempDir();
-  const words = 'product manager sales engineer design marketing customer roadmap team skills career learning'.split(' ');
+  const words = 'product manager sales engineer design marketing customer roadmap team skills career learning'.split(
+    ' ',
+  );
   for (let d = 0; d < documents; d++) {
     let text = `# Guide ${d}\n\n`;
     for (let s = 0; s < sections; s++) {
@@ -37,7 +39,18 @@ describe('npm start (scripts/start.mjs)', () => {
     const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.mjs')], {
       cwd: repoRoot,
       // A clean environment: nothing from the developer's shell (keys, base URLs, EMBEDDINGS) leaks in.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CORPUS_DIR: corpus, INDEX_DIR: join(root, 'index'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMBEDDINGS: 'local', ANSWERS: 'extractive' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TMPDIR: process.env.TMPDIR,
+        CORPUS_DIR: corpus,
+        INDEX_DIR: join(root, 'index'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        EMBEDDINGS: 'local',
+        ANSWERS: 'extractive',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Listened for from the start, so a server that dies early is seen, not waited for.
@@ -50,7 +63,10 @@ describe('npm start (scripts/start.mjs)', () => {
       const url = await serverUrl(child, 60_000).url;
       const health = (await (await fetch(`${url}/health`)).json()) as { index: { chunks: number } };
       expect(health.index.chunks).toBe(2100);
-      const ask = await fetch(`${url}/ask`, askRequest({ question: 'what does a product manager do with the roadmap?' }));
+      const ask = await fetch(
+        `${url}/ask`,
+        askRequest({ question: 'what does a product manager do with the roadmap?' }),
+      );
       expect(ask.status).toBe(200);
       expect(((await ask.json()) as { citations: unknown[] }).citations.length).toBeGreaterThan(0);
     } finally {
@@ -59,9 +75,18 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/running at http:\/\/127\.0\.0\.1:\d+\/ \(extractive answers\)\n\s+answers: extractive/);
     expect(stderr).toMatch(/index: .*, 42 documents, 2100 chunks, local embeddings/);
-    const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const askRecord = records.find((r) => r.route === '/ask');
-    expect(askRecord).toMatchObject({ level: 30, method: 'POST', status: 200, mode: 'extractive', support: 'answered' });
+    expect(askRecord).toMatchObject({
+      level: 30,
+      method: 'POST',
+      status: 200,
+      mode: 'extractive',
+      support: 'answered',
+    });
     // Health checks are logged at debug, below this LOG_LEVEL.
     expect(records.filter((r) => r.route === '/health')).toEqual([]);
   }, 90_000);

@@ -23,7 +23,10 @@ export type App = ReturnType<typeof createApp>;
 
 /** AnswerDeps for `llm` mode: the real ChatOpenAI client from chat-model.ts, pointed at msw. */
 export function llmAnswerDeps(options: { slots?: number; canary?: string } = {}): AnswerDeps {
-  return sharedLlmAnswerDeps({ apiKey: TEST_API_KEY, baseUrl: OPENAI_TEST_BASE_URL, model: CHAT_MODEL }, { slots: options.slots ?? 8, canary: options.canary ?? TEST_CANARY });
+  return sharedLlmAnswerDeps(
+    { apiKey: TEST_API_KEY, baseUrl: OPENAI_TEST_BASE_URL, model: CHAT_MODEL },
+    { slots: options.slots ?? 8, canary: options.canary ?? TEST_CANARY },
+  );
 }
 
 export { appDeps, testConfig } from '../helpers/app-deps.ts';
@@ -34,7 +37,14 @@ export function memoryLogger(): Logger & { lines: string[]; records(): Array<Rec
   const write = (level: string) => (fields: Record<string, unknown>, msg?: string) => {
     lines.push(JSON.stringify({ level, ...fields, ...(msg ? { msg } : {}) }));
   };
-  return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    lines,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 export { serveOnLoopback, type Loopback };
@@ -48,7 +58,8 @@ export function allowLoopback(openai: OpenAITestServer): void {
  * A chat completion (test/mocks/openai-chat.ts) that, streamed, fails the way a real
  * connection does when the model request is aborted; `gapMs` spaces the pieces out.
  */
-export const modelReply = (request: Request, body: ChatCompletionRequestBody, pieces: string[], gapMs = 0): Response => completion(body, pieces, { signal: request.signal, gapMs });
+export const modelReply = (request: Request, body: ChatCompletionRequestBody, pieces: string[], gapMs = 0): Response =>
+  completion(body, pieces, { signal: request.signal, gapMs });
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -63,7 +74,9 @@ export async function until(condition: () => boolean, what = 'condition', ms = 5
 
 /** Resolves true once `signal` aborts (immediately if it already has). */
 export const abortedPromise = (signal: AbortSignal): Promise<true> =>
-  new Promise((resolve) => (signal.aborted ? resolve(true) : signal.addEventListener('abort', () => resolve(true), { once: true })));
+  new Promise((resolve) =>
+    signal.aborted ? resolve(true) : signal.addEventListener('abort', () => resolve(true), { once: true }),
+  );
 
 /** The contract's error codes and their statuses. */
 export const CONTRACT_ERRORS: Record<number, string> = {

@@ -6,7 +6,20 @@ import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 import type { ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { useOpenAITestServer } from '../mocks/openai-server.ts';
-import { abortedPromise, allowLoopback, appDeps, errorShapeProblems, llmAnswerDeps, modelReply, parseSse, serveOnLoopback, sleep, testConfig, until, type Loopback } from './support.ts';
+import {
+  abortedPromise,
+  allowLoopback,
+  appDeps,
+  errorShapeProblems,
+  llmAnswerDeps,
+  modelReply,
+  parseSse,
+  serveOnLoopback,
+  sleep,
+  testConfig,
+  until,
+  type Loopback,
+} from './support.ts';
 
 /**
  * The model server is the expensive, slow part: at most MAX_CONCURRENT_UPSTREAM calls run at
@@ -42,7 +55,12 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
       active++;
       peak = Math.max(peak, active);
       const isCondense = body.messages[0]!.content.startsWith('Rewrite');
-      const response = modelReply(request, body, isCondense ? [QUESTION] : ['Build a ', 'small side ', 'project [1].'], 60);
+      const response = modelReply(
+        request,
+        body,
+        isCondense ? [QUESTION] : ['Build a ', 'small side ', 'project [1].'],
+        60,
+      );
       // The upstream request is over when its body has been read to the end.
       const [forClient, forCount] = response.body!.tee();
       void forCount
@@ -53,13 +71,23 @@ describe('MAX_CONCURRENT_UPSTREAM', () => {
     });
     const app = llmApp({ slots: 2 });
     const requests = Array.from({ length: 8 }, (_, i) =>
-      app.request('/ask', askRequest(i % 3 === 0 ? { question: 'and what about that?', history: [{ role: 'user', content: 'side projects' }] } : { question: QUESTION }, i % 2 === 1)),
+      app.request(
+        '/ask',
+        askRequest(
+          i % 3 === 0
+            ? { question: 'and what about that?', history: [{ role: 'user', content: 'side projects' }] }
+            : { question: QUESTION },
+          i % 2 === 1,
+        ),
+      ),
     );
     // Bodies are read as they come, as a browser would: an unread SSE stream holds its slot.
-    const responses = await Promise.all(requests.map(async (p) => {
-      const res = await p;
-      return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
-    }));
+    const responses = await Promise.all(
+      requests.map(async (p) => {
+        const res = await p;
+        return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+      }),
+    );
     for (const res of responses) {
       expect(res.status, res.text).toBe(200);
       if (res.type.startsWith('text/event-stream')) expect(parseSse(res.text).at(-1)?.event).toBe('done');
@@ -117,7 +145,12 @@ describe('REQUEST_TIMEOUT_MS', () => {
     openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       // Two pieces, then a 5 s silence (cut short by the abort).
-      return modelReply(request, body, ['Build a small ', 'side project [1]. ', ...Array.from({ length: 50 }, () => 'more ')], 100);
+      return modelReply(
+        request,
+        body,
+        ['Build a small ', 'side project [1]. ', ...Array.from({ length: 50 }, () => 'more ')],
+        100,
+      );
     });
     const res = await llmApp({ timeoutMs: 600 }).request('/ask', askRequest({ question: QUESTION }, true));
     expect(res.status).toBe(200);
@@ -144,7 +177,9 @@ describe('a client that disconnects', () => {
     socket.on('error', () => undefined);
     socket.on('data', (d) => (received += d.toString('utf8')));
     socket.on('connect', () =>
-      socket.write(`POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${stream ? 'Accept: text/event-stream\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`),
+      socket.write(
+        `POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${stream ? 'Accept: text/event-stream\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      ),
     );
     return {
       received: () => received,
@@ -157,7 +192,12 @@ describe('a client that disconnects', () => {
     openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
       // A long, slow answer: 60 pieces, 100 ms apart.
-      return modelReply(request, body, ['Build a small side project [1]. ', ...Array.from({ length: 60 }, (_, i) => `word${i} `)], 100);
+      return modelReply(
+        request,
+        body,
+        ['Build a small side project [1]. ', ...Array.from({ length: 60 }, (_, i) => `word${i} `)],
+        100,
+      );
     });
     server = await serveOnLoopback(llmApp({ slots: 1, timeoutMs: 20_000 }));
     const client = openAsk(server.port, true);
@@ -170,8 +210,13 @@ describe('a client that disconnects', () => {
     // The only upstream slot is free again: the next request is answered at once.
     openai.reset();
     allowLoopback(openai);
-    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) => modelReply(request, body, ['Build a small side project [1].']));
-    const next = await fetch(`${server.url}/ask`, { ...askRequest({ question: QUESTION }), signal: AbortSignal.timeout(5000) });
+    openai.on<ChatCompletionRequestBody>('/chat/completions', ({ request, body }) =>
+      modelReply(request, body, ['Build a small side project [1].']),
+    );
+    const next = await fetch(`${server.url}/ask`, {
+      ...askRequest({ question: QUESTION }),
+      signal: AbortSignal.timeout(5000),
+    });
     expect(next.status).toBe(200);
     expect(((await next.json()) as AskResponse).grounded).toBe(true);
   });
@@ -180,7 +225,12 @@ describe('a client that disconnects', () => {
     const seen: Upstream[] = [];
     openai.on<ChatCompletionRequestBody>('/chat/completions', async ({ request, body }) => {
       seen.push({ aborted: abortedPromise(request.signal), isAborted: () => request.signal.aborted });
-      return modelReply(request, body, Array.from({ length: 60 }, (_, i) => `word${i} `), 100);
+      return modelReply(
+        request,
+        body,
+        Array.from({ length: 60 }, (_, i) => `word${i} `),
+        100,
+      );
     });
     server = await serveOnLoopback(llmApp({ slots: 1, timeoutMs: 20_000 }));
     const client = openAsk(server.port, false);

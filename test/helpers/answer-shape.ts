@@ -10,7 +10,11 @@ export function markersOf(answer: string): number[] {
 
 /** The answer's words, markers and Markdown emphasis left out. */
 export function wordCount(answer: string): number {
-  return answer.replace(/\[\d+\]/g, ' ').replace(/\*\*/g, ' ').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  return answer
+    .replace(/\[\d+\]/g, ' ')
+    .replace(/\*\*/g, ' ')
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
 export interface QuotedStatement {
@@ -24,7 +28,10 @@ export interface QuotedStatement {
  * The guide's statements an answer quotes (read back from the sections its citations name),
  * with where each stands in the answer, normalised as the composer compares statements.
  */
-export function quotedStatements(index: LoadedIndex, response: ComposedAnswer): { normalised: string; quoted: QuotedStatement[] } {
+export function quotedStatements(
+  index: LoadedIndex,
+  response: ComposedAnswer,
+): { normalised: string; quoted: QuotedStatement[] } {
   const normalised = sameStatement(response.answer);
   const quoted: QuotedStatement[] = [];
   const seen = new Set<string>();

@@ -11,7 +11,8 @@ export const markers = (answer: string): number[] => [...answer.matchAll(/\[(\d+
 export function numberingProblems(response: AskResponse): string[] {
   const problems: string[] = [];
   const ids = response.citations.map((c) => c.id);
-  if (ids.join(',') !== ids.map((_, i) => i + 1).join(',')) problems.push(`ids are ${ids.join(',')}, expected 1..${ids.length}`);
+  if (ids.join(',') !== ids.map((_, i) => i + 1).join(','))
+    problems.push(`ids are ${ids.join(',')}, expected 1..${ids.length}`);
   const used = new Set(markers(response.answer));
   for (const n of used) if (!ids.includes(n)) problems.push(`[${n}] in the answer has no citation`);
   for (const id of ids) if (!used.has(id)) problems.push(`citation ${id} is not referred to in the answer`);

@@ -8,7 +8,9 @@ import { askExtractive } from './ask-extractive.ts';
 /** Asserts that retrieval support alone would answer `question`: a decline of it is some check's doing. */
 export async function expectRetrievalSupports(index: LoadedIndex, question: string): Promise<void> {
   const retrieval = await retrieve(index, { text: question }, DEFAULT_K);
-  expect(retrievalSupport(retrieval.passages, retrieval.terms), 'support without the check').toBeGreaterThanOrEqual(SUPPORT_THRESHOLD);
+  expect(retrievalSupport(retrieval.passages, retrieval.terms), 'support without the check').toBeGreaterThanOrEqual(
+    SUPPORT_THRESHOLD,
+  );
 }
 
 /**
@@ -26,7 +28,11 @@ export async function expectDeclinedThoughSupported(index: LoadedIndex, question
  * guide does not say), then the closest statements, cited. So the check under test decides
  * it, not low support.
  */
-export async function expectRelatedThoughSupported(index: LoadedIndex, question: string, opener: string): Promise<void> {
+export async function expectRelatedThoughSupported(
+  index: LoadedIndex,
+  question: string,
+  opener: string,
+): Promise<void> {
   await expectRetrievalSupports(index, question);
   const response = await askExtractive(index, question);
   expect(response).toMatchObject({ support: 'related', grounded: true });

@@ -12,7 +12,10 @@ export const databaseUrl = (dir: string, name = 'questions.db'): string => pathT
  * A Node question store on a real SQLite file (libSQL, migrated), as node.ts builds it, and the
  * databases it opened so the test can close them.
  */
-export function fileStore(url: string, options: Partial<QuestionStoreOptions> = {}): { store: QuestionStore; opened: LibsqlDatabase[] } {
+export function fileStore(
+  url: string,
+  options: Partial<QuestionStoreOptions> = {},
+): { store: QuestionStore; opened: LibsqlDatabase[] } {
   const opened: LibsqlDatabase[] = [];
   const store = new QuestionStore({
     connect: async () => {
@@ -32,7 +35,13 @@ export function fileStore(url: string, options: Partial<QuestionStoreOptions> = 
 /** A Logger that keeps what it was given. */
 export function recordingLogger(): Logger & { errors: Array<{ fields: Record<string, unknown>; message?: string }> } {
   const errors: Array<{ fields: Record<string, unknown>; message?: string }> = [];
-  return { debug() {}, info() {}, warn() {}, error: (fields, message) => void errors.push({ fields, message }), errors };
+  return {
+    debug() {},
+    info() {},
+    warn() {},
+    error: (fields, message) => void errors.push({ fields, message }),
+    errors,
+  };
 }
 
 let counter = 0;
@@ -48,7 +57,9 @@ export function questionRecord(overrides: Partial<QuestionRecord> = {}): Questio
     mode: 'extractive',
     latencyMs: 1.5,
     generation: 'g1',
-    citations: [{ document: 'transition-product-management-background', section: 'Moving from Sales to Product Management' }],
+    citations: [
+      { document: 'transition-product-management-background', section: 'Moving from Sales to Product Management' },
+    ],
     ...overrides,
   };
 }

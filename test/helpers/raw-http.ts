@@ -45,7 +45,10 @@ function parseRawResponse(raw: string | Buffer): RawResponse {
  * whatever the server answered before closing. Write errors (the server hung up on an
  * oversized body) are tolerated: the response already received is what matters.
  */
-export function rawExchange(port: number, send: (write: (chunk: string | Buffer) => Promise<void>) => Promise<void>): Promise<RawResponse> {
+export function rawExchange(
+  port: number,
+  send: (write: (chunk: string | Buffer) => Promise<void>) => Promise<void>,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -77,7 +80,9 @@ export function rawExchange(port: number, send: (write: (chunk: string | Buffer)
  */
 export function postChunked(port: number, path: string, pieces: Iterable<string | Buffer>): Promise<RawResponse> {
   return rawExchange(port, async (write) => {
-    await write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
+    await write(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`,
+    );
     for (const piece of pieces) {
       const bytes = Buffer.from(piece);
       await write(Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]));

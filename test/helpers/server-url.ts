@@ -13,7 +13,10 @@ type SpawnedServer = ChildProcessWithoutNullStreams | ChildProcessByStdio<null, 
 export function serverUrl(child: SpawnedServer, timeoutMs: number): { url: Promise<string>; output(): string } {
   let output = '';
   const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within ${timeoutMs / 1000} s; output:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no URL within ${timeoutMs / 1000} s; output:\n${output}`)),
+      timeoutMs,
+    );
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       // Through console, so vitest shows the server's log with a failing test (and only then).

@@ -36,7 +36,11 @@ export function askEventOrderProblems(events: readonly SseEvent[]): string[] {
 }
 
 /** The parts of an /ask event stream: the citations, the delta texts, and the final response (if sent). */
-export function askStreamParts(events: readonly SseEvent[]): { citations: Citation[]; deltas: string[]; done: AskResponse | undefined } {
+export function askStreamParts(events: readonly SseEvent[]): {
+  citations: Citation[];
+  deltas: string[];
+  done: AskResponse | undefined;
+} {
   const data = (name: string) => events.find((e) => e.event === name)?.data;
   return {
     citations: JSON.parse(data('citations') ?? '[]') as Citation[],

@@ -50,7 +50,10 @@ export async function copyDir(from: string, to: string): Promise<string> {
  * keyed by relative path: compare two snapshots to prove a folder was left untouched.
  * `include` picks the relative paths that matter (default: all).
  */
-export async function snapshotDir(dir: string, include: (path: string) => boolean = () => true): Promise<Record<string, string>> {
+export async function snapshotDir(
+  dir: string,
+  include: (path: string) => boolean = () => true,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     const path = join(entry.parentPath, entry.name);

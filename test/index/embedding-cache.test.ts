@@ -7,7 +7,8 @@ import { useTempDirs } from '../helpers/temp-dir.ts';
 
 const tempDir = useTempDirs('atg-cache-');
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
-const entries = (dims: number, ...keys: string[]) => new Map(keys.map((k, i) => [hash(k), Float32Array.from({ length: dims }, (_, j) => i + j / 10)]));
+const entries = (dims: number, ...keys: string[]) =>
+  new Map(keys.map((k, i) => [hash(k), Float32Array.from({ length: dims }, (_, j) => i + j / 10)]));
 
 describe('EmbeddingCache', () => {
   it('round-trips vectors by content hash, per embedder key', async () => {

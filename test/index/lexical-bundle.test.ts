@@ -52,9 +52,16 @@ await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted o
 console.log(JSON.stringify({ pieces: pieces.length, sha256: createHash('sha256').update(pieces.join('')).digest('hex'), warnings }));
 `;
 
-async function runBundled(): Promise<{ pieces: number; sha256: string; warnings: Array<{ code?: string; message: string }> }> {
+async function runBundled(): Promise<{
+  pieces: number;
+  sha256: string;
+  warnings: Array<{ code?: string; message: string }>;
+}> {
   // A plain Node process, as npm start: no tsx, nothing from this test runner.
-  const { stdout } = await execFileAsync(process.execPath, [join(outdir, 'probe.mjs')], { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' } });
+  const { stdout } = await execFileAsync(process.execPath, [join(outdir, 'probe.mjs')], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
@@ -62,7 +69,9 @@ describe('lexicalIndexJson in the npm start bundle', () => {
   it('builds on the bundled worker thread (no fallback), to the same bytes; without the worker file it warns and builds here', async () => {
     await writeFile(join(outdir, 'probe.mjs'), probe);
     await writeFile(join(outdir, 'documents.json'), JSON.stringify(documents));
-    const expected = createHash('sha256').update(JSON.stringify(buildLexicalIndex(documents))).digest('hex');
+    const expected = createHash('sha256')
+      .update(JSON.stringify(buildLexicalIndex(documents)))
+      .digest('hex');
 
     // The bundled worker is self-contained: it does not load TypeScript through tsx.
     const worker = await readFile(join(outdir, 'lexical-build-worker.mjs'), 'utf8');
@@ -77,7 +86,10 @@ describe('lexicalIndexJson in the npm start bundle', () => {
     await rm(join(outdir, 'lexical-build-worker.mjs'));
     const fallback = await runBundled();
     expect(fallback.warnings).toHaveLength(1);
-    expect(fallback.warnings[0]).toMatchObject({ code: 'LEXICAL_WORKER_FALLBACK', message: expect.stringMatching(/main thread.*lexical-build-worker\.mjs/) });
+    expect(fallback.warnings[0]).toMatchObject({
+      code: 'LEXICAL_WORKER_FALLBACK',
+      message: expect.stringMatching(/main thread.*lexical-build-worker\.mjs/),
+    });
     expect(fallback.pieces).toBe(1);
     expect(fallback.sha256).toBe(expected);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildLexicalIndex, corpusVocabulary, loadLexicalIndex, searchLexical, type LexicalDocument } from '../../src/index/lexical-index.ts';
+import {
+  buildLexicalIndex,
+  corpusVocabulary,
+  loadLexicalIndex,
+  searchLexical,
+  type LexicalDocument,
+} from '../../src/index/lexical-index.ts';
 
 /**
  * Twelve passages that all say "PM"; one has it in its heading too ("Get certified as a PM"),
@@ -8,15 +14,20 @@ import { buildLexicalIndex, corpusVocabulary, loadLexicalIndex, searchLexical, t
  */
 function documents(): LexicalDocument[] {
   const docs: LexicalDocument[] = [];
-  for (let id = 0; id < 12; id++) docs.push({ id, heading: `Section ${id}`, text: `A PM works with the team on topic number ${id} every week.` });
-  docs[3] = { id: 3, heading: 'Pivot Get certified as a PM', text: 'Get certified as a PM: a PM certificate shows you are serious.' };
+  for (let id = 0; id < 12; id++)
+    docs.push({ id, heading: `Section ${id}`, text: `A PM works with the team on topic number ${id} every week.` });
+  docs[3] = {
+    id: 3,
+    heading: 'Pivot Get certified as a PM',
+    text: 'Get certified as a PM: a PM certificate shows you are serious.',
+  };
   docs[7] = { id: 7, heading: 'FAQs', text: 'Is the PM job hard? It is fast-paced, but people thrive on it.' };
   docs[9] = { id: 9, heading: 'Section 9', text: 'Some PMs got certified later; the FAQs of the course list it.' };
   return docs;
 }
 
 describe('searchLexical', () => {
-  it('judges a word by how many passages hold it, not how few headings: a common word in one heading does not outrank the question\'s rarer word', () => {
+  it("judges a word by how many passages hold it, not how few headings: a common word in one heading does not outrank the question's rarer word", () => {
     const index = buildLexicalIndex(documents());
     const hits = searchLexical(index, 'is it hard to be a PM?', 5);
     expect(hits[0]!.position).toBe(7);

@@ -15,7 +15,9 @@ const tempDir = useTempDirs('atg-index-');
 
 async function ingest(corpusDir: string) {
   const indexDir = await tempDir();
-  const summary = await runIngest({ config: loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EMBEDDINGS: 'local' }) });
+  const summary = await runIngest({
+    config: loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EMBEDDINGS: 'local' }),
+  });
   return { indexDir, summary };
 }
 
@@ -42,7 +44,10 @@ describe('index generation round trip (runIngest → hnswlib files → loadCurre
     });
     expect(Object.keys(index.manifest.corpus.files)).toEqual(['alpha.md', 'beta.md']);
     expect([...index.documents.keys()]).toEqual(['alpha', 'beta']);
-    expect(index.documents.get('alpha')).toMatchObject({ title: 'Alpha Field Guide', sourceUrl: 'https://example.com/guides/alpha' });
+    expect(index.documents.get('alpha')).toMatchObject({
+      title: 'Alpha Field Guide',
+      sourceUrl: 'https://example.com/guides/alpha',
+    });
     expect(index.documents.get('alpha')).not.toHaveProperty('fileName');
     expect(index.chunks).toHaveLength(summary.chunks);
     expect(index.vectors.size).toBe(summary.chunks);

@@ -2,7 +2,12 @@ import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { IndexVerificationError, loadCurrentGeneration, loadGeneration, localOnlyQueryEmbedder } from '../../src/index/load-generation.ts';
+import {
+  IndexVerificationError,
+  loadCurrentGeneration,
+  loadGeneration,
+  localOnlyQueryEmbedder,
+} from '../../src/index/load-generation.ts';
 import { GENERATION_FILES, INDEX_FORMAT_VERSION } from '../../src/index/manifest.ts';
 import { generationDir, POINTER_FILE, sha256File } from '../../src/index/write-generation.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
@@ -55,11 +60,14 @@ describe('loadGeneration verification', () => {
     await expectRefused(indexDir, /vectors\.hnsw has 100 bytes, manifest says \d+/);
   });
 
-  it.each(Object.values(GENERATION_FILES).filter((n) => n !== GENERATION_FILES.manifest))('refuses a generation whose %s is missing', async (name) => {
-    const { indexDir, dir } = await copyOfIndex();
-    await rm(join(dir, name));
-    await expectRefused(indexDir, new RegExp(`${name.replace('.', '\\.')} is missing`));
-  });
+  it.each(Object.values(GENERATION_FILES).filter((n) => n !== GENERATION_FILES.manifest))(
+    'refuses a generation whose %s is missing',
+    async (name) => {
+      const { indexDir, dir } = await copyOfIndex();
+      await rm(join(dir, name));
+      await expectRefused(indexDir, new RegExp(`${name.replace('.', '\\.')} is missing`));
+    },
+  );
 
   it('refuses a generation without a manifest', async () => {
     const { indexDir, dir } = await copyOfIndex();
@@ -70,13 +78,21 @@ describe('loadGeneration verification', () => {
   it('refuses another format version', async () => {
     const { indexDir, dir } = await copyOfIndex();
     await editManifest(dir, (m) => ({ ...m, formatVersion: m.formatVersion + 1 }));
-    await expectRefused(indexDir, new RegExp(`index format ${INDEX_FORMAT_VERSION + 1}, this server reads format ${INDEX_FORMAT_VERSION}`));
+    await expectRefused(
+      indexDir,
+      new RegExp(`index format ${INDEX_FORMAT_VERSION + 1}, this server reads format ${INDEX_FORMAT_VERSION}`),
+    );
   });
 
   it('refuses a generation built with another text analysis (its words were analysed differently)', async () => {
     const { indexDir, dir } = await copyOfIndex();
     await editManifest(dir, (m) => ({ ...m, analysis: TEXT_ANALYSIS_VERSION - 1 }));
-    await expectRefused(indexDir, new RegExp(`text analysis v${TEXT_ANALYSIS_VERSION - 1}, this code analyses with v${TEXT_ANALYSIS_VERSION}; re-run npm run ingest`));
+    await expectRefused(
+      indexDir,
+      new RegExp(
+        `text analysis v${TEXT_ANALYSIS_VERSION - 1}, this code analyses with v${TEXT_ANALYSIS_VERSION}; re-run npm run ingest`,
+      ),
+    );
   });
 
   it('refuses a manifest that is not JSON', async () => {
@@ -131,7 +147,10 @@ describe('loadGeneration verification', () => {
 
   it('refuses, with the local-only factory, an index built with other embeddings', async () => {
     const { indexDir, dir } = await copyOfIndex();
-    await editManifest(dir, (m) => ({ ...m, embedder: { id: 'openai', model: 'text-embedding-3-small', dims: m.embedder.dims } }));
+    await editManifest(dir, (m) => ({
+      ...m,
+      embedder: { id: 'openai', model: 'text-embedding-3-small', dims: m.embedder.dims },
+    }));
     await expectRefused(indexDir, /built with openai embeddings \(text-embedding-3-small\)/);
   });
 });

@@ -52,7 +52,8 @@ describe('HnswBuild (hnswlib on a worker thread)', () => {
 
     const searcher = await HnswSearcher.read(join(dir, 'worker.hnsw'), dims, options.efSearch);
     expect(searcher.size).toBe(count);
-    for (const row of [0, 777, count - 1]) expect(searcher.search(rows.subarray(row * dims, (row + 1) * dims), 1)[0]).toMatchObject({ position: row });
+    for (const row of [0, 777, count - 1])
+      expect(searcher.search(rows.subarray(row * dims, (row + 1) * dims), 1)[0]).toMatchObject({ position: row });
   });
 
   it('never adds rows beyond its size (hnswlib aborts the process on that), and refuses to write once closed', async () => {
@@ -72,7 +73,11 @@ describe('HnswBuild (hnswlib on a worker thread)', () => {
 
   it('fails the write, instead of waiting forever, when its worker died before the write', async () => {
     const build = new HnswBuild(4, 1, options);
-    const exited = new Promise((resolve) => (build as unknown as { worker: { once(e: string, f: () => void): void } }).worker.once('exit', () => resolve(undefined)));
+    const exited = new Promise((resolve) =>
+      (build as unknown as { worker: { once(e: string, f: () => void): void } }).worker.once('exit', () =>
+        resolve(undefined),
+      ),
+    );
     // As when the worker file is missing or the thread runs out of memory.
     await (build as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await exited;
@@ -108,7 +113,14 @@ describe('JSON written in pieces', () => {
         expect([...jsonArrayPieces(items, perPiece)].join('')).toBe(JSON.stringify(items));
       }),
     );
-    const params = { dims: 3, documentCount: 2, featureIds: Array.from({ length: 25_001 }, (_, i) => i * 7919), documentFrequencies: [], related: { a: ['b'] }, skipped: undefined };
+    const params = {
+      dims: 3,
+      documentCount: 2,
+      featureIds: Array.from({ length: 25_001 }, (_, i) => i * 7919),
+      documentFrequencies: [],
+      related: { a: ['b'] },
+      skipped: undefined,
+    };
     expect([...jsonObjectPieces(params)].join('')).toBe(JSON.stringify(params));
     expect([...jsonObjectPieces({})].join('')).toBe('{}');
   });

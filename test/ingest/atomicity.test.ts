@@ -15,7 +15,10 @@ async function servedIndex() {
   const { corpusDir, indexDir, config } = await copyCorpus(await tempDir());
   const first = await runIngest({ config });
   // Change the corpus so the next run would publish different content.
-  await appendFile(join(corpusDir, 'beta.md'), '\n## Added Later\n\nA new section that the failed run tried to publish.\n');
+  await appendFile(
+    join(corpusDir, 'beta.md'),
+    '\n## Added Later\n\nA new section that the failed run tried to publish.\n',
+  );
   return { corpusDir, indexDir, config, first };
 }
 
@@ -38,41 +41,51 @@ describe('publishing a generation is atomic', () => {
     expect(await readdir(join(indexDir, GENERATIONS_DIR))).toHaveLength(2);
   });
 
-  it.each(fileOrder)('a run that dies after writing %s leaves the served generation, pointer and cache untouched', async (failAfter) => {
-    const { indexDir, config, first } = await servedIndex();
-    const before = await snapshotDir(indexDir, servedIndexFiles);
-    const pointerBefore = await readFile(join(indexDir, POINTER_FILE));
+  it.each(fileOrder)(
+    'a run that dies after writing %s leaves the served generation, pointer and cache untouched',
+    async (failAfter) => {
+      const { indexDir, config, first } = await servedIndex();
+      const before = await snapshotDir(indexDir, servedIndexFiles);
+      const pointerBefore = await readFile(join(indexDir, POINTER_FILE));
 
-    const crash = new Error(`simulated crash after ${failAfter}`);
-    const hooks: IngestOptions['writeHooks'] = {
-      afterFile(name) {
-        if (name === failAfter) throw crash;
-      },
-    };
-    await expect(runIngest({ config, writeHooks: hooks })).rejects.toBe(crash);
+      const crash = new Error(`simulated crash after ${failAfter}`);
+      const hooks: IngestOptions['writeHooks'] = {
+        afterFile(name) {
+          if (name === failAfter) throw crash;
+        },
+      };
+      await expect(runIngest({ config, writeHooks: hooks })).rejects.toBe(crash);
 
-    expect(await readFile(join(indexDir, POINTER_FILE))).toEqual(pointerBefore);
-    // Same files, same bytes: the served generation, the pointer and the embedding cache.
-    // No .tmp- folder is left behind and the ingest lock is released.
-    expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
-    expect((await readdir(indexDir)).filter((n) => n.startsWith('.tmp-') || n.endsWith('.lock'))).toEqual([]);
+      expect(await readFile(join(indexDir, POINTER_FILE))).toEqual(pointerBefore);
+      // Same files, same bytes: the served generation, the pointer and the embedding cache.
+      // No .tmp- folder is left behind and the ingest lock is released.
+      expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
+      expect((await readdir(indexDir)).filter((n) => n.startsWith('.tmp-') || n.endsWith('.lock'))).toEqual([]);
 
-    const served = (await loadCurrentGeneration(indexDir, localOnlyQueryEmbedder))!;
-    expect(served.generation).toBe(first.generation);
-    expect(served.chunks.some((c) => c.section === 'Added Later')).toBe(false);
+      const served = (await loadCurrentGeneration(indexDir, localOnlyQueryEmbedder))!;
+      expect(served.generation).toBe(first.generation);
+      expect(served.chunks.some((c) => c.section === 'Added Later')).toBe(false);
 
-    // The next run succeeds and publishes the change.
-    const next = await runIngest({ config });
-    expect(next.generation).not.toBe(first.generation);
-    const current = (await loadCurrentGeneration(indexDir, localOnlyQueryEmbedder))!;
-    expect(current.generation).toBe(next.generation);
-    expect(current.chunks.some((c) => c.section === 'Added Later')).toBe(true);
-  });
+      // The next run succeeds and publishes the change.
+      const next = await runIngest({ config });
+      expect(next.generation).not.toBe(first.generation);
+      const current = (await loadCurrentGeneration(indexDir, localOnlyQueryEmbedder))!;
+      expect(current.generation).toBe(next.generation);
+      expect(current.chunks.some((c) => c.section === 'Added Later')).toBe(true);
+    },
+  );
 
   it('a run that fails while embedding leaves everything untouched too', async () => {
     const { indexDir, config } = await servedIndex();
     const before = await snapshotDir(indexDir, servedIndexFiles);
-    await expect(runIngest({ config, onProgress: () => { throw new Error('progress callback failed'); } })).rejects.toThrow('progress callback failed');
+    await expect(
+      runIngest({
+        config,
+        onProgress: () => {
+          throw new Error('progress callback failed');
+        },
+      }),
+    ).rejects.toThrow('progress callback failed');
     expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
   });
 
@@ -83,7 +96,9 @@ describe('publishing a generation is atomic', () => {
     const second = await runIngest({ config });
     // Unchanged, so only a forced run publishes a third generation.
     const third = await runIngest({ config, force: true });
-    expect((await readdir(join(indexDir, GENERATIONS_DIR))).sort()).toEqual([second.generation, third.generation].sort());
+    expect((await readdir(join(indexDir, GENERATIONS_DIR))).sort()).toEqual(
+      [second.generation, third.generation].sort(),
+    );
     expect(await readdir(join(indexDir, GENERATIONS_DIR))).not.toContain(first.generation);
     expect((await readdir(indexDir)).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });

@@ -7,7 +7,15 @@ import { CorpusError } from '../../src/corpus/load-corpus.ts';
 import { POINTER_FILE } from '../../src/index/write-generation.ts';
 import { runIngest } from '../../src/ingest/run-ingest.ts';
 import { copyCorpus } from '../helpers/corpus-copy.ts';
-import { copyDir, fixtureCorpusDir, makeTempDir, removeTempDir, repoRoot, servedIndexFiles, snapshotDir } from '../helpers/temp-dir.ts';
+import {
+  copyDir,
+  fixtureCorpusDir,
+  makeTempDir,
+  removeTempDir,
+  repoRoot,
+  servedIndexFiles,
+  snapshotDir,
+} from '../helpers/temp-dir.ts';
 
 /**
  * Bad input and the ingest CLI. Every bad input goes through runIngest in-process (fast); a
@@ -107,7 +115,10 @@ const badCases: BadCase[] = [
   {
     name: 'binary file',
     async setup(corpusDir) {
-      await writeFile(join(corpusDir, 'image.md'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
+      await writeFile(
+        join(corpusDir, 'image.md'),
+        new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]),
+      );
       return { names: [join(corpusDir, 'image.md')], reason: /binary file/ };
     },
   },
@@ -129,14 +140,20 @@ const badCases: BadCase[] = [
     name: 'invalid YAML front matter',
     cli: true,
     async setup(corpusDir) {
-      await writeFile(join(corpusDir, 'bad-yaml.md'), '---\ntitle: "unterminated\nauthor: [a, b\n---\n\n# Body\n\nText.\n');
+      await writeFile(
+        join(corpusDir, 'bad-yaml.md'),
+        '---\ntitle: "unterminated\nauthor: [a, b\n---\n\n# Body\n\nText.\n',
+      );
       return { names: [join(corpusDir, 'bad-yaml.md')], reason: /invalid front matter/ };
     },
   },
   {
     name: 'invalid source_url',
     async setup(corpusDir) {
-      await writeFile(join(corpusDir, 'bad-url.md'), '---\ntitle: Fine\nsource_url: www.example.com/no-scheme\n---\n\n# Body\n\nText.\n');
+      await writeFile(
+        join(corpusDir, 'bad-url.md'),
+        '---\ntitle: Fine\nsource_url: www.example.com/no-scheme\n---\n\n# Body\n\nText.\n',
+      );
       return { names: [join(corpusDir, 'bad-url.md'), 'source_url'], reason: /invalid front matter field/ };
     },
   },
@@ -153,53 +170,66 @@ describe.concurrent('bad input', () => {
   for (const bad of badCases) {
     const skipNote = bad.skip ? ` (skipped: ${bad.skip})` : '';
 
-    it.skipIf(Boolean(bad.skip))(`${bad.name}: runIngest rejects with a one-line error naming it, the current index untouched${skipNote}`, async ({ expect }) => {
-      const { corpusDir, indexDir } = await caseDirs();
-      const { env, names, reason } = await bad.setup(corpusDir, join(corpusDir, '..'));
-      const before = await snapshotDir(indexDir, servedIndexFiles);
+    it.skipIf(Boolean(bad.skip))(
+      `${bad.name}: runIngest rejects with a one-line error naming it, the current index untouched${skipNote}`,
+      async ({ expect }) => {
+        const { corpusDir, indexDir } = await caseDirs();
+        const { env, names, reason } = await bad.setup(corpusDir, join(corpusDir, '..'));
+        const before = await snapshotDir(indexDir, servedIndexFiles);
 
-      const error = await Promise.resolve()
-        .then(() => runIngest({ config: loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EMBEDDINGS: 'local', ...env }) }))
-        .then(
-          () => null,
-          (e: unknown) => e,
-        );
+        const error = await Promise.resolve()
+          .then(() =>
+            runIngest({
+              config: loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EMBEDDINGS: 'local', ...env }),
+            }),
+          )
+          .then(
+            () => null,
+            (e: unknown) => e,
+          );
 
-      // The CLI prints these error classes as they are; anything else is an unexpected failure.
-      expect(error instanceof CorpusError || error instanceof ConfigError, String(error)).toBe(true);
-      const message = (error as Error).message;
-      expect(message).not.toContain('\n');
-      expect(message).toMatch(reason);
-      for (const name of names) expect(message).toContain(name);
-      expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
-    });
+        // The CLI prints these error classes as they are; anything else is an unexpected failure.
+        expect(error instanceof CorpusError || error instanceof ConfigError, String(error)).toBe(true);
+        const message = (error as Error).message;
+        expect(message).not.toContain('\n');
+        expect(message).toMatch(reason);
+        for (const name of names) expect(message).toContain(name);
+        expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
+      },
+    );
 
     if (!bad.cli) continue;
-    it.skipIf(Boolean(bad.skip))(`${bad.name}: npm run ingest exits non-zero with one stderr line naming it, the current index untouched${skipNote}`, CLI_TIMEOUT, async ({ expect }) => {
-      const { corpusDir, indexDir } = await caseDirs();
-      const { env, names, reason } = await bad.setup(corpusDir, join(corpusDir, '..'));
-      const before = await snapshotDir(indexDir, servedIndexFiles);
-      const pointer = await readFile(join(indexDir, POINTER_FILE), 'utf8');
+    it.skipIf(Boolean(bad.skip))(
+      `${bad.name}: npm run ingest exits non-zero with one stderr line naming it, the current index untouched${skipNote}`,
+      CLI_TIMEOUT,
+      async ({ expect }) => {
+        const { corpusDir, indexDir } = await caseDirs();
+        const { env, names, reason } = await bad.setup(corpusDir, join(corpusDir, '..'));
+        const before = await snapshotDir(indexDir, servedIndexFiles);
+        const pointer = await readFile(join(indexDir, POINTER_FILE), 'utf8');
 
-      const result = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, ...env });
+        const result = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, ...env });
 
-      expect(result.code).not.toBe(0);
-      expect(result.stdout).toBe('');
-      const lines = result.stderr.trimEnd().split('\n');
-      expect(lines, result.stderr).toHaveLength(1);
-      expect(lines[0]).toMatch(/^error: /);
-      expect(lines[0]).toMatch(reason);
-      for (const name of names) expect(lines[0]).toContain(name);
-      expect(await readFile(join(indexDir, POINTER_FILE), 'utf8')).toBe(pointer);
-      expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
-    });
+        expect(result.code).not.toBe(0);
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.trimEnd().split('\n');
+        expect(lines, result.stderr).toHaveLength(1);
+        expect(lines[0]).toMatch(/^error: /);
+        expect(lines[0]).toMatch(reason);
+        for (const name of names) expect(lines[0]).toContain(name);
+        expect(await readFile(join(indexDir, POINTER_FILE), 'utf8')).toBe(pointer);
+        expect(await snapshotDir(indexDir, servedIndexFiles)).toEqual(before);
+      },
+    );
   }
 
   it('an INDEX_DIR that is a file: runIngest rejects naming it', async ({ expect }) => {
     const { corpusDir } = await caseDirs();
     const indexFile = join(corpusDir, '..', 'index-is-a-file');
     await writeFile(indexFile, 'not a folder');
-    await expect(runIngest({ config: loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexFile }) })).rejects.toThrow(indexFile);
+    await expect(runIngest({ config: loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexFile }) })).rejects.toThrow(
+      indexFile,
+    );
     expect(await readFile(indexFile, 'utf8')).toBe('not a folder');
   });
 });
@@ -215,7 +245,9 @@ describe.concurrent('npm run ingest output', () => {
     expect(lines).toHaveLength(2); // one line and its newline
     expect(lines[1]).toBe('');
     const summary = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(Object.keys(summary).sort()).toEqual(['chunks', 'documents', 'embedded', 'generation', 'ms', 'removed', 'reused', 'sections'].sort());
+    expect(Object.keys(summary).sort()).toEqual(
+      ['chunks', 'documents', 'embedded', 'generation', 'ms', 'removed', 'reused', 'sections'].sort(),
+    );
     expect(summary).toMatchObject({ documents: 2, sections: 14, reused: 0, removed: 0 });
     expect(summary.embedded).toBe(summary.chunks);
     expect(typeof summary.ms).toBe('number');
@@ -226,11 +258,15 @@ describe.concurrent('npm run ingest output', () => {
     const { corpusDir, indexDir } = await copyCorpus(join(root, `text-${++caseNumber}`));
     const result = await runCli({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^Indexed 2 document\(s\), 14 sections, (\d+) chunks \(\1 embedded, 0 reused, 0 removed\) into generation \S+ in \d+ ms\.\n$/);
+    expect(result.stdout).toMatch(
+      /^Indexed 2 document\(s\), 14 sections, (\d+) chunks \(\1 embedded, 0 reused, 0 removed\) into generation \S+ in \d+ ms\.\n$/,
+    );
     expect(result.stderr).toMatch(/^embedded (\d+)\/\1 chunks\n$/);
   });
 
-  it('an unchanged corpus: "index is up to date (generation X)", exit 0, nothing written; --json says so with "embedded":0', { timeout: 2 * CLI_TIMEOUT.timeout }, async ({ expect }) => {
+  it('an unchanged corpus: "index is up to date (generation X)", exit 0, nothing written; --json says so with "embedded":0', {
+    timeout: 2 * CLI_TIMEOUT.timeout,
+  }, async ({ expect }) => {
     const { corpusDir, indexDir } = await caseDirs();
     const generation = (await readFile(join(indexDir, POINTER_FILE), 'utf8')).trim();
     const before = await snapshotDir(indexDir, servedIndexFiles);

@@ -17,16 +17,23 @@ beforeAll(async () => {
     '/loop': (_req, res) => void res.writeHead(302, { location: '/loop' }).end(),
     '/to-ftp': (_req, res) => void res.writeHead(302, { location: 'ftp://files.example/page' }).end(),
     '/gone': (_req, res) => void res.writeHead(410, { 'content-type': 'text/html' }).end('<p>gone</p>'),
-    '/data.json': (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"title":"not a page"}'),
+    '/data.json': (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'application/json' }).end('{"title":"not a page"}'),
     '/no-type': (_req, res) => void res.writeHead(200).end('<p>what am I?</p>'),
     '/latin1': (_req, res) =>
-      void res.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' }).end(Buffer.from('<p>Caf\u00e9 cr\u00e8me</p>', 'latin1')),
+      void res
+        .writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' })
+        .end(Buffer.from('<p>Caf\u00e9 cr\u00e8me</p>', 'latin1')),
     '/meta-charset': (_req, res) =>
-      void res.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.concat([
-        Buffer.from('<html><head><meta charset="iso-8859-1"></head><body><p>'),
-        Buffer.from('na\u00efve r\u00e9sum\u00e9', 'latin1'),
-        Buffer.from('</p></body></html>'),
-      ])),
+      void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          Buffer.concat([
+            Buffer.from('<html><head><meta charset="iso-8859-1"></head><body><p>'),
+            Buffer.from('na\u00efve r\u00e9sum\u00e9', 'latin1'),
+            Buffer.from('</p></body></html>'),
+          ]),
+        ),
     // An endless page: the server writes while the client reads; past the limit the client must hang up.
     '/huge': (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
@@ -37,7 +44,8 @@ beforeAll(async () => {
       };
       pump();
     },
-    '/huge-declared': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html', 'content-length': String(50 * 1024 * 1024) }).end(),
+    '/huge-declared': (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'text/html', 'content-length': String(50 * 1024 * 1024) }).end(),
     '/slow': () => {
       // Never answers: the fetch's timeout must end it.
     },
@@ -59,7 +67,11 @@ async function failure(path: string, extra: Partial<FetchPageOptions> = {}): Pro
 describe('fetchPage', () => {
   it('fetches an HTML page with its validators', async () => {
     const page = await fetchPage(server.url('/article'), options);
-    expect(page).toMatchObject({ status: 'fetched', url: server.url('/article'), validators: { etag: ETAG, lastModified: LAST_MODIFIED } });
+    expect(page).toMatchObject({
+      status: 'fetched',
+      url: server.url('/article'),
+      validators: { etag: ETAG, lastModified: LAST_MODIFIED },
+    });
     expect(page.status === 'fetched' && page.html).toContain('Moving from Sales to Product Management');
   });
 

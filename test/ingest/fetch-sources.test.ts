@@ -22,7 +22,8 @@ beforeAll(async () => {
   server = await startPageServer({
     '/blog/transition-to-product': versionedPage(articlePage, '"article-v1"', LAST_MODIFIED),
     // A page whose ETag follows its content, which changes when `version` does.
-    '/notes': (request, response) => versionedPage(() => notesPage(version), `"notes-v${version}"`, `v${version}`)(request, response),
+    '/notes': (request, response) =>
+      versionedPage(() => notesPage(version), `"notes-v${version}"`, `v${version}`)(request, response),
     // A server without validators: every fetch is a full 200.
     '/plain': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(notesPage(7)),
   });
@@ -37,23 +38,30 @@ describe('fetchSources', () => {
     expect(outcomes).toEqual([{ url, file: 'transition-to-product.md', outcome: 'written' }]);
 
     const text = await readFile(join(corpusDir, 'transition-to-product.md'), 'utf8');
-    expect(text.startsWith(
-      '---\n' +
-        'title: "How to Transition to Product Management From ANY Background"\n' +
-        'author: "Carlos González De Villaumbrosia"\n' +
-        'published: 2024-05-24\n' +
-        `source_url: "${url}"\n` +
-        'fetched_at: "2026-12-06T07:00:00.000Z"\n' +
-        '---\n\n' +
-        '# How to Transition to Product Management From ANY Background\n\n' +
-        'You’ve decided that you want to be a Product Manager.',
-    )).toBe(true);
+    expect(
+      text.startsWith(
+        '---\n' +
+          'title: "How to Transition to Product Management From ANY Background"\n' +
+          'author: "Carlos González De Villaumbrosia"\n' +
+          'published: 2024-05-24\n' +
+          `source_url: "${url}"\n` +
+          'fetched_at: "2026-12-06T07:00:00.000Z"\n' +
+          '---\n\n' +
+          '# How to Transition to Product Management From ANY Background\n\n' +
+          'You’ve decided that you want to be a Product Manager.',
+      ),
+    ).toBe(true);
     expect(await readFetchState(corpusDir)).toEqual({
       sources: { [url]: { file: 'transition-to-product.md', etag: '"article-v1"', lastModified: LAST_MODIFIED } },
     });
     // Ordinary corpus Markdown: the loader reads it like any other file, state file ignored.
     const [document] = await loadCorpus(corpusDir);
-    expect(document).toMatchObject({ id: 'transition-to-product', sourceUrl: url, author: 'Carlos González De Villaumbrosia', published: '2024-05-24' });
+    expect(document).toMatchObject({
+      id: 'transition-to-product',
+      sourceUrl: url,
+      author: 'Carlos González De Villaumbrosia',
+      published: '2024-05-24',
+    });
   });
 
   it('asks again with the validators and keeps the file as it is on a 304', async () => {
@@ -66,7 +74,10 @@ describe('fetchSources', () => {
 
     const outcomes = await fetchSources({ corpusDir, urls: [url], now: at('2026-12-07T07:00:00.000Z') });
     expect(outcomes).toEqual([{ url, file: 'transition-to-product.md', outcome: 'not-modified' }]);
-    expect(server.seen[seen]!.headers).toMatchObject({ 'if-none-match': '"article-v1"', 'if-modified-since': LAST_MODIFIED });
+    expect(server.seen[seen]!.headers).toMatchObject({
+      'if-none-match': '"article-v1"',
+      'if-modified-since': LAST_MODIFIED,
+    });
     expect(await snapshotDir(corpusDir)).toEqual(before);
     expect((await stat(join(corpusDir, 'transition-to-product.md'))).mtimeMs).toBe(mtime);
   });
@@ -79,7 +90,11 @@ describe('fetchSources', () => {
     version = 2;
     expect(await fetchSources({ corpusDir, urls: [url] })).toEqual([{ url, file: 'notes.md', outcome: 'written' }]);
     expect(await readFile(join(corpusDir, 'notes.md'), 'utf8')).toContain('Version 2 of the product');
-    expect((await readFetchState(corpusDir)).sources[url]).toEqual({ file: 'notes.md', etag: '"notes-v2"', lastModified: 'v2' });
+    expect((await readFetchState(corpusDir)).sources[url]).toEqual({
+      file: 'notes.md',
+      etag: '"notes-v2"',
+      lastModified: 'v2',
+    });
 
     await rm(join(corpusDir, 'notes.md'));
     const seen = server.seen.length;
@@ -109,7 +124,10 @@ describe('fetchSources', () => {
     const urls = [good, server.url('/notes'), server.url('/missing'), server.url('/also-missing')];
     const error = await fetchSources({ corpusDir, urls }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FetchSourcesError);
-    expect((error as FetchSourcesError).lines).toEqual([`${server.url('/missing')}: HTTP 404`, `${server.url('/also-missing')}: HTTP 404`]);
+    expect((error as FetchSourcesError).lines).toEqual([
+      `${server.url('/missing')}: HTTP 404`,
+      `${server.url('/also-missing')}: HTTP 404`,
+    ]);
     // Neither the good page nor the changed one was written; the earlier file and state are as they were.
     expect(await snapshotDir(corpusDir)).toEqual(before);
   });

@@ -35,7 +35,14 @@ describe('incremental ingest', () => {
     expect(first).toMatchObject({ reused: 0, removed: 0, upToDate: false });
 
     const second = await runIngest({ config, force: true });
-    expect(second).toMatchObject({ documents: first.documents, sections: first.sections, chunks: first.chunks, embedded: 0, reused: first.chunks, removed: 0 });
+    expect(second).toMatchObject({
+      documents: first.documents,
+      sections: first.sections,
+      chunks: first.chunks,
+      embedded: 0,
+      reused: first.chunks,
+      removed: 0,
+    });
     expect(second.generation).not.toBe(first.generation);
   });
 
@@ -45,7 +52,14 @@ describe('incremental ingest', () => {
     const generations = () => readdir(join(indexDir, GENERATIONS_DIR));
 
     const same = await runIngest({ config });
-    expect(same).toMatchObject({ upToDate: true, generation: first.generation, embedded: 0, reused: first.chunks, removed: 0, chunks: first.chunks });
+    expect(same).toMatchObject({
+      upToDate: true,
+      generation: first.generation,
+      embedded: 0,
+      reused: first.chunks,
+      removed: 0,
+      chunks: first.chunks,
+    });
     expect(await generations()).toEqual([first.generation]);
 
     let previous = first.generation;
@@ -73,7 +87,11 @@ describe('incremental ingest', () => {
     await runIngest({ config });
     const before = await chunks();
 
-    await editFile(join(corpusDir, 'alpha.md'), 'A Langstroth hive is the common choice', 'A top-bar hive is a cheaper choice');
+    await editFile(
+      join(corpusDir, 'alpha.md'),
+      'A Langstroth hive is the common choice',
+      'A top-bar hive is a cheaper choice',
+    );
     const after = await runIngest({ config });
     const now = await chunks();
 
@@ -92,7 +110,11 @@ describe('incremental ingest', () => {
     await runIngest({ config });
     const before = hashes(await chunks());
 
-    await editFile(join(corpusDir, 'alpha.md'), 'A record book helps more than memory.', 'A notebook helps more than memory.');
+    await editFile(
+      join(corpusDir, 'alpha.md'),
+      'A record book helps more than memory.',
+      'A notebook helps more than memory.',
+    );
     const after = await runIngest({ config });
     const now = hashes(await chunks());
     expect(after.embedded).toBeGreaterThan(0);

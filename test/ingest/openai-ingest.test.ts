@@ -4,10 +4,21 @@ import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { embeddingText } from '../../src/corpus/embedding-text.ts';
-import { IndexVerificationError, loadCurrentGeneration, localOnlyQueryEmbedder, type QueryEmbedderFactory } from '../../src/index/load-generation.ts';
+import {
+  IndexVerificationError,
+  loadCurrentGeneration,
+  localOnlyQueryEmbedder,
+  type QueryEmbedderFactory,
+} from '../../src/index/load-generation.ts';
 import { IngestError, runIngest } from '../../src/ingest/run-ingest.ts';
 import { servedIndexFiles, snapshotDir, useTempDirs } from '../helpers/temp-dir.ts';
-import { embeddingsResponse, OPENAI_TEST_API_KEY, OPENAI_TEST_BASE_URL, useOpenAITestServer, type EmbeddingsRequestBody } from '../mocks/openai-server.ts';
+import {
+  embeddingsResponse,
+  OPENAI_TEST_API_KEY,
+  OPENAI_TEST_BASE_URL,
+  useOpenAITestServer,
+  type EmbeddingsRequestBody,
+} from '../mocks/openai-server.ts';
 
 const DIMS = 16;
 const SECTIONS = 150;
@@ -19,20 +30,34 @@ async function bigCorpus(): Promise<{ corpusDir: string; indexDir: string }> {
   const root = await tempDir();
   const corpusDir = join(root, 'corpus');
   await mkdir(corpusDir);
-  const sections = Array.from({ length: SECTIONS }, (_, i) => `## Topic ${i + 1}\n\nParagraph ${i + 1} explains item number ${i + 1} of the many items.`);
-  await writeFile(join(corpusDir, 'many.md'), `# Many Topics\n\nAn introduction to many topics.\n\n${sections.join('\n\n')}\n`);
+  const sections = Array.from(
+    { length: SECTIONS },
+    (_, i) => `## Topic ${i + 1}\n\nParagraph ${i + 1} explains item number ${i + 1} of the many items.`,
+  );
+  await writeFile(
+    join(corpusDir, 'many.md'),
+    `# Many Topics\n\nAn introduction to many topics.\n\n${sections.join('\n\n')}\n`,
+  );
   return { corpusDir, indexDir: join(root, 'index') };
 }
 
 const openAIConfig = (corpusDir: string, indexDir: string) =>
-  loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EMBEDDINGS: 'openai', OPENAI_API_KEY: OPENAI_TEST_API_KEY, OPENAI_BASE_URL: OPENAI_TEST_BASE_URL });
+  loadConfig({
+    CORPUS_DIR: corpusDir,
+    INDEX_DIR: indexDir,
+    EMBEDDINGS: 'openai',
+    OPENAI_API_KEY: OPENAI_TEST_API_KEY,
+    OPENAI_BASE_URL: OPENAI_TEST_BASE_URL,
+  });
 
 /** Query embedder for a loaded openai index: the fake model itself. */
 const fakeModelQueries: QueryEmbedderFactory = () => ({ embedQuery: async (text: string) => openai.vectorFor(text) });
 
-const batchInputs = (requests: Array<{ body: EmbeddingsRequestBody }>) => requests.flatMap((r) => (Array.isArray(r.body.input) ? r.body.input : []));
+const batchInputs = (requests: Array<{ body: EmbeddingsRequestBody }>) =>
+  requests.flatMap((r) => (Array.isArray(r.body.input) ? r.body.input : []));
 
-const rateLimited = (headers: Record<string, string>, error: Record<string, string>) => HttpResponse.json({ error }, { status: 429, headers });
+const rateLimited = (headers: Record<string, string>, error: Record<string, string>) =>
+  HttpResponse.json({ error }, { status: 429, headers });
 
 describe('runIngest with EMBEDDINGS=openai (msw at the HTTP edge)', () => {
   it('embeds every passage exactly once in batches of at most 128, decoding base64 vectors', async () => {
@@ -92,7 +117,10 @@ describe('runIngest with EMBEDDINGS=openai (msw at the HTTP edge)', () => {
       // Refuse the first batch request once; everything else goes to the built-in handler.
       if (refused > 0 || !Array.isArray(body.input)) return undefined;
       refused++;
-      return rateLimited({ 'retry-after': '0' }, { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' });
+      return rateLimited(
+        { 'retry-after': '0' },
+        { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' },
+      );
     });
     const started = Date.now();
     const summary = await runIngest({ config: openAIConfig(corpusDir, indexDir) });
@@ -114,7 +142,12 @@ describe('runIngest with EMBEDDINGS=openai (msw at the HTTP edge)', () => {
     await writeFile(join(corpusDir, 'many.md'), '# Changed\n\nA different corpus that needs embedding.\n');
     openai.clearRequests();
     openai.on('/embeddings', ({ body }) =>
-      Array.isArray((body as EmbeddingsRequestBody).input) ? rateLimited({}, { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' }) : undefined,
+      Array.isArray((body as EmbeddingsRequestBody).input)
+        ? rateLimited(
+            {},
+            { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+          )
+        : undefined,
     );
     await expect(runIngest({ config })).rejects.toThrow(/429/);
     expect(batchInputs(openai.embeddingRequests())).toHaveLength(1);

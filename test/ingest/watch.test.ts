@@ -21,11 +21,18 @@ async function until(check: () => boolean, what: string, ms = 20_000): Promise<v
 }
 
 describe('watchCorpus (npm run ingest -- --watch)', () => {
-  it('ingests at once, re-ingests after a change, reports a bad file in one line and keeps the served generation', { timeout: 60_000 }, async () => {
+  it('ingests at once, re-ingests after a change, reports a bad file in one line and keeps the served generation', {
+    timeout: 60_000,
+  }, async () => {
     const { corpusDir, indexDir, config } = await copyCorpus(await tempDir());
     const results: IngestResult[] = [];
     const failures: unknown[] = [];
-    const watch = watchCorpus({ config, debounceMs: 100, onIngested: (r) => results.push(r), onFailed: (e) => failures.push(e) });
+    const watch = watchCorpus({
+      config,
+      debounceMs: 100,
+      onIngested: (r) => results.push(r),
+      onFailed: (e) => failures.push(e),
+    });
     try {
       await watch.ready;
       expect(results).toHaveLength(1);
@@ -34,7 +41,10 @@ describe('watchCorpus (npm run ingest -- --watch)', () => {
 
       // Several saves in a row are one re-ingest (debounced).
       await writeFile(join(corpusDir, 'gamma.md'), '# Gamma Notes\n\nSmokers calm the bees before an inspection.\n');
-      await writeFile(join(corpusDir, 'gamma.md'), '# Gamma Notes\n\nSmokers calm the bees before a hive inspection.\n');
+      await writeFile(
+        join(corpusDir, 'gamma.md'),
+        '# Gamma Notes\n\nSmokers calm the bees before a hive inspection.\n',
+      );
       await until(() => results.length === 2, 'the re-ingest after adding gamma.md');
       expect(results[1]).toMatchObject({ upToDate: false, documents: 3 });
       expect(await readCurrentGeneration(indexDir)).toBe(results[1]!.generation);
@@ -66,11 +76,20 @@ describe('watchCorpus (npm run ingest -- --watch)', () => {
     expect(results).toHaveLength(4);
   });
 
-  it('as the CLI: reports a bad file in one line, goes on watching, and exits 0 on Ctrl-C (SIGINT)', { timeout: 60_000 }, async () => {
+  it('as the CLI: reports a bad file in one line, goes on watching, and exits 0 on Ctrl-C (SIGINT)', {
+    timeout: 60_000,
+  }, async () => {
     const { corpusDir, indexDir } = await copyCorpus(await tempDir());
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts', '--watch'], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', EMBEDDINGS: 'local', CORPUS_DIR: corpusDir, INDEX_DIR: indexDir },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NO_COLOR: '1',
+        EMBEDDINGS: 'local',
+        CORPUS_DIR: corpusDir,
+        INDEX_DIR: indexDir,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -35,7 +35,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** One `chat.completion.chunk` event line. */
 export function chunkEvent(model: string, delta: Record<string, unknown>, finishReason: string | null = null): string {
-  const chunk = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: created(), model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
+  const chunk = {
+    id: 'chatcmpl-test',
+    object: 'chat.completion.chunk',
+    created: created(),
+    model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+  };
   return `data: ${JSON.stringify(chunk)}\n\n`;
 }
 
@@ -66,7 +72,9 @@ function streamedCompletion(model: string, pieces: string[], { signal, gapMs = 0
       }
     },
   });
-  return new HttpResponse(body, { headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' } });
+  return new HttpResponse(body, {
+    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' },
+  });
 }
 
 /** A complete non-streamed completion. */
@@ -76,13 +84,19 @@ function jsonCompletion(model: string, content: string): Response {
     object: 'chat.completion',
     created: created(),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' },
+    ],
     usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
   });
 }
 
 /** Answer a chat request with `pieces`, in whichever format the request asked for. */
-export function completion(body: ChatCompletionRequestBody, pieces: string | string[], options: StreamOptions = {}): Response {
+export function completion(
+  body: ChatCompletionRequestBody,
+  pieces: string | string[],
+  options: StreamOptions = {},
+): Response {
   const list = typeof pieces === 'string' ? [pieces] : pieces;
   return body.stream ? streamedCompletion(body.model, list, options) : jsonCompletion(body.model, list.join(''));
 }
@@ -92,5 +106,7 @@ export function errorCompletion(status: number, message: string, headers: Record
   return HttpResponse.json({ error: { message, type: 'test_error', param: null, code: null } }, { status, headers });
 }
 
-export const systemMessage = (body: ChatCompletionRequestBody): string => body.messages.find((m) => m.role === 'system')?.content ?? '';
-export const userMessage = (body: ChatCompletionRequestBody): string => body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+export const systemMessage = (body: ChatCompletionRequestBody): string =>
+  body.messages.find((m) => m.role === 'system')?.content ?? '';
+export const userMessage = (body: ChatCompletionRequestBody): string =>
+  body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';

@@ -49,7 +49,11 @@ export interface OpenAITestServerOptions {
 }
 
 /** Answers a request; returning undefined falls through to the next handler (e.g. the built-in one). */
-export type Resolver<TBody> = (context: { request: Request; body: TBody; url: URL }) => Response | undefined | Promise<Response | undefined>;
+export type Resolver<TBody> = (context: {
+  request: Request;
+  body: TBody;
+  url: URL;
+}) => Response | undefined | Promise<Response | undefined>;
 
 export interface OpenAITestServer {
   readonly server: SetupServer;
@@ -143,7 +147,9 @@ export function createOpenAITestServer(options: OpenAITestServerOptions = {}): O
       { once },
     );
 
-  const embeddingsHandler = post<EmbeddingsRequestBody>('/embeddings', ({ body }) => embeddingsResponse(body, (text) => embed(text, dims)));
+  const embeddingsHandler = post<EmbeddingsRequestBody>('/embeddings', ({ body }) =>
+    embeddingsResponse(body, (text) => embed(text, dims)),
+  );
 
   const server = setupServer(embeddingsHandler);
 
@@ -151,8 +157,10 @@ export function createOpenAITestServer(options: OpenAITestServerOptions = {}): O
     server,
     dims,
     requests,
-    requestsTo: <TBody>(path: string) => requests.filter((r) => r.url.pathname.endsWith(path)) as Array<RecordedRequest<TBody>>,
-    embeddingRequests: () => requests.filter((r) => r.url.pathname.endsWith('/embeddings')) as Array<RecordedRequest<EmbeddingsRequestBody>>,
+    requestsTo: <TBody>(path: string) =>
+      requests.filter((r) => r.url.pathname.endsWith(path)) as Array<RecordedRequest<TBody>>,
+    embeddingRequests: () =>
+      requests.filter((r) => r.url.pathname.endsWith('/embeddings')) as Array<RecordedRequest<EmbeddingsRequestBody>>,
     record,
     use: (...handlers) => server.use(...handlers),
     on: (path, resolver, opts) => server.use(post(path, resolver, opts?.once ?? false)),

@@ -57,7 +57,9 @@ describe('statesAmount', () => {
   });
 
   it('lets any passage that states the amount through', () => {
-    expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.', 'Salaries start at $90,000.'], [])).toBe(true);
+    expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.', 'Salaries start at $90,000.'], [])).toBe(
+      true,
+    );
     expect(answerTypeMet('how much does a PM make?', ['PMs are well paid.'], [])).toBe(false);
     expect(answerTypeMet('how do I become a PM?', [], [])).toBe(true);
   });
@@ -69,7 +71,7 @@ describe('askedAlternatives', () => {
     ['Is the CSPO or the PMP certification better?', [['cspo', 'pmp']]],
     ['Jira vs. Asana - which one?', [['jira', 'asana']]],
     ["Which is better for a new PM, Jira's boards or Asana?", []],
-    ["Which is better for a new PM: Jira or Asana?", [['jira', 'asana']]],
+    ['Which is better for a new PM: Jira or Asana?', [['jira', 'asana']]],
     ['Which is it: is building products an art or a science?', [['art', 'science']]],
   ])('"%s" asks to choose between %j', (question, pairs) => {
     expect(askedAlternatives(question)).toEqual(pairs.map((pair) => pair.map((w) => stem(w))));
@@ -99,16 +101,24 @@ describe('answerTypeMet for a choice between alternatives', () => {
   });
 
   it('declines a choice between two things the guide never names, not even by a synonym', () => {
-    expect(answerTypeMet('should I learn Jira or Asana first?', [], [term('jira', true), term('asana', true)])).toBe(false);
+    expect(answerTypeMet('should I learn Jira or Asana first?', [], [term('jira', true), term('asana', true)])).toBe(
+      false,
+    );
     // A loose WordNet relative ("asana", the yoga posture -> "position") does not name it.
-    expect(answerTypeMet('should I learn Jira or Asana first?', [], [term('jira', true), term('asana', false, true)])).toBe(false);
+    expect(
+      answerTypeMet('should I learn Jira or Asana first?', [], [term('jira', true), term('asana', false, true)]),
+    ).toBe(false);
   });
 
   it('lets a choice through when the guide names either alternative, or a stand-in of it', () => {
-    expect(answerTypeMet('should I learn Jira or roadmaps first?', [], [term('jira', true), term('roadmaps', false)])).toBe(true);
+    expect(
+      answerTypeMet('should I learn Jira or roadmaps first?', [], [term('jira', true), term('roadmaps', false)]),
+    ).toBe(true);
     // "cert" is not in the guide, but its stand-in "certification" is: queryTerms marks it not unknown.
     expect(answerTypeMet('a cert or a bootcamp?', [], [term('cert', false), term('bootcamp', true)])).toBe(true);
-    expect(answerTypeMet('should I apply now or wait?', [], [term('apply', false), term('now', false), term('wait', false)])).toBe(true);
+    expect(
+      answerTypeMet('should I apply now or wait?', [], [term('apply', false), term('now', false), term('wait', false)]),
+    ).toBe(true);
   });
 });
 
@@ -127,7 +137,11 @@ describe('the answer-type check in the pipeline', () => {
   });
 
   it('does not call a choice between things the guide never names answered: related, naming what it lacks', async () => {
-    await expectRelatedThoughSupported(fixture.index, 'should I build my side project in Python or Ruby?', "The guide doesn't mention “python”.");
+    await expectRelatedThoughSupported(
+      fixture.index,
+      'should I build my side project in Python or Ruby?',
+      "The guide doesn't mention “python”.",
+    );
   });
 
   it('answers a choice between alternatives the guide discusses', async () => {

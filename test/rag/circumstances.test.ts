@@ -11,11 +11,17 @@ import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 const fixture = useFixtureIndex();
 const ask = (question: string) => askExtractive(fixture.index, question);
 
-describe('the asker\'s circumstances', () => {
+describe("the asker's circumstances", () => {
   it.each([
     // A control: answered with or without the rule (its story words are few).
-    ['Sales rep here, 6 years at a telecom call centre in Leeds, honestly burnt out lately. How do customer insights help a PM prioritize features?', 'Moving from Sales to Product Management'],
-    ["I'm a software engineer at a fintech in Lisbon, laid off in March with a toddler at home. How do I become a product manager?", 'Becoming a Product Manager as an Engineer'],
+    [
+      'Sales rep here, 6 years at a telecom call centre in Leeds, honestly burnt out lately. How do customer insights help a PM prioritize features?',
+      'Moving from Sales to Product Management',
+    ],
+    [
+      "I'm a software engineer at a fintech in Lisbon, laid off in March with a toddler at home. How do I become a product manager?",
+      'Becoming a Product Manager as an Engineer',
+    ],
   ])('do not stop the guide answering: "%s"', async (question, section) => {
     const response = await ask(question);
     expect(response.grounded).toBe(true);

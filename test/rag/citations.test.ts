@@ -8,11 +8,17 @@ const P = ['p1', 'p2', 'p3', 'p4'];
 
 describe('repairMarkers', () => {
   it('renumbers markers 1..n in order of first use and keeps only the passages used', () => {
-    expect(repairMarkers('First claim [3][1]. Another [3].', P)).toEqual({ answer: 'First claim [1][2]. Another [1].', used: ['p3', 'p1'] });
+    expect(repairMarkers('First claim [3][1]. Another [3].', P)).toEqual({
+      answer: 'First claim [1][2]. Another [1].',
+      used: ['p3', 'p1'],
+    });
   });
 
   it('drops out-of-range markers ([0], beyond the passages) and tidies the spacing they leave', () => {
-    expect(repairMarkers('Claim [7]. Other claim [0]. Real one [2].', P)).toEqual({ answer: 'Claim. Other claim. Real one [1].', used: ['p2'] });
+    expect(repairMarkers('Claim [7]. Other claim [0]. Real one [2].', P)).toEqual({
+      answer: 'Claim. Other claim. Real one [1].',
+      used: ['p2'],
+    });
     expect(repairMarkers('Claim [5], then more [4].', P)).toEqual({ answer: 'Claim, then more [1].', used: ['p4'] });
   });
 
@@ -66,7 +72,16 @@ describe('citationFor', () => {
     hash: 'h',
   };
   const passage: Passage = { chunk, score: 0.83456, vectorScore: 0.5, coverage: 0.5 };
-  const doc = { id: 'my guide', title: 'Guide', sourceUrl: 'https://example.com/guide', author: null, published: null, updated: null, markdown: '', sha256: '' } as StoredDocument;
+  const doc = {
+    id: 'my guide',
+    title: 'Guide',
+    sourceUrl: 'https://example.com/guide',
+    author: null,
+    published: null,
+    updated: null,
+    markdown: '',
+    sha256: '',
+  } as StoredDocument;
 
   it('links the rendered section, points into the original at the quote, quotes the passage, rounds the score', () => {
     expect(citationFor(passage, 2, doc)).toEqual({

@@ -64,14 +64,17 @@ describe('composition properties on the shipped guide and the fixture guide', ()
         }
         for (const need of statement.needs) {
           const needed = normalised.indexOf(sameStatement(section.statements[need]!.text));
-          expect(needed, `${q}: "${statement.text}" needs "${section.statements[need]!.text}" before it`).toBeGreaterThanOrEqual(0);
+          expect(
+            needed,
+            `${q}: "${statement.text}" needs "${section.statements[need]!.text}" before it`,
+          ).toBeGreaterThanOrEqual(0);
           expect(needed).toBeLessThan(at);
         }
       }
     }
   });
 
-  it('keeps each section\'s statements in source order, one block per section, later blocks headed by their section heading', async () => {
+  it("keeps each section's statements in source order, one block per section, later blocks headed by their section heading", async () => {
     let headed = 0;
     for (const { q, index } of cases()) {
       const response = await grounded(q, index);
@@ -111,17 +114,25 @@ describe('composition properties on the shipped guide and the fixture guide', ()
     for (const { q, index } of cases()) {
       const response = await grounded(q, index);
       const used = new Set(markersOf(response.answer));
-      expect([...used].sort((a, b) => a - b), q).toEqual(response.citations.map((c) => c.id));
-      expect(response.citations.map((c) => c.id), q).toEqual(response.citations.map((_, i) => i + 1));
+      expect(
+        [...used].sort((a, b) => a - b),
+        q,
+      ).toEqual(response.citations.map((c) => c.id));
+      expect(
+        response.citations.map((c) => c.id),
+        q,
+      ).toEqual(response.citations.map((_, i) => i + 1));
       for (const citation of response.citations) {
         const section = index.statements.of(citation.document, citation.anchor)!;
         expect(section.text, q).toContain(citation.quote);
-        expect(sameStatement(response.answer), q).toContain(sameStatement(citation.quote.replace(/^\s*(?:[-*]|\d+\.)\s+/gm, '')).slice(0, 40));
+        expect(sameStatement(response.answer), q).toContain(
+          sameStatement(citation.quote.replace(/^\s*(?:[-*]|\d+\.)\s+/gm, '')).slice(0, 40),
+        );
       }
     }
   });
 
-  it('numbers citations by their section\'s retrieval rank: citation 1 is from the section ranked first', async () => {
+  it("numbers citations by their section's retrieval rank: citation 1 is from the section ranked first", async () => {
     // "how do I get from sales" is ranked to the sales section first on the fixture guide.
     const response = await grounded('how do I get from sales into product management?', guide.index);
     expect(response.citations[0]).toMatchObject({ id: 1, section: 'Moving from Sales to Product Management' });
@@ -158,13 +169,16 @@ describe('promotion', () => {
     }
   });
 
-  it('is welcome when the question is about certification: the guide\'s offer of a course may be quoted', async () => {
+  it("is welcome when the question is about certification: the guide's offer of a course may be quoted", async () => {
     // ANSWERS.md example 2: the free micro-certification is welcome in an answer about certification.
     const response = await grounded('Do I need a certification?');
     expect(response.answer).toMatch(/free micro-certification/i);
     for (const q of SHIPPED_QUESTIONS.filter((x) => !/certif|course/i.test(x))) {
       const other = await grounded(q);
-      expect(quotedStatements(shipped.index, other).quoted.filter((x) => x.statement.promotional), q).toEqual([]);
+      expect(
+        quotedStatements(shipped.index, other).quoted.filter((x) => x.statement.promotional),
+        q,
+      ).toEqual([]);
     }
   });
 
@@ -222,7 +236,10 @@ describe('Markdown safety', () => {
     );
     const small = await buildFixtureIndex(dir);
     try {
-      const listed = await askExtractive(small.index, 'is practising product interviews with a friend every evening useful?');
+      const listed = await askExtractive(
+        small.index,
+        'is practising product interviews with a friend every evening useful?',
+      );
       expect(listed.answer).toContain('from a list');
       // Only the composer's own markers, each with its citation.
       expect(markersOf(listed.answer).every((n) => n >= 1 && n <= listed.citations.length)).toBe(true);
@@ -230,7 +247,10 @@ describe('Markdown safety', () => {
       // The citation quotes the corpus as it is.
       expect(listed.citations.map((c) => c.quote).join(' ')).toContain('[2]');
 
-      const stories = await askExtractive(small.index, 'should I write my best stories down before product interviews?');
+      const stories = await askExtractive(
+        small.index,
+        'should I write my best stories down before product interviews?',
+      );
       expect(stories.answer).toContain('best stories');
       expect(stories.answer).not.toContain('**best stories**');
     } finally {

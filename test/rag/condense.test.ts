@@ -21,9 +21,15 @@ describe('condenseExtractive (deterministic follow-ups)', () => {
   });
 
   it('uses the most recent user turn, never an assistant turn', () => {
-    const longer: ChatTurn[] = [...history, { role: 'user', content: 'What about engineers moving into product?' }, { role: 'assistant', content: 'Engineers [1].' }];
+    const longer: ChatTurn[] = [
+      ...history,
+      { role: 'user', content: 'What about engineers moving into product?' },
+      { role: 'assistant', content: 'Engineers [1].' },
+    ];
     expect(condenseExtractive('Is it hard?', longer).context).toBe('What about engineers moving into product?');
-    expect(condenseExtractive('Is it hard?', [{ role: 'assistant', content: 'Hello, ask me anything about the guide.' }])).toEqual({ text: 'Is it hard?' });
+    expect(
+      condenseExtractive('Is it hard?', [{ role: 'assistant', content: 'Hello, ask me anything about the guide.' }]),
+    ).toEqual({ text: 'Is it hard?' });
   });
 
   it('does not carry context into a question that stands on its own', () => {

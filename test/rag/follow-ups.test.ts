@@ -35,7 +35,8 @@ describe('follow-ups', () => {
     const said = sameStatement(earlier!.answer);
     const { quoted } = quotedStatements(shipped.index, later!);
     expect(quoted.length).toBeGreaterThan(0);
-    for (const { statement } of quoted) expect(said, `repeated: "${statement.text}"`).not.toContain(sameStatement(statement.text));
+    for (const { statement } of quoted)
+      expect(said, `repeated: "${statement.text}"`).not.toContain(sameStatement(statement.text));
   });
 
   it('carry the topic: "what should I do first?" after "I work in marketing." gives first steps tied to marketing', async () => {
@@ -48,7 +49,10 @@ describe('follow-ups', () => {
     expect(quoted[0]!.section.heading, later!.answer).toBe('How to Pivot into Product Management');
     // Not the marketing section again: that was the first answer.
     expect(earlier!.citations[0]!.section).toBe('Transition from Marketing to Product Management');
-    expect(later!.citations.map((c) => c.section), later!.answer).not.toContain('Transition from Marketing to Product Management');
+    expect(
+      later!.citations.map((c) => c.section),
+      later!.answer,
+    ).not.toContain('Transition from Marketing to Product Management');
   });
 
   it('say so in one sentence, citing the section, when the guide has nothing new to add', async () => {
@@ -68,7 +72,10 @@ describe('follow-ups', () => {
     const small = await buildFixtureIndex(dir);
     const question = 'should I ask a product manager for a coffee chat?';
     const earlier = await askExtractive(small.index, question);
-    const history: ChatTurn[] = [{ role: 'user', content: question }, { role: 'assistant', content: earlier.answer }];
+    const history: ChatTurn[] = [
+      { role: 'user', content: question },
+      { role: 'assistant', content: earlier.answer },
+    ];
     const again = await askExtractive(small.index, 'and what else about coffee chats with a product manager?', history);
     await small.dispose();
     expect(earlier.answer).toContain('coffee chat and listen');

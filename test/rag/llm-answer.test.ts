@@ -23,7 +23,11 @@ beforeAll(async () => {
   passages = (await retrieve(fixture.index, { text: QUESTION }, 4)).passages;
 });
 
-const deps = (responses: string[], slots = new Semaphore(1)): LlmDeps => ({ model: new FakeListChatModel({ responses }), upstreamSlots: slots, canary: CANARY });
+const deps = (responses: string[], slots = new Semaphore(1)): LlmDeps => ({
+  model: new FakeListChatModel({ responses }),
+  upstreamSlots: slots,
+  canary: CANARY,
+});
 
 /** Run llmAnswer to the end: the deltas it yielded and the response it returned. */
 async function drain(llm: LlmDeps): Promise<{ deltas: string[]; response: ComposedAnswer | null }> {
@@ -53,7 +57,11 @@ describe('llmAnswer', () => {
     const { deltas, response } = await drain(llm);
     expect(deltas.join('')).toBe('Sales people know customers [3]. Strategy matters [1][3].');
     expect(deltas.length).toBeGreaterThan(1);
-    expect(response).toMatchObject({ grounded: true, mode: 'llm', answer: 'Sales people know customers [1]. Strategy matters [2][1].' });
+    expect(response).toMatchObject({
+      grounded: true,
+      mode: 'llm',
+      answer: 'Sales people know customers [1]. Strategy matters [2][1].',
+    });
     expect(response!.citations.map((c) => c.quote)).toEqual([passages[2]!.chunk.text, passages[0]!.chunk.text]);
     expect(await slotFree(llm.upstreamSlots)).toBe(true);
   });
@@ -90,16 +98,35 @@ describe('answerQuestion (llm mode)', () => {
   }
 
   it('emits citations (prompt numbering), deltas, then done', async () => {
-    const events = await collect(answerQuestion(fixture.index, { question: QUESTION }, llmMode(deps(['Sales skills transfer [2].'])), new AbortController().signal));
+    const events = await collect(
+      answerQuestion(
+        fixture.index,
+        { question: QUESTION },
+        llmMode(deps(['Sales skills transfer [2].'])),
+        new AbortController().signal,
+      ),
+    );
     expect(events[0]).toMatchObject({ type: 'citations' });
     expect((events[0] as { citations: unknown[] }).citations).toHaveLength(passages.length);
-    expect(events.at(-1)).toMatchObject({ type: 'done', response: { grounded: true, answer: 'Sales skills transfer [1].' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'done',
+      response: { grounded: true, answer: 'Sales skills transfer [1].' },
+    });
     expect(events.slice(1, -1).every((e) => e.type === 'delta')).toBe(true);
   });
 
   it('streams the closest passages as related, not the sentinel, when the model says NOT_COVERED to a supported question', async () => {
-    const events = await collect(answerQuestion(fixture.index, { question: QUESTION }, llmMode(deps(['NOT_COVERED'])), new AbortController().signal));
-    const deltas = events.filter((e): e is Extract<AskEvent, { type: 'delta' }> => e.type === 'delta').map((e) => e.text);
+    const events = await collect(
+      answerQuestion(
+        fixture.index,
+        { question: QUESTION },
+        llmMode(deps(['NOT_COVERED'])),
+        new AbortController().signal,
+      ),
+    );
+    const deltas = events
+      .filter((e): e is Extract<AskEvent, { type: 'delta' }> => e.type === 'delta')
+      .map((e) => e.text);
     const done = events.at(-1) as Extract<AskEvent, { type: 'done' }>;
     expect(done.response).toMatchObject({ support: 'related', grounded: true, mode: 'llm' });
     expect(done.response.citations.length).toBeGreaterThan(0);
@@ -110,7 +137,12 @@ describe('answerQuestion (llm mode)', () => {
   it('gives the upstream slot back when its consumer stops early (a client that went away)', async () => {
     const slots = new Semaphore(1);
     const long = `${'Sales people already know what customers need [1]. '.repeat(20)}`;
-    const events = answerQuestion(fixture.index, { question: QUESTION }, llmMode(deps([long], slots)), new AbortController().signal);
+    const events = answerQuestion(
+      fixture.index,
+      { question: QUESTION },
+      llmMode(deps([long], slots)),
+      new AbortController().signal,
+    );
     let step = await events.next();
     while (!step.done && step.value.type !== 'delta') step = await events.next();
     // Stopped at the first word, not at the end of the answer.

@@ -19,7 +19,11 @@ const fixture = useFixtureIndex(threeDocsDir);
 describe('a corpus of three documents', () => {
   it.each([
     ['What goes in a product requirements document?', 'product-specs', 'What Goes in a Product Requirements Document'],
-    ['What should I do with the decisions taken in office hours?', 'office-hours', 'Office Hours for New Product Managers'],
+    [
+      'What should I do with the decisions taken in office hours?',
+      'office-hours',
+      'Office Hours for New Product Managers',
+    ],
     ['What should a weekly update tell stakeholders?', 'stakeholder-updates', 'Writing a Weekly Update'],
     ['Should I send routine updates by email or hold a meeting?', 'stakeholder-updates', 'Choosing a Channel'],
   ])('answers "%s" from %s, citing the right section first', async (question, document, section) => {
@@ -31,7 +35,10 @@ describe('a corpus of three documents', () => {
   it('reaches "product requirements document" from "PRD" through synonyms.txt', async () => {
     const answer = await askExtractive(fixture.index, 'What goes in a PRD?');
     expect(answer.support, answer.answer).toBe('answered');
-    expect(answer.citations[0]).toMatchObject({ document: 'product-specs', section: 'What Goes in a Product Requirements Document' });
+    expect(answer.citations[0]).toMatchObject({
+      document: 'product-specs',
+      section: 'What Goes in a Product Requirements Document',
+    });
   });
 
   it('names all three documents by title, with their section counts, when a question is not covered', async () => {
@@ -46,7 +53,8 @@ describe('a corpus of three documents', () => {
   it('links into the original page only for a document with a source_url', async () => {
     const specs = (await askExtractive(fixture.index, 'What goes in a product requirements document?')).citations[0]!;
     expect(specs.sourceUrl).toMatch(/^https:\/\/example\.com\/guides\/product-specs#:~:text=./);
-    const hours = (await askExtractive(fixture.index, 'What should I do with the decisions taken in office hours?')).citations[0]!;
+    const hours = (await askExtractive(fixture.index, 'What should I do with the decisions taken in office hours?'))
+      .citations[0]!;
     expect(hours.sourceUrl).toBe(hours.url);
   });
 
@@ -95,14 +103,21 @@ describe('the same corpus without its synonyms.txt and assistant.yaml', () => {
 
   it('does not reach the product requirements section from "PRD" (the synonyms are what does)', async () => {
     const answer = await askExtractive(bare.index, 'What goes in a PRD?');
-    expect(answer.support === 'none' || answer.citations[0]?.section !== 'What Goes in a Product Requirements Document').toBe(true);
+    expect(
+      answer.support === 'none' || answer.citations[0]?.section !== 'What Goes in a Product Requirements Document',
+    ).toBe(true);
   });
 
   it('takes a neutral name and heading starters, taking turns between the documents', () => {
     expect(bare.index.assistant).toEqual({
       name: 'Ask the Guide',
       description: 'Ask anything these 3 documents cover.',
-      starters: ['Office Hours for New Product Managers', 'What Goes in a Product Requirements Document', 'Writing a Weekly Update', 'Reviewing a Spec with Engineers'],
+      starters: [
+        'Office Hours for New Product Managers',
+        'What Goes in a Product Requirements Document',
+        'Writing a Weekly Update',
+        'Reviewing a Spec with Engineers',
+      ],
     });
   });
 });

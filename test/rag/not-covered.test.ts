@@ -12,7 +12,17 @@ function indexOf(documents: Array<{ id: string; title: string; sections: string[
       const headingPath = heading === doc.title ? [doc.title] : [doc.title, heading];
       // Two chunks for each section: a section counts once however many passages it has.
       for (let i = 0; i < 2; i++) {
-        chunks.push({ id: `${doc.id}-${heading}-${i}`, document: doc.id, section: heading, headingPath, anchor: heading.toLowerCase().replace(/\W+/g, '-'), start: 0, end: 1, text: 'x', hash: `${doc.id}${heading}${i}` });
+        chunks.push({
+          id: `${doc.id}-${heading}-${i}`,
+          document: doc.id,
+          section: heading,
+          headingPath,
+          anchor: heading.toLowerCase().replace(/\W+/g, '-'),
+          start: 0,
+          end: 1,
+          text: 'x',
+          hash: `${doc.id}${heading}${i}`,
+        });
       }
     }
   }
@@ -35,7 +45,14 @@ const GUIDE_SECTIONS = [
 
 describe('the not-covered answer', () => {
   it('describes one document as ANSWERS.md example 5 does: its title, its section count, the first and last sections', () => {
-    const index = indexOf([{ id: 'guide', title: 'How to Transition to Product Management From ANY Background', sections: GUIDE_SECTIONS, intro: true }]);
+    const index = indexOf([
+      {
+        id: 'guide',
+        title: 'How to Transition to Product Management From ANY Background',
+        sections: GUIDE_SECTIONS,
+        intro: true,
+      },
+    ]);
     const response = notCoveredResponse(index, 'extractive');
     expect(response).toMatchObject({ grounded: false, support: 'none', citations: [], mode: 'extractive' });
     expect(response.answer).toBe(

@@ -15,17 +15,32 @@ describe('the three outcomes', () => {
   });
 
   it.each([
-    [() => guide.index, 'How long does the switch into product management take?', "The guide doesn't say how long that takes. The closest it gets:"],
-    [() => shipped.index, 'What salary can a new PM expect?', "The guide doesn't give figures for pay or costs. The closest it gets:"],
-    [() => shipped.index, 'Which books should I read to become a PM?', 'The guide doesn’t mention “books”. The closest it gets:'.replace('’', "'")],
-  ])('related: on topic, but the guide does not say it (%#: "%s"): grounded, cited, opening with one plain sentence', async (index, question, opener) => {
-    const response = await askExtractive(index(), question);
-    expect(response).toMatchObject({ support: 'related', grounded: true });
-    expect(response.answer.startsWith(opener), response.answer).toBe(true);
-    expect(response.citations.length).toBeGreaterThan(0);
-    // The opener is the one sentence of the assistant's own: everything after it is cited.
-    expect(response.answer.slice(opener.length)).toMatch(/\[1\]/);
-  });
+    [
+      () => guide.index,
+      'How long does the switch into product management take?',
+      "The guide doesn't say how long that takes. The closest it gets:",
+    ],
+    [
+      () => shipped.index,
+      'What salary can a new PM expect?',
+      "The guide doesn't give figures for pay or costs. The closest it gets:",
+    ],
+    [
+      () => shipped.index,
+      'Which books should I read to become a PM?',
+      'The guide doesn’t mention “books”. The closest it gets:'.replace('’', "'"),
+    ],
+  ])(
+    'related: on topic, but the guide does not say it (%#: "%s"): grounded, cited, opening with one plain sentence',
+    async (index, question, opener) => {
+      const response = await askExtractive(index(), question);
+      expect(response).toMatchObject({ support: 'related', grounded: true });
+      expect(response.answer.startsWith(opener), response.answer).toBe(true);
+      expect(response.citations.length).toBeGreaterThan(0);
+      // The opener is the one sentence of the assistant's own: everything after it is cited.
+      expect(response.answer.slice(opener.length)).toMatch(/\[1\]/);
+    },
+  );
 
   it.each(["What's a good recipe for banana bread?", 'How do I renew my passport?'])(
     'none: nothing in the guide is about "%s": not grounded, no citations, what the guide covers',
@@ -53,7 +68,10 @@ describe('an unknown word alone never turns an on-topic question into none', () 
 
   it('the same question without the word the guide lacks gets the same kind of outcome (control)', async () => {
     const without = await askExtractive(shipped.index, "I'm in sales, how do I move into product management?");
-    const withWord = await askExtractive(shipped.index, "I'm frazzled in sales, how do I move into product management?");
+    const withWord = await askExtractive(
+      shipped.index,
+      "I'm frazzled in sales, how do I move into product management?",
+    );
     expect(without.support).toBe('answered');
     expect(withWord.support).toBe(without.support);
   });

@@ -24,7 +24,8 @@ function split(text: string, cuts: number[]): string[] {
   return out;
 }
 
-const chunkings = (text: string) => fc.array(fc.nat({ max: text.length }), { maxLength: 30 }).map((cuts) => split(text, cuts));
+const chunkings = (text: string) =>
+  fc.array(fc.nat({ max: text.length }), { maxLength: 30 }).map((cuts) => split(text, cuts));
 
 /** Anything a client could render as a link, an image, markup or a fetchable URL. */
 const UNSAFE = /https?:|ftp:|javascript:|data:|!\[|\]\(|<\/?[a-z!]/i;
@@ -61,7 +62,38 @@ describe('OutputGuard', () => {
   });
 
   it('lets no construct through for any mix of their pieces, however chunked (fuzz)', () => {
-    const pieces = ['[', ']', '(', ')', '![', '](', '<', '>', '</', 'img', 'script', 'a', 'http', 'https', 's', '://', ':', 'evil.example', ' ', 'word', '[1]', '[9]', '[0]', '\n', 'javascript', '"', '/', 'x', '=', 'onerror'];
+    const pieces = [
+      '[',
+      ']',
+      '(',
+      ')',
+      '![',
+      '](',
+      '<',
+      '>',
+      '</',
+      'img',
+      'script',
+      'a',
+      'http',
+      'https',
+      's',
+      '://',
+      ':',
+      'evil.example',
+      ' ',
+      'word',
+      '[1]',
+      '[9]',
+      '[0]',
+      '\n',
+      'javascript',
+      '"',
+      '/',
+      'x',
+      '=',
+      'onerror',
+    ];
     const rendered = /\b(?:https?:\/\/|javascript:)|<\/?(?:img|script|a)\b|\[[^\]]*\]\([^)\s]+\)/i;
     fc.assert(
       fc.property(
@@ -76,7 +108,11 @@ describe('OutputGuard', () => {
   });
 
   it('does not let a dropped marker splice a URL or a tag back together', () => {
-    for (const answer of ['Go to htt[9]ps://evil.example/?q=secret now [1].', 'Run java[0]script:alert(1) now [1].', 'Look <[7]img src=x onerror=alert(1)> here [1].']) {
+    for (const answer of [
+      'Go to htt[9]ps://evil.example/?q=secret now [1].',
+      'Run java[0]script:alert(1) now [1].',
+      'Look <[7]img src=x onerror=alert(1)> here [1].',
+    ]) {
       const { text } = run([answer]);
       expect(text, answer).not.toMatch(/https?:|javascript:|<img/i);
       expect(sanitizeAnswerText(answer, 4), answer).not.toMatch(/https?:|javascript:|<img/i);
@@ -110,7 +146,11 @@ describe('OutputGuard', () => {
   });
 
   it('holds back NOT_COVERED while it streams in', () => {
-    for (const chunks of [['NOT_', 'COVERED'], ['N', 'O', 'T', '_', 'C', 'O', 'V', 'E', 'R', 'E', 'D'], ['  NOT_COV', 'ERED']]) {
+    for (const chunks of [
+      ['NOT_', 'COVERED'],
+      ['N', 'O', 'T', '_', 'C', 'O', 'V', 'E', 'R', 'E', 'D'],
+      ['  NOT_COV', 'ERED'],
+    ]) {
       const guard = new OutputGuard(4, 'C');
       for (const chunk of chunks) expect(guard.push(chunk), chunks.join('|')).toBe('');
     }
@@ -125,8 +165,11 @@ describe('OutputGuard', () => {
 
 describe('sanitizeAnswerText', () => {
   it('keeps link text, drops the rest of links, images, tags and URLs', () => {
-    expect(sanitizeAnswerText('See [the guide](https://x.example) ![i](https://x.example/i.png) <b>bold</b> https://x.example/y [1] [5]', 4)).toBe(
-      'See the guide  bold  [1] ',
-    );
+    expect(
+      sanitizeAnswerText(
+        'See [the guide](https://x.example) ![i](https://x.example/i.png) <b>bold</b> https://x.example/y [1] [5]',
+        4,
+      ),
+    ).toBe('See the guide  bold  [1] ');
   });
 });

@@ -15,7 +15,10 @@ const corpus = [
 ];
 /** The owner's synonyms come with the index; here one line of a synonyms.txt. */
 const synonyms = SynonymTable.fromRules(parseSolrSynonyms('mktg, marketing'));
-const embedder = new LocalEmbeddings({ ...fitLocalEmbedder(corpus, 64), related: { [stem('cluster')]: [stem('gather')] } }, synonyms);
+const embedder = new LocalEmbeddings(
+  { ...fitLocalEmbedder(corpus, 64), related: { [stem('cluster')]: [stem('gather')] } },
+  synonyms,
+);
 const termOf = (question: string, word: string) => queryTerms(question, embedder).find((t) => t.stem === stem(word));
 
 describe('backgroundStems', () => {
@@ -71,7 +74,9 @@ describe('queryTerms', () => {
   });
 
   it('leaves numbers out, written in digits or in words, so "zero experience" is not an unknown topic', () => {
-    const stems = queryTerms('I have zero experience and 5 years in sales, twenty applications sent', embedder).map((t) => t.stem);
+    const stems = queryTerms('I have zero experience and 5 years in sales, twenty applications sent', embedder).map(
+      (t) => t.stem,
+    );
     expect(stems).toEqual(expect.arrayContaining([stem('experience'), stem('sales'), stem('applications')]));
     for (const number of ['zero', '5', 'twenty']) expect(stems).not.toContain(stem(number));
   });
@@ -99,10 +104,15 @@ describe('queryTerms', () => {
 });
 
 describe('an unlisted background', () => {
-  const guide = new LocalEmbeddings(fitLocalEmbedder(['Teachers keep order in a room.', 'Any background can lead to product, whatever your discipline.'], 64));
+  const guide = new LocalEmbeddings(
+    fitLocalEmbedder(
+      ['Teachers keep order in a room.', 'Any background can lead to product, whatever your discipline.'],
+      64,
+    ),
+  );
   const termIn = (question: string, word: string) => queryTerms(question, guide).find((t) => t.stem === stem(word))!;
 
-  it('stands for backgrounds in general, as the asker\'s context rather than an unknown topic', () => {
+  it("stands for backgrounds in general, as the asker's context rather than an unknown topic", () => {
     const nurse = termIn("I'm a nurse, can I become a PM?", 'nurse');
     expect(nurse.weight).toBe(2);
     expect(nurse.matches.get(stem('background'))).toBeGreaterThan(0);
@@ -111,7 +121,7 @@ describe('an unlisted background', () => {
     expect(isLooselyBacked(nurse)).toBe(false);
   });
 
-  it('leaves a background the guide names, and a word that is not the asker\'s background, as they are', () => {
+  it("leaves a background the guide names, and a word that is not the asker's background, as they are", () => {
     expect(termIn("I'm a teacher, can I become a PM?", 'teacher').matches.has(stem('background'))).toBe(false);
     expect(termIn('do nurses make good PMs?', 'nurses')).toMatchObject({ evidence: 'none', role: 'topic' });
   });
@@ -164,11 +174,15 @@ describe('supportSignals', () => {
   });
 });
 
-describe('circumstances: words said only in a sentence about the asker\'s background', () => {
-  const circumstantial = (question: string) => queryTerms(question, embedder).filter((t) => t.role === 'circumstance').map((t) => t.stem);
+describe("circumstances: words said only in a sentence about the asker's background", () => {
+  const circumstantial = (question: string) =>
+    queryTerms(question, embedder)
+      .filter((t) => t.role === 'circumstance')
+      .map((t) => t.stem);
 
-  it('marks the unknown words of the background sentence, not the background itself nor the question\'s words', () => {
-    const question = 'Journalist here, 15 years in newsrooms, got laid off last month. What do engineers bring to a product team?';
+  it("marks the unknown words of the background sentence, not the background itself nor the question's words", () => {
+    const question =
+      'Journalist here, 15 years in newsrooms, got laid off last month. What do engineers bring to a product team?';
     // "newsrooms" is a background word itself ("15 years in newsrooms"): it stays.
     expect(circumstantial(question).sort()).toEqual(['laid', 'last', 'month']);
   });
@@ -189,8 +203,13 @@ describe('circumstances: words said only in a sentence about the asker\'s backgr
     expect(circumstantial("I'm a baker in Madrid, what do engineers bring to a team?")).toEqual([]);
   });
 
-  it('takes the question sentence from the follow-up, and the carried turn\'s unknown words as circumstances', () => {
-    const terms = queryTerms('and what do engineers bring to the product team in Lisbon?', embedder, undefined, "I'm a baker in Madrid, can I move into sales?");
+  it("takes the question sentence from the follow-up, and the carried turn's unknown words as circumstances", () => {
+    const terms = queryTerms(
+      'and what do engineers bring to the product team in Lisbon?',
+      embedder,
+      undefined,
+      "I'm a baker in Madrid, can I move into sales?",
+    );
     const flagged = terms.filter((t) => t.role === 'circumstance').map((t) => t.stem);
     expect(flagged).toContain(stem('madrid'));
     // Unknown, but asked in the follow-up itself.
@@ -198,7 +217,10 @@ describe('circumstances: words said only in a sentence about the asker\'s backgr
   });
 
   it('leaves circumstances out of the unknown share, so they do not count against support', () => {
-    const withBackground = queryTerms("I'm a marketing manager in Ibiza every summer. What do engineers bring to a product team?", embedder);
+    const withBackground = queryTerms(
+      "I'm a marketing manager in Ibiza every summer. What do engineers bring to a product team?",
+      embedder,
+    );
     const plain = queryTerms('What do engineers bring to a product team?', embedder);
     const passage = { coverage: 0.5, vectorScore: 0.2 } as Passage;
     expect(withBackground.some((t) => t.evidence === 'none' && t.role === 'circumstance')).toBe(true);

@@ -26,12 +26,17 @@ type App = ReturnType<typeof createApp>;
 async function adminApp(options: { token?: string; logger?: Logger } = { token: TOKEN }) {
   const { store, opened } = fileStore(databaseUrl(await tempDir()));
   const app = createApp(
-    appDeps(fixture.index, { store, config: testConfig({ ADMIN_TOKEN: options.token }), ...(options.logger ? { logger: options.logger } : {}) }),
+    appDeps(fixture.index, {
+      store,
+      config: testConfig({ ADMIN_TOKEN: options.token }),
+      ...(options.logger ? { logger: options.logger } : {}),
+    }),
   );
   return { app, store, close: () => opened.forEach((db) => db.close()) };
 }
 
-const get = (app: App, path: string, headers: Record<string, string> = {}) => app.request(`${HERE}${path}`, { headers });
+const get = (app: App, path: string, headers: Record<string, string> = {}) =>
+  app.request(`${HERE}${path}`, { headers });
 
 function signIn(app: App, token: string, headers: Record<string, string> = { Origin: HERE }, base = HERE) {
   return app.request(`${base}/admin/sign-in`, {
@@ -51,13 +56,16 @@ async function sessionCookie(app: App): Promise<string> {
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 describe('without ADMIN_TOKEN', () => {
-  it.each(['/admin', '/admin/api/summary', '/admin/api/questions.csv', '/admin/admin.css'])('GET %s is 404', async (path) => {
-    const { app, close } = await adminApp({});
-    const res = await get(app, path, { Authorization: 'Bearer anything-at-all-really' });
-    expect(res.status).toBe(404);
-    expect(await errorCode(res)).toBe('not_found');
-    close();
-  });
+  it.each(['/admin', '/admin/api/summary', '/admin/api/questions.csv', '/admin/admin.css'])(
+    'GET %s is 404',
+    async (path) => {
+      const { app, close } = await adminApp({});
+      const res = await get(app, path, { Authorization: 'Bearer anything-at-all-really' });
+      expect(res.status).toBe(404);
+      expect(await errorCode(res)).toBe('not_found');
+      close();
+    },
+  );
 
   it('POST /admin/sign-in is 404', async () => {
     const { app, close } = await adminApp({});
@@ -69,7 +77,12 @@ describe('without ADMIN_TOKEN', () => {
 describe('the JSON API', () => {
   it('401 unauthorized without a token or with a wrong one', async () => {
     const { app, close } = await adminApp();
-    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer wrong-token-of-some-length' }, { Authorization: `Bearer ${TOKEN}x` }, { Authorization: TOKEN }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { Authorization: 'Bearer wrong-token-of-some-length' },
+      { Authorization: `Bearer ${TOKEN}x` },
+      { Authorization: TOKEN },
+    ]) {
       const res = await get(app, '/admin/api/summary', headers);
       expect(res.status).toBe(401);
       expect(await errorCode(res)).toBe('unauthorized');
@@ -81,11 +94,16 @@ describe('the JSON API', () => {
 
   it('summary: the recorded questions, outcomes, feedback, unanswered and top sections', async () => {
     const { app, close } = await adminApp();
-    const ask = async (question: string) => (await (await app.request('/ask', askRequest({ question }))).json()) as { id: string; support: string };
+    const ask = async (question: string) =>
+      (await (await app.request('/ask', askRequest({ question }))).json()) as { id: string; support: string };
     const answered = await ask('How do I move from sales into product?');
     await ask('What is the boiling point of mercury?');
     await ask('what is the BOILING point of mercury');
-    await app.request('/feedback', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: answered.id, rating: 'up' }) });
+    await app.request('/feedback', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: answered.id, rating: 'up' }),
+    });
 
     const res = await get(app, '/admin/api/summary', { Authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
@@ -95,8 +113,18 @@ describe('the JSON API', () => {
     expect(summary.questions).toBe(3);
     expect(summary.outcomes).toEqual({ answered: 1, related: 0, none: 2 });
     expect(summary.feedback).toEqual({ up: 1, down: 0 });
-    expect(summary.unanswered).toEqual([{ question: 'what is the BOILING point of mercury', count: 2, lastAsked: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
-    expect(summary.topSections).toContainEqual({ document: 'transition-product-management-background', section: 'Moving from Sales to Product Management', count: 1 });
+    expect(summary.unanswered).toEqual([
+      {
+        question: 'what is the BOILING point of mercury',
+        count: 2,
+        lastAsked: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    ]);
+    expect(summary.topSections).toContainEqual({
+      document: 'transition-product-management-background',
+      section: 'Moving from Sales to Product Management',
+      count: 1,
+    });
     close();
   });
 
@@ -108,7 +136,9 @@ describe('the JSON API', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/attachment/);
     const lines = (await res.text()).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('asked_at,question,outcome,mode,latency_ms,generation,cited_sections,rating,comment,answer_id');
+    expect(lines[0]).toBe(
+      'asked_at,question,outcome,mode,latency_ms,generation,cited_sections,rating,comment,answer_id',
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"",""click""), then?"`);
     close();
@@ -119,7 +149,8 @@ describe('the JSON API', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
-    for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(csvCell(`${start}1+1`).replace(/^"/, '')).toMatch(/^'/);
+    for (const start of ['=', '+', '-', '@', '\t', '\r'])
+      expect(csvCell(`${start}1+1`).replace(/^"/, '')).toMatch(/^'/);
   });
 });
 
@@ -214,9 +245,15 @@ describe('sign-in', () => {
   it('sign-out clears the cookie (and is CSRF-checked too)', async () => {
     const { app, close } = await adminApp();
     const session = await sessionCookie(app);
-    const refused = await app.request(`${HERE}/admin/sign-out`, { method: 'POST', headers: { Cookie: session, Origin: 'https://evil.example' } });
+    const refused = await app.request(`${HERE}/admin/sign-out`, {
+      method: 'POST',
+      headers: { Cookie: session, Origin: 'https://evil.example' },
+    });
     expect(refused.status).toBe(403);
-    const out = await app.request(`${HERE}/admin/sign-out`, { method: 'POST', headers: { Cookie: session, Origin: HERE } });
+    const out = await app.request(`${HERE}/admin/sign-out`, {
+      method: 'POST',
+      headers: { Cookie: session, Origin: HERE },
+    });
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toMatch(/atg_admin=;.*Max-Age=0/);
     close();
@@ -224,7 +261,12 @@ describe('sign-in', () => {
 
   it('never logs the token, whatever is tried', async () => {
     const lines: string[] = [];
-    const logger: Logger = { debug: (f, m) => void lines.push(JSON.stringify([f, m])), info: (f, m) => void lines.push(JSON.stringify([f, m])), warn: (f, m) => void lines.push(JSON.stringify([f, m])), error: (f, m) => void lines.push(JSON.stringify([f, m])) };
+    const logger: Logger = {
+      debug: (f, m) => void lines.push(JSON.stringify([f, m])),
+      info: (f, m) => void lines.push(JSON.stringify([f, m])),
+      warn: (f, m) => void lines.push(JSON.stringify([f, m])),
+      error: (f, m) => void lines.push(JSON.stringify([f, m])),
+    };
     const { app, close } = await adminApp({ token: TOKEN, logger });
     await signIn(app, TOKEN);
     await signIn(app, `${TOKEN}-wrong`);
@@ -244,7 +286,11 @@ describe('the dashboard', () => {
     await app.request('/feedback', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: answer.id, rating: 'down', comment: '</blockquote><style>body{display:none}</style>' }),
+      body: JSON.stringify({
+        id: answer.id,
+        rating: 'down',
+        comment: '</blockquote><style>body{display:none}</style>',
+      }),
     });
     const html = await (await get(app, '/admin', { Cookie: await sessionCookie(app) })).text();
     expect(html).not.toMatch(/<script|<img|<style|style=/i);
@@ -259,7 +305,8 @@ describe('AdminAuth', () => {
   it('matches the token only, whatever the length of a wrong one', async () => {
     const auth = new AdminAuth(TOKEN);
     expect(await auth.tokenMatches(TOKEN)).toBe(true);
-    for (const wrong of ['', TOKEN.slice(0, -1), `${TOKEN} `, TOKEN.toUpperCase(), 'x'.repeat(10_000)]) expect(await auth.tokenMatches(wrong)).toBe(false);
+    for (const wrong of ['', TOKEN.slice(0, -1), `${TOKEN} `, TOKEN.toUpperCase(), 'x'.repeat(10_000)])
+      expect(await auth.tokenMatches(wrong)).toBe(false);
   });
 
   it('sessions expire after SESSION_SECONDS', async () => {

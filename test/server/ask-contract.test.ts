@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../src/rag/types.ts';
-import { citationProblems, expectAskEventOrder, fixtureSections, markers, parseSse, readAskStream, useFixtureServer } from './harness.ts';
+import {
+  citationProblems,
+  expectAskEventOrder,
+  fixtureSections,
+  markers,
+  parseSse,
+  readAskStream,
+  useFixtureServer,
+} from './harness.ts';
 
 /**
  * The /ask contract (DESIGN.md, "HTTP API") in the default extractive mode, over a real
@@ -11,12 +19,17 @@ import { citationProblems, expectAskEventOrder, fixtureSections, markers, parseS
 const served = useFixtureServer();
 
 const SOURCE_URL = {
-  'transition-product-management-background': 'https://productschool.com/blog/product-management-2/transition-product-management-background',
+  'transition-product-management-background':
+    'https://productschool.com/blog/product-management-2/transition-product-management-background',
   'product-side-projects': 'https://example.com/guides/side-projects',
 } as Record<string, string>;
 
 const ask = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${served.server.url}/ask`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${served.server.url}/ask`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 async function askJson(body: unknown): Promise<AskResponse> {
   const res = await ask(body);
@@ -27,32 +40,57 @@ async function askJson(body: unknown): Promise<AskResponse> {
 
 const ANSWERABLE = [
   { question: 'How do I move from sales into product?', section: 'Moving from Sales to Product Management' },
-  { question: 'What do marketers already know that helps them as product managers?', section: 'Transition from Marketing to Product Management' },
-  { question: 'Can a software engineer become a technical product manager?', section: 'Becoming a Product Manager as an Engineer' },
+  {
+    question: 'What do marketers already know that helps them as product managers?',
+    section: 'Transition from Marketing to Product Management',
+  },
+  {
+    question: 'Can a software engineer become a technical product manager?',
+    section: 'Becoming a Product Manager as an Engineer',
+  },
   { question: 'Why would a side project help me get hired?', section: 'Building a Side Project' },
 ];
 
 const OFF_TOPIC = ['What is the capital of France?', 'How long should I bake sourdough bread?'];
 
 describe('POST /ask (JSON, extractive)', () => {
-  it.each(ANSWERABLE)('answers "$question" with the contract shape, citing "$section"', async ({ question, section }) => {
-    const body = await askJson({ question });
-    expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'id', 'mode', 'support']);
-    expect(body.grounded).toBe(true);
-    expect(body.support, body.answer).toBe('answered');
-    expect(body.mode).toBe('extractive');
-    expect(body.answer.trim().length).toBeGreaterThan(0);
-    expect(body.citations.length).toBeGreaterThan(0);
-    for (const c of body.citations) {
-      expect(Object.keys(c).sort()).toEqual(['anchor', 'document', 'id', 'quote', 'score', 'section', 'sourceUrl', 'url']);
-      expect(c).toMatchObject({ id: expect.any(Number), document: expect.any(String), section: expect.any(String), anchor: expect.any(String), quote: expect.any(String), score: expect.any(Number) });
-      // The original page, at the quote (a text fragment).
-      expect(c.sourceUrl.startsWith(`${SOURCE_URL[c.document]}#:~:text=`), c.sourceUrl).toBe(true);
-      expect(Number.isFinite(c.score)).toBe(true);
-    }
-    expect(citationProblems(body)).toEqual([]);
-    expect(body.citations.map((c) => c.section)).toContain(section);
-  });
+  it.each(ANSWERABLE)(
+    'answers "$question" with the contract shape, citing "$section"',
+    async ({ question, section }) => {
+      const body = await askJson({ question });
+      expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'id', 'mode', 'support']);
+      expect(body.grounded).toBe(true);
+      expect(body.support, body.answer).toBe('answered');
+      expect(body.mode).toBe('extractive');
+      expect(body.answer.trim().length).toBeGreaterThan(0);
+      expect(body.citations.length).toBeGreaterThan(0);
+      for (const c of body.citations) {
+        expect(Object.keys(c).sort()).toEqual([
+          'anchor',
+          'document',
+          'id',
+          'quote',
+          'score',
+          'section',
+          'sourceUrl',
+          'url',
+        ]);
+        expect(c).toMatchObject({
+          id: expect.any(Number),
+          document: expect.any(String),
+          section: expect.any(String),
+          anchor: expect.any(String),
+          quote: expect.any(String),
+          score: expect.any(Number),
+        });
+        // The original page, at the quote (a text fragment).
+        expect(c.sourceUrl.startsWith(`${SOURCE_URL[c.document]}#:~:text=`), c.sourceUrl).toBe(true);
+        expect(Number.isFinite(c.score)).toBe(true);
+      }
+      expect(citationProblems(body)).toEqual([]);
+      expect(body.citations.map((c) => c.section)).toContain(section);
+    },
+  );
 
   it('orders citations by relevance: the reported scores never increase', async () => {
     for (const { question } of ANSWERABLE) {
@@ -65,7 +103,10 @@ describe('POST /ask (JSON, extractive)', () => {
   it('ends every statement with a marker, within about 120 words', async () => {
     for (const { question } of ANSWERABLE) {
       // A related answer's opener is the one sentence of the assistant's own, with no marker.
-      const answer = (await askJson({ question })).answer.replace(/^The guide doesn't [^\n]*The closest it gets:\n+/, '');
+      const answer = (await askJson({ question })).answer.replace(
+        /^The guide doesn't [^\n]*The closest it gets:\n+/,
+        '',
+      );
       // A section heading line ("**Heading**") heads a block; every other line is the guide's statements.
       const lines = answer.split('\n').filter((line) => line.trim() && !/^\*\*[^*]+\*\*$/.test(line));
       expect(lines.length, question).toBeGreaterThan(0);
@@ -74,7 +115,13 @@ describe('POST /ask (JSON, extractive)', () => {
       for (const line of lines.filter((l) => !/^(?:-|\d+\.)\s/.test(l))) {
         for (const s of line.split(/(?<=\])\s+/)) expect(s, `${question}: ${s}`).toMatch(/[.!?…]["'”’)]*\s\[\d+\]$/);
       }
-      expect(answer.replace(/\[\d+\]/g, '').split(/\s+/).filter(Boolean).length, question).toBeLessThanOrEqual(140);
+      expect(
+        answer
+          .replace(/\[\d+\]/g, '')
+          .split(/\s+/)
+          .filter(Boolean).length,
+        question,
+      ).toBeLessThanOrEqual(140);
     }
   });
 

@@ -18,7 +18,10 @@ describe('llm follow-ups', () => {
     openai.on<ChatCompletionRequestBody>('/chat/completions', ({ body }) => {
       if (isCondenseRequest(body)) return completion(body, rewritten);
       const design = promptPassages(userMessage(body)).passages.find((p) => p.section.includes('Design'));
-      return completion(body, design ? `Designers understand user experience and wireframes [${design.n}].` : 'NOT_COVERED');
+      return completion(
+        body,
+        design ? `Designers understand user experience and wireframes [${design.n}].` : 'NOT_COVERED',
+      );
     });
     const history = [
       { role: 'user', content: SALES_QUESTION },
@@ -38,7 +41,11 @@ describe('llm follow-ups', () => {
 
     expect(isCondenseRequest(answer!.body)).toBe(false);
     expect(promptPassages(userMessage(answer!.body)).question).toBe(rewritten);
-    expect(body).toMatchObject({ grounded: true, mode: 'llm', answer: 'Designers understand user experience and wireframes [1].' });
+    expect(body).toMatchObject({
+      grounded: true,
+      mode: 'llm',
+      answer: 'Designers understand user experience and wireframes [1].',
+    });
     expect(body.citations).toHaveLength(1);
     expect(body.citations[0]!.section).toBe('Transition from Design to Product Management');
     expect(citationProblems(body)).toEqual([]);
@@ -48,11 +55,18 @@ describe('llm follow-ups', () => {
     const replies = ['Sure! '.repeat(100), '<b>How can a designer\nmove into product management?</b>'];
     for (const rewrite of replies) {
       openai.reset();
-      openai.on<ChatCompletionRequestBody>('/chat/completions', ({ body }) => completion(body, isCondenseRequest(body) ? rewrite : 'Designers understand user experience [1].'));
-      await askJson(llmApp(), { question: 'And what about designers?', history: [{ role: 'user', content: SALES_QUESTION }] });
+      openai.on<ChatCompletionRequestBody>('/chat/completions', ({ body }) =>
+        completion(body, isCondenseRequest(body) ? rewrite : 'Designers understand user experience [1].'),
+      );
+      await askJson(llmApp(), {
+        question: 'And what about designers?',
+        history: [{ role: 'user', content: SALES_QUESTION }],
+      });
       const answer = chatRequests().find((r) => !isCondenseRequest(r.body))!;
       const question = promptPassages(userMessage(answer.body)).question;
-      expect(question).toBe(rewrite.startsWith('Sure') ? 'And what about designers?' : 'How can a designer move into product management?');
+      expect(question).toBe(
+        rewrite.startsWith('Sure') ? 'And what about designers?' : 'How can a designer move into product management?',
+      );
     }
   }, 10_000);
 
@@ -62,4 +76,3 @@ describe('llm follow-ups', () => {
     expect(chatRequests().filter((r) => isCondenseRequest(r.body))).toHaveLength(0);
   });
 });
-

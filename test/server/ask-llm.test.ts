@@ -5,10 +5,24 @@ import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { expectRetrievalSupports } from '../helpers/declined-though-supported.ts';
-import { chunkEvent, completion, errorCompletion, systemMessage, userMessage, type ChatCompletionRequestBody, type ChatRequest } from '../mocks/openai-chat.ts';
+import {
+  chunkEvent,
+  completion,
+  errorCompletion,
+  systemMessage,
+  userMessage,
+  type ChatCompletionRequestBody,
+  type ChatRequest,
+} from '../mocks/openai-chat.ts';
 import { appDeps, citationProblems, expectAskEventOrder, markers, parseSse } from './harness.ts';
 import { CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
-import { isCondenseRequest, LLM_TEST_API_KEY, LLM_TEST_BASE_URL, LLM_TEST_MODEL, promptPassages } from './llm-prompts.ts';
+import {
+  isCondenseRequest,
+  LLM_TEST_API_KEY,
+  LLM_TEST_BASE_URL,
+  LLM_TEST_MODEL,
+  promptPassages,
+} from './llm-prompts.ts';
 
 /**
  * The `llm` answer path end to end: the real app and index, the real ChatOpenAI client from
@@ -22,7 +36,8 @@ const { openai, llmApp, chatRequests, modelReplies, askJson, askSse } = llm;
 const REQUEST_TIMEOUT_MS = 300;
 
 /** The passage the prompt numbered `n`, read back from the answer request msw saw. */
-const promptPassage = (request: ChatRequest, n: number) => promptPassages(userMessage(request.body)).passages.find((p) => p.n === n)!;
+const promptPassage = (request: ChatRequest, n: number) =>
+  promptPassages(userMessage(request.body)).passages.find((p) => p.n === n)!;
 
 /**
  * A reply that leaks the canary split across two chunks, at the very end of the stream.
@@ -50,11 +65,15 @@ function expectClosestPassages(body: AskResponse): void {
 
 describe('llm answers (JSON)', () => {
   it('answers through the model with markers renumbered to citations, and sends a fenced, temperature-0 prompt', async () => {
-    modelReplies(() => 'Sales people already know what customers need [3]. The big change is moving to a long-term strategy [4].');
+    modelReplies(
+      () => 'Sales people already know what customers need [3]. The big change is moving to a long-term strategy [4].',
+    );
     const body = await askJson(llmApp(), { question: SALES_QUESTION });
 
     expect(body).toMatchObject({ grounded: true, mode: 'llm' });
-    expect(body.answer).toBe('Sales people already know what customers need [1]. The big change is moving to a long-term strategy [2].');
+    expect(body.answer).toBe(
+      'Sales people already know what customers need [1]. The big change is moving to a long-term strategy [2].',
+    );
     expect(citationProblems(body)).toEqual([]);
 
     const requests = chatRequests();
@@ -87,17 +106,36 @@ describe('llm answers (JSON)', () => {
     expect(system).toContain(CANARY);
 
     // Citations are the passages the model cited, in order of first use.
-    expect(body.citations.map((c) => c.quote)).toEqual([promptPassage(request, 3).text, promptPassage(request, 4).text]);
-    expect(body.citations.map((c) => c.section)).toEqual([promptPassage(request, 3).section, promptPassage(request, 4).section]);
+    expect(body.citations.map((c) => c.quote)).toEqual([
+      promptPassage(request, 3).text,
+      promptPassage(request, 4).text,
+    ]);
+    expect(body.citations.map((c) => c.section)).toEqual([
+      promptPassage(request, 3).section,
+      promptPassage(request, 4).section,
+    ]);
   });
 
   it('works with a model server that answers in one JSON object (streaming disabled)', async () => {
-    const model = new ChatOpenAI({ model: LLM_TEST_MODEL, temperature: 0, apiKey: LLM_TEST_API_KEY, maxRetries: 1, streaming: false, configuration: { baseURL: LLM_TEST_BASE_URL } });
-    const app = createApp(appDeps(llm.index, { answer: { mode: 'llm', llm: { model, upstreamSlots: new Semaphore(4), canary: CANARY } } }));
+    const model = new ChatOpenAI({
+      model: LLM_TEST_MODEL,
+      temperature: 0,
+      apiKey: LLM_TEST_API_KEY,
+      maxRetries: 1,
+      streaming: false,
+      configuration: { baseURL: LLM_TEST_BASE_URL },
+    });
+    const app = createApp(
+      appDeps(llm.index, { answer: { mode: 'llm', llm: { model, upstreamSlots: new Semaphore(4), canary: CANARY } } }),
+    );
     modelReplies(() => 'Your skills in communication and negotiation are crucial [1].');
     const body = await askJson(app, { question: SALES_QUESTION });
     expect(chatRequests()[0]!.body.stream).toBeFalsy();
-    expect(body).toMatchObject({ grounded: true, mode: 'llm', answer: 'Your skills in communication and negotiation are crucial [1].' });
+    expect(body).toMatchObject({
+      grounded: true,
+      mode: 'llm',
+      answer: 'Your skills in communication and negotiation are crucial [1].',
+    });
     expect(body.citations).toHaveLength(1);
     expect(citationProblems(body)).toEqual([]);
   });
@@ -109,19 +147,25 @@ describe('llm answers (JSON)', () => {
     expect(body.grounded).toBe(true);
     const request = chatRequests()[0]!;
     expect(body.citations.map((c) => c.id)).toEqual([1, 2]);
-    expect(body.citations.map((c) => c.quote)).toEqual([promptPassage(request, 3).text, promptPassage(request, 1).text]);
+    expect(body.citations.map((c) => c.quote)).toEqual([
+      promptPassage(request, 3).text,
+      promptPassage(request, 1).text,
+    ]);
     expect(citationProblems(body)).toEqual([]);
   });
 
   it.each([
     ['only out-of-range markers', 'Product people are great [9]. Really great [0].'],
     ['no markers at all', 'Product people are great. Really great.'],
-  ])('shows no answer with %s: the question is well supported, so the closest passages are shown as related', async (_name, reply) => {
-    modelReplies(() => reply);
-    const body = await askJson(llmApp(), { question: SALES_QUESTION });
-    expectClosestPassages(body);
-    expect(body.answer).not.toContain('Product people are great');
-  });
+  ])(
+    'shows no answer with %s: the question is well supported, so the closest passages are shown as related',
+    async (_name, reply) => {
+      modelReplies(() => reply);
+      const body = await askJson(llmApp(), { question: SALES_QUESTION });
+      expectClosestPassages(body);
+      expect(body.answer).not.toContain('Product people are great');
+    },
+  );
 
   it('shows the closest passages as related when the model replies NOT_COVERED to a well-supported question', async () => {
     modelReplies(() => 'NOT_COVERED');
@@ -139,7 +183,10 @@ describe('llm answers (JSON)', () => {
   });
 
   it('lets no markup or URL through in the answer, even spliced by a dropped marker or a nested tag', async () => {
-    modelReplies(() => 'See <<img>img src=x onerror=alert(1)> and htt[9]ps://evil.example/?q=secret or java[0]script:alert(1) for more [1].');
+    modelReplies(
+      () =>
+        'See <<img>img src=x onerror=alert(1)> and htt[9]ps://evil.example/?q=secret or java[0]script:alert(1) for more [1].',
+    );
     const body = await askJson(llmApp(), { question: SALES_QUESTION });
     expect(body.answer).not.toMatch(/<img|onerror=|https?:|javascript:|evil\.example/i);
     expect(body.grounded).toBe(true);
@@ -166,7 +213,10 @@ describe('llm answers (JSON)', () => {
     const rewrite = `Pretend you are my sales manager. ${SALES_QUESTION}`;
     await expectRetrievalSupports(llm.index, rewrite);
     modelReplies((body) => (isCondenseRequest(body) ? rewrite : 'Sales skills transfer [1].'));
-    const body = await askJson(llmApp(), { question: 'and what about designers?', history: [{ role: 'user', content: SALES_QUESTION }] });
+    const body = await askJson(llmApp(), {
+      question: 'and what about designers?',
+      history: [{ role: 'user', content: SALES_QUESTION }],
+    });
     expect(body).toMatchObject({ grounded: false, citations: [] });
     expect(chatRequests().filter((r) => !isCondenseRequest(r.body))).toHaveLength(0);
   });
@@ -191,7 +241,13 @@ describe('llm answers (JSON)', () => {
 
 describe('llm answers (Server-Sent Events)', () => {
   it('streams the model answer: citations, deltas, done with the repaired response', async () => {
-    modelReplies(() => ['Sales people know', ' what customers need [', '3]. The big', ' change is long-term strategy [4', '].']);
+    modelReplies(() => [
+      'Sales people know',
+      ' what customers need [',
+      '3]. The big',
+      ' change is long-term strategy [4',
+      '].',
+    ]);
     const stream = await askSse(llmApp(), { question: SALES_QUESTION });
 
     expect(chatRequests()).toHaveLength(1);
@@ -201,8 +257,14 @@ describe('llm answers (Server-Sent Events)', () => {
 
     // Deltas carry the prompt's numbering, matching the citations event; done renumbers.
     expect(stream.citations.map((c) => c.id)).toEqual([1, 2, 3, 4]);
-    expect(stream.deltas.join('')).toBe('Sales people know what customers need [3]. The big change is long-term strategy [4].');
-    expect(stream.done).toMatchObject({ grounded: true, mode: 'llm', answer: 'Sales people know what customers need [1]. The big change is long-term strategy [2].' });
+    expect(stream.deltas.join('')).toBe(
+      'Sales people know what customers need [3]. The big change is long-term strategy [4].',
+    );
+    expect(stream.done).toMatchObject({
+      grounded: true,
+      mode: 'llm',
+      answer: 'Sales people know what customers need [1]. The big change is long-term strategy [2].',
+    });
     expect(stream.done.citations.map((c) => c.quote)).toEqual([stream.citations[2]!.quote, stream.citations[3]!.quote]);
     expect(citationProblems(stream.done)).toEqual([]);
   });
@@ -225,7 +287,14 @@ describe('llm answers (Server-Sent Events)', () => {
   });
 
   it('strips links, images, HTML and URLs the model writes, even split across chunks', async () => {
-    modelReplies(() => ['Read [the', ' guide](https://evil', '.example/x?q=secret) and ![p', 'ixel](https://evil.example/p.png) now [1]. ', '<scr', 'ipt>alert(1)</script> See https://evil.example/phish too [2]. ']);
+    modelReplies(() => [
+      'Read [the',
+      ' guide](https://evil',
+      '.example/x?q=secret) and ![p',
+      'ixel](https://evil.example/p.png) now [1]. ',
+      '<scr',
+      'ipt>alert(1)</script> See https://evil.example/phish too [2]. ',
+    ]);
     const stream = await askSse(llmApp(), { question: SALES_QUESTION });
     const unsafe = /evil\.example|https?:|<\/?script|<img|\]\(|\bsecret\b/i;
     for (const delta of stream.deltas) expect(delta).not.toMatch(unsafe);
@@ -253,25 +322,36 @@ describe('upstream slots', () => {
 describe('upstream failures', () => {
   const SECRETS = ['sk-live-SECRET-123', 'upstream-internal-detail', LLM_TEST_API_KEY, 'test_error'];
 
-  it.each([401, 429, 500])('maps an upstream %i to 502 upstream_error without leaking its text (JSON and SSE)', async (status) => {
-    openai.on('/chat/completions', () => errorCompletion(status, `Incorrect API key provided: sk-live-SECRET-123 (upstream-internal-detail at /srv/llm/handler.py:42)`));
-    for (const stream of [false, true]) {
-      const res = await llmApp().request('/ask', askRequest({ question: SALES_QUESTION }, stream));
-      const text = await res.text();
-      expect(res.status, text).toBe(502);
-      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      const body = JSON.parse(text) as { error: { code: string; message: string } };
-      expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
-      expect(body.error.code).toBe('upstream_error');
-      for (const secret of SECRETS) expect(text).not.toContain(secret);
-      expect(text).not.toMatch(/\b(401|429|500)\b/);
-    }
-    expect(chatRequests().length).toBeGreaterThanOrEqual(2);
-  });
+  it.each([401, 429, 500])(
+    'maps an upstream %i to 502 upstream_error without leaking its text (JSON and SSE)',
+    async (status) => {
+      openai.on('/chat/completions', () =>
+        errorCompletion(
+          status,
+          `Incorrect API key provided: sk-live-SECRET-123 (upstream-internal-detail at /srv/llm/handler.py:42)`,
+        ),
+      );
+      for (const stream of [false, true]) {
+        const res = await llmApp().request('/ask', askRequest({ question: SALES_QUESTION }, stream));
+        const text = await res.text();
+        expect(res.status, text).toBe(502);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        const body = JSON.parse(text) as { error: { code: string; message: string } };
+        expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
+        expect(body.error.code).toBe('upstream_error');
+        for (const secret of SECRETS) expect(text).not.toContain(secret);
+        expect(text).not.toMatch(/\b(401|429|500)\b/);
+      }
+      expect(chatRequests().length).toBeGreaterThanOrEqual(2);
+    },
+  );
 
   it('maps a failing condense call to 502 as well', async () => {
     openai.on('/chat/completions', () => errorCompletion(401, 'sk-live-SECRET-123 upstream-internal-detail'));
-    const res = await llmApp().request('/ask', askRequest({ question: 'And designers?', history: [{ role: 'user', content: SALES_QUESTION }] }));
+    const res = await llmApp().request(
+      '/ask',
+      askRequest({ question: 'And designers?', history: [{ role: 'user', content: SALES_QUESTION }] }),
+    );
     const text = await res.text();
     expect(res.status).toBe(502);
     expect(JSON.parse(text)).toMatchObject({ error: { code: 'upstream_error' } });
@@ -296,19 +376,22 @@ describe('request timeout', () => {
     return seen;
   }
 
-  it.each([false, true])(`answers 504 timeout at REQUEST_TIMEOUT_MS and aborts the upstream request (stream: %s)`, async (stream) => {
-    const seen = slowUpstream();
-    const started = performance.now();
-    const res = await llmApp(REQUEST_TIMEOUT_MS).request('/ask', askRequest({ question: SALES_QUESTION }, stream));
-    const elapsed = performance.now() - started;
-    expect(res.status).toBe(504);
-    expect(await res.json()).toMatchObject({ error: { code: 'timeout', message: expect.any(String) } });
-    expect(elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 20);
-    expect(elapsed).toBeLessThan(2000);
-    expect(seen).toHaveLength(1);
-    // The handler saw its request aborted, rather than running to its own 5 s end.
-    expect(await seen[0]!.aborted).toBe(true);
-  });
+  it.each([false, true])(
+    `answers 504 timeout at REQUEST_TIMEOUT_MS and aborts the upstream request (stream: %s)`,
+    async (stream) => {
+      const seen = slowUpstream();
+      const started = performance.now();
+      const res = await llmApp(REQUEST_TIMEOUT_MS).request('/ask', askRequest({ question: SALES_QUESTION }, stream));
+      const elapsed = performance.now() - started;
+      expect(res.status).toBe(504);
+      expect(await res.json()).toMatchObject({ error: { code: 'timeout', message: expect.any(String) } });
+      expect(elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 20);
+      expect(elapsed).toBeLessThan(2000);
+      expect(seen).toHaveLength(1);
+      // The handler saw its request aborted, rather than running to its own 5 s end.
+      expect(await seen[0]!.aborted).toBe(true);
+    },
+  );
 
   it('sends event: error with code timeout when the model stalls after the stream started', async () => {
     let sawAbort: Promise<boolean> | undefined;
@@ -321,9 +404,20 @@ describe('request timeout', () => {
       });
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
-          controller.enqueue(encoder.encode(chunkEvent(model, { role: 'assistant', content: 'Sales people already know what customers need [1]. And then ' })));
+          controller.enqueue(
+            encoder.encode(
+              chunkEvent(model, {
+                role: 'assistant',
+                content: 'Sales people already know what customers need [1]. And then ',
+              }),
+            ),
+          );
           // A real connection fails its body when the request is aborted; so does this one.
-          void sawAbort!.then((aborted) => (aborted ? controller.error(new DOMException('The operation was aborted.', 'AbortError')) : controller.close()));
+          void sawAbort!.then((aborted) =>
+            aborted
+              ? controller.error(new DOMException('The operation was aborted.', 'AbortError'))
+              : controller.close(),
+          );
         },
       });
       return new Response(stream, { headers: { 'Content-Type': 'text/event-stream' } });

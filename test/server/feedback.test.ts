@@ -27,7 +27,10 @@ type App = ReturnType<typeof createApp>;
 const ANSWERED = 'How do I move from sales into product?';
 const NOT_COVERED = 'What is the boiling point of mercury?';
 
-async function appWithStore(options: Parameters<typeof fileStore>[1] = {}, overrides: Parameters<typeof appDeps>[1] = {}) {
+async function appWithStore(
+  options: Parameters<typeof fileStore>[1] = {},
+  overrides: Parameters<typeof appDeps>[1] = {},
+) {
   const { store, opened } = fileStore(databaseUrl(await tempDir()), options);
   const app = createApp(appDeps(fixture.index, { store, ...overrides }));
   return { app, store, close: () => opened.forEach((db) => db.close()) };
@@ -40,7 +43,12 @@ async function ask(app: App, question: string): Promise<AskResponse> {
 }
 
 const postFeedback = (app: App, body: unknown, init: RequestInit = {}) =>
-  app.request('/feedback', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), ...init });
+  app.request('/feedback', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    ...init,
+  });
 
 describe('recording /ask', () => {
   it('records each answer with its question, outcome, cited sections, mode, latency and generation', async () => {
@@ -73,7 +81,11 @@ describe('recording /ask', () => {
     const { app, store, close } = await appWithStore({}, { clientAddress: () => '198.51.100.23' });
     await app.request('/ask', {
       ...askRequest({ question: ANSWERED }),
-      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer sk-secret-key-123', 'X-Forwarded-For': '198.51.100.23' },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: 'Bearer sk-secret-key-123',
+        'X-Forwarded-For': '198.51.100.23',
+      },
     });
     const dump = JSON.stringify(await store.read((db) => db.execute('SELECT * FROM questions')));
     expect(dump).toContain(ANSWERED);
@@ -87,7 +99,9 @@ describe('recording /ask', () => {
     const answer = await ask(app, ANSWERED);
     await (await app.request('/ask', askRequest({ question: ANSWERED }, true))).text();
     expect((await postFeedback(app, { id: answer.id, rating: 'up' })).status).toBe(404);
-    const counts = await store.read((db) => db.execute('SELECT (SELECT count(*) FROM questions) AS q, (SELECT count(*) FROM feedback) AS f'));
+    const counts = await store.read((db) =>
+      db.execute('SELECT (SELECT count(*) FROM questions) AS q, (SELECT count(*) FROM feedback) AS f'),
+    );
     expect(counts).toEqual([{ q: 0, f: 0 }]);
     close();
   });
@@ -143,7 +157,11 @@ describe('POST /feedback', () => {
     const { app, close } = await appWithStore();
     const big = await postFeedback(app, { id: 'x', rating: 'down', comment: 'a'.repeat(17 * 1024) });
     expect(big.status).toBe(413);
-    const text = await app.request('/feedback', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
+    const text = await app.request('/feedback', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: '{}',
+    });
     expect(text.status).toBe(415);
     close();
   });
@@ -167,7 +185,9 @@ describe('POST /feedback', () => {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
       components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     };
-    expect(Object.keys(doc.paths['/feedback']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '429', '503']));
+    expect(Object.keys(doc.paths['/feedback']!.post!.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '404', '429', '503']),
+    );
     expect(doc.components.schemas.FeedbackRequest!.properties).toMatchObject({
       rating: { enum: ['up', 'down'] },
       comment: { type: 'string' },
@@ -248,7 +268,12 @@ describe('a failing database never fails an answer', () => {
 async function makeReadOnly(file: string): Promise<() => Promise<void>> {
   await chmod(file, 0o444);
   const root = process.getuid?.() === 0;
-  const immutable = root && (await promisify(execFile)('chattr', ['+i', file]).then(() => true, () => false));
+  const immutable =
+    root &&
+    (await promisify(execFile)('chattr', ['+i', file]).then(
+      () => true,
+      () => false,
+    ));
   return async () => {
     if (immutable) await promisify(execFile)('chattr', ['-i', file]);
     await chmod(file, 0o644);
@@ -256,5 +281,8 @@ async function makeReadOnly(file: string): Promise<() => Promise<void>> {
 }
 
 async function writable(file: string): Promise<boolean> {
-  return appendFile(file, '').then(() => true, () => false);
+  return appendFile(file, '').then(
+    () => true,
+    () => false,
+  );
 }

@@ -24,7 +24,10 @@ export const startServer = (app: ReturnType<typeof createApp>): Promise<RunningS
  * For the whole test file: no network (useNoNetwork), the fixture index, and the real app
  * (extractive answers) served from it on loopback. Read the fields inside hooks and tests.
  */
-export function useFixtureServer(): { readonly fixture: Omit<FixtureIndex, 'dispose'>; readonly server: RunningServer } {
+export function useFixtureServer(): {
+  readonly fixture: Omit<FixtureIndex, 'dispose'>;
+  readonly server: RunningServer;
+} {
   useNoNetwork();
   const fixture = useFixtureIndex();
   let server: RunningServer | undefined;
@@ -51,7 +54,6 @@ export function useNoNetwork(): void {
   beforeAll(() => guard.listen({ onUnhandledRequest: 'error' }));
   afterAll(() => guard.close());
 }
-
 
 export interface AskStream {
   events: SseEvent[];
@@ -90,7 +92,9 @@ export interface FixtureSection {
  */
 export function fixtureSections(dir: string = guideFixtureDir): FixtureSection[] {
   const out: FixtureSection[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
     const document = file.replace(/\.md$/, '');
     const body = readFileSync(join(dir, file), 'utf8').replace(/^---\n[\s\S]*?\n---\n/, '');
     const slugger = new GithubSlugger();
@@ -119,7 +123,8 @@ export function citationProblems(response: AskResponse, sections: FixtureSection
     if (c.anchor !== section.anchor) problems.push(`citation ${c.id}: anchor ${c.anchor}, expected ${section.anchor}`);
     if (c.url !== `/source/${c.document}#${section.anchor}`) problems.push(`citation ${c.id}: url ${c.url}`);
     if (!c.quote.trim()) problems.push(`citation ${c.id}: empty quote`);
-    else if (!section.text.includes(collapse(c.quote))) problems.push(`citation ${c.id}: quote is not in section "${c.section}": ${c.quote}`);
+    else if (!section.text.includes(collapse(c.quote)))
+      problems.push(`citation ${c.id}: quote is not in section "${c.section}": ${c.quote}`);
   }
   return problems;
 }

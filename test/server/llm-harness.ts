@@ -45,14 +45,16 @@ export function useLlmHarness(): LlmHarness {
     expect(unhandled.splice(0), 'requests to hosts other than the model server').toEqual([]);
   });
 
-
   return {
     openai,
     get index() {
       return fixture.index;
     },
     llmApp: (timeoutMs = 5000, upstreamSlots = 4) => {
-      const answer = llmAnswerDeps({ apiKey: LLM_TEST_API_KEY, baseUrl: LLM_TEST_BASE_URL, model: LLM_TEST_MODEL }, { slots: upstreamSlots, canary: CANARY });
+      const answer = llmAnswerDeps(
+        { apiKey: LLM_TEST_API_KEY, baseUrl: LLM_TEST_BASE_URL, model: LLM_TEST_MODEL },
+        { slots: upstreamSlots, canary: CANARY },
+      );
       return createApp(appDeps(fixture.index, { answer, config: testConfig({ REQUEST_TIMEOUT_MS: timeoutMs }) }));
     },
     chatRequests: () => openai.requestsTo<ChatCompletionRequestBody>('/chat/completions'),

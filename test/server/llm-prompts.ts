@@ -10,7 +10,8 @@ export const LLM_TEST_API_KEY = 'test-key';
 export const LLM_TEST_MODEL = 'guide-test-model';
 
 /** The condense call (rewrite a follow-up) is told to rewrite; the answer call is not. */
-export const isCondenseRequest = (body: ChatCompletionRequestBody): boolean => systemMessage(body).startsWith('Rewrite the last user question');
+export const isCondenseRequest = (body: ChatCompletionRequestBody): boolean =>
+  systemMessage(body).startsWith('Rewrite the last user question');
 
 export interface PromptPassage {
   n: number;
@@ -22,7 +23,12 @@ export interface PromptPassage {
  * The numbered passages of an answer prompt, read back from the fence the app wrote
  * (`<<<BOUNDARY` ... `BOUNDARY>>>`), with the boundary and the question after it.
  */
-export function promptPassages(prompt: string): { boundary: string; passages: PromptPassage[]; question: string; fencedBody: string } {
+export function promptPassages(prompt: string): {
+  boundary: string;
+  passages: PromptPassage[];
+  question: string;
+  fencedBody: string;
+} {
   const open = /^<<<(\S+)$/m.exec(prompt);
   if (!open) throw new Error(`no fence in prompt:\n${prompt}`);
   const boundary = open[1]!;

@@ -103,16 +103,18 @@ describe('tools', () => {
       { role: 'assistant' as const, content: (await askJson({ question: QUESTION })).answer },
     ];
     const expected = await askJson({ question: 'What skills carry over?', history });
-    const result = await (
-      await connect(open)
-    ).callTool({ name: 'ask_guide', arguments: { question: 'What skills carry over?', history } });
+    const result = await (await connect(open)).callTool({
+      name: 'ask_guide',
+      arguments: { question: 'What skills carry over?', history },
+    });
     expect(result.structuredContent).toMatchObject({ answer: expected.answer, citations: expected.citations });
   });
 
   it('ask_guide says plainly when the guide does not cover a question', async () => {
-    const result = await (
-      await connect(open)
-    ).callTool({ name: 'ask_guide', arguments: { question: 'How long should I bake sourdough bread?' } });
+    const result = await (await connect(open)).callTool({
+      name: 'ask_guide',
+      arguments: { question: 'How long should I bake sourdough bread?' },
+    });
     expect(result.structuredContent).toMatchObject({ support: 'none', citations: [], grounded: false });
     expect(textOf(result)).not.toContain('**Sources**');
   });
@@ -127,9 +129,10 @@ describe('tools', () => {
   });
 
   it('search_guide gives k passages, each with document, section, url, quote and score', async () => {
-    const result = await (
-      await connect(open)
-    ).callTool({ name: 'search_guide', arguments: { query: 'sales skills for product managers', k: 3 } });
+    const result = await (await connect(open)).callTool({
+      name: 'search_guide',
+      arguments: { query: 'sales skills for product managers', k: 3 },
+    });
     const { passages } = result.structuredContent as { passages: Citation[] };
     expect(passages).toHaveLength(3);
     const sections = new Set(fixtureChunks().map((c) => `${c.document}#${c.anchor}`));

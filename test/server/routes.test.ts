@@ -36,8 +36,28 @@ describe('GET /health', () => {
 describe('GET /openapi.json', () => {
   type OpenApi = {
     openapi: string;
-    paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown> }>>;
-    components: { schemas: Record<string, { type?: string; properties?: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties?: boolean }> };
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+          parameters?: Array<{ name: string; in: string }>;
+          responses: Record<string, unknown>;
+        }
+      >
+    >;
+    components: {
+      schemas: Record<
+        string,
+        {
+          type?: string;
+          properties?: Record<string, Record<string, unknown>>;
+          required?: string[];
+          additionalProperties?: boolean;
+        }
+      >;
+    };
   };
   let doc: OpenApi;
 
@@ -55,8 +75,12 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/ask', '/health', '/source/{document}']));
     expect(doc.paths['/ask']!.post).toBeDefined();
     expect(doc.paths['/health']!.get).toBeDefined();
-    expect(doc.paths['/source/{document}']!.get!.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'document', in: 'path' })]));
-    expect(Object.keys(doc.paths['/ask']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '413', '415', '429', '502', '503', '504']));
+    expect(doc.paths['/source/{document}']!.get!.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'document', in: 'path' })]),
+    );
+    expect(Object.keys(doc.paths['/ask']!.post!.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '413', '415', '429', '502', '503', '504']),
+    );
   });
 
   it('describes the /ask body with the AskRequest schema and its limits', () => {
@@ -129,7 +153,11 @@ describe('GET /source/:document', () => {
   });
 
   it('answers 404 JSON for an unknown document', async () => {
-    for (const path of ['/source/no-such-document', '/source/..%2F..%2Fpackage', '/source/transition-product-management-background.md']) {
+    for (const path of [
+      '/source/no-such-document',
+      '/source/..%2F..%2Fpackage',
+      '/source/transition-product-management-background.md',
+    ]) {
       const res = await app.request(path);
       expect(res.status, path).toBe(404);
       expect(await res.json()).toMatchObject({ error: { code: 'not_found', message: expect.any(String) } });

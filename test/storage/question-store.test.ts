@@ -31,7 +31,12 @@ describe('the question store on a SQLite file (libSQL)', () => {
       unanswered: [{ question: 'What is a PM?', count: 1 }],
     });
     const [down] = await second.store.read((db) => readThumbsDown(db));
-    expect(down).toMatchObject({ id: asked.id, question: 'What is a PM?', comment: 'Too vague', citations: asked.citations });
+    expect(down).toMatchObject({
+      id: asked.id,
+      question: 'What is a PM?',
+      comment: 'Too vague',
+      citations: asked.citations,
+    });
     const migrations = await second.store.read((db) => db.execute('SELECT name FROM d1_migrations'));
     expect(migrations.map((m) => m.name)).toEqual(['0001_recorded_questions.sql']);
     second.opened.forEach((db) => db.close());
@@ -104,7 +109,11 @@ describe('the question store on a SQLite file (libSQL)', () => {
       { question: 'Who is the CEO?', count: 1, lastAsked: new Date(t + 500).toISOString() },
     ]);
     expect(summary.topSections).toEqual([
-      { document: 'transition-product-management-background', section: 'Moving from Sales to Product Management', count: 4 },
+      {
+        document: 'transition-product-management-background',
+        section: 'Moving from Sales to Product Management',
+        count: 4,
+      },
     ]);
     const perDay = await store.read((db) => readQuestionsPerDay(db, 3, t + DAY));
     expect(perDay).toEqual([
@@ -199,7 +208,9 @@ describe('a failing database', () => {
       const asked = questionRecord();
       store.record(asked);
       await store.flush();
-      await expect(store.saveFeedback({ answerId: asked.id, rating: 'up' })).rejects.toBeInstanceOf(StorageUnavailableError);
+      await expect(store.saveFeedback({ answerId: asked.id, rating: 'up' })).rejects.toBeInstanceOf(
+        StorageUnavailableError,
+      );
     } finally {
       await transaction.rollback();
       holder.close();
@@ -210,14 +221,15 @@ describe('a failing database', () => {
 
 describe('migration files', () => {
   it('split into statements at semicolons that end a line, comments dropped', () => {
-    expect(splitStatements('-- a comment; still a comment\nCREATE TABLE a (x TEXT DEFAULT \';\');\nCREATE INDEX i ON a (x);\n')).toEqual([
-      "CREATE TABLE a (x TEXT DEFAULT ';')",
-      'CREATE INDEX i ON a (x)',
-    ]);
+    expect(
+      splitStatements(
+        "-- a comment; still a comment\nCREATE TABLE a (x TEXT DEFAULT ';');\nCREATE INDEX i ON a (x);\n",
+      ),
+    ).toEqual(["CREATE TABLE a (x TEXT DEFAULT ';')", 'CREATE INDEX i ON a (x)']);
   });
 
   it('apply once: opening a migrated database again changes nothing', async () => {
-    const dir = await (useTempDirsOnce())();
+    const dir = await useTempDirsOnce()();
     const url = databaseUrl(dir);
     (await openLibsqlDatabase(url)).close();
     const db = await openLibsqlDatabase(url);

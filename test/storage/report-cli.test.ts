@@ -12,7 +12,10 @@ const tempDir = useTempDirs('atg-report-');
 
 async function report(env: Record<string, string>, ...args: string[]) {
   const cleanEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/report.ts'), ...args], { cwd: repoRoot, env: cleanEnv }).then(
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/report.ts'), ...args], {
+    cwd: repoRoot,
+    env: cleanEnv,
+  }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
@@ -24,7 +27,14 @@ describe('npm run report', () => {
     const { store, opened } = fileStore(url);
     const answered = questionRecord();
     store.record(answered);
-    store.record(questionRecord({ question: 'Can I bring my dog\nto work?', outcome: 'none', citations: [], askedAt: Date.now() - 60_000 }));
+    store.record(
+      questionRecord({
+        question: 'Can I bring my dog\nto work?',
+        outcome: 'none',
+        citations: [],
+        askedAt: Date.now() - 60_000,
+      }),
+    );
     store.record(questionRecord({ question: 'can I bring my dog to work', outcome: 'none', citations: [] }));
     store.record(questionRecord({ outcome: 'related' }));
     await store.flush();
@@ -39,7 +49,9 @@ describe('npm run report', () => {
     expect(text.stdout).toMatch(/Not covered\s+2\s+50%/);
     expect(text.stdout).toMatch(/Thumbs down\s+1\s+100%/);
     expect(text.stdout).toMatch(/can I bring my dog to work\s+2\s+\d{4}-\d\d-\d\d \d\d:\d\d/);
-    expect(text.stdout).toMatch(/Moving from Sales to Product Management\s+transition-product-management-background\s+2/);
+    expect(text.stdout).toMatch(
+      /Moving from Sales to Product Management\s+transition-product-management-background\s+2/,
+    );
 
     const json = await report({ DATABASE_URL: url }, '--json');
     expect(JSON.parse(json.stdout)).toEqual(expected);
@@ -49,6 +61,8 @@ describe('npm run report', () => {
     const missing = join(await tempDir(), 'none.db');
     const result = await report({ DATABASE_URL: `file:${missing}` });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(`error: no database at ${missing} yet: start the server and ask a question, or set DATABASE_URL`);
+    expect(result.stderr.trim()).toBe(
+      `error: no database at ${missing} yet: start the server and ask a question, or set DATABASE_URL`,
+    );
   });
 });

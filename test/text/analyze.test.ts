@@ -11,7 +11,8 @@ describe('words', () => {
 
 describe('isStopword', () => {
   it('takes a function word with a clitic for a function word, and nothing else', () => {
-    for (const word of ["who've", "could've", "that'll", "there'd", 'without', 'might']) expect(isStopword(word)).toBe(true);
+    for (const word of ["who've", "could've", "that'll", "there'd", 'without', 'might'])
+      expect(isStopword(word)).toBe(true);
     for (const word of ["manager'd", "pm've", 'product']) expect(isStopword(word)).toBe(false);
   });
 });

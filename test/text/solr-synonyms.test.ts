@@ -28,7 +28,9 @@ describe('parseSolrSynonyms', () => {
   });
 
   it('takes a backslash-escaped comma or arrow as part of a term', () => {
-    expect(parseSolrSynonyms('r\\,d, research and development')[0]).toMatchObject({ terms: ['r,d', 'research and development'] });
+    expect(parseSolrSynonyms('r\\,d, research and development')[0]).toMatchObject({
+      terms: ['r,d', 'research and development'],
+    });
     expect(parseSolrSynonyms('a \\=> b, c')[0]).toMatchObject({ kind: 'equivalent', terms: ['a => b', 'c'] });
   });
 

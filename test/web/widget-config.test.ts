@@ -4,7 +4,7 @@ import { DEFAULT_TITLE, readWidgetConfig } from '../../web/src/widget-config.ts'
 const PAGE = 'https://shop.example/help/page.html';
 const script = (dataset: Record<string, string>, src = 'https://guide.example/widget.js') => ({ src, dataset });
 
-describe('readWidgetConfig (the script tag\'s data- attributes)', () => {
+describe("readWidgetConfig (the script tag's data- attributes)", () => {
   it('asks the origin the script came from, with the defaults when nothing is set', () => {
     expect(readWidgetConfig(script({}), PAGE)).toEqual({
       origin: 'https://guide.example',

@@ -21,7 +21,10 @@ export const newClient = (): string => {
 };
 
 /** POST /ask through the Worker. */
-export function ask(body: unknown, options: { stream?: boolean; client?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+export function ask(
+  body: unknown,
+  options: { stream?: boolean; client?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   return exports.default.fetch(
     new Request('http://worker.test/ask', {
       method: 'POST',
@@ -36,7 +39,8 @@ export function ask(body: unknown, options: { stream?: boolean; client?: string;
   );
 }
 
-export const get = (path: string): Promise<Response> => exports.default.fetch(new Request(`http://worker.test${path}`, { headers: { 'CF-Connecting-IP': newClient() } }));
+export const get = (path: string): Promise<Response> =>
+  exports.default.fetch(new Request(`http://worker.test${path}`, { headers: { 'CF-Connecting-IP': newClient() } }));
 
 /** POST /ask asking for Server-Sent Events: expects a 200 event stream and reads it (readAskStream). */
 export async function askStream(body: unknown): Promise<ReturnType<typeof readAskStream>> {
@@ -50,7 +54,12 @@ export async function askStream(body: unknown): Promise<ReturnType<typeof readAs
  * The SSE sequence the contract promises: `citations`, one or more `delta`, then `done`.
  * Returns the problems found (empty when the stream is right) and its parts.
  */
-export function readAskStream(body: string): { problems: string[]; citations: Citation[]; text: string; done: AskResponse } {
+export function readAskStream(body: string): {
+  problems: string[];
+  citations: Citation[];
+  text: string;
+  done: AskResponse;
+} {
   const events = parseSse(body);
   const { citations, deltas, done } = askStreamParts(events);
   return { problems: askEventOrderProblems(events), citations, text: deltas.join(''), done: done as AskResponse };
@@ -63,7 +72,10 @@ const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
  * ids run 1..n, every [n] resolves and every citation is used, section/anchor/url are the
  * source's, and each quote is a substring of its section (whitespace collapsed).
  */
-export function citationProblems(response: AskResponse, sections: SourceSection[] = inject('nodeReference').sections): string[] {
+export function citationProblems(
+  response: AskResponse,
+  sections: SourceSection[] = inject('nodeReference').sections,
+): string[] {
   const problems = numberingProblems(response);
   for (const c of response.citations) {
     const section = sections.find((s) => s.document === c.document && s.anchor === c.anchor);
@@ -71,10 +83,12 @@ export function citationProblems(response: AskResponse, sections: SourceSection[
       problems.push(`citation ${c.id}: no section ${c.document}#${c.anchor}`);
       continue;
     }
-    if (c.section !== section.heading) problems.push(`citation ${c.id}: section "${c.section}", source heading "${section.heading}"`);
+    if (c.section !== section.heading)
+      problems.push(`citation ${c.id}: section "${c.section}", source heading "${section.heading}"`);
     if (c.url !== `/source/${c.document}#${c.anchor}`) problems.push(`citation ${c.id}: url ${c.url}`);
     if (!c.quote.trim()) problems.push(`citation ${c.id}: empty quote`);
-    else if (!collapse(section.text).includes(collapse(c.quote))) problems.push(`citation ${c.id}: quote is not in section "${c.section}"`);
+    else if (!collapse(section.text).includes(collapse(c.quote)))
+      problems.push(`citation ${c.id}: quote is not in section "${c.section}"`);
   }
   return problems;
 }

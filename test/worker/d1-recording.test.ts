@@ -15,7 +15,13 @@ const db = env.DB as D1;
 
 const QUESTION = 'How do I move from sales into product?';
 
-const rows = async (sql: string, ...args: unknown[]) => (await db.prepare(sql).bind(...args).all()).results;
+const rows = async (sql: string, ...args: unknown[]) =>
+  (
+    await db
+      .prepare(sql)
+      .bind(...args)
+      .all()
+  ).results;
 
 const feedback = (body: unknown) =>
   exports.default.fetch(
@@ -33,9 +39,9 @@ describe('recording on D1', () => {
 
   it('records a JSON answer after the response, and takes feedback on it', async () => {
     const answer = (await (await ask({ question: QUESTION })).json()) as AskResponse;
-    await expect.poll(() => rows('SELECT question, outcome, mode FROM questions WHERE id = ?', answer.id)).toEqual([
-      { question: QUESTION, outcome: answer.support, mode: 'extractive' },
-    ]);
+    await expect
+      .poll(() => rows('SELECT question, outcome, mode FROM questions WHERE id = ?', answer.id))
+      .toEqual([{ question: QUESTION, outcome: answer.support, mode: 'extractive' }]);
     const [row] = await rows('SELECT citations, generation FROM questions WHERE id = ?', answer.id);
     const cited = JSON.parse(String(row!.citations)) as Array<{ document: string; section: string }>;
     expect(cited.map((c) => c.section)).toEqual([...new Set(answer.citations.map((c) => c.section))]);

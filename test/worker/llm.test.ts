@@ -11,7 +11,8 @@ import type { Reply, SeenRequest } from './openai-outbound.ts';
  */
 
 const control = env.OPENAI_CONTROL!;
-const script = (replies: Reply[]) => control.fetch('http://control/replies', { method: 'POST', body: JSON.stringify(replies) });
+const script = (replies: Reply[]) =>
+  control.fetch('http://control/replies', { method: 'POST', body: JSON.stringify(replies) });
 const seen = async () => (await (await control.fetch('http://control/requests')).json()) as SeenRequest[];
 
 afterEach(async () => {

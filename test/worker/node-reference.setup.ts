@@ -19,14 +19,20 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export default async function setup(project: TestProject): Promise<void> {
   const bundlePath = join(ROOT, 'dist', 'worker', 'index-data.js');
-  const bundle = ((await import(pathToFileURL(bundlePath).href).catch(() => {
-    throw new Error(`${bundlePath} is missing: run npm run build:worker first`);
-  })) as { default: IndexBundle }).default;
+  const bundle = (
+    (await import(pathToFileURL(bundlePath).href).catch(() => {
+      throw new Error(`${bundlePath} is missing: run npm run build:worker first`);
+    })) as { default: IndexBundle }
+  ).default;
 
   const config = loadConfig({ INDEX_DIR: process.env.INDEX_DIR });
-  const index = await loadGeneration(config.INDEX_DIR, bundle.generation, localOnlyQueryEmbedder).catch((error: Error) => {
-    throw new Error(`cannot load generation ${bundle.generation}, which the Worker bundle was built from (${error.message}); run npm run build:worker`);
-  });
+  const index = await loadGeneration(config.INDEX_DIR, bundle.generation, localOnlyQueryEmbedder).catch(
+    (error: Error) => {
+      throw new Error(
+        `cannot load generation ${bundle.generation}, which the Worker bundle was built from (${error.message}); run npm run build:worker`,
+      );
+    },
+  );
 
   const sections: SourceSection[] = [...index.documents.values()]
     .flatMap((doc) => splitSections({ ...doc, fileName: `${doc.id}.md` }))
@@ -34,7 +40,12 @@ export default async function setup(project: TestProject): Promise<void> {
 
   const answers: NodeAnswer[] = [];
   for (const q of await readEvalSet(join(ROOT, 'eval', 'questions.jsonl'))) {
-    const response = await answerOnce(index, { question: q.question, history: q.history }, { mode: 'extractive' }, AbortSignal.timeout(10_000));
+    const response = await answerOnce(
+      index,
+      { question: q.question, history: q.history },
+      { mode: 'extractive' },
+      AbortSignal.timeout(10_000),
+    );
     answers.push({ id: q.id, question: q.question, history: q.history, response });
   }
   project.provide('nodeReference', { generation: bundle.generation, sections, answers });

@@ -19,7 +19,9 @@ export type Reply = { content: string } | { status: number; message: string };
 
 const seen: SeenRequest[] = [];
 let replies: Reply[] = [];
-const DEFAULT_REPLY: Reply = { content: 'Sales experience helps you understand customers [1]. Moving into product means thinking long term [2].' };
+const DEFAULT_REPLY: Reply = {
+  content: 'Sales experience helps you understand customers [1]. Moving into product means thinking long term [2].',
+};
 
 export async function outbound(request: Request): Promise<Response> {
   const url = new URL(request.url);

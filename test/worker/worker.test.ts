@@ -17,7 +17,10 @@ describe('GET /health', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; index: Record<string, unknown> };
     expect(body.status).toBe('ok');
-    expect(body.index).toMatchObject({ generation: inject('nodeReference').generation, embedder: expect.stringMatching(/^local/) });
+    expect(body.index).toMatchObject({
+      generation: inject('nodeReference').generation,
+      embedder: expect.stringMatching(/^local/),
+    });
     expect(body.index.chunks).toBeGreaterThan(0);
     expect(body.index.documents).toBeGreaterThan(0);
   });
@@ -35,7 +38,10 @@ describe('POST /ask: the three outcomes, from the bundled guide', () => {
 
   it.each([
     ['What salary can a new PM expect?', "The guide doesn't give figures for pay or costs. The closest it gets:"],
-    ['How long does the switch into product management usually take?', "The guide doesn't say how long that takes. The closest it gets:"],
+    [
+      'How long does the switch into product management usually take?',
+      "The guide doesn't say how long that takes. The closest it gets:",
+    ],
   ])('related: "%s" is on topic but not said: grounded, cited, one plain sentence first', async (question, opener) => {
     const body = await json(question);
     expect(body).toMatchObject({ support: 'related', grounded: true, mode: 'extractive' });
@@ -77,7 +83,9 @@ describe('GET /assistant.json', () => {
 
   it('answers what the guide does not cover by naming it, as on Node', async () => {
     const body = (await (await ask({ question: 'What is a good recipe for banana bread?' })).json()) as AskResponse;
-    expect(body.answer).toMatch(/^The guide doesn't cover that\. It covers "How to Transition to Product Management From ANY Background" \(10 sections, from /);
+    expect(body.answer).toMatch(
+      /^The guide doesn't cover that\. It covers "How to Transition to Product Management From ANY Background" \(10 sections, from /,
+    );
   });
 });
 
@@ -90,7 +98,17 @@ describe('POST /ask', () => {
     expect(Object.keys(body).sort()).toEqual(['answer', 'citations', 'grounded', 'id', 'mode', 'support']);
     expect(body).toMatchObject({ grounded: true, mode: 'extractive' });
     expect(body.citations.length).toBeGreaterThan(0);
-    for (const c of body.citations) expect(Object.keys(c).sort()).toEqual(['anchor', 'document', 'id', 'quote', 'score', 'section', 'sourceUrl', 'url']);
+    for (const c of body.citations)
+      expect(Object.keys(c).sort()).toEqual([
+        'anchor',
+        'document',
+        'id',
+        'quote',
+        'score',
+        'section',
+        'sourceUrl',
+        'url',
+      ]);
     expect(citationProblems(body)).toEqual([]);
   });
 
@@ -120,14 +138,17 @@ describe('POST /ask', () => {
   it('rejects a bad request with the contract error', async () => {
     const res = await ask({ question: '' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: 'invalid_request', message: expect.stringContaining('question') } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'invalid_request', message: expect.stringContaining('question') },
+    });
   });
 
   it('limits each client through the rate-limiting binding (60 a minute in wrangler.toml)', async () => {
     const client = newClient();
     // Wrong media type: cheap requests that still count against the limit.
     const statuses: number[] = [];
-    for (let i = 0; i < 60; i++) statuses.push((await ask('x', { client, headers: { 'Content-Type': 'text/plain' } })).status);
+    for (let i = 0; i < 60; i++)
+      statuses.push((await ask('x', { client, headers: { 'Content-Type': 'text/plain' } })).status);
     expect(new Set(statuses)).toEqual(new Set([415]));
     const limited = await ask({ question: QUESTION }, { client });
     expect(limited.status).toBe(429);
@@ -155,7 +176,8 @@ describe('static assets and pages', () => {
     const res = await get(`/source/${sections[0]!.document}`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    for (const s of sections.filter((s) => s.document === sections[0]!.document)) expect(html).toContain(`id="${s.anchor}"`);
+    for (const s of sections.filter((s) => s.document === sections[0]!.document))
+      expect(html).toContain(`id="${s.anchor}"`);
   });
 
   it('serves /openapi.json and answers unknown paths with the JSON 404', async () => {

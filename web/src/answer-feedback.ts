@@ -49,7 +49,12 @@ export class AnswerFeedback {
       'div',
       { class: 'answer-feedback', 'data-testid': 'feedback' },
       h('span', { class: 'feedback-label', 'aria-hidden': 'true' }, 'Helpful?'),
-      h('div', { class: 'feedback-thumbs', role: 'group', 'aria-label': 'Was this answer helpful?' }, this.up, this.down),
+      h(
+        'div',
+        { class: 'feedback-thumbs', role: 'group', 'aria-label': 'Was this answer helpful?' },
+        this.up,
+        this.down,
+      ),
       this.status,
     );
   }
@@ -65,7 +70,14 @@ export class AnswerFeedback {
   private thumb(rating: Rating, label: string): HTMLButtonElement {
     const button = h(
       'button',
-      { type: 'button', class: 'feedback-thumb', 'aria-pressed': 'false', 'aria-label': label, title: label, 'data-testid': `feedback-${rating}` },
+      {
+        type: 'button',
+        class: 'feedback-thumb',
+        'aria-pressed': 'false',
+        'aria-label': label,
+        title: label,
+        'data-testid': `feedback-${rating}`,
+      },
       icon(rating === 'up' ? 'thumbUp' : 'thumbDown'),
     );
     button.addEventListener('click', () => void this.rate(rating));
@@ -97,7 +109,11 @@ export class AnswerFeedback {
       'aria-label': 'What was wrong or missing? (optional)',
       'data-testid': 'feedback-comment',
     });
-    const submit = h('button', { type: 'submit', class: 'button button-small', 'data-testid': 'feedback-send' }, 'Send');
+    const submit = h(
+      'button',
+      { type: 'submit', class: 'button button-small', 'data-testid': 'feedback-send' },
+      'Send',
+    );
     const form = h('form', { class: 'feedback-form' }, input, h('div', { class: 'feedback-form-actions' }, submit));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();

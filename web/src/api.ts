@@ -51,7 +51,9 @@ export async function* askStream(
       signal,
     });
   } catch (error) {
-    throw signal.aborted ? error : new AskError('network', 'Could not reach the guide. Check your connection and try again.');
+    throw signal.aborted
+      ? error
+      : new AskError('network', 'Could not reach the guide. Check your connection and try again.');
   }
   if (!response.ok) throw await httpError(response);
 
@@ -95,9 +97,15 @@ export async function* askStream(
 async function httpError(response: Response): Promise<AskError> {
   const { code, message } = errorBody(await response.json().catch(() => null));
   if (response.status === 429) {
-    return new AskError('rate_limited', message ?? 'Too many questions in a short time.', code, retryAfterSeconds(response.headers.get('retry-after')));
+    return new AskError(
+      'rate_limited',
+      message ?? 'Too many questions in a short time.',
+      code,
+      retryAfterSeconds(response.headers.get('retry-after')),
+    );
   }
-  if (response.status >= 500) return new AskError('server', message ?? `The guide had a problem (HTTP ${response.status}).`, code);
+  if (response.status >= 500)
+    return new AskError('server', message ?? `The guide had a problem (HTTP ${response.status}).`, code);
   return new AskError('request', message ?? `The request was refused (HTTP ${response.status}).`, code);
 }
 
@@ -138,9 +146,15 @@ function asCitations(data: unknown): Citation[] {
   return data.filter((c): c is Citation => {
     const x = c as Partial<Citation> | null;
     return (
-      !!x && typeof x.id === 'number' && typeof x.document === 'string' && typeof x.section === 'string' &&
-      typeof x.anchor === 'string' && typeof x.url === 'string' && typeof x.sourceUrl === 'string' &&
-      typeof x.quote === 'string' && typeof x.score === 'number'
+      !!x &&
+      typeof x.id === 'number' &&
+      typeof x.document === 'string' &&
+      typeof x.section === 'string' &&
+      typeof x.anchor === 'string' &&
+      typeof x.url === 'string' &&
+      typeof x.sourceUrl === 'string' &&
+      typeof x.quote === 'string' &&
+      typeof x.score === 'number'
     );
   });
 }
@@ -148,7 +162,12 @@ function asCitations(data: unknown): Citation[] {
 function asResponse(data: unknown): AskResponse | null {
   const x = data as Partial<AskResponse> | null;
   if (!x || typeof x.answer !== 'string' || typeof x.grounded !== 'boolean') return null;
-  const support = x.support === 'answered' || x.support === 'related' || x.support === 'none' ? x.support : x.grounded ? 'answered' : 'none';
+  const support =
+    x.support === 'answered' || x.support === 'related' || x.support === 'none'
+      ? x.support
+      : x.grounded
+        ? 'answered'
+        : 'none';
   return {
     answer: x.answer,
     grounded: x.grounded,

@@ -16,8 +16,13 @@ export async function fetchAssistant(): Promise<Assistant | null> {
     const response = await fetch('/assistant.json', { headers: { Accept: 'application/json' } });
     if (!response.ok) return null;
     const body = (await response.json()) as Partial<Assistant>;
-    if (typeof body.name !== 'string' || typeof body.description !== 'string' || !Array.isArray(body.starters)) return null;
-    return { name: body.name, description: body.description, starters: body.starters.filter((s): s is string => typeof s === 'string') };
+    if (typeof body.name !== 'string' || typeof body.description !== 'string' || !Array.isArray(body.starters))
+      return null;
+    return {
+      name: body.name,
+      description: body.description,
+      starters: body.starters.filter((s): s is string => typeof s === 'string'),
+    };
   } catch {
     return null;
   }

@@ -45,7 +45,10 @@ export class Chat {
   ask(question: string): void {
     if (this.busy) return;
     for (const turn of this.turns) turn.view.retireRetry();
-    const history = buildHistory(this.turns.flatMap((t) => (t.exchange ? [t.exchange] : [])), question);
+    const history = buildHistory(
+      this.turns.flatMap((t) => (t.exchange ? [t.exchange] : [])),
+      question,
+    );
     const turn: Turn = {
       view: new TurnView(question, {
         open: (citation, opener) => this.deps.panel.open(citation, opener),

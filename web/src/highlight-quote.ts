@@ -52,7 +52,9 @@ function fold(ch: string): string {
 }
 
 function normalize(text: string): string {
-  return Array.from(text.trim(), (ch) => (ch.length === 1 ? fold(ch) : ch)).join('').replace(/ {2,}/g, ' ');
+  return Array.from(text.trim(), (ch) => (ch.length === 1 ? fold(ch) : ch))
+    .join('')
+    .replace(/ {2,}/g, ' ');
 }
 
 /** The root's text, normalised, with the DOM position of every character. */

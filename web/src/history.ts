@@ -20,10 +20,13 @@ export interface Exchange {
 export function buildHistory(exchanges: Exchange[], question: string): ChatTurn[] {
   // Measured as JSON, as it is sent: escapes make some characters 6 bytes.
   const maxHistoryBytes = BODY_LIMIT_BYTES - bytes(question) - ENVELOPE_BYTES;
-  const turns = exchanges.slice(-RECENT_EXCHANGES).flatMap((e): ChatTurn[] => [
-    { role: 'user', content: cap(e.question) },
-    { role: 'assistant', content: cap(stripMarkers(e.answer)) },
-  ]).filter((t) => t.content.trim().length > 0);
+  const turns = exchanges
+    .slice(-RECENT_EXCHANGES)
+    .flatMap((e): ChatTurn[] => [
+      { role: 'user', content: cap(e.question) },
+      { role: 'assistant', content: cap(stripMarkers(e.answer)) },
+    ])
+    .filter((t) => t.content.trim().length > 0);
   let history = turns.slice(-MAX_HISTORY_MESSAGES);
   // Never start with a lone assistant message.
   while (history[0]?.role === 'assistant') history = history.slice(1);
@@ -31,7 +34,9 @@ export function buildHistory(exchanges: Exchange[], question: string): ChatTurn[
   // The last exchange alone is too big (long non-Latin text): shorten its longest message.
   while (history.length && bytes(history) > maxHistoryBytes) {
     const longest = history.reduce((a, b) => (b.content.length > a.content.length ? b : a));
-    history = history.map((t) => (t === longest ? { ...t, content: cap(t.content, Math.floor(t.content.length * 0.75)) } : t));
+    history = history.map((t) =>
+      t === longest ? { ...t, content: cap(t.content, Math.floor(t.content.length * 0.75)) } : t,
+    );
   }
   return history;
 }

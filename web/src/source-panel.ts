@@ -139,8 +139,12 @@ export class SourcePanel {
     const section = extractSection(page, citation.anchor, path);
     const article = h('article', { class: 'panel-section' });
     // The section heading is the panel's title; the body names the document it is from.
-    if (section.documentTitle) article.appendChild(h('p', { class: 'source-document-title' }, `From “${section.documentTitle}”`));
-    if (section.heading === null) article.appendChild(h('p', { class: 'panel-note' }, 'This section is no longer in the source; showing the passage as cited.'));
+    if (section.documentTitle)
+      article.appendChild(h('p', { class: 'source-document-title' }, `From “${section.documentTitle}”`));
+    if (section.heading === null)
+      article.appendChild(
+        h('p', { class: 'panel-note' }, 'This section is no longer in the source; showing the passage as cited.'),
+      );
     const content = h('div', { class: 'source-content' });
     content.appendChild(section.content);
     article.appendChild(content);
@@ -149,8 +153,13 @@ export class SourcePanel {
     const { marks, match } = highlightQuote(content, citation.quote);
     if (match !== 'quote' && section.heading !== null) {
       // Show the quoted words even when they cannot be located exactly in the page.
-      const note = match === 'none' ? 'The quoted words could not be located on the page. As cited:' : 'The closest matching sentence is highlighted. As cited:';
-      content.before(h('div', { class: 'panel-note' }, h('p', {}, note), h('blockquote', { class: 'panel-quote' }, citation.quote)));
+      const note =
+        match === 'none'
+          ? 'The quoted words could not be located on the page. As cited:'
+          : 'The closest matching sentence is highlighted. As cited:';
+      content.before(
+        h('div', { class: 'panel-note' }, h('p', {}, note), h('blockquote', { class: 'panel-quote' }, citation.quote)),
+      );
     }
     if (section.heading === null) article.appendChild(h('blockquote', { class: 'panel-quote' }, citation.quote));
     const first = marks[0];

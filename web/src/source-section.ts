@@ -14,8 +14,52 @@ export interface SourceSection {
 }
 
 const HEADING = /^H[1-6]$/;
-const KEEP = new Set(['P', 'UL', 'OL', 'LI', 'EM', 'STRONG', 'CODE', 'PRE', 'BLOCKQUOTE', 'A', 'HR', 'BR', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'DEL', 'B', 'I']);
-const DROP = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'NOSCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'LINK', 'META', 'BASE', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'SELECT', 'IMG', 'SVG', 'MATH', 'VIDEO', 'AUDIO', 'CANVAS']);
+const KEEP = new Set([
+  'P',
+  'UL',
+  'OL',
+  'LI',
+  'EM',
+  'STRONG',
+  'CODE',
+  'PRE',
+  'BLOCKQUOTE',
+  'A',
+  'HR',
+  'BR',
+  'TABLE',
+  'THEAD',
+  'TBODY',
+  'TR',
+  'TH',
+  'TD',
+  'DEL',
+  'B',
+  'I',
+]);
+const DROP = new Set([
+  'SCRIPT',
+  'STYLE',
+  'TEMPLATE',
+  'NOSCRIPT',
+  'IFRAME',
+  'OBJECT',
+  'EMBED',
+  'LINK',
+  'META',
+  'BASE',
+  'FORM',
+  'INPUT',
+  'BUTTON',
+  'TEXTAREA',
+  'SELECT',
+  'IMG',
+  'SVG',
+  'MATH',
+  'VIDEO',
+  'AUDIO',
+  'CANVAS',
+]);
 
 export function parseSourcePage(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');

@@ -30,7 +30,8 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
         const line = buffer.slice(0, end.at);
         buffer = buffer.slice(end.at + end.length);
         if (line === '') {
-          if (data.length) yield { event: event || 'message', data: data.join('\n'), ...(id !== undefined ? { id } : {}) };
+          if (data.length)
+            yield { event: event || 'message', data: data.join('\n'), ...(id !== undefined ? { id } : {}) };
           event = '';
           data = [];
           continue;

@@ -61,7 +61,12 @@ export class TurnView {
     this.element = h(
       'div',
       { class: 'exchange' },
-      h('div', { class: 'turn turn-user' }, h('h2', { class: 'sr-only' }, 'You asked'), h('p', { class: 'bubble' }, question)),
+      h(
+        'div',
+        { class: 'turn turn-user' },
+        h('h2', { class: 'sr-only' }, 'You asked'),
+        h('p', { class: 'bubble' }, question),
+      ),
       this.answer,
     );
   }
@@ -99,7 +104,12 @@ export class TurnView {
     this.extras.replaceChildren();
     if (response.support === 'related') {
       this.text.element.before(
-        h('p', { class: 'related-label', 'data-testid': 'related-notice' }, icon('info'), "The guide doesn't answer this exactly: here is what comes closest"),
+        h(
+          'p',
+          { class: 'related-label', 'data-testid': 'related-notice' },
+          icon('info'),
+          "The guide doesn't answer this exactly: here is what comes closest",
+        ),
       );
     }
     const feedback = AnswerFeedback.for(response.id);
@@ -120,13 +130,24 @@ export class TurnView {
   stopped(): void {
     this.text.flush();
     this.setState('stopped');
-    this.extras.replaceChildren(h('p', { class: 'turn-note' }, this.hasText ? 'Stopped. The answer above is incomplete.' : 'Stopped before the answer started.'));
+    this.extras.replaceChildren(
+      h(
+        'p',
+        { class: 'turn-note' },
+        this.hasText ? 'Stopped. The answer above is incomplete.' : 'Stopped before the answer started.',
+      ),
+    );
   }
 
   failed(error: AskError, canRetry: boolean): void {
     this.text.flush();
     this.setState('error');
-    const retry = h('button', { type: 'button', class: 'button button-small', 'data-testid': 'retry' }, icon('retry'), h('span', {}, 'Retry'));
+    const retry = h(
+      'button',
+      { type: 'button', class: 'button button-small', 'data-testid': 'retry' },
+      icon('retry'),
+      h('span', {}, 'Retry'),
+    );
     retry.addEventListener('click', () => this.actions.retry());
     const detail = h('p', { class: 'error-detail' }, error.message);
     const box = h(
@@ -178,7 +199,12 @@ export class TurnView {
 
   private toolbar(feedback: AnswerFeedback | null, plain: string): HTMLElement {
     const label = h('span', {}, 'Copy');
-    const button = h('button', { type: 'button', class: 'button button-ghost button-small', 'data-testid': 'copy', 'aria-label': 'Copy answer' }, icon('copy'), label);
+    const button = h(
+      'button',
+      { type: 'button', class: 'button button-ghost button-small', 'data-testid': 'copy', 'aria-label': 'Copy answer' },
+      icon('copy'),
+      label,
+    );
     button.addEventListener('click', async () => {
       const ok = await this.actions.copy(plain);
       label.textContent = ok ? 'Copied' : 'Copy failed';

@@ -1,4 +1,3 @@
-
 export type WidgetPosition = 'bottom-right' | 'bottom-left';
 export type WidgetTheme = 'auto' | 'light' | 'dark';
 

@@ -44,8 +44,19 @@ export function buildWidgetParts(config: WidgetConfig, ask: (question: string) =
     config.starters.length ? h('p', { class: 'starters-label' }, 'Try one of these') : null,
     config.starters.length ? renderStarters(ask, config.starters) : null,
   );
-  const conversation = h('div', { class: 'conversation', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
-  const notice = h('div', { class: 'notice', role: 'alert', 'data-testid': 'error', 'data-kind': 'not_allowed', hidden: true });
+  const conversation = h('div', {
+    class: 'conversation',
+    role: 'log',
+    'aria-live': 'polite',
+    'aria-label': 'Conversation',
+  });
+  const notice = h('div', {
+    class: 'notice',
+    role: 'alert',
+    'data-testid': 'error',
+    'data-kind': 'not_allowed',
+    hidden: true,
+  });
   const scroller = h('div', { class: 'scroller' }, emptyState, conversation, notice);
 
   const input = h('textarea', {
@@ -82,8 +93,21 @@ export function buildWidgetParts(config: WidgetConfig, ask: (question: string) =
   const status = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   const widget = h('div', { class: 'widget', 'data-position': config.position }, launcher, panel, status);
   return {
-    widget, launcher, panel, newChatButton, closeButton, scroller, emptyState, conversation, notice,
-    composerBar, form, input, send, counter, status,
+    widget,
+    launcher,
+    panel,
+    newChatButton,
+    closeButton,
+    scroller,
+    emptyState,
+    conversation,
+    notice,
+    composerBar,
+    form,
+    input,
+    send,
+    counter,
+    status,
   };
 }
 

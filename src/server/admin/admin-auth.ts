@@ -53,7 +53,12 @@ export class AdminAuth {
     if (Number(match[1]) * 1000 <= this.now()) return false;
     const signature = fromBase64url(match[3]!);
     // crypto.subtle.verify compares in constant time.
-    return crypto.subtle.verify('HMAC', await this.sessionKey, signature as BufferSource, encoder.encode(`${match[1]}.${match[2]}`));
+    return crypto.subtle.verify(
+      'HMAC',
+      await this.sessionKey,
+      signature as BufferSource,
+      encoder.encode(`${match[1]}.${match[2]}`),
+    );
   }
 }
 

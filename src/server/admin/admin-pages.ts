@@ -88,7 +88,14 @@ ${outcomeShares(summary.outcomes)}
 <section class="card span-3" data-testid="unanswered">
 <h2>Questions the guide could not answer</h2>
 <p class="muted">Not covered, or only related passages found; repeats grouped by their wording.</p>
-${summary.unanswered.length ? table(['Question', 'Times', 'Last asked'], summary.unanswered.map((u) => [escapeHtml(u.question), num(u.count), time(u.lastAsked)])) : empty('Every recorded question was answered.')}
+${
+  summary.unanswered.length
+    ? table(
+        ['Question', 'Times', 'Last asked'],
+        summary.unanswered.map((u) => [escapeHtml(u.question), num(u.count), time(u.lastAsked)]),
+      )
+    : empty('Every recorded question was answered.')
+}
 </section>
 <section class="card span-2" data-testid="thumbs-down">
 <h2>Answers rated unhelpful</h2>
@@ -96,7 +103,17 @@ ${data.thumbsDown.length ? `<ul class="rated">${data.thumbsDown.map(ratedAnswer)
 </section>
 <section class="card" data-testid="top-sections">
 <h2>Most-cited sections</h2>
-${summary.topSections.length ? table(['Section', 'Cited'], summary.topSections.map((s) => [`${escapeHtml(s.section)}<span class="muted block">${escapeHtml(s.document)}</span>`, num(s.count)])) : empty('No answer has cited a section yet.')}
+${
+  summary.topSections.length
+    ? table(
+        ['Section', 'Cited'],
+        summary.topSections.map((s) => [
+          `${escapeHtml(s.section)}<span class="muted block">${escapeHtml(s.document)}</span>`,
+          num(s.count),
+        ]),
+      )
+    : empty('No answer has cited a section yet.')
+}
 </section>
 </main>`,
   );
@@ -117,7 +134,11 @@ ${sections}<p class="muted small">${time(r.ratedAt)}</p></li>`;
 
 function table(headings: string[], rows: string[][]): string {
   const head = headings.map((h, i) => `<th scope="col"${i > 0 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((cells) => `<tr>${cells.map((c, i) => (i === 0 ? `<td>${c}</td>` : `<td class="num">${c}</td>`)).join('')}</tr>`).join('');
+  const body = rows
+    .map(
+      (cells) => `<tr>${cells.map((c, i) => (i === 0 ? `<td>${c}</td>` : `<td class="num">${c}</td>`)).join('')}</tr>`,
+    )
+    .join('');
   return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 

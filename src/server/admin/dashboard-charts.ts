@@ -23,8 +23,10 @@ export function questionsPerDayChart(days: Array<{ day: string; count: number }>
   const grid = [0, top / 2, top]
     .map((value) => {
       const at = y(value).toFixed(1);
-      return `<line class="chart-grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${at}" y2="${at}"/>` +
-        `<text class="chart-axis" x="${PAD.left - 6}" y="${at}" dy="0.32em" text-anchor="end">${formatCount(value)}</text>`;
+      return (
+        `<line class="chart-grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${at}" y2="${at}"/>` +
+        `<text class="chart-axis" x="${PAD.left - 6}" y="${at}" dy="0.32em" text-anchor="end">${formatCount(value)}</text>`
+      );
     })
     .join('');
   const bars = days
@@ -36,7 +38,11 @@ export function questionsPerDayChart(days: Array<{ day: string; count: number }>
     })
     .join('');
   const labels = days
-    .map((d, i) => (i % 7 === (days.length - 1) % 7 ? `<text class="chart-axis" x="${(PAD.left + i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - 8}" text-anchor="middle">${escapeHtml(d.day.slice(5))}</text>` : ''))
+    .map((d, i) =>
+      i % 7 === (days.length - 1) % 7
+        ? `<text class="chart-axis" x="${(PAD.left + i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - 8}" text-anchor="middle">${escapeHtml(d.day.slice(5))}</text>`
+        : '',
+    )
     .join('');
   const total = days.reduce((sum, d) => sum + d.count, 0);
   const summary = `Questions per day over the last ${days.length} days: ${total} in all, at most ${max} on one day.`;

@@ -1,6 +1,17 @@
 import type { ExportedQuestion } from '../../storage/question-log.ts';
 
-const HEADER = ['asked_at', 'question', 'outcome', 'mode', 'latency_ms', 'generation', 'cited_sections', 'rating', 'comment', 'answer_id'];
+const HEADER = [
+  'asked_at',
+  'question',
+  'outcome',
+  'mode',
+  'latency_ms',
+  'generation',
+  'cited_sections',
+  'rating',
+  'comment',
+  'answer_id',
+];
 
 /**
  * Recorded questions as CSV (RFC 4180, CRLF lines, a header row). Readers typed the text, so
@@ -11,7 +22,20 @@ export function questionsCsv(rows: ExportedQuestion[]): string {
   const lines = [HEADER.join(',')];
   for (const r of rows) {
     lines.push(
-      [r.askedAt, r.question, r.outcome, r.mode, String(r.latencyMs), r.generation, r.sections, r.rating, r.comment, r.id].map(csvCell).join(','),
+      [
+        r.askedAt,
+        r.question,
+        r.outcome,
+        r.mode,
+        String(r.latencyMs),
+        r.generation,
+        r.sections,
+        r.rating,
+        r.comment,
+        r.id,
+      ]
+        .map(csvCell)
+        .join(','),
     );
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -63,7 +63,12 @@ export function registerAdmin(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
     }
   });
 
-  const limitForm = bodyLimit({ maxSize: 4096, onError: () => { throw new AppError('payload_too_large'); } });
+  const limitForm = bodyLimit({
+    maxSize: 4096,
+    onError: () => {
+      throw new AppError('payload_too_large');
+    },
+  });
 
   app.post('/admin/sign-in', sameOrigin, limitForm, async (c) => {
     // Guessing the token by trying is bounded like /ask is.
@@ -96,7 +101,8 @@ export function registerAdmin(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
     try {
       await next();
     } catch (error) {
-      if (error instanceof StorageUnavailableError) throw new AppError('storage_unavailable', 'The question database cannot be read right now.');
+      if (error instanceof StorageUnavailableError)
+        throw new AppError('storage_unavailable', 'The question database cannot be read right now.');
       throw error;
     }
   });
@@ -123,7 +129,8 @@ const sameOrigin: MiddlewareHandler = async (c, next) => {
   const site = c.req.header('sec-fetch-site');
   const host = c.req.header('host') ?? new URL(c.req.url).host;
   const originOk = origin !== undefined && origin !== 'null' && hostOf(origin) === host;
-  const fromHere = site !== undefined ? site === 'same-origin' && (originOk || origin === undefined || origin === 'null') : originOk;
+  const fromHere =
+    site !== undefined ? site === 'same-origin' && (originOk || origin === undefined || origin === 'null') : originOk;
   if (!fromHere) throw new AppError('forbidden', 'Cross-site request refused.');
   return next();
 };

@@ -27,7 +27,9 @@ export const FeedbackResponseSchema = z
   .openapi('FeedbackResponse');
 
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]));
+  Object.fromEntries(
+    statuses.map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
+  );
 
 const feedbackRoute = createRoute({
   method: 'post',
@@ -45,7 +47,10 @@ const feedbackRoute = createRoute({
 
 /** POST /feedback: parse, check, save, respond. Rate limited and size limited as /ask is. */
 export function registerFeedback(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
-  app.use('/feedback', jsonRequestGuard({ rateLimiter: deps.rateLimiter, clientAddress: deps.clientAddress, bucket: 'feedback' }));
+  app.use(
+    '/feedback',
+    jsonRequestGuard({ rateLimiter: deps.rateLimiter, clientAddress: deps.clientAddress, bucket: 'feedback' }),
+  );
   app.openapi(feedbackRoute, async (c) => {
     const { id, rating, comment } = c.req.valid('json');
     const text = comment === undefined ? '' : cleanText(comment);
