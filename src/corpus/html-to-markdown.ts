@@ -67,8 +67,8 @@ function converter({ TurndownService, gfm }: HtmlLibraries): TurndownService {
       return marker + text + next;
     },
   });
-  const escape = service.escape.bind(service);
-  service.escape = (text: string) => escapeHtmlLike(escape(text));
+  const escapeMarkdown = service.escape.bind(service);
+  service.escape = (text: string) => escapeHtmlLike(escapeMarkdown(text));
   shared = service;
   return service;
 }

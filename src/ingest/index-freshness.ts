@@ -19,7 +19,7 @@ export async function indexIsCurrent(
 ): Promise<boolean> {
   const generation = await readCurrentGeneration(config.INDEX_DIR);
   if (!generation) return false;
-  let manifest;
+  let manifest: Awaited<ReturnType<typeof readManifest>>;
   try {
     // The server's own manifest check (format version included): a generation it would
     // refuse is not current.

@@ -63,12 +63,10 @@ const CitationSchema = z
 
 export const AskResponseSchema = z
   .object({
-    answer: z
-      .string()
-      .openapi({
-        description:
-          'Markdown (bold, lists, line breaks; no links, images or HTML); every statement is followed by its [n] marker.',
-      }),
+    answer: z.string().openapi({
+      description:
+        'Markdown (bold, lists, line breaks; no links, images or HTML); every statement is followed by its [n] marker.',
+    }),
     grounded: z.boolean(),
     support: z.enum(['answered', 'related', 'none']).openapi({
       description:

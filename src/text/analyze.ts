@@ -96,7 +96,7 @@ const TELL_FRAMES: ReadonlySet<string> = new Set(['me', 'us', 'if', 'whether']);
  */
 export function contentWords(text: string): Array<string | null> {
   const tokens = wordTokens(normalizeText(text));
-  return tokens.map(({ word, followsDirectly }, i) => {
+  return tokens.map(({ word }, i) => {
     if (isStopword(word)) return null;
     if (word === 'any') return afterFreeChoiceCue(tokens, i) ? word : null;
     if (word === 'tell') {

@@ -53,14 +53,14 @@ function parseLine(raw: string, line: number): SynonymRule | null {
 function terms(side: string, line: number, where: string): string[] {
   if (side.trim() === '') throw new SynonymSyntaxError(line, `no term ${where}`);
   return splitUnescaped(side, ',').map((part) => {
-    const term = unescape(part).trim().replace(/\s+/g, ' ').toLowerCase();
+    const term = unescapeBackslashes(part).trim().replace(/\s+/g, ' ').toLowerCase();
     if (term === '')
       throw new SynonymSyntaxError(line, `empty term ${where} (two commas in a row, or a comma at an end)`);
     return term;
   });
 }
 
-/** Split on `separator` where it is not preceded by an escaping backslash; escapes are kept for `unescape`. */
+/** Split on `separator` where it is not preceded by an escaping backslash; escapes are kept for `unescapeBackslashes`. */
 function splitUnescaped(text: string, separator: string): string[] {
   const parts: string[] = [];
   let start = 0;
@@ -79,6 +79,6 @@ function splitUnescaped(text: string, separator: string): string[] {
   return parts;
 }
 
-function unescape(text: string): string {
+function unescapeBackslashes(text: string): string {
   return text.replace(/\\(.)/g, '$1');
 }

@@ -10,7 +10,7 @@ const NOT_COVERED = '{"id": "a", "question": "q", "sections": []}';
 
 async function setOf(...lines: string[]): Promise<string> {
   const path = join(await tempDir(), 'set.jsonl');
-  await writeFile(path, lines.join('\n') + '\n');
+  await writeFile(path, `${lines.join('\n')}\n`);
   return path;
 }
 

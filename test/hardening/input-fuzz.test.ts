@@ -417,7 +417,10 @@ describe('what reaches retrieval and the model', () => {
       get(obj, prop) {
         const value = Reflect.get(obj, prop, obj) as unknown;
         if (prop === 'embedQueryVector')
-          return (text: string) => (embedded.push(text), (value as (t: string) => Float32Array).call(obj, text));
+          return (text: string) => {
+            embedded.push(text);
+            return (value as (t: string) => Float32Array).call(obj, text);
+          };
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(obj) : value;
       },
     });

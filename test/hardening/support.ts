@@ -1,5 +1,5 @@
 import type { AnswerDeps } from '../../src/rag/answer-question.ts';
-import { createApp } from '../../src/server/app.ts';
+import type { createApp } from '../../src/server/app.ts';
 import type { Logger } from '../../src/logger.ts';
 import { completion, type ChatCompletionRequestBody } from '../mocks/openai-chat.ts';
 import { OPENAI_TEST_BASE_URL, type OpenAITestServer } from '../mocks/openai-server.ts';

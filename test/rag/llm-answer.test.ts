@@ -4,7 +4,7 @@ import { answerQuestion, type AnswerDeps } from '../../src/rag/answer-question.t
 import { llmAnswer, type LlmDeps } from '../../src/rag/llm-answer.ts';
 import { retrieve } from '../../src/rag/retrieve.ts';
 import { Semaphore } from '../../src/rag/semaphore.ts';
-import type { AskEvent, AskResponse, ComposedAnswer, Passage } from '../../src/rag/types.ts';
+import type { AskEvent, ComposedAnswer, Passage } from '../../src/rag/types.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 
 /**

@@ -14,7 +14,7 @@ import {
   type ChatCompletionRequestBody,
   type ChatRequest,
 } from '../mocks/openai-chat.ts';
-import { appDeps, citationProblems, expectAskEventOrder, markers, parseSse } from './harness.ts';
+import { appDeps, citationProblems, expectAskEventOrder, parseSse } from './harness.ts';
 import { CANARY, SALES_QUESTION, useLlmHarness } from './llm-harness.ts';
 import {
   isCondenseRequest,

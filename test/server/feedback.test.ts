@@ -7,7 +7,6 @@ import type { AskResponse } from '../../src/rag/types.ts';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
 import { readAllQuestions, readSummary } from '../../src/storage/question-log.ts';
-import type { QuestionStore } from '../../src/storage/question-store.ts';
 import { appDeps } from '../helpers/app-deps.ts';
 import { askRequest } from '../helpers/ask-request.ts';
 import { useFixtureIndex } from '../helpers/build-fixture-index.ts';

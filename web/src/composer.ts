@@ -26,7 +26,7 @@ export class Composer {
   private busy = false;
 
   constructor(
-    private readonly form: HTMLFormElement,
+    readonly form: HTMLFormElement,
     private readonly input: HTMLTextAreaElement,
     private readonly button: HTMLButtonElement,
     private readonly counter: HTMLElement,
