@@ -305,6 +305,12 @@ export class LocalEmbeddings extends Embeddings {
   /** The owner's synonyms (corpus/synonyms.txt) of the index this embedder belongs to. */
   readonly synonyms: SynonymTable;
   /**
+   * Spelling corrections of question words against this index's vocabulary (query-terms.ts),
+   * kept with the index they were worked out for: a few hundred candidates are stemmed per
+   * word, and chat repeats its words ("prodcut", names) across questions.
+   */
+  readonly spellingCorrections = new BoundedMap<string, string[]>(10_000);
+  /**
    * Feature -> IDF, for the query side (passages are embedded without it), as sorted typed
    * arrays: 12 bytes a feature, where a Map costs several times that per entry (and a large
    * corpus has millions of features). Built when the index loads (in the background on a hot

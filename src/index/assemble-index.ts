@@ -2,6 +2,7 @@ import type { Chunk } from '../corpus/types.ts';
 import { TEXT_ANALYSIS_VERSION } from '../text/analyze.ts';
 import { LocalEmbeddings, type LocalEmbedderParams } from '../embeddings/local-embeddings.ts';
 import { ChunkFeatures } from '../rag/chunk-features.ts';
+import { composeNotCovered } from '../rag/not-covered.ts';
 import { IndexStatements } from '../rag/statements.ts';
 import { IndexVerificationError, type QueryEmbedderFactory } from './index-errors.ts';
 import { loadLexicalIndex } from './lexical-index.ts';
@@ -68,5 +69,6 @@ export function assembleIndex<Vectors extends VectorSearcher>(
     queryEmbedder: createQueryEmbedder(manifest.embedder, localEmbedder),
     chunkFeatures: new ChunkFeatures(localEmbedder),
     statements: new IndexStatements(documents, localEmbedder, chunks),
+    notCoveredAnswer: composeNotCovered({ documents, chunks }),
   };
 }

@@ -40,6 +40,8 @@ export interface LoadedIndex {
   queryEmbedder: Pick<Embeddings, 'embedQuery'>;
   /** What retrieval derives from each passage, kept once worked out (see chunk-features.ts). */
   chunkFeatures: ChunkFeatures;
+  /** What the answer to a question the guide does not cover says it covers (see not-covered.ts). */
+  notCoveredAnswer: string;
   /** The sections' statements, as the extractive composer quotes them (see statements.ts). */
   statements: IndexStatements;
 }

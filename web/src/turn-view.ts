@@ -1,4 +1,4 @@
-import { AnswerFeedback } from './answer-feedback.ts';
+import { AnswerFeedback, sendFeedback } from './answer-feedback.ts';
 import type { AskError } from './api.ts';
 import { h } from './dom.ts';
 import { icon } from './icons.ts';
@@ -112,7 +112,8 @@ export class TurnView {
         ),
       );
     }
-    const feedback = AnswerFeedback.for(response.id);
+    const endpoint = new URL('/feedback', this.actions.origin ?? location.origin).href;
+    const feedback = AnswerFeedback.for(response.id, (body) => sendFeedback(body, endpoint));
     if (response.grounded) {
       const { open, link, origin = location.origin } = this.actions;
       if (response.citations.length) this.extras.appendChild(renderSourceList(response.citations, open, link));
