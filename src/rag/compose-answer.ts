@@ -151,9 +151,11 @@ function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
 
 /** Whether some question word (or a synonym of it: not a loose relative) is among the stems. */
 function matchesAny(terms: QueryTerm[], stems: ReadonlySet<string>): boolean {
-  return (
-    stems.size > 0 && terms.some((t) => [...t.matches].some(([m, credit]) => credit >= SYNONYM_CREDIT && stems.has(m)))
-  );
+  if (stems.size === 0) return false;
+  for (const term of terms) {
+    for (const [match, credit] of term.matches) if (credit >= SYNONYM_CREDIT && stems.has(match)) return true;
+  }
+  return false;
 }
 
 const listKey = (c: Candidate) => `${c.section.document}#${c.section.anchor}#${c.statement.list}`;
@@ -175,8 +177,8 @@ interface Chosen {
  * The lead first (the best statement as a lead, its kind counting), then the rest by relevance
  * and novelty, each with whatever it leans on, within the word budget.
  */
-function choose(candidates: Candidate[], budget: number, alreadySaid: string): Map<string, Chosen> {
-  const chosen = new Map<string, Chosen>();
+function choose(candidates: Candidate[], budget: number, alreadySaid: string): Map<SectionStatements, Chosen> {
+  const chosen = new Map<SectionStatements, Chosen>();
   const lead = leadOf(candidates);
   const best = Math.max(...candidates.map((c) => c.relevance));
   let words = 0;
@@ -184,13 +186,11 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
   const picked: Candidate[] = [];
 
   // The answer opens with the lead (and what it leans on): its block keeps nothing from before it.
-  const leadKey = `${lead.section.document}#${lead.section.anchor}`;
   let leadStart = -1;
   const tryAdd = (candidate: Candidate, isLead: boolean, opensSection = false): boolean => {
-    const key = `${candidate.section.document}#${candidate.section.anchor}`;
-    const group = chosen.get(key);
+    const group = chosen.get(candidate.section);
     const needed = closure(candidate.section, candidate.statement.position, alreadySaid);
-    if (!needed || (key === leadKey && needed[0]! < leadStart)) return false;
+    if (!needed || (candidate.section === lead.section && needed[0]! < leadStart)) return false;
     if (isLead) leadStart = needed[0]!;
     const fresh = needed.filter((p) => !group?.positions.has(p));
     if (fresh.length === 0) return false;
@@ -215,7 +215,7 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
     for (const p of fresh) entry.positions.add(p);
     entry.score = Math.max(entry.score, candidate.leadScore);
     entry.lead ||= isLead;
-    chosen.set(key, entry);
+    chosen.set(candidate.section, entry);
     picked.push(candidate);
     return true;
   };
@@ -223,7 +223,7 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
   // A statement that continues a chosen one ("First of all, it fills in the gaps..." after
   // "Getting certified is a great step, for a number of reasons.") shares its relevance.
   const effectiveRelevance = (c: Candidate) => {
-    const group = chosen.get(`${c.section.document}#${c.section.anchor}`);
+    const group = chosen.get(c.section);
     const continues =
       group !== undefined && c.statement.leaning === 'previous' && group.positions.has(c.statement.position - 1);
     return continues ? Math.max(c.relevance, CONTINUATION_SHARE * group.score) : c.relevance;
@@ -242,15 +242,24 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
         true,
       );
   }
-  const pool = candidates.filter((c) => c !== lead);
+  // Below the cutoff, only a statement that may come to continue a chosen one stays in the pool.
+  const pool = candidates.filter(
+    (c) => c !== lead && (c.relevance >= RELATIVE_CUTOFF * best || c.statement.leaning === 'previous'),
+  );
+  // Each pooled statement's highest similarity to a picked one, folded in as statements are picked.
+  const redundancy = new Map(pool.map((c) => [c, 0]));
+  let folded = 0;
   while (pool.length > 0 && words < budget && count < MAX_STATEMENTS) {
+    for (; folded < picked.length; folded++) {
+      const vector = picked[folded]!.statement.vector;
+      for (const c of pool) redundancy.set(c, Math.max(redundancy.get(c)!, dot(vector, c.statement.vector)));
+    }
     let pick = -1;
     let pickScore = -Infinity;
     pool.forEach((c, i) => {
       const relevance = effectiveRelevance(c);
       if (relevance < RELATIVE_CUTOFF * best) return;
-      const redundancy = Math.max(0, ...picked.map((p) => dot(p.statement.vector, c.statement.vector)));
-      const score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * redundancy;
+      const score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * redundancy.get(c)!;
       if (score > pickScore) {
         pickScore = score;
         pick = i;
@@ -303,7 +312,7 @@ function closure(section: SectionStatements, position: number, alreadySaid: stri
  * are numbered by relevance, as the contract orders them: by retrieval's rank of their
  * section, then in source order, so the reading order may open on a later number.
  */
-function render(chosen: Map<string, Chosen>): Composition {
+function render(chosen: Map<SectionStatements, Chosen>): Composition {
   const groups = [...chosen.values()].sort((a, b) => Number(b.lead) - Number(a.lead) || b.score - a.score);
   const runs = groups.flatMap((group) => runsOf(group));
   const byRelevance = [...runs].sort(
