@@ -169,8 +169,11 @@ interface Chosen {
   /** Retrieval's rank and score of the section: order and score its citations. */
   sectionRank: number;
   sectionScore: number;
-  /** The block holding the lead comes first. */
-  lead: boolean;
+  /**
+   * In the block holding the lead: where the lead's chain starts. The block comes first and
+   * opens with that chain; what it quotes from before the lead follows, in source order.
+   */
+  leadStart: number | null;
 }
 
 /**
@@ -185,13 +188,10 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
   let count = 0;
   const picked: Candidate[] = [];
 
-  // The answer opens with the lead (and what it leans on): its block keeps nothing from before it.
-  let leadStart = -1;
   const tryAdd = (candidate: Candidate, isLead: boolean, opensSection = false): boolean => {
     const group = chosen.get(candidate.section);
     const needed = closure(candidate.section, candidate.statement.position, alreadySaid);
-    if (!needed || (candidate.section === lead.section && needed[0]! < leadStart)) return false;
-    if (isLead) leadStart = needed[0]!;
+    if (!needed) return false;
     const fresh = needed.filter((p) => !group?.positions.has(p));
     if (fresh.length === 0) return false;
     // Another section speaks only when it has something nearly as relevant as the best, and
@@ -208,13 +208,13 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
       section: candidate.section,
       positions: new Set<number>(),
       score: 0,
-      lead: false,
+      leadStart: null,
       sectionRank: candidate.sectionRank,
       sectionScore: candidate.sectionScore,
     };
     for (const p of fresh) entry.positions.add(p);
     entry.score = Math.max(entry.score, candidate.leadScore);
-    entry.lead ||= isLead;
+    if (isLead) entry.leadStart = needed[0]!;
     chosen.set(candidate.section, entry);
     picked.push(candidate);
     return true;
@@ -310,14 +310,14 @@ function closure(section: SectionStatements, position: number, alreadySaid: stri
  * order, list items as list items with their labels in bold, each statement followed by its
  * marker. One citation per run of consecutive statements, quoting exactly that run. Citations
  * are numbered by relevance, as the contract orders them: by retrieval's rank of their
- * section, then in source order, so the reading order may open on a later number.
+ * section, then in reading order, so the reading order may open on a later number.
  */
 function render(chosen: Map<SectionStatements, Chosen>): Composition {
-  const groups = [...chosen.values()].sort((a, b) => Number(b.lead) - Number(a.lead) || b.score - a.score);
+  const isLead = (g: Chosen) => g.leadStart !== null;
+  const groups = [...chosen.values()].sort((a, b) => Number(isLead(b)) - Number(isLead(a)) || b.score - a.score);
   const runs = groups.flatMap((group) => runsOf(group));
-  const byRelevance = [...runs].sort(
-    (a, b) => a.group.sectionRank - b.group.sectionRank || a.first.position - b.first.position,
-  );
+  // Stable: within a section, runs keep their reading order.
+  const byRelevance = [...runs].sort((a, b) => a.group.sectionRank - b.group.sectionRank);
   const idOf = new Map(byRelevance.map((run, i) => [run, i + 1]));
   const citations = byRelevance.map((run, i) => {
     const { section, sectionScore } = run.group;
@@ -360,13 +360,19 @@ interface Run {
   last: Statement;
 }
 
-/** A group's statements in source order, cut into runs of consecutive ones. */
+/**
+ * A group's statements cut into runs of consecutive ones, in source order; in the lead's
+ * group, the runs from the lead's chain on come first.
+ */
 function runsOf(group: Chosen): Run[] {
   const runs: Run[] = [];
-  for (const position of [...group.positions].sort((a, b) => a - b)) {
+  const start = group.leadStart ?? 0;
+  const positions = [...group.positions].sort((a, b) => a - b);
+  const ordered = [...positions.filter((p) => p >= start), ...positions.filter((p) => p < start)];
+  for (const position of ordered) {
     const statement = group.section.statements[position]!;
     const run = runs.at(-1);
-    if (run && run.last.position === position - 1) {
+    if (run && run.last.position === position - 1 && position !== start) {
       run.statements.push(statement);
       run.last = statement;
     } else {

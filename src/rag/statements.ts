@@ -80,7 +80,7 @@ const CARRIES_LINK = /(?:https?:|ftp:|data:|javascript:|www\.|\/\/[\w-]+\.|<[a-z
  * statement says what someone is good at or brings.
  */
 const ADVICE =
-  /\b(?:you (?:can|could|should|might|may want to|need to|have to|must|will need to|'ll need to|’ll need to)|(?:it['’]s|it is) (?:recommended|best|worth|a good idea|wise)|see if you can|make sure|try to|try getting)\b/i;
+  /\b(?:you (?:can|could|should|might (?:try|want|need|consider)|may want to|need to|have to|must|will need to|'ll need to|’ll need to)|(?:it['’]s|it is) (?:recommended|best|worth|a good idea|wise)|see if you can|make sure|try to|try getting)\b/i;
 const IMPERATIVE =
   /^([a-z]+)\s+(?:the|a|an|to|out|up|your|yourself|in|on|with|certified|if|for|it|them|some|more|what|how|time|sure)\b/i;
 const NOT_IMPERATIVE_ENDINGS = /(?:s|ing|ed|ly)$/i;

@@ -86,8 +86,11 @@ describe('composition properties on the shipped guide and the fixture guide', ()
           expect(order, `${q}: section ${key} comes back after another section`).not.toContain(key);
           order.push(key);
         }
+        // Source order, except that the first block opens with the lead's chain: what it quotes
+        // from before the lead follows, itself in source order (two ascending runs at most).
         const same = quoted.filter((x) => x.section.anchor === key).map((x) => x.statement.position);
-        expect(same, `${q}: "${statement.text}"`).toEqual([...same].sort((a, b) => a - b));
+        const descents = same.filter((p, i) => i > 0 && p < same[i - 1]!).length;
+        expect(descents, `${q}: "${statement.text}"`).toBeLessThanOrEqual(order.length === 1 ? 1 : 0);
       }
       const lines = response.answer.split('\n');
       for (const anchor of order.slice(1)) {

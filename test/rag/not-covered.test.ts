@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../../src/corpus/types.ts';
 import type { LoadedIndex, StoredDocument } from '../../src/index/loaded-index.ts';
-import { notCoveredResponse } from '../../src/rag/not-covered.ts';
+import { composeNotCovered, notCoveredResponse } from '../../src/rag/not-covered.ts';
 
 /** The parts of an index the not-covered answer reads: its documents and its chunks' headings. */
 function indexOf(documents: Array<{ id: string; title: string; sections: string[]; intro?: boolean }>): LoadedIndex {
@@ -27,7 +27,11 @@ function indexOf(documents: Array<{ id: string; title: string; sections: string[
     }
   }
   const stored = new Map(documents.map((d) => [d.id, { id: d.id, title: d.title } as StoredDocument]));
-  return { documents: stored, chunks } as unknown as LoadedIndex;
+  return {
+    documents: stored,
+    chunks,
+    notCoveredAnswer: composeNotCovered({ documents: stored, chunks }),
+  } as unknown as LoadedIndex;
 }
 
 const GUIDE_SECTIONS = [
