@@ -65,10 +65,23 @@ async function feedbackRow(id: string): Promise<Record<string, unknown> | undefi
   return (await query('SELECT rating, comment FROM feedback WHERE answer_id = ?', id))[0];
 }
 
+/**
+ * An element's box in the coordinates of what scrolls it (the conversation, or the page): a
+ * thumb scrolled into view by the keyboard moves the viewport, not the layout.
+ */
 const box = (page: Page, selector: string) =>
   page.evaluate((s) => {
-    const r = document.querySelector(s)!.getBoundingClientRect();
-    return { top: r.top, height: r.height, width: r.width };
+    const element = document.querySelector(s)!;
+    let scroller: Element | null = element.parentElement;
+    while (
+      scroller &&
+      !(scroller.scrollHeight > scroller.clientHeight && /auto|scroll/.test(getComputedStyle(scroller).overflowY))
+    ) {
+      scroller = scroller.parentElement;
+    }
+    const r = element.getBoundingClientRect();
+    const offset = scroller ? scroller.scrollTop - scroller.getBoundingClientRect().top : window.scrollY;
+    return { top: r.top + offset, height: r.height, width: r.width };
   }, selector);
 
 describe('answer feedback', () => {
