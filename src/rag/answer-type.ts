@@ -117,8 +117,19 @@ export function askedAlternatives(question: string): Array<[string, string]> {
  * names two things it never mentions.
  */
 export function answerTypeMet(question: string, passageTexts: readonly string[], terms: readonly QueryTerm[]): boolean {
+  const unmet = unmetAnswerType(question, passageTexts, terms);
+  return unmet.amount === null && !unmet.choice;
+}
+
+/** What of the kind of answer asked for the passages lack: the amount no passage states, a choice the guide never names. */
+export function unmetAnswerType(
+  question: string,
+  passageTexts: readonly string[],
+  terms: readonly QueryTerm[],
+): { amount: AmountKind | null; choice: boolean } {
   const kind = askedAmount(question);
-  if (kind !== null && !passageTexts.some((text) => statesAmount(kind, text))) return false;
+  const amount = kind !== null && !passageTexts.some((text) => statesAmount(kind, text)) ? kind : null;
   const unnamed = new Set(terms.filter(isLooselyBacked).map((t) => t.stem));
-  return askedAlternatives(question).every(([a, b]) => !(unnamed.has(a) && unnamed.has(b)));
+  const choice = askedAlternatives(question).some(([a, b]) => unnamed.has(a) && unnamed.has(b));
+  return { amount, choice };
 }

@@ -1,4 +1,4 @@
-import { type AmountKind, askedAlternatives, askedAmount, statesAmount } from './answer-type.ts';
+import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { askedHeads, questionSentences } from '../text/noun-phrases.ts';
 import { isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
@@ -37,7 +37,7 @@ export interface OutcomeDecision {
  * words the guide has (no penalty for the ones it lacks). Below the answer threshold on
  * purpose: a near-topic question is shown the closest statements, with a plain note.
  */
-export const RELATED_THRESHOLD = 0.05;
+const RELATED_THRESHOLD = 0.05;
 /** The least share of the asked words that must have evidence (the word or a synonym) for a question to be on topic. */
 const ON_TOPIC_SHARE = 0.5;
 
@@ -68,10 +68,13 @@ export function decideOutcome(
   const counted = asked.filter((t) => !story.has(t.stem));
   const backedShare = counted.length ? counted.filter((t) => !isLooselyBacked(t)).length / counted.length : 0;
 
-  const kind = askedAmount(question);
-  const unmetAmount = kind !== null && !passages.some((p) => statesAmount(kind, p.chunk.text)) ? kind : null;
-  const unnamed = new Set(terms.filter(isLooselyBacked).map((t) => t.stem));
-  const unnamedChoice = askedAlternatives(question).some(([a, b]) => unnamed.has(a) && unnamed.has(b));
+  const unmet = unmetAnswerType(
+    question,
+    passages.map((p) => p.chunk.text),
+    terms,
+  );
+  const unmetAmount = unmet.amount;
+  const unnamedChoice = unmet.choice;
 
   const decision = (support: Support, reason: string): OutcomeDecision => ({
     support,

@@ -36,15 +36,6 @@ export function retrievalSupport(passages: Passage[], terms: QueryTerm[]): numbe
   return combineSignals(supportSignals(passages, terms), SUPPORT_WEIGHTS);
 }
 
-/**
- * Whether retrieval backs the question well enough to answer it (else: not covered): enough
- * support, and passages of the kind the question asks for (an amount, when it asks "how
- * much"; one of the alternatives, when it asks "Jira or Asana?"; see answer-type.ts).
- */
-export function isSupported(question: string, passages: Passage[], terms: QueryTerm[]): boolean {
-  return retrievalSupport(passages, terms) >= SUPPORT_THRESHOLD && passagesAnswerType(question, passages, terms);
-}
-
 /** Whether the passages are of the kind the question asks for (see answer-type.ts). */
 export function passagesAnswerType(question: string, passages: Passage[], terms: QueryTerm[]): boolean {
   return answerTypeMet(

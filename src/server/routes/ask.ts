@@ -10,6 +10,7 @@ import { describeError } from '../error-handler.ts';
 import { requireIndex } from '../index-source.ts';
 import { NO_CANCELLATION, requestSignal, type RequestCancellation } from '../request-signal.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, errorResponses } from '../schemas.ts';
+import { answerHead } from '../answer-head.ts';
 
 const askRoute = createRoute({
   method: 'post',
@@ -83,18 +84,7 @@ async function streamAnswer(
   cancel: RequestCancellation,
   deps: Pick<AppDeps, 'logger'>,
 ): Promise<Response> {
-  // Pulled with next(), not for-await: leaving a for-await loop early (break) calls return()
-  // on the generator and ends the answer after its first word.
-  const head: AskEvent[] = [];
-  try {
-    for (let step = await events.next(); !step.done; step = await events.next()) {
-      head.push(step.value);
-      if (step.value.type !== 'citations') break;
-    }
-  } catch (error) {
-    cancel.release();
-    throw error;
-  }
+  const head = await answerHead(events, cancel);
   let ended!: () => void;
   c.set('streamEnded', new Promise<void>((resolve) => (ended = resolve)));
   return streamSSE(c, async (stream) => {

@@ -13,6 +13,7 @@ import { limitBody } from '../limit-body.ts';
 import { invalidRequest, toOpenAiError } from '../openai-error.ts';
 import { NO_CANCELLATION, requestSignal, type RequestCancellation } from '../request-signal.ts';
 import { sourcesList } from '../sources-list.ts';
+import { answerHead } from '../answer-head.ts';
 
 /**
  * The OpenAI-compatible API, mounted at /v1: `GET /models` (one model, `ask-the-guide`) and
@@ -134,17 +135,7 @@ async function streamCompletion(
   request: ChatCompletionRequest,
   cancel: RequestCancellation,
 ) {
-  const head: AskEvent[] = [];
-  try {
-    // next(), not for-await: leaving a for-await early would end the answer (see POST /ask).
-    for (let step = await events.next(); !step.done; step = await events.next()) {
-      head.push(step.value);
-      if (step.value.type !== 'citations') break;
-    }
-  } catch (error) {
-    cancel.release();
-    throw error;
-  }
+  const head = await answerHead(events, cancel);
   const id = crypto.randomUUID();
   const created = now();
   const from = origin(c);
