@@ -17,14 +17,15 @@ export const NODE_BUNDLE_OPTIONS = {
 
 /**
  * The entries of the server bundle `npm start` runs (relative to the repository root), each
- * bundled to `<name>.mjs` in one folder: the server, and the worker threads of a large ingest,
- * which src/index starts from next to itself (new URL('./<name>.mjs', import.meta.url)), so
- * next to node.mjs once bundled.
+ * bundled to `<name>.mjs` in one folder: the server, the worker threads of a large ingest and
+ * the database's thread. src/index and src/storage start each from next to themselves
+ * (new URL('./<name>.mjs', import.meta.url)), so next to node.mjs once bundled.
  */
 export const NODE_SERVER_ENTRIES = {
   node: 'src/node.ts',
   'hnsw-build-worker': 'src/index/hnsw-build-worker.mjs',
   'lexical-build-worker': 'src/index/lexical-build-worker.ts',
+  'database-worker': 'src/storage/database-worker.ts',
 };
 
 /**

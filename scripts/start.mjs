@@ -1,6 +1,6 @@
 /**
- * npm start: bundle the Node server (src/node.ts), and beside it the worker threads of its
- * ingest (scripts/node-bundle.mjs), with esbuild when its sources changed, then run the bundle
+ * npm start: bundle the Node server (src/node.ts), and beside it its worker threads (ingest,
+ * database; scripts/node-bundle.mjs), with esbuild when its sources changed, then run the bundle
  * in this process. Starting from one pre-built file instead of transpiling
  * TypeScript at every start makes start-up (and memory) much smaller; dependencies stay in
  * node_modules (packages: 'external'), and the native hnswlib addon loads as usual.

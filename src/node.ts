@@ -17,7 +17,7 @@ import { createApp } from './server/app.ts';
 import type { LoadedIndex } from './index/loaded-index.ts';
 import { createNodeLogger, type LogFormat } from './node-logger.ts';
 import { MemoryRateLimiter } from './server/rate-limiter.ts';
-import { openLibsqlDatabase } from './storage/libsql.ts';
+import { openDatabaseThread } from './storage/database-thread.ts';
 import { QuestionStore } from './storage/question-store.ts';
 import { buildWeb, webAssetsStale, WEB_OUT_DIR } from '../web/build.ts';
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 
   // Opened, migrated and pruned now; a database that fails is logged and answers go on.
   const store = new QuestionStore({
-    connect: () => openLibsqlDatabase(config.DATABASE_URL),
+    connect: () => openDatabaseThread(config.DATABASE_URL),
     logger,
     recording: config.RECORD_QUESTIONS,
     retentionDays: config.RETENTION_DAYS,

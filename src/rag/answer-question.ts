@@ -13,6 +13,7 @@ import { retrieve } from './retrieve.ts';
 import { decideOutcome } from './outcome.ts';
 import { SUPPORT_THRESHOLD } from './support.ts';
 import type { AskEvent, AskResponse, ChatTurn, ComposedAnswer, RetrievalQuery } from './types.ts';
+import { newAnswerId } from './answer-id.ts';
 
 export interface AskInput {
   question: string;
@@ -204,7 +205,7 @@ function* notCovered(index: LoadedIndex, mode: AnswerMode): Generator<AskEvent> 
  * shown, and two readers of the same cached answer may rate it differently.
  */
 function withAnswerId(answer: ComposedAnswer): AskResponse {
-  return { ...answer, id: crypto.randomUUID() };
+  return { ...answer, id: newAnswerId() };
 }
 
 /** Extractive answers exist whole at once; stream them in word groups so the UI reads alike. */

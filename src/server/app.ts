@@ -19,8 +19,6 @@ import { mountSource } from './routes/source.ts';
 import { registerWidgetRoutes, WIDGET_SCRIPT_PATH, widgetScriptHeaders } from './routes/widget.ts';
 import { registerAssistantRoute } from './routes/assistant.ts';
 import type { QuestionStore } from '../storage/question-store.ts';
-import type { AskResponse } from '../rag/types.ts';
-import { recordQuestions } from './record-questions.ts';
 import { registerAdmin } from './routes/admin.ts';
 import { registerFeedback } from './routes/feedback.ts';
 
@@ -46,8 +44,6 @@ export type AppEnv = {
     question?: string;
     grounded?: boolean;
     support?: Support;
-    /** The answer sent (for an SSE answer, once its `done` event is sent), for recording. */
-    answer?: AskResponse;
     /** Set for an SSE answer: settles when the stream ends, which is when it is logged. */
     streamEnded?: Promise<void>;
     /** The error code an SSE answer ended with after it started. */
@@ -74,8 +70,6 @@ export function createApp(deps: AppDeps): App {
   app.use('*', securityHeaders());
   if (deps.config.ALLOWED_ORIGINS.length) app.use('*', allowedOrigins(deps.config.ALLOWED_ORIGINS));
   app.use('/ask', ...askGuards(deps));
-
-  if (deps.store?.recording) app.use('/ask', recordQuestions({ ...deps, store: deps.store }));
 
   mountAsk(app, deps);
   mountSource(app, deps);

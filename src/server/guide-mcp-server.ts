@@ -8,6 +8,7 @@ import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index
 import { answerOnce, type AnswerDeps } from '../rag/answer-question.ts';
 import { citationFor } from '../rag/citations.ts';
 import { retrieve } from '../rag/retrieve.ts';
+import type { AskResponse } from '../rag/types.ts';
 import type { Logger } from '../logger.ts';
 import { DEFAULT_K, MAX_K } from '../http-contract.ts';
 import type { RequestCancellation } from './request-signal.ts';
@@ -23,6 +24,8 @@ export interface GuideMcpDeps {
   origin: string;
   /** A fresh cancellation (client gone, REQUEST_TIMEOUT_MS) for one tool call. */
   cancellation(): RequestCancellation;
+  /** Records an answer of ask_guide in the question store (as POST /ask's are). */
+  recordAnswer(question: string, answer: AskResponse): void;
 }
 
 /** The URI of a document resource: its id under a scheme of our own (its Markdown, not a web page). */
@@ -75,6 +78,7 @@ export function guideMcpServer(deps: GuideMcpDeps): McpServer {
           history: history?.map((t) => ({ role: t.role, content: cleanText(t.content) })),
         };
         const response = await answerOnce(index, input, deps.answer, signal);
+        deps.recordAnswer(input.question, response);
         return {
           content: [{ type: 'text', text: response.answer + sourcesList(response.citations, deps.origin) }],
           structuredContent: { ...response },

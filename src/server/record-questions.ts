@@ -1,48 +1,44 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
+import type { AskResponse } from '../rag/types.ts';
 import type { QuestionStore, WaitUntil } from '../storage/question-store.ts';
-import type { AppDeps, AppEnv } from './app.ts';
+
+/** An answer that went out, as the route that sent it knows it. */
+export interface SentAnswer {
+  question: string;
+  answer: AskResponse;
+  /** performance.now() when the request began. */
+  startedAt: number;
+  /** The index generation that answered. */
+  generation: string;
+}
 
 /**
- * Records each answered /ask (JSON, or SSE when its stream ends) in the question store: the
- * question, its outcome, cited sections, mode, latency and index generation. Never an address
- * or a key. The write happens after the response, off the request's critical path.
+ * Record an answer sent by POST /ask, /v1/chat/completions or the MCP tool ask_guide in the
+ * question store: the question, its outcome, cited sections, mode, latency and index
+ * generation. Never an address or a key. Called when the answer is complete (for a stream, at
+ * its last event); the store only queues the record, so the write is off the request's
+ * critical path, and on Workers it goes to the request's waitUntil.
  */
-export function recordQuestions(deps: Pick<AppDeps, 'index'> & { store: QuestionStore }): MiddlewareHandler<AppEnv> {
-  const { store } = deps;
-  return async (c, next) => {
-    if (c.req.method !== 'POST') return next();
-    const started = performance.now();
-    const generation = deps.index.current()?.generation ?? '';
-    await next();
-    const write = () => {
-      const answer = c.get('answer');
-      const question = c.get('question');
-      if (!answer || !question) return;
-      store.record(
-        {
-          id: answer.id,
-          askedAt: Date.now(),
-          question,
-          outcome: answer.support,
-          mode: answer.mode,
-          latencyMs: performance.now() - started,
-          generation,
-          citations: answer.citations.map(({ document, section }) => ({ document, section })),
-        },
-        store.needsWaitUntil ? waitUntilOf(c) : undefined,
-      );
-    };
-    const streamEnded = c.get('streamEnded');
-    if (streamEnded) {
-      const recorded = streamEnded.then(write);
-      // On Workers the stream's end is itself after the response: keep the isolate for it.
-      if (store.needsWaitUntil) waitUntilOf(c)?.(recorded);
-    } else write();
-  };
+export function recordAnswer(store: QuestionStore | undefined, c: Context, sent: SentAnswer): void {
+  if (!store?.recording) return;
+  const { answer } = sent;
+  store.record(
+    {
+      id: answer.id,
+      askedAt: Date.now(),
+      question: sent.question,
+      outcome: answer.support,
+      mode: answer.mode,
+      latencyMs: performance.now() - sent.startedAt,
+      generation: sent.generation,
+      citations: answer.citations.map(({ document, section }) => ({ document, section })),
+    },
+    store.needsWaitUntil ? waitUntilOf(c) : undefined,
+  );
 }
 
 /** The runtime's waitUntil (Workers); undefined where there is none (Node, app.request()). */
-function waitUntilOf(c: Parameters<MiddlewareHandler>[0]): WaitUntil | undefined {
+function waitUntilOf(c: Context): WaitUntil | undefined {
   try {
     const ctx = c.executionCtx;
     return (promise) => ctx.waitUntil(promise);

@@ -10,7 +10,7 @@ const LIST_ITEM = /^\d{1,3}\. \[.*\]\(\S+\)$/;
 
 export function sourcesList(citations: readonly Citation[], origin: string): string {
   if (citations.length === 0) return '';
-  const items = citations.map((c) => `${c.id}. [${escapeLinkText(c.section)}](${new URL(c.url, origin).href})`);
+  const items = citations.map((c) => `${c.id}. [${escapeLinkText(c.section)}](${absolute(c.url, origin)})`);
   return `\n\n${HEADING}\n${items.join('\n')}`;
 }
 
@@ -23,6 +23,15 @@ export function withoutSourcesList(content: string): string {
   if (at < 0) return content;
   const items = content.slice(at + HEADING.length + 3).split('\n');
   return items.every((line) => LIST_ITEM.test(line)) ? content.slice(0, at) : content;
+}
+
+/**
+ * A citation's link made absolute. Citation URLs are site paths the app builds itself
+ * (`/source/<document>#<section>`, already encoded), so the origin is put in front of them as
+ * they are; anything else goes through URL.
+ */
+function absolute(url: string, origin: string): string {
+  return url.startsWith('/') && !url.startsWith('//') ? origin + url : new URL(url, origin).href;
 }
 
 function escapeLinkText(text: string): string {

@@ -74,6 +74,19 @@ export function insertQuestions(records: QuestionRecord[]): SqlStatement {
   };
 }
 
+/**
+ * A database that builds and runs the INSERT of recorded questions itself: the Node database
+ * thread, which so keeps that work (some 6 µs a question) off the server's thread too.
+ */
+export interface QuestionWriter {
+  recordQuestions(records: QuestionRecord[]): Promise<void>;
+}
+
+/** Write recorded questions in one transaction, by the database's own writer when it has one. */
+export function writeQuestions(db: Database & Partial<QuestionWriter>, records: QuestionRecord[]): Promise<void> {
+  return db.recordQuestions ? db.recordQuestions(records) : db.batch([insertQuestions(records)]);
+}
+
 function questionValues(r: QuestionRecord): SqlValue[] {
   const seen = new Set<string>();
   const sections: CitedSection[] = [];

@@ -1,6 +1,13 @@
 import type { Logger } from '../logger.ts';
 import type { Database } from './database.ts';
-import { deleteOlderThan, insertQuestions, saveFeedback, type Feedback, type QuestionRecord } from './question-log.ts';
+import {
+  deleteOlderThan,
+  saveFeedback,
+  writeQuestions,
+  type Feedback,
+  type QuestionRecord,
+  type QuestionWriter,
+} from './question-log.ts';
 
 /** The database could not be reached or written; the route answers 503 storage_unavailable. */
 export class StorageUnavailableError extends Error {
@@ -12,14 +19,14 @@ export type WaitUntil = (promise: Promise<unknown>) => void;
 
 export interface QuestionStoreOptions {
   /** Opens (and migrates) the database; called again after a failure. */
-  connect: () => Promise<Database>;
+  connect: () => Promise<Database & Partial<QuestionWriter>>;
   logger: Logger;
   /** RECORD_QUESTIONS: when false nothing is written, feedback included. */
   recording: boolean;
   retentionDays: number;
   /**
    * `queue` (Node): records wait in a bounded in-memory queue and are written in batches, off
-   * the request. `waitUntil` (Workers): each record is written on its own, in the request's
+   * the request (by the database's own thread, see database-thread.ts). `waitUntil` (Workers): each record is written on its own, in the request's
    * waitUntil, because an isolate may be frozen or evicted between requests.
    */
   writes: 'queue' | 'waitUntil';
@@ -32,9 +39,8 @@ export const STORE_DEFAULTS = {
   maxPending: 20_000,
   /**
    * A batch is written this long after its first record, or at once when it is this large.
-   * Answer ids are random, so each row lands on a random page of the id index: the larger the
-   * batch, the more rows share each page written. But the libSQL driver writes on the event
-   * loop, so a batch must stay small enough not to hold answers up (500 rows: a few ms).
+   * Larger batches share the cost of a transaction; smaller ones keep records from living
+   * long enough on the server's heap to be promoted out of its young generation.
    */
   flushDelayMs: 100,
   flushSize: 500,
@@ -52,7 +58,7 @@ export class QuestionStore {
   readonly recording: boolean;
   /** True when `record` needs the request's waitUntil to finish its write. */
   readonly needsWaitUntil: boolean;
-  private db: Promise<Database> | null = null;
+  private db: Promise<Database & Partial<QuestionWriter>> | null = null;
   private pending: QuestionRecord[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -141,7 +147,7 @@ export class QuestionStore {
   private async write(batch: QuestionRecord[]): Promise<void> {
     try {
       const db = await this.connected();
-      await db.batch([insertQuestions(batch)]);
+      await writeQuestions(db, batch);
       await this.pruneIfDue(db);
     } catch (error) {
       this.logFailure(error, batch.length);
@@ -165,7 +171,7 @@ export class QuestionStore {
   }
 
   /** The open database; a failed open is forgotten so that the next use tries again. */
-  private connected(): Promise<Database> {
+  private connected(): Promise<Database & Partial<QuestionWriter>> {
     if (!this.db) {
       this.db = this.options.connect();
       this.db.catch(() => (this.db = null));

@@ -93,6 +93,40 @@ describe('recording /ask', () => {
     close();
   });
 
+  it('records the answers of /v1/chat/completions (JSON and streamed) and of MCP ask_guide, under the ids they were sent with', async () => {
+    const { app, store, close } = await appWithStore();
+    const completion = async (stream: boolean) =>
+      app.request('/v1/chat/completions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ model: 'ask-the-guide', stream, messages: [{ role: 'user', content: ANSWERED }] }),
+      });
+    const json = (await (await completion(false)).json()) as { id: string };
+    const chunks = parseSse(await (await completion(true)).text()).filter((e) => e.data !== '[DONE]');
+    const streamed = JSON.parse(chunks[0]!.data) as { id: string };
+    const mcp = await app.request('/mcp', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'ask_guide', arguments: { question: NOT_COVERED } },
+      }),
+    });
+    const tool = (await mcp.json()) as { result: { structuredContent: AskResponse } };
+
+    const rows = await store.read(readAllQuestions);
+    expect(rows.map((r) => [r.id, r.question, r.outcome])).toEqual([
+      [json.id, ANSWERED, 'answered'],
+      [streamed.id, ANSWERED, 'answered'],
+      [tool.result.structuredContent.id, NOT_COVERED, 'none'],
+    ]);
+    expect(rows[1]!.sections).not.toBe('');
+    for (const { id } of rows) expect((await postFeedback(app, { id, rating: 'down' })).status).toBe(200);
+    close();
+  });
+
   it('RECORD_QUESTIONS=false records nothing, and feedback then finds no answer', async () => {
     const { app, store, close } = await appWithStore({ recording: false });
     const answer = await ask(app, ANSWERED);

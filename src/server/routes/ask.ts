@@ -11,6 +11,7 @@ import { requireIndex } from '../index-source.ts';
 import { NO_CANCELLATION, requestSignal, type RequestCancellation } from '../request-signal.ts';
 import { AskRequestSchema, AskResponseSchema, cleanText, errorResponses } from '../schemas.ts';
 import { answerHead } from '../answer-head.ts';
+import { recordAnswer, type SentAnswer } from '../record-questions.ts';
 
 const askRoute = createRoute({
   method: 'post',
@@ -31,7 +32,7 @@ const askRoute = createRoute({
   },
 });
 
-type AskDeps = Pick<AppDeps, 'index' | 'answer' | 'config' | 'logger'>;
+type AskDeps = Pick<AppDeps, 'index' | 'answer' | 'config' | 'logger' | 'store'>;
 
 /**
  * POST /ask: parse the question, answer it, respond with JSON or a stream of events. Any
@@ -40,6 +41,7 @@ type AskDeps = Pick<AppDeps, 'index' | 'answer' | 'config' | 'logger'>;
  */
 export function mountAsk(app: App, deps: AskDeps): void {
   app.openapi(askRoute, async (c) => {
+    const startedAt = performance.now();
     const index = requireIndex(deps.index);
     const body = c.req.valid('json');
     const input: AskInput = {
@@ -59,13 +61,19 @@ export function mountAsk(app: App, deps: AskDeps): void {
         const response = await answerOnce(index, input, deps.answer, cancel.signal);
         c.set('grounded', response.grounded);
         c.set('support', response.support);
-        c.set('answer', response);
+        recordAnswer(deps.store, c, {
+          question: input.question,
+          answer: response,
+          startedAt,
+          generation: index.generation,
+        });
         return c.json(response, 200);
       } finally {
         cancel.release();
       }
     }
-    return streamAnswer(c, answerQuestion(index, input, deps.answer, cancel.signal), cancel, deps);
+    const sent = { question: input.question, startedAt, generation: index.generation };
+    return streamAnswer(c, answerQuestion(index, input, deps.answer, cancel.signal), cancel, deps, sent);
   });
 
   app.all('/ask', () => {
@@ -82,7 +90,8 @@ async function streamAnswer(
   c: Context<AppEnv>,
   events: AsyncGenerator<AskEvent>,
   cancel: RequestCancellation,
-  deps: Pick<AppDeps, 'logger'>,
+  deps: Pick<AppDeps, 'logger' | 'store'>,
+  sent: Omit<SentAnswer, 'answer'>,
 ): Promise<Response> {
   const head = await answerHead(events, cancel);
   let ended!: () => void;
@@ -93,7 +102,7 @@ async function streamAnswer(
       if (event.type === 'done') {
         c.set('grounded', event.response.grounded);
         c.set('support', event.response.support);
-        c.set('answer', event.response);
+        recordAnswer(deps.store, c, { ...sent, answer: event.response });
       }
       await stream.writeSSE({ event: event.type, data: JSON.stringify(eventData(event)) });
     };

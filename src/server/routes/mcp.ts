@@ -6,6 +6,7 @@ import type { AppDeps } from '../app.ts';
 import { apiAccess } from '../api-access.ts';
 import { apiKeys } from '../api-keys.ts';
 import { limitBody } from '../limit-body.ts';
+import { recordAnswer } from '../record-questions.ts';
 import { NO_CANCELLATION, requestSignal } from '../request-signal.ts';
 import { BODY_LIMIT_BYTES } from '../../http-contract.ts';
 
@@ -47,6 +48,7 @@ export function mcpRoutes(deps: AppDeps): Hono {
   mcp.use('*', limitBody());
 
   mcp.post('/', async (c) => {
+    const startedAt = performance.now();
     const [{ guideMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await loadMcp();
     const index = deps.index.current();
     const usesModelServer = deps.answer.mode === 'llm' || (index !== null && embedsQuestionsRemotely(index));
@@ -57,6 +59,8 @@ export function mcpRoutes(deps: AppDeps): Hono {
       origin: new URL(c.req.url).origin,
       cancellation: () =>
         usesModelServer ? requestSignal(c.req.raw.signal, deps.config.REQUEST_TIMEOUT_MS) : NO_CANCELLATION,
+      recordAnswer: (question, answer) =>
+        recordAnswer(deps.store, c, { question, answer, startedAt, generation: index?.generation ?? '' }),
     });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,

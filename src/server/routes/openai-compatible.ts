@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { embedsQuestionsRemotely, type LoadedIndex } from '../../index/loaded-index.ts';
+import { newAnswerId } from '../../rag/answer-id.ts';
 import { answerOnce, answerQuestion } from '../../rag/answer-question.ts';
 import { markersIn } from '../../rag/citations.ts';
 import type { AskEvent, AskResponse, Citation } from '../../rag/types.ts';
@@ -14,6 +15,7 @@ import { invalidRequest, toOpenAiError } from '../openai-error.ts';
 import { NO_CANCELLATION, requestSignal, type RequestCancellation } from '../request-signal.ts';
 import { sourcesList } from '../sources-list.ts';
 import { answerHead } from '../answer-head.ts';
+import { recordAnswer, type SentAnswer } from '../record-questions.ts';
 
 /**
  * The OpenAI-compatible API, mounted at /v1: `GET /models` (one model, `ask-the-guide`) and
@@ -48,6 +50,7 @@ export function openAiCompatibleRoutes(deps: AppDeps): Hono {
   });
 
   v1.post('/chat/completions', async (c) => {
+    const startedAt = performance.now();
     const body: unknown = await c.req.json().catch(() => {
       throw invalidRequest('The body is not valid JSON.');
     });
@@ -55,16 +58,18 @@ export function openAiCompatibleRoutes(deps: AppDeps): Hono {
     const index = deps.index.current();
     if (!index) throw new AppError('index_unavailable');
     const cancel = cancellation(deps, index, c);
+    const sent = { question: request.input.question, startedAt, generation: index.generation };
     if (!request.stream) {
       try {
-        return c.json(
-          completion(await answerOnce(index, request.input, deps.answer, cancel.signal), request, origin(c)),
-        );
+        const response = await answerOnce(index, request.input, deps.answer, cancel.signal);
+        recordAnswer(deps.store, c, { ...sent, answer: response });
+        return c.json(completion(response, request, origin(c)));
       } finally {
         cancel.release();
       }
     }
-    return streamCompletion(c, deps, answerQuestion(index, request.input, deps.answer, cancel.signal), request, cancel);
+    const events = answerQuestion(index, request.input, deps.answer, cancel.signal);
+    return streamCompletion(c, deps, events, request, cancel, sent);
   });
 
   v1.all('*', () => {
@@ -123,7 +128,7 @@ function completion(response: AskResponse, request: ChatCompletionRequest, from:
  * `data: {"error": ...}`, which the openai client raises.
  *
  * Every chunk names the completion, and the pipeline names its answer only when it ends, so
- * the id is chosen here, a fresh UUID as the pipeline's would be, and the answer takes it.
+ * the id is chosen here, fresh as the pipeline's would be, and the recorded answer takes it.
  * The streamed pieces refer to the passages as the first chunk numbers them (with a model,
  * the final answer of POST /ask renumbers its markers afterwards), so the Sources list and the
  * last chunk's citations are the first chunk's, those the streamed text refers to.
@@ -134,9 +139,10 @@ async function streamCompletion(
   events: AsyncGenerator<AskEvent>,
   request: ChatCompletionRequest,
   cancel: RequestCancellation,
+  sent: Omit<SentAnswer, 'answer'>,
 ) {
   const head = await answerHead(events, cancel);
-  const id = crypto.randomUUID();
+  const id = newAnswerId();
   const created = now();
   const from = origin(c);
   const chunk = (delta: Record<string, string>, finish: 'stop' | null, extra: Record<string, unknown> = {}) =>
@@ -166,6 +172,7 @@ async function streamCompletion(
         const sources = sourcesList(shown, from);
         if (sources) await stream.writeSSE({ data: chunk({ content: sources }, null) });
         await stream.writeSSE({ data: chunk({}, 'stop', { citations: shown, support: event.response.support }) });
+        recordAnswer(deps.store, c, { ...sent, answer: { ...event.response, id, citations: shown } });
         if (request.includeUsage) {
           const tail = {
             id,
@@ -205,16 +212,43 @@ function usage(request: ChatCompletionRequest, content: string) {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
+/** Whitespace-separated words, counted without building them (this runs on every completion). */
 function words(text: string): number {
-  return text.match(/\S+/g)?.length ?? 0;
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** What /\s/ matches, ASCII first. */
+function isSpace(code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** The request's origin: what precedes the path in its absolute URL. */
 function origin(c: Context): string {
-  return new URL(c.req.url).origin;
+  const url = c.req.url;
+  const path = url.indexOf('/', url.indexOf('//') + 2);
+  return path < 0 ? url : url.slice(0, path);
 }
 
 function now(): number {

@@ -1,0 +1,139 @@
+/**
+ * The Node database on a thread of its own: the libSQL client runs in a worker thread
+ * (database-worker.ts) behind the same Database surface. The libSQL driver runs each statement
+ * synchronously on the thread that calls it, some 10 to 15 µs per recorded question, and
+ * building the statement takes about 6 µs more; on the server's thread all of that would be
+ * taken from answering. Here a whole batch costs one message.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Row, SqlStatement, SqlValue } from './database.ts';
+import type { LibsqlDatabase } from './libsql.ts';
+import type { QuestionRecord, QuestionWriter } from './question-log.ts';
+
+export type DatabaseRequest =
+  | { id: number; op: 'execute'; sql: string; args?: SqlValue[] }
+  | { id: number; op: 'batch'; statements: SqlStatement[] }
+  | { id: number; op: 'recordQuestions'; records: QuestionRecord[] };
+
+export type DatabaseReply = { id: number; rows: Row[] } | { id: number; error: SerialisedError };
+
+export interface SerialisedError {
+  name: string;
+  message: string;
+}
+
+/** A request before it is numbered (Omit on each member: Omit of a union would merge them). */
+type Request = DatabaseRequest extends infer R ? (R extends DatabaseRequest ? Omit<R, 'id'> : never) : never;
+
+interface DatabaseWorker {
+  call(request: Request): Promise<Row[]>;
+  /** Set once the worker has died; every call after it fails. */
+  readonly dead: Error | null;
+  close(): void;
+}
+
+/**
+ * Start the worker, which opens (creating its folder and file when needed) and migrates the
+ * database at `url`. Rejects when it cannot be opened or migrated, as openLibsqlDatabase does.
+ * A worker that dies later fails what was waiting on it, and the next call starts a new one.
+ */
+export async function openDatabaseThread(url: string): Promise<LibsqlDatabase & QuestionWriter> {
+  let current = await startWorker(url);
+  let restarting: Promise<DatabaseWorker> | null = null;
+  let closed = false;
+
+  const live = (): Promise<DatabaseWorker> => {
+    if (closed) return Promise.reject(new Error('the database is closed'));
+    if (!current.dead) return Promise.resolve(current);
+    restarting ??= startWorker(url)
+      .then((worker) => {
+        if (closed) {
+          worker.close();
+          throw new Error('the database is closed');
+        }
+        return (current = worker);
+      })
+      .finally(() => (restarting = null));
+    return restarting;
+  };
+
+  return {
+    execute: async (sql, args) => (await live()).call({ op: 'execute', sql, args }),
+    batch: async (statements) => {
+      await (await live()).call({ op: 'batch', statements });
+    },
+    // The records as they are (a structured clone costs this thread less than building the
+    // statement's JSON would); the worker builds the INSERT.
+    recordQuestions: async (records) => {
+      await (await live()).call({ op: 'recordQuestions', records });
+    },
+    close: () => {
+      closed = true;
+      current.close();
+    },
+  } satisfies LibsqlDatabase & QuestionWriter;
+}
+
+async function startWorker(url: string): Promise<DatabaseWorker> {
+  // Beside this module in either layout (see database-worker.mjs).
+  const worker = new Worker(new URL('./database-worker.mjs', import.meta.url), { workerData: { url }, execArgv: [] });
+  await new Promise<void>((resolve, reject) => {
+    const started = (message: { ready?: true; failed?: SerialisedError }) => {
+      worker.off('error', reject).off('exit', exited);
+      if (message.ready) resolve();
+      else reject(revive(message.failed ?? { name: 'Error', message: 'the database worker failed to start' }));
+    };
+    const exited = (code: number) => reject(new Error(`the database worker exited with code ${code}`));
+    worker.once('message', started).once('error', reject).once('exit', exited);
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+
+  const pending = new Map<number, { resolve: (rows: Row[]) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let dead: Error | null = null;
+  const fail = (error: Error) => {
+    dead ??= error;
+    for (const { reject } of pending.values()) reject(dead);
+    pending.clear();
+  };
+  worker.on('message', (reply: DatabaseReply) => {
+    const waiting = pending.get(reply.id);
+    if (!waiting) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if ('error' in reply) waiting.reject(revive(reply.error));
+    else waiting.resolve(reply.rows);
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the database worker exited with code ${code}`)));
+  // An idle worker never keeps the process alive; one with work in flight does, so that the
+  // flush at shutdown is written before the process exits.
+  worker.unref();
+
+  return {
+    get dead() {
+      return dead;
+    },
+    call(request) {
+      if (dead) return Promise.reject(dead);
+      const id = nextId++;
+      return new Promise<Row[]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.ref();
+        worker.postMessage({ ...request, id });
+      });
+    },
+    close() {
+      fail(new Error('the database is closed'));
+      void worker.terminate();
+    },
+  };
+}
+
+function revive({ name, message }: SerialisedError): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}

@@ -1,0 +1,47 @@
+/**
+ * The worker thread of openDatabaseThread (database-thread.ts): owns the libSQL client and runs
+ * the statements it is sent. Started as database-worker.mjs from next to the code that starts
+ * it: in the source tree that file loads this one through tsx; under `npm start` this file is
+ * bundled to dist/server/database-worker.mjs beside node.mjs (scripts/node-bundle.mjs).
+ *
+ * workerData: { url }
+ * messages out: { ready: true } once opened and migrated, or { failed: SerialisedError };
+ * then, for each DatabaseRequest in, its DatabaseReply.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DatabaseReply, DatabaseRequest, SerialisedError } from './database-thread.ts';
+import { openLibsqlDatabase, type LibsqlDatabase } from './libsql.ts';
+import { writeQuestions } from './question-log.ts';
+
+const port = parentPort!;
+const { url } = workerData as { url: string };
+
+let db: LibsqlDatabase;
+try {
+  db = await openLibsqlDatabase(url);
+  port.postMessage({ ready: true });
+  port.on('message', (request: DatabaseRequest) => void run(request));
+} catch (error) {
+  port.postMessage({ failed: serialise(error) });
+}
+
+async function run(request: DatabaseRequest): Promise<void> {
+  let reply: DatabaseReply;
+  try {
+    if (request.op === 'execute') reply = { id: request.id, rows: await db.execute(request.sql, request.args) };
+    else {
+      if (request.op === 'batch') await db.batch(request.statements);
+      else await writeQuestions(db, request.records);
+      reply = { id: request.id, rows: [] };
+    }
+  } catch (error) {
+    reply = { id: request.id, error: serialise(error) };
+  }
+  port.postMessage(reply);
+}
+
+function serialise(error: unknown): SerialisedError {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}

@@ -1,0 +1,54 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { openDatabaseThread } from '../../src/storage/database-thread.ts';
+import { readAllQuestions } from '../../src/storage/question-log.ts';
+import { databaseUrl, questionRecord } from '../helpers/question-store.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+/**
+ * The Node database on its worker thread (database-thread.ts): the same Database surface as
+ * the libSQL client, on a real SQLite file, with the statements run on the worker.
+ */
+
+const tempDir = useTempDirs('atg-db-thread-');
+
+describe('the database thread', () => {
+  it('creates, migrates and writes the file; what it recorded reads back, and survives a reopen', async () => {
+    const url = databaseUrl(join(await tempDir(), 'nested', 'folder'));
+    const db = await openDatabaseThread(url);
+    const records = [questionRecord(), questionRecord({ outcome: 'none', citations: [] })];
+    await db.recordQuestions(records);
+    expect((await readAllQuestions(db)).map((r) => [r.id, r.outcome])).toEqual([
+      [records[0]!.id, 'answered'],
+      [records[1]!.id, 'none'],
+    ]);
+    db.close();
+
+    const reopened = await openDatabaseThread(url);
+    expect(await reopened.execute('SELECT count(*) AS n FROM questions')).toEqual([{ n: 2 }]);
+    reopened.close();
+  });
+
+  it('rejects a failing statement with its SQLite error, runs a batch all or nothing, and goes on serving', async () => {
+    const db = await openDatabaseThread(databaseUrl(await tempDir()));
+    await expect(db.execute('SELECT * FROM no_such_table')).rejects.toThrow(/no such table: no_such_table/);
+    await expect(
+      db.batch([
+        { sql: 'INSERT INTO feedback (answer_id, rating, rated_at) VALUES (?, ?, ?)', args: ['a', 'up', 1] },
+        { sql: 'INSERT INTO feedback (answer_id, rating, rated_at) VALUES (?, ?, ?)', args: ['b', 'meh', 1] },
+      ]),
+    ).rejects.toThrow(/CHECK constraint failed/);
+    expect(await db.execute('SELECT count(*) AS n FROM feedback')).toEqual([{ n: 0 }]);
+    db.close();
+    await expect(db.execute('SELECT 1')).rejects.toThrow('the database is closed');
+  });
+
+  it('fails to open, naming the cause, where the file cannot be made (a file stands where its folder would be)', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'not-a-folder'), 'x');
+    const url = pathToFileURL(join(dir, 'not-a-folder', 'questions.db')).href;
+    await expect(openDatabaseThread(url)).rejects.toThrow(/EEXIST|ENOTDIR|not a directory/i);
+  });
+});
