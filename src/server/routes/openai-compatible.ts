@@ -23,7 +23,7 @@ import { recordAnswer, type SentAnswer } from '../record-questions.ts';
  * same cited answer (plus a Sources list of links) and `citations` are /ask's own objects.
  * Extras beside OpenAI's fields, as Perplexity's API has them: `citations` and `support`;
  * the completion `id` is the answer's id, which POST /feedback rates. Every error is in
- * OpenAI's shape; `usage` counts words (whitespace-separated), not tokens.
+ * OpenAI's shape; `usage` estimates tokens at four characters each (there is no tokenizer).
  */
 export function openAiCompatibleRoutes(deps: AppDeps): Hono {
   const v1 = new Hono();
@@ -202,43 +202,22 @@ async function streamCompletion(
   });
 }
 
-/** Word counts in OpenAI's usage fields (words, not tokens: no tokenizer for the guide's text). */
+/**
+ * OpenAI's usage fields, estimated: the guide has no tokenizer, so a token is taken to be four
+ * characters (OpenAI's own rule of thumb for English). Cheap to compute on every completion,
+ * where counting words would walk every character of the answer.
+ */
 function usage(request: ChatCompletionRequest, content: string) {
-  const prompt = [request.input.question, ...(request.input.history ?? []).map((t) => t.content)].reduce(
-    (n, text) => n + words(text),
-    0,
+  const promptChars = (request.input.history ?? []).reduce(
+    (n, t) => n + t.content.length,
+    request.input.question.length,
   );
-  const completion = words(content);
+  const prompt = Math.ceil(promptChars / CHARS_PER_TOKEN);
+  const completion = Math.ceil(content.length / CHARS_PER_TOKEN);
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
-/** Whitespace-separated words, counted without building them (this runs on every completion). */
-function words(text: string): number {
-  let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const space = isSpace(text.charCodeAt(i));
-    if (!space && !inWord) count++;
-    inWord = !space;
-  }
-  return count;
-}
-
-/** What /\s/ matches, ASCII first. */
-function isSpace(code: number): boolean {
-  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
+const CHARS_PER_TOKEN = 4;
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
