@@ -1,6 +1,7 @@
 import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
-import { askedHeads, questionSentences } from '../text/noun-phrases.ts';
+import { askedPhrases, questionSentences } from '../text/noun-phrases.ts';
+import { looksLikeModifier } from '../text/word-shape.ts';
 import { isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { combineSignals, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals } from './support.ts';
 import type { Passage, Support } from './types.ts';
@@ -57,10 +58,17 @@ export function decideOutcome(
   const score = passages.length ? combineSignals(signals, SUPPORT_WEIGHTS) : 0;
   const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
   const asked = terms.filter(isAsked);
-  // What the question names (the heads of its asked noun phrases) that the guide has no word
-  // for: a loose WordNet relative is not one.
-  const heads = askedHeads(question);
-  const missing = asked.filter((t) => t.role === 'topic' && isLooselyBacked(t) && heads.has(t.stem)).map((t) => t.word);
+  // What the question names that the guide has no word for: the head of one of its asked noun
+  // phrases (a loose WordNet relative is not a word for it), or another noun of such a phrase
+  // the corpus has never seen ("PM *interview* questions", "fully *remote* jobs"). Qualifiers
+  // are not names ("the *biggest* gap", "a *realistic* step"), nor are scraps such as "w/".
+  const phrases = askedPhrases(question);
+  const namesWhatIsAsked = (t: QueryTerm) =>
+    phrases.heads.has(t.stem) ||
+    (t.evidence === 'none' && t.word.length > 2 && phrases.words.has(t.stem) && !looksLikeModifier(t.word));
+  const missing = asked
+    .filter((t) => t.role === 'topic' && isLooselyBacked(t) && namesWhatIsAsked(t))
+    .map((t) => asTyped(t.word, question));
   // Counted, not weighted by IDF: the words every passage uses ("product", "PM") are the
   // surest sign of being on the guide's topic, and IDF gives them almost no weight. Over the
   // question sentence when it has asked words: a long story before it is told, not asked.
@@ -123,6 +131,12 @@ function namesStems(term: QueryTerm, stems: ReadonlySet<string>): boolean {
 const PERVASIVE_IDF = 1;
 /** Interrogatives: frequent in guidance writing ("how to..."), but they name no topic. */
 const QUESTION_WORDS: ReadonlySet<string> = new Set(['how', 'what', 'why', 'when', 'where', 'which', 'who']);
+
+/** A word as the question spells it ("PMI" for pmi), or as given when it cannot be found. */
+function asTyped(word: string, question: string): string {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return question.match(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu'))?.[0] ?? word;
+}
 
 /** Stems said only in the sentences of a question that tell rather than ask (none when no sentence asks). */
 function storyStems(question: string): Set<string> {

@@ -1,7 +1,7 @@
 import { isStopword, stem, words } from './analyze.ts';
 
 /**
- * The heads of the noun phrases a question asks about: "What books should I read?" ->
+ * The noun phrases a question asks about, and their heads: "What books should I read?" ->
  * books; "a realistic next step for a consultant" -> step, consultant; "the typical PM
  * salary" -> salary. A question names what it asks in such phrases, so when the guide has no
  * word for one of their heads, it does not say the thing asked, however many of the other
@@ -14,7 +14,7 @@ import { isStopword, stem, words } from './analyze.ts';
  */
 const OPENERS: ReadonlySet<string> = new Set(
   `a an the my your our their his her its this these those what which whose any some every each another no most many all several few both
-  about for of into in on with from at without like than between among`.split(/\s+/),
+  about for of into in on with from at by without like than between among`.split(/\s+/),
 );
 const OBJECT_PRONOUNS: ReadonlySet<string> = new Set([
   'me',
@@ -32,9 +32,14 @@ const OBJECT_PRONOUNS: ReadonlySet<string> = new Set([
 const ASKING =
   /^(?:how|what|which|who|whom|whose|why|when|where|is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|have|has|any|anyone|tips?)$/;
 
-/** Stems of the heads of the noun phrases in the asked clause of a question. */
-export function askedHeads(question: string): Set<string> {
+/**
+ * The noun phrases of a question's asked clause, as stems: their heads, and every content
+ * word in them ("the most common PM interview questions": heads questions; words common, pm,
+ * interview, questions).
+ */
+export function askedPhrases(question: string): { heads: Set<string>; words: Set<string> } {
   const heads = new Set<string>();
+  const members = new Set<string>();
   const clause = askedClause(question);
   let inPhrase = false;
   let head: string | null = null;
@@ -53,10 +58,11 @@ export function askedHeads(question: string): Set<string> {
       close();
     } else if (inPhrase) {
       head = word;
+      members.add(stem(word));
     }
   });
   close();
-  return heads;
+  return { heads, words: members };
 }
 
 /** The sentences of a question that ask (with a question mark) and those that tell. */

@@ -55,6 +55,25 @@ describe('the three outcomes', () => {
   );
 });
 
+describe('a noun the guide has never seen, in the phrase that says what is asked', () => {
+  it.each([
+    ['What are the most common PM interview questions?', 'interview'],
+    ['Which PM certification is accredited by PMI?', 'PMI'],
+  ])('makes "%s" related: the guide never mentions %s', async (question, word) => {
+    const response = await askExtractive(shipped.index, question);
+    expect(response.support).toBe('related');
+    expect(response.answer).toContain(`“${word}”`);
+  });
+
+  it('but a qualifier there does not: "What is the biggest gap a consultant must close to become a PM?"', async () => {
+    const response = await askExtractive(
+      shipped.index,
+      'What is the biggest gap a consultant must close to become a PM?',
+    );
+    expect(response.support).toBe('answered');
+  });
+});
+
 describe('an unknown word alone never turns an on-topic question into none', () => {
   it.each([
     'Is product management a realistic next step for a consultant?',
