@@ -40,11 +40,12 @@ const LIST_WORD_BUDGET = 200;
 const MAX_STATEMENTS = 8;
 /** How many sections an answer quotes at most. */
 const MAX_SECTIONS = 2;
-/** A statement from a section the answer does not quote yet must reach this share of the best relevance. */
-const NEW_SECTION_CUTOFF = 0.95;
-/** Below this many words, the answer is short: another section may add to it at a lower cutoff. */
+/**
+ * Below this many words the answer is short: its section says little, and another section may
+ * add to it with a statement of at least this share of the best relevance.
+ */
 const SHORT_ANSWER_WORDS = 20;
-const SHORT_ANSWER_SECTION_CUTOFF = 0.75;
+const SHORT_ANSWER_SECTION_CUTOFF = 0.9;
 /** A statement below this share of the best one's relevance is not worth adding. */
 const RELATIVE_CUTOFF = 0.55;
 /** How much a statement of the kind the question asks for (a step for "how") gains as the lead. */
@@ -79,12 +80,18 @@ interface Candidate {
 /** Compose an answer from the retrieved passages, or null when none of their statements can be quoted. */
 export function composeAnswer(index: LoadedIndex, request: CompositionRequest): Composition | null {
   const kind = questionKind(request.question);
-  const candidates = focused(candidateStatements(index, request, kind), request.terms);
+  const all = candidateStatements(index, request, kind);
+  const candidates = focused(all, request.terms);
   if (candidates.length === 0) return null;
+  // An item left out for being off the focus is not brought back as what another statement
+  // leans on ("And that's just a portion of the possible backgrounds" after the list's last item).
+  const kept = new Set(candidates);
+  const offFocus = new Set(all.filter((c) => !kept.has(c)).map((c) => c.statement));
   const chosen = choose(
     candidates,
     asksForList(request.question) ? LIST_WORD_BUDGET : WORD_BUDGET,
     request.alreadySaid,
+    offFocus,
   );
   if (chosen.size === 0) return null;
   return render(chosen);
@@ -133,19 +140,20 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
 }
 
 /**
- * Only the list items on the question's focus: an item must match the question by its own
- * words (not only through its section's heading), and when some items of a list match by
- * their label ("Teacher: ..." for a teacher), only those are quoted.
+ * Only the list items on the question's focus: an item of a source list must match the
+ * question by its own words (not only through its section's heading), and when some items of
+ * a list, or of a run of labelled paragraphs, match by their label ("Teacher: ..." for a
+ * teacher), only those are quoted.
  */
 function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
   const topical = terms.filter(isAsked);
   const labelled = new Set<string>();
-  for (const c of candidates)
-    if (c.statement.list !== undefined && matchesAny(topical, c.statement.labelStems)) labelled.add(listKey(c));
+  for (const c of candidates) if (itemKey(c) && matchesAny(topical, c.statement.labelStems)) labelled.add(itemKey(c)!);
   return candidates.filter((c) => {
-    if (c.statement.list === undefined) return true;
-    if (labelled.has(listKey(c))) return matchesAny(topical, c.statement.labelStems);
-    return coverage(topical, c.statement.ownStems) > 0;
+    const key = itemKey(c);
+    if (key === null) return true;
+    if (labelled.has(key)) return matchesAny(topical, c.statement.labelStems);
+    return c.statement.list === undefined || coverage(topical, c.statement.ownStems) > 0;
   });
 }
 
@@ -158,7 +166,11 @@ function matchesAny(terms: QueryTerm[], stems: ReadonlySet<string>): boolean {
   return false;
 }
 
-const listKey = (c: Candidate) => `${c.section.document}#${c.section.anchor}#${c.statement.list}`;
+/** The list (or run of labelled paragraphs) of its section a candidate is an item of, or null. */
+const itemKey = (c: Candidate): string | null => {
+  const list = listOf(c.statement);
+  return list === null ? null : `${c.section.document}#${c.section.anchor}#${list}`;
+};
 
 /** A chosen statement, and how relevant the statement that brought it in was. */
 interface Chosen {
@@ -180,7 +192,12 @@ interface Chosen {
  * The lead first (the best statement as a lead, its kind counting), then the rest by relevance
  * and novelty, each with whatever it leans on, within the word budget.
  */
-function choose(candidates: Candidate[], budget: number, alreadySaid: string): Map<SectionStatements, Chosen> {
+function choose(
+  candidates: Candidate[],
+  budget: number,
+  alreadySaid: string,
+  offFocus: ReadonlySet<Statement>,
+): Map<SectionStatements, Chosen> {
   const chosen = new Map<SectionStatements, Chosen>();
   const lead = leadOf(candidates);
   const best = Math.max(...candidates.map((c) => c.relevance));
@@ -190,16 +207,18 @@ function choose(candidates: Candidate[], budget: number, alreadySaid: string): M
 
   const tryAdd = (candidate: Candidate, isLead: boolean, opensSection = false): boolean => {
     const group = chosen.get(candidate.section);
-    const needed = closure(candidate.section, candidate.statement.position, alreadySaid);
+    const needed = closure(candidate.section, candidate.statement.position, alreadySaid, offFocus);
     if (!needed) return false;
     const fresh = needed.filter((p) => !group?.positions.has(p));
     if (fresh.length === 0) return false;
-    // Another section speaks only when it has something nearly as relevant as the best, and
-    // at most MAX_SECTIONS do: an answer that wanders over the guide reads as a digest.
-    // A short answer so far (its section says little) lets the next section in more readily.
-    const cutoff = words < SHORT_ANSWER_WORDS ? SHORT_ANSWER_SECTION_CUTOFF : NEW_SECTION_CUTOFF;
-    if (!group && count > 0 && !opensSection && (chosen.size >= MAX_SECTIONS || candidate.relevance < cutoff * best))
-      return false;
+    // The answer stays with the section it opened in: an answer that wanders over the guide
+    // reads as a digest, and the next section's statements are most often about a neighbouring
+    // question. Another section speaks when the lead's kind took the answer elsewhere (the top
+    // section then still speaks, below), or when the answer so far is short and the other
+    // section has something nearly as relevant; at most MAX_SECTIONS do.
+    const joins =
+      opensSection || (words < SHORT_ANSWER_WORDS && candidate.relevance >= SHORT_ANSWER_SECTION_CUTOFF * best);
+    if (!group && count > 0 && (chosen.size >= MAX_SECTIONS || !joins)) return false;
     const extraWords = fresh.reduce((sum, p) => sum + candidate.section.statements[p]!.words, 0);
     if (count > 0 && (words + extraWords > budget || count + fresh.length > MAX_STATEMENTS)) return false;
     words += extraWords;
@@ -289,15 +308,21 @@ function leadOf(candidates: Candidate[]): Candidate {
 
 /**
  * A statement and everything it leans on, in source order; null when something it needs
- * cannot be quoted (a link, or a statement already said: quoting the rest again would
- * leave it dangling or repeat it).
+ * cannot be quoted (a link, promotion, a list item off the question's focus, or a statement
+ * already said: quoting the rest again would leave it dangling or repeat it).
  */
-function closure(section: SectionStatements, position: number, alreadySaid: string): number[] | null {
+function closure(
+  section: SectionStatements,
+  position: number,
+  alreadySaid: string,
+  offFocus: ReadonlySet<Statement>,
+): number[] | null {
   const out = new Set<number>();
   const visit = (p: number, needed: boolean): boolean => {
     if (out.has(p)) return true;
     const statement = section.statements[p]!;
-    if (statement.unquotable || (needed && (statement.promotional || wasSaid(statement, alreadySaid)))) return false;
+    const excluded = statement.promotional || offFocus.has(statement) || wasSaid(statement, alreadySaid);
+    if (statement.unquotable || (needed && excluded)) return false;
     out.add(p);
     return statement.needs.every((n) => visit(n, true));
   };

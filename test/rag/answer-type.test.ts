@@ -140,7 +140,7 @@ describe('the answer-type check in the pipeline', () => {
     await expectRelatedThoughSupported(
       fixture.index,
       'should I build my side project in Python or Ruby?',
-      "The guide doesn't mention “python”.",
+      "The guide doesn't mention “Python”.",
     );
   });
 

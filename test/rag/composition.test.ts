@@ -150,7 +150,9 @@ describe('focus on list items', () => {
 
     const support = await grounded('What skills transfer from customer support?');
     expect(support.answer).toContain('- **Customer service**: Understanding how to solve customer/user problems');
-    expect(support.answer).not.toMatch(/Interior design|Personal trainer/);
+    // Not even as what a later remark leans on: "And that's just a portion of the possible
+    // backgrounds" follows the list's last item, Journalist, and is left out with it.
+    expect(support.answer).not.toMatch(/Interior design|Personal trainer|Journalist/);
   });
 
   it('answers "how" with the steps first, as the numbered list of the guide (with what introduces it)', async () => {

@@ -48,7 +48,11 @@ const ANSWERABLE = [
     question: 'Can a software engineer become a technical product manager?',
     section: 'Becoming a Product Manager as an Engineer',
   },
-  { question: 'Why would a side project help me get hired?', section: 'Building a Side Project' },
+  {
+    question: 'Why would a side project help me get hired?',
+    // The side-projects document's opening section says why; its "Building a Side Project" says how.
+    section: 'Side Projects for Aspiring Product Managers',
+  },
 ];
 
 const OFF_TOPIC = ['What is the capital of France?', 'How long should I bake sourdough bread?'];
