@@ -199,7 +199,13 @@ function choose(
   offFocus: ReadonlySet<Statement>,
 ): Map<SectionStatements, Chosen> {
   const chosen = new Map<SectionStatements, Chosen>();
-  const lead = leadOf(candidates);
+  // The preferred lead, else (it cannot be quoted: it leans on promotion, say) the next best
+  // of its section.
+  const preferred = leadOf(candidates);
+  const leads = [
+    preferred,
+    ...candidates.filter((c) => c.section === preferred.section).sort((a, b) => b.leadScore - a.leadScore),
+  ];
   const best = Math.max(...candidates.map((c) => c.relevance));
   let words = 0;
   let count = 0;
@@ -247,7 +253,8 @@ function choose(
       group !== undefined && c.statement.leaning === 'previous' && group.positions.has(c.statement.position - 1);
     return continues ? Math.max(c.relevance, CONTINUATION_SHARE * group.score) : c.relevance;
   };
-  if (!tryAdd(lead, true)) return chosen;
+  const lead = leads.find((candidate) => tryAdd(candidate, true));
+  if (!lead) return chosen;
   // A lead of the asked kind may come from the next section; the section retrieval ranks
   // first still speaks, with its best statement.
   // (Not in a follow-up: the top section is then most often the one the conversation already had.)
