@@ -1,10 +1,8 @@
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { DEFAULT_K } from '../http-contract.ts';
-import { extractiveQuery } from '../rag/answer-question.ts';
+import { retrieveAndDecide } from '../rag/answer-question.ts';
 import { asksToOverrideInstructions } from '../rag/instruction-override.ts';
-import { decideOutcome } from '../rag/outcome.ts';
 import { isAsked } from '../rag/query-terms.ts';
-import { retrieve } from '../rag/retrieve.ts';
 import type { ChatTurn } from '../rag/types.ts';
 
 /**
@@ -25,9 +23,7 @@ export async function explainQuestion(
 ): Promise<string> {
   if (asksToOverrideInstructions(question))
     return `  ${id} ${JSON.stringify(question)}\n    -> none: asks to override the assistant's instructions`;
-  const query = extractiveQuery(question, history);
-  const retrieval = await retrieve(index, query, DEFAULT_K);
-  const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements);
+  const { query, retrieval, decision } = await retrieveAndDecide(index, { question, history }, DEFAULT_K);
   const words = retrieval.terms.map((t) => {
     const notes = [
       t.modifier ? 'qualifier' : '',

@@ -3,14 +3,14 @@ import { AppError } from '../errors.ts';
 import { DEFAULT_K } from '../http-contract.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { citationFor } from './citations.ts';
-import { condenseExtractive } from './condense.ts';
+import { condenseExtractive, withConversationTopic } from './condense.ts';
 import { extractiveAnswer } from './extractive-answer.ts';
 import { asksToOverrideInstructions } from './instruction-override.ts';
 import type { LlmDeps } from './llm-answer.ts';
 import { notCoveredResponse } from './not-covered.ts';
 import type { AnswerCache } from './answer-cache.ts';
-import { retrieve } from './retrieve.ts';
-import { decideOutcome } from './outcome.ts';
+import { retrieve, type Retrieval } from './retrieve.ts';
+import { decideOutcome, type OutcomeDecision } from './outcome.ts';
 import { SUPPORT_THRESHOLD } from './support.ts';
 import type { AskEvent, AskResponse, ChatTurn, ComposedAnswer, RetrievalQuery } from './types.ts';
 import { newAnswerId } from './answer-id.ts';
@@ -140,9 +140,7 @@ async function cachedExtractiveResponse(
   if (cached) return cached;
   let response: ComposedAnswer | null = null;
   if (!asksToOverrideInstructions(input.question)) {
-    const query = extractiveQuery(input.question, input.history);
-    const retrieval = await retrieve(index, query, k, signal);
-    const decision = decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements);
+    const { query, retrieval, decision } = await retrieveAndDecide(index, input, k, signal);
     if (decision.support !== 'none')
       response = extractiveAnswer(index, query.text, retrieval, decision, trustedHistory(input.history));
   }
@@ -191,6 +189,34 @@ function trustedHistory(history: ChatTurn[] = []): ChatTurn[] {
  */
 export function extractiveQuery(question: string, history: ChatTurn[] = []): RetrievalQuery {
   return condenseExtractive(question, history, isTrustedTurn);
+}
+
+/**
+ * Retrieval and the outcome for an extractive answer (and the eval's explanation of it). A
+ * question that names nothing the guide is about, asked in a conversation, continues it
+ * ("what's the biggest difference I'd have to deal with?" after "I'm a consultant thinking
+ * about product management"): it is decided again with the conversation's topic carried.
+ */
+export async function retrieveAndDecide(
+  index: LoadedIndex,
+  input: Pick<AskInput, 'question' | 'history'>,
+  k: number,
+  signal?: AbortSignal,
+): Promise<{ query: RetrievalQuery; retrieval: Retrieval; decision: OutcomeDecision }> {
+  const decide = async (query: RetrievalQuery) => {
+    const retrieval = await retrieve(index, query, k, signal);
+    return {
+      query,
+      retrieval,
+      decision: decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements),
+    };
+  };
+  const first = await decide(extractiveQuery(input.question, input.history));
+  if (first.decision.support !== 'none' || first.query.context) return first;
+  const carried = withConversationTopic(input.question, input.history, isTrustedTurn);
+  if (!carried.context) return first;
+  const second = await decide(carried);
+  return second.decision.support === 'none' ? first : second;
 }
 
 function* notCovered(index: LoadedIndex, mode: AnswerMode): Generator<AskEvent> {

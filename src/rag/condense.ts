@@ -34,7 +34,15 @@ export function condenseExtractive(
   history: ChatTurn[] = [],
   usable: (turn: ChatTurn) => boolean = () => true,
 ): RetrievalQuery {
-  if (!isElliptical(question)) return { text: question };
+  return isElliptical(question) ? withConversationTopic(question, history, usable) : { text: question };
+}
+
+/** The question with the last usable user turn carried along as its context (none when there is no such turn). */
+export function withConversationTopic(
+  question: string,
+  history: ChatTurn[] = [],
+  usable: (turn: ChatTurn) => boolean = () => true,
+): RetrievalQuery {
   const previous = history.findLast((turn) => turn.role === 'user' && usable(turn))?.content.trim();
   return previous ? { text: question, context: previous } : { text: question };
 }

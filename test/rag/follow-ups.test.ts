@@ -55,6 +55,14 @@ describe('follow-ups', () => {
     ).not.toContain('Transition from Marketing to Product Management');
   });
 
+  it('carry the topic to a question that names nothing of the guide, which alone would be none', async () => {
+    const question = "what's the biggest difference I'd have to deal with?";
+    expect((await askExtractive(shipped.index, question)).support).toBe('none');
+    const [, later] = await converse(["I'm a consultant and I'm thinking about product management.", question]);
+    expect(later!.support, later!.answer).toBe('answered');
+    expect(later!.citations.length).toBeGreaterThan(0);
+  });
+
   it('say so in one sentence, citing the section, when the guide has nothing new to add', async () => {
     // A guide of one short section: the first answer says all of it.
     const dir = await tempDir();
