@@ -11,6 +11,7 @@ import { notCoveredResponse } from './not-covered.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { retrieve, type Retrieval } from './retrieve.ts';
 import { decideOutcome, type OutcomeDecision } from './outcome.ts';
+import { isAsked } from './query-terms.ts';
 import { SUPPORT_THRESHOLD } from './support.ts';
 import type { AskEvent, AskResponse, ChatTurn, ComposedAnswer, RetrievalQuery } from './types.ts';
 import { newAnswerId } from './answer-id.ts';
@@ -196,6 +197,8 @@ export function extractiveQuery(question: string, history: ChatTurn[] = []): Ret
  * question that names nothing the guide is about, asked in a conversation, continues it
  * ("what's the biggest difference I'd have to deal with?" after "I'm a consultant thinking
  * about product management"): it is decided again with the conversation's topic carried.
+ * Not when it asks about something the corpus has no word for ("how do I cook risotto?"
+ * after a career question): that is a new subject, not a follow-up.
  */
 export async function retrieveAndDecide(
   index: LoadedIndex,
@@ -213,10 +216,13 @@ export async function retrieveAndDecide(
   };
   const first = await decide(extractiveQuery(input.question, input.history));
   if (first.decision.support !== 'none' || first.query.context) return first;
+  if (first.retrieval.terms.some((t) => isAsked(t) && t.role === 'topic' && t.evidence === 'none')) return first;
   const carried = withConversationTopic(input.question, input.history, isTrustedTurn);
   if (!carried.context) return first;
+  // Only an answer: with the conversation's topic carried, nearly any question comes out
+  // "related" to it ("what is the capital of France?" after a question about sales).
   const second = await decide(carried);
-  return second.decision.support === 'none' ? first : second;
+  return second.decision.support === 'answered' ? second : first;
 }
 
 function* notCovered(index: LoadedIndex, mode: AnswerMode): Generator<AskEvent> {
