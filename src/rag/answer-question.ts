@@ -11,7 +11,8 @@ import { notCoveredResponse } from './not-covered.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { retrieve, type Retrieval } from './retrieve.ts';
 import { decideOutcome, type OutcomeDecision } from './outcome.ts';
-import { isAsked } from './query-terms.ts';
+import { isAsked, type QueryTerm } from './query-terms.ts';
+import { looksLikeQualifier } from '../text/word-shape.ts';
 import { SUPPORT_THRESHOLD } from './support.ts';
 import type { AskEvent, AskResponse, ChatTurn, ComposedAnswer, RetrievalQuery } from './types.ts';
 import { newAnswerId } from './answer-id.ts';
@@ -216,7 +217,9 @@ export async function retrieveAndDecide(
   };
   const first = await decide(extractiveQuery(input.question, input.history));
   if (first.decision.support !== 'none' || first.query.context) return first;
-  if (first.retrieval.terms.some((t) => isAsked(t) && t.role === 'topic' && t.evidence === 'none')) return first;
+  const newSubject = (t: QueryTerm) =>
+    isAsked(t) && t.role === 'topic' && t.evidence === 'none' && !looksLikeQualifier(t.word);
+  if (first.retrieval.terms.some(newSubject)) return first;
   const carried = withConversationTopic(input.question, input.history, isTrustedTurn);
   if (!carried.context) return first;
   // Only an answer: with the conversation's topic carried, nearly any question comes out

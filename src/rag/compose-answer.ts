@@ -199,14 +199,17 @@ function choose(
   offFocus: ReadonlySet<Statement>,
 ): Map<SectionStatements, Chosen> {
   const chosen = new Map<SectionStatements, Chosen>();
+  const best = Math.max(...candidates.map((c) => c.relevance));
   // The preferred lead, else (it cannot be quoted: it leans on promotion, say) the next best
-  // of its section.
+  // of its section: the section retrieval chose says something quotable, however weak, rather
+  // than nothing at all.
   const preferred = leadOf(candidates);
   const leads = [
     preferred,
-    ...candidates.filter((c) => c.section === preferred.section).sort((a, b) => b.leadScore - a.leadScore),
+    ...candidates
+      .filter((c) => c !== preferred && c.section === preferred.section)
+      .sort((a, b) => b.leadScore - a.leadScore),
   ];
-  const best = Math.max(...candidates.map((c) => c.relevance));
   let words = 0;
   let count = 0;
   const picked: Candidate[] = [];

@@ -45,7 +45,7 @@ const OVERRIDE_PATTERNS: readonly RegExp[] = [
   /\bfrom now on,?\s+(?:you\b|your\b|always\b|only\b|(?:reply|respond|answer|start|begin|end|write|include|add|append)\b)/i,
   /\b(?:start|begin|end|prefix|suffix|append to|finish) (?:each of |every one of |all of )?your (?:answers?|repl(?:y|ies)|responses?|messages?)\b/i,
   /\b(?:start|begin|end|prefix|finish) (?:every|each|all) (?:of your )?(?:repl(?:y|ies)|responses?)\b/i,
-  /\b(?:include|add|put|insert|embed|append|show)\b[^.?!\n]{0,120}\b(?:in|to|into|at the (?:start|end) of) (?:(?:every|each|all) (?:of )?your (?:repl(?:y|ies)|responses?)\b|(?:every|each) (?:reply|response) from now on\b)/i,
+  /\b(?:include|add|put|insert|embed|append|show)\b(?:[^.?!\n]|[.?!](?=\S)){0,120}\b(?:in|to|into|at the (?:start|end) of) (?:(?:every|each|all) (?:of )?your (?:repl(?:y|ies)|responses?)\b|(?:every|each) (?:reply|response) from now on\b)/i,
   // Markup smuggled in for the answer to carry: a link or image in Markdown, or HTML.
   /<\s*(?:a|img|script|iframe|svg)\b|!?\[[^\]\n]{0,200}\]\(\s*(?:https?:|javascript:|data:)/i,
 ];

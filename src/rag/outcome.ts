@@ -1,7 +1,7 @@
 import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { askedPhrases, questionSentences } from '../text/noun-phrases.ts';
-import { looksLikeModifier } from '../text/word-shape.ts';
+import { looksLikeQualifier } from '../text/word-shape.ts';
 import { isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { combineSignals, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals } from './support.ts';
 import type { Passage, Support } from './types.ts';
@@ -65,7 +65,7 @@ export function decideOutcome(
   const phrases = askedPhrases(question);
   const namesWhatIsAsked = (t: QueryTerm) =>
     phrases.heads.has(t.stem) ||
-    (t.evidence === 'none' && t.word.length > 2 && phrases.words.has(t.stem) && !looksLikeModifier(t.word));
+    (t.evidence === 'none' && t.word.length > 2 && phrases.words.has(t.stem) && !looksLikeQualifier(t.word));
   const missing = asked
     .filter((t) => t.role === 'topic' && isLooselyBacked(t) && namesWhatIsAsked(t))
     .map((t) => asTyped(t.word, question));

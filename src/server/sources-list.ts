@@ -27,12 +27,16 @@ export function withoutSourcesList(content: string): string {
 
 /**
  * A citation's link made absolute. Citation URLs are site paths the app builds itself
- * (`/source/<document>#<section>`, already encoded), so the origin is put in front of them as
- * they are; anything else goes through URL.
+ * (`/source/<document>#<section>`); one made only of characters a URL keeps as they are gets
+ * the origin put in front of it, cheaply. Anything else (a non-ASCII anchor, say) goes
+ * through URL, which encodes it.
  */
 function absolute(url: string, origin: string): string {
-  return url.startsWith('/') && !url.startsWith('//') ? origin + url : new URL(url, origin).href;
+  return URL_AS_IS.test(url) ? origin + url : new URL(url, origin).href;
 }
+
+/** A path (not `//host`, no `.` or `..` segment to resolve) of characters URL leaves as they are. */
+const URL_AS_IS = /^\/(?!\/)(?!.*\/\.\.?(?:[/?#]|$))[\w\-.~!$&'()*+,;=:@%/?#]*$/;
 
 function escapeLinkText(text: string): string {
   return text.replace(/[\\[\]]/g, (ch) => `\\${ch}`);

@@ -1,9 +1,9 @@
 /**
  * The Node database on a thread of its own: the libSQL client runs in a worker thread
- * (database-worker.ts) behind the same Database surface. The libSQL driver runs each statement
- * synchronously on the thread that calls it, some 10 to 15 µs per recorded question, and
- * building the statement takes about 6 µs more; on the server's thread all of that would be
- * taken from answering. Here a whole batch costs one message.
+ * (database-worker.ts) behind the same Database surface. On a `file:` URL the libSQL driver
+ * runs each statement synchronously on the thread that calls it, some 10 to 15 µs per
+ * recorded question, and building the statement takes about 6 µs more; on the server's
+ * thread all of that would be taken from answering. Here a whole batch costs one message.
  */
 import { Worker } from 'node:worker_threads';
 import type { Row, SqlStatement, SqlValue } from './database.ts';
@@ -20,7 +20,12 @@ export type DatabaseReply = { id: number; rows: Row[] } | { id: number; error: S
 export interface SerialisedError {
   name: string;
   message: string;
+  /** The driver's error code (SQLITE_BUSY, SQLITE_READONLY, ...), kept for the log. */
+  code?: string;
 }
+
+/** After a worker fails to start, calls fail at once for this long rather than start another. */
+const RESTART_BACKOFF_MS = 5_000;
 
 /** A request before it is numbered (Omit on each member: Omit of a union would merge them). */
 type Request = DatabaseRequest extends infer R ? (R extends DatabaseRequest ? Omit<R, 'id'> : never) : never;
@@ -40,18 +45,26 @@ interface DatabaseWorker {
 export async function openDatabaseThread(url: string): Promise<LibsqlDatabase & QuestionWriter> {
   let current = await startWorker(url);
   let restarting: Promise<DatabaseWorker> | null = null;
+  let failedStart: { error: unknown; at: number } | null = null;
   let closed = false;
 
   const live = (): Promise<DatabaseWorker> => {
     if (closed) return Promise.reject(new Error('the database is closed'));
     if (!current.dead) return Promise.resolve(current);
+    // A database that cannot be opened would otherwise cost a new thread on every write.
+    if (failedStart && Date.now() - failedStart.at < RESTART_BACKOFF_MS) return Promise.reject(failedStart.error);
     restarting ??= startWorker(url)
       .then((worker) => {
         if (closed) {
           worker.close();
           throw new Error('the database is closed');
         }
+        failedStart = null;
         return (current = worker);
+      })
+      .catch((error: unknown) => {
+        failedStart = { error, at: Date.now() };
+        throw error;
       })
       .finally(() => (restarting = null));
     return restarting;
@@ -107,6 +120,7 @@ async function startWorker(url: string): Promise<DatabaseWorker> {
     else waiting.resolve(reply.rows);
   });
   worker.on('error', fail);
+  worker.on('messageerror', fail);
   worker.on('exit', (code) => fail(new Error(`the database worker exited with code ${code}`)));
   // An idle worker never keeps the process alive; one with work in flight does, so that the
   // flush at shutdown is written before the process exits.
@@ -120,9 +134,15 @@ async function startWorker(url: string): Promise<DatabaseWorker> {
       if (dead) return Promise.reject(dead);
       const id = nextId++;
       return new Promise<Row[]>((resolve, reject) => {
+        try {
+          worker.postMessage({ ...request, id });
+        } catch (error) {
+          // Something that cannot be cloned: this call fails, the worker serves on.
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
         pending.set(id, { resolve, reject });
         worker.ref();
-        worker.postMessage({ ...request, id });
       });
     },
     close() {
@@ -132,8 +152,9 @@ async function startWorker(url: string): Promise<DatabaseWorker> {
   };
 }
 
-function revive({ name, message }: SerialisedError): Error {
-  const error = new Error(message);
+function revive({ name, message, code }: SerialisedError): Error {
+  const error = new Error(message) as Error & { code?: string };
   error.name = name;
+  if (code) error.code = code;
   return error;
 }

@@ -37,11 +37,16 @@ async function run(request: DatabaseRequest): Promise<void> {
   } catch (error) {
     reply = { id: request.id, error: serialise(error) };
   }
-  port.postMessage(reply);
+  try {
+    port.postMessage(reply);
+  } catch (error) {
+    // Rows that cannot be cloned: the caller gets the error instead of waiting for ever.
+    port.postMessage({ id: request.id, error: serialise(error) });
+  }
 }
 
 function serialise(error: unknown): SerialisedError {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const { code } = error as Error & { code?: unknown };
+  return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
 }

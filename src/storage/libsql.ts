@@ -26,8 +26,8 @@ export async function openLibsqlDatabase(url: string, migrationsDir = MIGRATIONS
   const client = createClient({ url, concurrency: 1 });
   try {
     if (path) {
-      // WAL: readers (the dashboard) never block the writer; NORMAL: a commit does not wait
-      // for fsync, which the libSQL driver would otherwise do on the event loop.
+      // WAL: readers (the dashboard, npm run report) never block the writer; NORMAL: a commit
+      // does not wait for fsync, which the driver would otherwise do on its calling thread.
       await client.execute('PRAGMA journal_mode = WAL');
       await client.execute('PRAGMA synchronous = NORMAL');
     }

@@ -26,8 +26,9 @@ export interface QuestionStoreOptions {
   retentionDays: number;
   /**
    * `queue` (Node): records wait in a bounded in-memory queue and are written in batches, off
-   * the request (by the database's own thread, see database-thread.ts). `waitUntil` (Workers): each record is written on its own, in the request's
-   * waitUntil, because an isolate may be frozen or evicted between requests.
+   * the request (by the database's own thread, see database-thread.ts). `waitUntil`
+   * (Workers): each record is written on its own, in the request's waitUntil, because an
+   * isolate may be frozen or evicted between requests.
    */
   writes: 'queue' | 'waitUntil';
   now?: () => number;
@@ -44,6 +45,8 @@ export const STORE_DEFAULTS = {
    */
   flushDelayMs: 100,
   flushSize: 500,
+  /** After a failed open, uses fail at once for this long: on Node an open starts a thread. */
+  reconnectDelayMs: 5_000,
   /** A failing database logs at most one error per this period. */
   errorLogIntervalMs: 60_000,
   pruneIntervalMs: 86_400_000,
@@ -59,6 +62,7 @@ export class QuestionStore {
   /** True when `record` needs the request's waitUntil to finish its write. */
   readonly needsWaitUntil: boolean;
   private db: Promise<Database & Partial<QuestionWriter>> | null = null;
+  private failedOpen: { error: unknown; at: number } | null = null;
   private pending: QuestionRecord[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -170,11 +174,19 @@ export class QuestionStore {
     this.lastPrune = now;
   }
 
-  /** The open database; a failed open is forgotten so that the next use tries again. */
+  /** The open database; a failed open is forgotten so that a use after reconnectDelayMs tries again. */
   private connected(): Promise<Database & Partial<QuestionWriter>> {
     if (!this.db) {
+      const failed = this.failedOpen;
+      if (failed && this.now() - failed.at < STORE_DEFAULTS.reconnectDelayMs) return Promise.reject(failed.error);
       this.db = this.options.connect();
-      this.db.catch(() => (this.db = null));
+      this.db.then(
+        () => (this.failedOpen = null),
+        (error: unknown) => {
+          this.db = null;
+          this.failedOpen = { error, at: this.now() };
+        },
+      );
     }
     return this.db;
   }

@@ -2,11 +2,12 @@ import { isStopword, stem, words } from './analyze.ts';
 
 /**
  * The noun phrases a question asks about, and their heads: "What books should I read?" ->
- * books; "a realistic next step for a consultant" -> step, consultant; "the typical PM
- * salary" -> salary. A question names what it asks in such phrases, so when the guide has no
- * word for one of their heads, it does not say the thing asked, however many of the other
- * words it has. Qualifiers ("realistic", "next") and the asker's story around the question
- * ("I'm a teacher in Ohio, how do I...") are not heads of the asked clause.
+ * books; "a realistic next step for a consultant" -> step, consultant; "the most common PM
+ * interview questions" -> questions, with common, PM and interview in the phrase. A question
+ * names what it asks in such phrases, so when the guide has no word for one of their heads,
+ * or for another noun of one of them, it does not say the thing asked, however many of the
+ * other words it has (outcome.ts). The asker's story around the question ("I'm a teacher in
+ * Ohio, how do I...") is not in the asked clause.
  *
  * Plain English grammar, no tagger: a phrase opens at a determiner, a wh-word or a
  * preposition, runs over content words, and ends at the next function word or punctuation;

@@ -143,10 +143,12 @@ describe('a failing database', () => {
   it('never throws from record, logs at most one error a minute, and recovers when the database does', async () => {
     let now = 1_000_000;
     let failing = true;
+    let opens = 0;
     const logger = recordingLogger();
     const url = databaseUrl(await tempDir());
     const store = new QuestionStore({
       connect: async () => {
+        opens++;
         if (failing) throw new Error('SQLITE_CANTOPEN: unable to open database file');
         return openLibsqlDatabase(url);
       },
@@ -172,6 +174,12 @@ describe('a failing database', () => {
     expect(logger.errors[1]!.fields).toMatchObject({ similarErrorsSinceLastLog: 5 });
 
     failing = false;
+    // Within reconnectDelayMs of a failed open, nothing tries to open it again.
+    const opensBefore = opens;
+    store.record(questionRecord());
+    await store.flush();
+    expect(opens).toBe(opensBefore);
+    now += STORE_DEFAULTS.reconnectDelayMs;
     const kept = questionRecord();
     store.record(kept);
     await store.flush();

@@ -8,7 +8,11 @@ import { cleanText, ErrorSchema } from '../schemas.ts';
 
 export const FeedbackRequestSchema = z
   .object({
-    id: z.string().min(1).max(100).openapi({ description: 'The `id` of the answer being rated (from /ask).' }),
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .openapi({ description: 'The `id` of the answer being rated (from /ask, a /v1 completion or MCP ask_guide).' }),
     rating: z.enum(['up', 'down']),
     comment: z
       .string()

@@ -223,11 +223,8 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** The request's origin: what precedes the path in its absolute URL. */
 function origin(c: Context): string {
-  const url = c.req.url;
-  const path = url.indexOf('/', url.indexOf('//') + 2);
-  return path < 0 ? url : url.slice(0, path);
+  return new URL(c.req.url).origin;
 }
 
 function now(): number {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { stem } from '../../src/text/analyze.ts';
+import { askedPhrases, questionSentences } from '../../src/text/noun-phrases.ts';
+
+const stems = (...words: string[]) => new Set(words.map(stem));
+
+describe('the noun phrases a question asks about', () => {
+  it('gives each phrase of the asked clause, its head and every word in it', () => {
+    const phrases = askedPhrases('What are the most common PM interview questions?');
+    expect(phrases.heads).toEqual(stems('questions'));
+    expect(phrases.words).toEqual(stems('common', 'pm', 'interview', 'questions'));
+  });
+
+  it('opens a phrase at a preposition, "by" included', () => {
+    expect(askedPhrases('Which PM certification is accredited by PMI?').heads).toContain(stem('pmi'));
+  });
+
+  it('reads the clause that asks, not the story told before it', () => {
+    const phrases = askedPhrases("I'm a teacher in Ohio, how do I move into product management?");
+    expect(phrases.words).toEqual(stems('product', 'management'));
+  });
+
+  it('ends a phrase before a verb with an object pronoun after it', () => {
+    expect(askedPhrases('Would a side project help me?').heads).toEqual(stems('project'));
+  });
+
+  it('splits a question into the sentences that ask and those that tell', () => {
+    expect(questionSentences('I work in sales. How do I move into product? Thanks!')).toEqual({
+      asking: ['How do I move into product?'],
+      telling: ['I work in sales.', 'Thanks!'],
+    });
+  });
+});
