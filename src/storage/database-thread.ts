@@ -89,7 +89,12 @@ export async function openDatabaseThread(url: string): Promise<LibsqlDatabase & 
 
 async function startWorker(url: string): Promise<DatabaseWorker> {
   // Beside this module in either layout (see database-worker.mjs).
-  const worker = new Worker(new URL('./database-worker.mjs', import.meta.url), { workerData: { url }, execArgv: [] });
+  const worker = new Worker(new URL('./database-worker.mjs', import.meta.url), {
+    workerData: { url },
+    execArgv: [],
+    // Its garbage is batches that die young: a small nursery keeps the thread's memory small.
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
   await new Promise<void>((resolve, reject) => {
     const started = (message: { ready?: true; failed?: SerialisedError }) => {
       worker.off('error', reject).off('exit', exited);
