@@ -53,6 +53,25 @@ describe('recording on D1', () => {
     ]);
   });
 
+  it('records a /v1/chat/completions answer under the completion id, streamed or not', async () => {
+    const completion = (stream: boolean) =>
+      exports.default.fetch(
+        new Request('http://worker.test/v1/chat/completions', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': newClient() },
+          body: JSON.stringify({ model: 'ask-the-guide', stream, messages: [{ role: 'user', content: QUESTION }] }),
+        }),
+      );
+    const json = (await (await completion(false)).json()) as { id: string };
+    const streamed = await (await completion(true)).text();
+    const streamedId = (JSON.parse(streamed.split('\n')[0]!.replace(/^data: /, '')) as { id: string }).id;
+    for (const id of [json.id, streamedId])
+      await expect
+        .poll(() => rows('SELECT question FROM questions WHERE id = ?', id))
+        .toEqual([{ question: QUESTION }]);
+    expect((await feedback({ id: streamedId, rating: 'up' })).status).toBe(200);
+  });
+
   it('records an SSE answer when its stream ends', async () => {
     const stream = await askStream({ question: QUESTION });
     const done = stream.done;
