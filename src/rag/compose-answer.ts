@@ -148,7 +148,10 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
 function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
   const topical = terms.filter(isAsked);
   const labelled = new Set<string>();
-  for (const c of candidates) if (itemKey(c) && matchesAny(topical, c.statement.labelStems)) labelled.add(itemKey(c)!);
+  for (const c of candidates) {
+    const key = itemKey(c);
+    if (key !== null && matchesAny(topical, c.statement.labelStems)) labelled.add(key);
+  }
   return candidates.filter((c) => {
     const key = itemKey(c);
     if (key === null) return true;

@@ -15,8 +15,8 @@
  */
 const OVERRIDE_PATTERNS: readonly RegExp[] = [
   // Setting the rules aside: "ignore all previous instructions", "disregard your guidelines",
-  // "forget everything above", "ignore the article", "set the article aside". Plain "the rules" / "the guidelines" is
-  // left alone ("can I ignore the guidelines on resume length?").
+  // "forget everything above", "ignore the article", "set the article aside". Plain "the
+  // rules" / "the guidelines" is left alone ("can I ignore the guidelines on resume length?").
   /\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|of|your|my|the|these|those|previous|prior|earlier|above|preceding|existing)\s+){0,4}(?:instructions?|directions|directives|system prompt|prompts?)\b/i,
   /\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|of|the)\s+)?(?:your|previous|prior|earlier|above|preceding)\s+(?:\w+\s+)?(?:rules|guidelines|guardrails|restrictions|constraints|programming)\b/i,
   /\b(?:ignore|disregard|forget)\s+(?:everything|all|anything|what(?:ever)?)\s+(?:(?:you were|you've been|i)\s+(?:told|said|given)|(?:above|before|previously|earlier|so far))\b/i,
