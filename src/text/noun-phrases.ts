@@ -2,7 +2,7 @@ import { isStopword, stem, words } from './analyze.ts';
 
 /**
  * The noun phrases a question asks about, and their heads: "What books should I read?" ->
- * books; "a realistic next step for a consultant" -> step, consultant; "the most common PM
+ * books; "a realistic next step for a newcomer" -> step, newcomer; "the most common PM
  * interview questions" -> questions, with common, PM and interview in the phrase. A question
  * names what it asks in such phrases, so when the guide has no word for one of their heads,
  * or for another noun of one of them, it does not say the thing asked, however many of the

@@ -15,7 +15,7 @@ export function looksLikeModifier(word: string): boolean {
 
 /**
  * Whether a word is shaped like a comparative or superlative ("easier", "biggest",
- * "smartest"). Kept apart from looksLikeModifier: nouns end this way too ("soldier",
+ * "smartest"). Kept apart from looksLikeModifier: nouns end this way too ("courier",
  * "priest", "interest"), so it only keeps such a word from counting as the thing a question
  * names (outcome.ts), never from counting as asked at all.
  */
