@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import { DEFAULT_K } from '../http-contract.ts';
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { citationFor } from './citations.ts';
-import { condenseExtractive, withConversationTopic } from './condense.ts';
+import { condenseExtractive, refersBack, withConversationTopic } from './condense.ts';
 import { extractiveAnswer } from './extractive-answer.ts';
 import { asksToOverrideInstructions } from './instruction-override.ts';
 import type { LlmDeps } from './llm-answer.ts';
@@ -199,7 +199,7 @@ export function extractiveQuery(question: string, history: ChatTurn[] = []): Ret
  * ("what's the biggest difference I'd have to deal with?" after "I'm a consultant thinking
  * about product management"): it is decided again with the conversation's topic carried.
  * Not when it asks about something the corpus has no word for ("how do I cook risotto?"
- * after a career question): that is a new subject, not a follow-up.
+ * after a career question): that is a new subject, not a follow-up, short or not.
  */
 export async function retrieveAndDecide(
   index: LoadedIndex,
@@ -215,10 +215,14 @@ export async function retrieveAndDecide(
       decision: decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements),
     };
   };
-  const first = await decide(extractiveQuery(input.question, input.history));
-  if (first.decision.support !== 'none' || first.query.context) return first;
   const newSubject = (t: QueryTerm) =>
     isAsked(t) && t.role === 'topic' && t.evidence === 'none' && !looksLikeQualifier(t.word);
+  const first = await decide(extractiveQuery(input.question, input.history));
+  // A short question that does not point back, about something the corpus has no word for, is
+  // a new subject ("what is the capital of France?"): decided on its own words.
+  if (first.query.context && !refersBack(input.question) && first.retrieval.terms.some(newSubject))
+    return decide({ text: input.question });
+  if (first.decision.support !== 'none' || first.query.context) return first;
   if (first.retrieval.terms.some(newSubject)) return first;
   const carried = withConversationTopic(input.question, input.history, isTrustedTurn);
   if (!carried.context) return first;

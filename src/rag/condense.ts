@@ -48,8 +48,11 @@ export function withConversationTopic(
 }
 
 export function isElliptical(question: string): boolean {
+  return refersBack(question) || contentTerms(question.trim()).length < MIN_CONTENT_TERMS;
+}
+
+/** Whether a question points back at the conversation in so many words ("and what about...", "is it..."), not only by being short. */
+export function refersBack(question: string): boolean {
   const trimmed = question.trim();
-  if (ELLIPTICAL_OPENING.test(trimmed)) return true;
-  if (contentTerms(trimmed).length < MIN_CONTENT_TERMS) return true;
-  return words(trimmed).some((w) => REFERRING_WORDS.has(w));
+  return ELLIPTICAL_OPENING.test(trimmed) || words(trimmed).some((w) => REFERRING_WORDS.has(w));
 }

@@ -63,10 +63,13 @@ describe('follow-ups', () => {
     expect(later!.citations.length).toBeGreaterThan(0);
   });
 
-  it('do not carry the topic to a new subject the guide has no word for', async () => {
-    const [, later] = await converse(['How do I move from sales into product management?', 'how do I cook risotto?']);
-    expect(later!.support).toBe('none');
-  });
+  it.each(['how do I cook risotto?', 'What is the capital of France?'])(
+    'do not carry the topic to a new subject the guide has no word for, short or not: "%s"',
+    async (question) => {
+      const [, later] = await converse(['How do I move from sales into product management?', question]);
+      expect(later!.support).toBe('none');
+    },
+  );
 
   it('say so in one sentence, citing the section, when the guide has nothing new to add', async () => {
     // A guide of one short section: the first answer says all of it.
