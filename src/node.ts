@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     throw new IngestError(`the index in ${config.INDEX_DIR} cannot be served (see the log above); run npm run ingest`);
   watcher.start();
 
-  // Opened, migrated and pruned now; a database that fails is logged and answers go on.
+  // Opened, migrated and pruned now when recording; a database that fails is logged and
+  // answers go on. With RECORD_QUESTIONS=false nothing is written, and the database (its
+  // thread) is opened only when the dashboard first reads it.
   const store = new QuestionStore({
     connect: () => openDatabaseThread(config.DATABASE_URL),
     logger,
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
     retentionDays: config.RETENTION_DAYS,
     writes: 'queue',
   });
-  await store.start();
+  if (config.RECORD_QUESTIONS) await store.start();
 
   const app = createApp({
     config,
