@@ -9,9 +9,9 @@ import { isStopword, stem, words } from './analyze.ts';
  * other words it has (outcome.ts). The asker's story around the question ("I'm a teacher in
  * Ohio, how do I...") is not in the asked clause.
  *
- * Plain English grammar, no tagger: a phrase opens at a determiner, a wh-word or a
- * preposition, runs over content words, and ends at the next function word or punctuation;
- * its head is its last content word.
+ * Plain English grammar, no tagger: a phrase opens at a determiner, a wh-word, a preposition
+ * or after the verb of "do I <verb>", runs over content words, and ends at the next function
+ * word or punctuation; its head is its last content word.
  */
 const OPENERS: ReadonlySet<string> = new Set(
   `a an the my your our their his her its this these those what which whose any some every each another no most many all several few both
@@ -29,6 +29,25 @@ const OBJECT_PRONOUNS: ReadonlySet<string> = new Set([
   'ourselves',
   'themselves',
 ]);
+const ASKING_AUXILIARIES: ReadonlySet<string> = new Set([
+  'do',
+  'does',
+  'can',
+  'could',
+  'should',
+  'would',
+  'will',
+  'shall',
+  'may',
+  'might',
+  'must',
+]);
+const SUBJECTS: ReadonlySet<string> = new Set(['i', 'you', 'we', 'they', 'one']);
+
+/** Whether the word at `i` is the verb of an asked "<auxiliary> <subject> <verb>": "(how) do I write". */
+function opensObject(tokens: string[], i: number): boolean {
+  return i >= 2 && ASKING_AUXILIARIES.has(tokens[i - 2]!) && SUBJECTS.has(tokens[i - 1]!) && !isStopword(tokens[i]!);
+}
 /** Words that open a question clause: the clause that asks, among those that tell. */
 const ASKING =
   /^(?:how|what|which|who|whom|whose|why|when|where|is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|have|has|any|anyone|tips?)$/;
@@ -54,6 +73,11 @@ export function askedPhrases(question: string): { heads: Set<string>; words: Set
     if (OPENERS.has(word)) {
       close();
       inPhrase = true;
+    } else if (opensObject(tokens, i)) {
+      // The verb of "how do I <verb> <object>": its object is a phrase ("write good OKRs"),
+      // unless another verb follows ("start connecting").
+      close();
+      inPhrase = !/ing$/.test(tokens[i + 1] ?? '');
     } else if (isStopword(word) || /^\d/.test(word) || OBJECT_PRONOUNS.has(tokens[i + 1] ?? '')) {
       // A word with an object pronoun after it is a verb ("a side project help me"): the phrase ended before it.
       close();

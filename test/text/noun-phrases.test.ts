@@ -20,6 +20,11 @@ describe('the noun phrases a question asks about', () => {
     expect(phrases.words).toEqual(stems('product', 'management'));
   });
 
+  it('takes the object of "how do I <verb>" as a phrase, but not a second verb', () => {
+    expect(askedPhrases('How do I write good OKRs for my team?').words).toEqual(stems('good', 'okrs', 'team'));
+    expect(askedPhrases('How should I start connecting with them?').words).toEqual(new Set());
+  });
+
   it('ends a phrase before a verb with an object pronoun after it', () => {
     expect(askedPhrases('Would a side project help me?').heads).toEqual(stems('project'));
   });
