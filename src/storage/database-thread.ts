@@ -42,8 +42,13 @@ interface DatabaseWorker {
  * database at `url`. Rejects when it cannot be opened or migrated, as openLibsqlDatabase does.
  * A worker that dies later fails what was waiting on it, and the next call starts a new one.
  */
-export async function openDatabaseThread(url: string): Promise<LibsqlDatabase & QuestionWriter> {
-  let current = await startWorker(url);
+export async function openDatabaseThread(
+  url: string,
+  // Beside this module in either layout (see database-worker.mjs); tests give a stand-in.
+  workerFile: URL = new URL('./database-worker.mjs', import.meta.url),
+): Promise<LibsqlDatabase & QuestionWriter> {
+  const startWorker = () => startWorkerThread(workerFile, url);
+  let current = await startWorker();
   let restarting: Promise<DatabaseWorker> | null = null;
   let failedStart: { error: unknown; at: number } | null = null;
   let closed = false;
@@ -53,7 +58,7 @@ export async function openDatabaseThread(url: string): Promise<LibsqlDatabase & 
     if (!current.dead) return Promise.resolve(current);
     // A database that cannot be opened would otherwise cost a new thread on every write.
     if (failedStart && Date.now() - failedStart.at < RESTART_BACKOFF_MS) return Promise.reject(failedStart.error);
-    restarting ??= startWorker(url)
+    restarting ??= startWorker()
       .then((worker) => {
         if (closed) {
           worker.close();
@@ -87,9 +92,8 @@ export async function openDatabaseThread(url: string): Promise<LibsqlDatabase & 
   } satisfies LibsqlDatabase & QuestionWriter;
 }
 
-async function startWorker(url: string): Promise<DatabaseWorker> {
-  // Beside this module in either layout (see database-worker.mjs).
-  const worker = new Worker(new URL('./database-worker.mjs', import.meta.url), {
+async function startWorkerThread(workerFile: URL, url: string): Promise<DatabaseWorker> {
+  const worker = new Worker(workerFile, {
     workerData: { url },
     execArgv: [],
     // Its garbage is batches that die young: a small nursery keeps the thread's memory small.

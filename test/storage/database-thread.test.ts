@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import { useTempDirs } from '../helpers/temp-dir.ts';
  */
 
 const tempDir = useTempDirs('atg-db-thread-');
+const execFileAsync = promisify(execFile);
 
 describe('the database thread', () => {
   it('creates, migrates and writes the file; what it recorded reads back, and survives a reopen', async () => {
@@ -43,6 +46,30 @@ describe('the database thread', () => {
     expect(await db.execute('SELECT count(*) AS n FROM feedback')).toEqual([{ n: 0 }]);
     db.close();
     await expect(db.execute('SELECT 1')).rejects.toThrow('the database is closed');
+  });
+
+  it('starts a new worker on the next call after one dies, failing only the call it died on', async () => {
+    const standIn = new URL('../fixtures/stand-in-database-worker.mjs', import.meta.url);
+    const db = await openDatabaseThread('file:unused.db', standIn);
+    const [first] = await db.execute('thread');
+    await expect(db.execute('exit')).rejects.toThrow('the database worker exited with code 3');
+    const [second] = await db.execute('thread');
+    expect(second!.thread).not.toBe(first!.thread);
+    db.close();
+  });
+
+  it('never keeps the process alive when idle, but does while a call is in flight', async () => {
+    // A process that opens the database, makes one call and returns: it exits by itself.
+    const script = `
+      import { openDatabaseThread } from ${JSON.stringify(new URL('../../src/storage/database-thread.ts', import.meta.url).href)};
+      const db = await openDatabaseThread('file:unused.db', new URL(${JSON.stringify(new URL('../fixtures/stand-in-database-worker.mjs', import.meta.url).href)}));
+      db.execute('thread').then((rows) => console.log(JSON.stringify(rows)));
+    `;
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      timeout: 15_000,
+    });
+    // The answer arrived (the call in flight held the process), then the process ended.
+    expect(JSON.parse(stdout)).toEqual([{ thread: expect.any(Number) }]);
   });
 
   it('fails to open, naming the cause, where the file cannot be made (a file stands where its folder would be)', async () => {
