@@ -94,7 +94,7 @@ export function decideOutcome(
   });
   // On topic: the question names (itself or by a synonym) something the documents' titles name.
   const names = (stems: ReadonlySet<string>) => asked.some((t) => namesStems(t, stems));
-  // The asker's own background counts when a heading names it ("I'm a designer": Design).
+  // The asker's own background counts when a heading names it ("I'm a pilot": a heading "Pilots").
   const namesTopic =
     names(corpus.topicStems) || asked.some((t) => t.role === 'background' && namesStems(t, corpus.headingStems));
   const onTopic = namesTopic && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;

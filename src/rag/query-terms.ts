@@ -14,7 +14,7 @@ export type Evidence = 'word' | 'synonym' | 'related' | 'none';
 
 /**
  * What a question word does in the question: its `topic` (what is asked about), the asker's
- * `background` ("I'm a teacher", "SDR here"), or a `circumstance` of theirs said around the
+ * `background` ("I'm a pilot", "QA here"), or a `circumstance` of theirs said around the
  * question (a city, an employer, "burnt out", the earlier turn a follow-up carries) that the
  * guide need not cover for the question to be answered.
  */
@@ -124,7 +124,7 @@ export function queryTerms(
         : [...matches.values()].some((credit) => credit === SYNONYM_CREDIT)
           ? 'synonym'
           : 'related';
-    // An unlisted background ("I'm a nurse") is the asker's, whatever the guide calls it (see matchesOf).
+    // An unlisted background ("I'm a pilot") is the asker's, whatever the guide calls it (see matchesOf).
     const role: Role = background.has(termStem) || unlistedBackground ? 'background' : 'topic';
     const weight = background.has(termStem) ? BACKGROUND_WEIGHT : 1;
     terms.push({ word, stem: termStem, idf, weight, matches, evidence, role, modifier: looksLikeModifier(word) });
@@ -192,7 +192,7 @@ function markCircumstances(
 interface StandInLookup {
   embedder: LocalEmbeddings;
   vocabulary: CorpusVocabulary | undefined;
-  /** The stems the question names as the asker's job ("I'm a nurse"). */
+  /** The stems the question names as the asker's job ("I'm a pilot"). */
   roles: ReadonlySet<string>;
   inCorpus(stem: string): boolean;
   /** Spelling corrections this question may still try (see MAX_SPELLING_CORRECTIONS). */
@@ -233,7 +233,7 @@ function matchesOf(
     }
     for (const corrected of corrections ?? []) add(corrected, SYNONYM_CREDIT);
   }
-  // A background the guide does not name ("I'm a nurse") is still a background: what the
+  // A background the guide does not name ("I'm a pilot") is still a background: what the
   // guide says about backgrounds in general answers it.
   const unlistedBackground =
     lookup.roles.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
@@ -322,7 +322,7 @@ const OTHER_BACKGROUND_CUES = [
   /\bmy\s+((?:[\w/-]+\s+){0,1}[\w/-]+)\s+(?:background|experience|career|skills)\b/gi,
 ];
 
-/** Stems of the asker's background words: roles ("I'm a nurse") and looser cues ("SDR here"). */
+/** Stems of the asker's background words: roles ("I'm a pilot") and looser cues ("SDR here"). */
 export function backgroundStems(text: string): string[] {
   return [...cuedStems(text, ROLE_CUES), ...cuedStems(text, OTHER_BACKGROUND_CUES)];
 }

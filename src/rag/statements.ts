@@ -26,7 +26,7 @@ export interface Statement {
   shape: BlockKind;
   /** The list it is an item of (per section), if it is a list item. */
   list?: number;
-  /** "Teacher" of "Teacher: Crowd control!", when the statement opens its block with a label. */
+  /** "Pilot" of "Pilot: Calm under pressure.", when the statement opens its block with a label. */
   label: string | null;
   leaning: Leaning;
   /** Positions that must come right before it in an answer (empty for a statement that stands alone). */

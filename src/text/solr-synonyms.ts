@@ -3,7 +3,7 @@
  *
  *   # a comment
  *   PRD, product requirements document      equivalent terms (any of them matches the others)
- *   mktg, mkting => marketing               one-way: a question saying "mktg" also looks for "marketing"
+ *   tv, telly => television                 one-way: a question saying "tv" also looks for "television"
  *
  * A term may be several words. A backslash escapes the next character (`\,` is a comma
  * inside a term). Terms are kept as written apart from whitespace and case; what a term
