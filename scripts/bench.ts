@@ -1,6 +1,7 @@
 /**
- * npm run bench [-- --json] [-- --duration 8 --warmup 2 --rounds 2 --connections 50]
+ * npm run bench [-- --json] [-- --duration 12 --warmup 2 --rounds 6 --connections 50]
  *               [-- --startup-runs 5] [-- --log-level warn] [-- --profile DIR] [-- --skip-startup]
+ *               [-- --control]
  *
  * HTTP benchmark of /ask (embedded default: local embedder, extractive answers) in two
  * configurations, each its own server process, both checked against every target:
@@ -26,8 +27,11 @@
  * 3. Checks that every question answers 200 on both /ask servers and that the cached server
  *    answers byte for byte what the uncached one does (also on a repeat, from its cache). Then
  *    loads each server with autocannon (in this process), 50 keep-alive connections: a warm-up
- *    each, then measured rounds alternating bare → /ask uncached → /ask cached, so that a noisy
- *    neighbour on a shared machine hits all three alike. /ask requests rotate over 8 questions
+ *    each, then measured rounds alternating bare → /ask uncached → /ask cached → /v1 cached →
+ *    /ask cached + recording, every other round in reverse, so that a noisy neighbour on a
+ *    shared machine, and a server's place in the round, hit all alike. After each load the
+ *    bench waits for the server to go idle, counting that CPU in (the recording server's
+ *    database thread may still be writing). /ask requests rotate over 8 questions
  *    of eval/questions.jsonl (7 the guide covers, 1 it does not), JSON responses.
  *    Reported per server: req/s (2xx only), the ratio to bare, p50/p90/p99 latency (exact, from
  *    every response, not autocannon's whole-millisecond histogram), server CPU time per request
@@ -35,7 +39,7 @@
  *    that answers (the database thread and V8's helpers left out), and RSS: peak VmRSS sampled
  *    during the load and VmHWM after it.
  *    Also /v1/chat/completions (non-streaming, the same questions as OpenAI messages) on the
- *    CACHED server itself, measured in each round right after /ask cached: the same process,
+ *    CACHED server itself, measured in each round next to /ask cached: the same process,
  *    cache and answers, so the difference is what the OpenAI layer costs (parsing the
  *    messages, the Sources list, the completion object). Target: under 10 % extra cost, in
  *    req/s and in server CPU per request.
@@ -46,12 +50,17 @@
  *    --startup-runs (npm's own start-up, about 0.2 s, comes on top with `npm start`). The
  *    answer cache is empty at start, so this one figure holds for both configurations.
  *
+ * The costs of recording and of /v1 are each also given as the median, and the range, of the
+ * paired rounds (the two servers measured next to each other in one round). `--control` runs
+ * the recording server with recording off: its "recording cost" is then the bench's own noise,
+ * on this machine, at that time.
+ *
  * The load generator shares the 2 cores with the server, as wrk would on loopback; the
  * machine's load average, and the CPU time other processes took during the measured rounds
  * (from /proc/stat), are reported alongside. `--profile DIR` runs both /ask servers with
  * `--cpu-prof` and prints where their CPU time went (bundle positions mapped back to src/ via
- * dist/server/node.mjs.map). The defaults (2 s warm-up, 2 rounds × 4 s per server, 5 start-up
- * runs) keep a run under about 90 s. A benchmark, not a test: it exits 0 whatever the figures
+ * dist/server/node.mjs.map). The defaults (2 s warm-up, 6 rounds × 2 s per server, 5 start-up
+ * runs) keep a run under about 2 minutes. A benchmark, not a test: it exits 0 whatever the figures
  * (1 only if the harness itself could not run). With --json the whole report goes to stdout
  * as JSON; progress goes to stderr.
  */
@@ -85,6 +94,22 @@ const TARGETS = {
   v1ExtraCost: 0.1,
 } as const;
 
+const { values: opts } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '12' },
+    warmup: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '6' },
+    connections: { type: 'string', default: '50' },
+    'startup-runs': { type: 'string', default: '5' },
+    'skip-startup': { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'warn' },
+    profile: { type: 'string' },
+    control: { type: 'boolean', default: false },
+  },
+  allowPositionals: false,
+});
+
 /** The answer cache size a default configuration gets. */
 const DEFAULT_CACHE_ENTRIES = loadConfig({}).ANSWER_CACHE_ENTRIES;
 
@@ -116,27 +141,13 @@ const VARIANTS: ReadonlyArray<{
     name: '/ask cached + recording',
     label: `/ask CACHED + RECORDING (RECORD_QUESTIONS=true, the default): as /ask CACHED, every question written to SQLite`,
     cacheEntries: DEFAULT_CACHE_ENTRIES,
-    env: { RECORD_QUESTIONS: 'true' },
+    // --control: recording off here too, an A/A run whose "recording cost" is the bench's own noise.
+    env: { RECORD_QUESTIONS: opts.control ? 'false' : 'true' },
   },
 ];
 
 /** Recording may cost at most this share of cached /ask throughput. */
 const RECORDING_MAX_COST = 0.05;
-
-const { values: opts } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    duration: { type: 'string', default: '8' },
-    warmup: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '50' },
-    'startup-runs': { type: 'string', default: '5' },
-    'skip-startup': { type: 'boolean', default: false },
-    'log-level': { type: 'string', default: 'warn' },
-    profile: { type: 'string' },
-  },
-  allowPositionals: false,
-});
 
 /** Measured seconds per server, split evenly over the rounds. */
 const DURATION_S = Number(opts.duration);
@@ -296,6 +307,41 @@ async function procCpuMs(pid: number, mainThread = false): Promise<number> {
   }
 }
 
+/**
+ * Wait until a server is idle: under SETTLE_IDLE_MS of CPU in SETTLE_POLL_MS, polled; at most
+ * SETTLE_MAX_MS. Returns how long it took.
+ */
+async function settled(pid: number): Promise<number> {
+  const started = performance.now();
+  let before = await procCpuMs(pid);
+  while (performance.now() - started < SETTLE_MAX_MS) {
+    await new Promise((resolveWait) => setTimeout(resolveWait, SETTLE_POLL_MS));
+    const now = await procCpuMs(pid);
+    if (!(now - before >= SETTLE_IDLE_MS)) break;
+    before = now;
+  }
+  return performance.now() - started;
+}
+const SETTLE_POLL_MS = 100;
+const SETTLE_IDLE_MS = 5;
+const SETTLE_MAX_MS = 30_000;
+
+/**
+ * The throughput cost of B against A in each round (their rounds run next to each other), as
+ * the median and the range: one noisy round moves the median less than the pooled figure.
+ */
+function pairedCost(a: Round[], b: Round[]): { median: number; min: number; max: number } {
+  const costs = a.map((ra, i) => 1 - b[i]!.ok / b[i]!.seconds / (ra.ok / ra.seconds));
+  return { median: round(median(costs), 3), min: round(Math.min(...costs), 3), max: round(Math.max(...costs), 3) };
+}
+
+const paired = (c: { median: number; min: number; max: number }) =>
+  `median ${pct(c.median)} (${pct(c.min)} to ${pct(c.max)})`;
+
+/** 2xx answers each server gave (by pid), the checks and warm-ups included. */
+const answersBy = new Map<number, number>();
+const countAnswer = (server: Server) => answersBy.set(server.pid, (answersBy.get(server.pid) ?? 0) + 1);
+
 /** Busy and stolen CPU time of the whole machine (all cores) so far, in ms, from /proc/stat. */
 async function machineCpu(): Promise<{ busyMs: number; stealMs: number }> {
   try {
@@ -324,6 +370,8 @@ interface Request {
 
 interface Round {
   ok: number;
+  /** How long the server went on using CPU after the load ended (catching up on deferred work). */
+  settleMs: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -357,6 +405,7 @@ async function load(server: Server, requests: Request[], seconds: number): Promi
   });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode < 200 || statusCode >= 300) return;
+    countAnswer(server);
     if (count === latencies.length) {
       const grown = new Float64Array(latencies.length * 2);
       grown.set(latencies);
@@ -367,12 +416,17 @@ async function load(server: Server, requests: Request[], seconds: number): Promi
   const result = await done;
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(sampler);
+  // Work a server put off during the load (the recording server's database thread runs at a
+  // lower priority) is done before the next round starts, so it never takes CPU from another
+  // server's round, and its CPU counts in this round's.
+  const settleMs = await settled(server.pid);
   const cpuAfter = await procCpuMs(server.pid);
   const mainAfter = await procCpuMs(server.pid, true);
   const last = await procStatus(server.pid);
   if (last) peakRss = Math.max(peakRss, last.rss);
   return {
     ok: result['2xx'],
+    settleMs,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -786,6 +840,7 @@ async function main(): Promise<void> {
         headers: request.headers,
         body: request.body,
       });
+      if (res.ok) countAnswer(server);
       return { status: res.status, text: await res.text() };
     };
     const checks = [];
@@ -872,7 +927,9 @@ async function main(): Promise<void> {
         `round ${i + 1}/${ROUNDS}: bare /echo, /ask uncached, /ask cached, /v1 cached, /ask cached + recording, ${roundSeconds} s each`,
       );
       loadDuringRounds.push(loadavg());
-      for (const key of order)
+      // Every other round in reverse: a server measured later in a round measures slower (an
+      // A/A run, the same configuration twice, showed 7-11 %), and alternating cancels that.
+      for (const key of i % 2 === 0 ? order : [...order].reverse())
         measured[key].rounds.push(await load(measured[key].server, measured[key].requests, roundSeconds));
     }
     const roundsWallMs = performance.now() - roundsStarted;
@@ -1002,7 +1059,12 @@ async function main(): Promise<void> {
           1,
         3,
       ),
-      recorded: await countRecorded(databaseUrl('askCachedRecording')),
+      recorded: opts.control ? 0 : await countRecorded(databaseUrl('askCachedRecording')),
+      answered: answersBy.get(ask.askCachedRecording.pid) ?? 0,
+      // Round by round: each recording round against the cached round next to it.
+      pairedThroughputCost: pairedCost(measured.askCached.rounds, measured.askCachedRecording.rounds),
+      // How long its database thread went on writing after each measured round.
+      settleMsPerRound: measured.askCachedRecording.rounds.map((r) => round(r.settleMs, 0)),
     };
     const recordingTarget = {
       target: `< ${RECORDING_MAX_COST * 100} % of /ask CACHED throughput`,
@@ -1014,12 +1076,14 @@ async function main(): Promise<void> {
     const v1Summary = summarize(measured.v1Cached.rounds);
     const askCachedSummary = results.askCached.summary;
     const v1Extra = {
+      pairedThroughput: pairedCost(measured.askCached.rounds, measured.v1Cached.rounds),
       throughput: 1 - v1Summary.requestsPerSecond / askCachedSummary.requestsPerSecond,
       cpuPerRequest: v1Summary.serverCpuUsPerRequest / askCachedSummary.serverCpuUsPerRequest - 1,
     };
     const v1Target = {
       target: `< ${TARGETS.v1ExtraCost}`,
       throughput: round(v1Extra.throughput, 3),
+      pairedThroughput: v1Extra.pairedThroughput,
       cpuPerRequest: round(v1Extra.cpuPerRequest, 3),
       pass: v1Extra.throughput < TARGETS.v1ExtraCost && v1Extra.cpuPerRequest < TARGETS.v1ExtraCost,
     };
@@ -1165,11 +1229,15 @@ async function main(): Promise<void> {
       `\nRecording (RECORD_QUESTIONS=true vs false, cached /ask): throughput cost ${pct(recordingCost.throughputCost)}` +
         ` (target < ${RECORDING_MAX_COST * 100} %)  ${mark(recordingTarget.pass)}; CPU per request ${recordingCost.cpuPerRequestCost >= 0 ? '+' : ''}${pct(recordingCost.cpuPerRequestCost)}` +
         ` (main thread ${recordingCost.mainThreadCpuPerRequestCost >= 0 ? '+' : ''}${pct(recordingCost.mainThreadCpuPerRequestCost)});` +
-        ` ${recordingCost.recorded.toLocaleString('en')} questions written to SQLite`,
+        ` ${recordingCost.recorded.toLocaleString('en')} of ${recordingCost.answered.toLocaleString('en')} answers written to SQLite;` +
+        ` writes caught up ${recordingCost.settleMsPerRound.join(', ')} ms after the rounds (that CPU included)`,
+    );
+    console.log(
+      `  round by round: ${paired(recordingCost.pairedThroughputCost)}${opts.control ? '  (--control: recording OFF on both, so this is noise)' : ''}`,
     );
 
     console.log(
-      '\n/v1/chat/completions (non-streaming) on the /ask CACHED server, same questions, right after /ask cached',
+      '\n/v1/chat/completions (non-streaming) on the /ask CACHED server, same questions, next to /ask cached in each round',
     );
     printTable([
       ['', '/ask CACHED', '/v1 CACHED', 'extra cost of /v1'],
@@ -1188,6 +1256,7 @@ async function main(): Promise<void> {
       ['latency p50 / p90 / p99 (ms)', lat(c.summary), lat(v1Summary), ''],
       ['non-2xx / errors / timeouts', fails(c.summary), fails(v1Summary), ''],
     ]);
+    console.log(`  throughput, round by round: ${paired(v1Extra.pairedThroughput)}`);
     const v1Verdict = v1Target.pass ? 'PASS' : 'FAIL';
     console.log(
       `  target: /v1 costs under ${TARGETS.v1ExtraCost * 100} % more than /ask (req/s, CPU per request): ${v1Verdict}`,

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import type { AskResponse } from '../rag/types.ts';
+import type { AskResponse, Citation } from '../rag/types.ts';
+import { citedSectionsJson } from '../storage/question-log.ts';
 import type { QuestionStore, WaitUntil } from '../storage/question-store.ts';
 
 /** An answer that went out, as the route that sent it knows it. */
@@ -31,11 +32,26 @@ export function recordAnswer(store: QuestionStore | undefined, c: Context, sent:
       mode: answer.mode,
       latencyMs: performance.now() - sent.startedAt,
       generation: sent.generation,
-      citations: answer.citations.map(({ document, section }) => ({ document, section })),
+      citedSections: citedSectionsOf(answer),
     },
     store.needsWaitUntil ? waitUntilOf(c) : undefined,
   );
 }
+
+/**
+ * The answer's cited sections as recorded, written once per citations array: an answer served
+ * from the cache is a fresh object with the cached answer's citations, so repeats cost a lookup.
+ */
+function citedSectionsOf(answer: AskResponse): string {
+  let json = citedSectionsByCitations.get(answer.citations);
+  if (json === undefined) {
+    json = citedSectionsJson(answer.citations);
+    citedSectionsByCitations.set(answer.citations, json);
+  }
+  return json;
+}
+
+const citedSectionsByCitations = new WeakMap<readonly Citation[], string>();
 
 /** The runtime's waitUntil (Workers); undefined where there is none (Node, app.request()). */
 function waitUntilOf(c: Context): WaitUntil | undefined {

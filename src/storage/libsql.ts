@@ -70,7 +70,7 @@ function filePath(url: string): string | null {
  * migrations/ at the project root, found from this module rather than assumed, because it
  * also runs bundled into dist/server (see scripts/start.mjs).
  */
-const MIGRATIONS_DIR = join(findRoot(dirname(fileURLToPath(import.meta.url))), 'migrations');
+export const MIGRATIONS_DIR = join(findRoot(dirname(fileURLToPath(import.meta.url))), 'migrations');
 
 function findRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {

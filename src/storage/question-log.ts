@@ -16,7 +16,8 @@ export interface QuestionRecord {
   mode: string;
   latencyMs: number;
   generation: string;
-  citations: CitedSection[];
+  /** The sections its citations came from, as citedSectionsJson writes them. */
+  citedSections: string;
 }
 
 export interface CitedSection {
@@ -88,25 +89,33 @@ export function writeQuestions(db: Database & Partial<QuestionWriter>, records: 
 }
 
 function questionValues(r: QuestionRecord): SqlValue[] {
-  const seen = new Set<string>();
-  const sections: CitedSection[] = [];
-  for (const { document, section } of r.citations) {
-    const key = `${document}\u0000${section}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    sections.push({ document, section });
-  }
   return [
     r.id,
     r.askedAt,
     r.question,
-    normaliseQuestion(r.question),
+    // Only unanswered questions are grouped (readSummary), so only they need the key.
+    r.outcome === 'answered' ? '' : normaliseQuestion(r.question),
     r.outcome,
     r.mode,
     Math.round(r.latencyMs * 100) / 100,
     r.generation,
-    JSON.stringify(sections),
+    r.citedSections,
   ];
+}
+
+/**
+ * The `citations` column: a JSON object from each cited document to its cited sections, each
+ * once, in citation order (`{"guide":["Why PM","First steps"]}`). Each document's name is
+ * written once, because the bytes of a row are most of what recording it costs.
+ */
+export function citedSectionsJson(citations: readonly CitedSection[]): string {
+  const byDocument = new Map<string, string[]>();
+  for (const { document, section } of citations) {
+    const sections = byDocument.get(document);
+    if (!sections) byDocument.set(document, [section]);
+    else if (!sections.includes(section)) sections.push(section);
+  }
+  return JSON.stringify(Object.fromEntries(byDocument));
 }
 
 /**
@@ -155,8 +164,8 @@ export async function readSummary(db: Database, limit = 20): Promise<Summary> {
       [limit],
     ),
     db.execute(
-      `SELECT json_extract(c.value, '$.document') AS document, json_extract(c.value, '$.section') AS section,
-       count(*) AS count FROM questions AS q, json_each(q.citations) AS c
+      `SELECT d.key AS document, s.value AS section, count(*) AS count
+       FROM questions AS q, json_each(q.citations) AS d, json_each(d.value) AS s
        GROUP BY document, section ORDER BY count DESC, document, section LIMIT ?`,
       [limit],
     ),
@@ -259,15 +268,20 @@ export async function readAllQuestions(db: Database): Promise<ExportedQuestion[]
   }));
 }
 
+/** The `citations` column (citedSectionsJson) back as sections; anything malformed is skipped. */
 function parseCitations(value: SqlValue | undefined): CitedSection[] {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(str(value)) as unknown;
-    return Array.isArray(parsed)
-      ? parsed.filter((c): c is CitedSection => typeof c?.document === 'string' && typeof c?.section === 'string')
-      : [];
+    parsed = JSON.parse(str(value));
   } catch {
     return [];
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [];
+  return Object.entries(parsed).flatMap(([document, sections]) =>
+    Array.isArray(sections)
+      ? sections.filter((s): s is string => typeof s === 'string').map((section) => ({ document, section }))
+      : [],
+  );
 }
 
 const num = (v: SqlValue | undefined): number => (v === null || v === undefined ? 0 : Number(v));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../../src/logger.ts';
 import { openLibsqlDatabase, type LibsqlDatabase } from '../../src/storage/libsql.ts';
-import type { QuestionRecord } from '../../src/storage/question-log.ts';
+import { citedSectionsJson, type QuestionRecord } from '../../src/storage/question-log.ts';
 import { QuestionStore, type QuestionStoreOptions } from '../../src/storage/question-store.ts';
 
 /** The `file:` URL of a database file in `dir`. */
@@ -57,9 +57,9 @@ export function questionRecord(overrides: Partial<QuestionRecord> = {}): Questio
     mode: 'extractive',
     latencyMs: 1.5,
     generation: 'g1',
-    citations: [
+    citedSections: citedSectionsJson([
       { document: 'transition-product-management-background', section: 'Moving from Sales to Product Management' },
-    ],
+    ]),
     ...overrides,
   };
 }

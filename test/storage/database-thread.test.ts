@@ -21,7 +21,7 @@ describe('the database thread', () => {
   it('creates, migrates and writes the file; what it recorded reads back, and survives a reopen', async () => {
     const url = databaseUrl(join(await tempDir(), 'nested', 'folder'));
     const db = await openDatabaseThread(url);
-    const records = [questionRecord(), questionRecord({ outcome: 'none', citations: [] })];
+    const records = [questionRecord(), questionRecord({ outcome: 'none', citedSections: '{}' })];
     await db.recordQuestions(records);
     expect((await readAllQuestions(db)).map((r) => [r.id, r.outcome])).toEqual([
       [records[0]!.id, 'answered'],

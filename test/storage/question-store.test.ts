@@ -1,9 +1,17 @@
 import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
-import { openLibsqlDatabase } from '../../src/storage/libsql.ts';
-import { readAllQuestions, readQuestionsPerDay, readSummary, readThumbsDown } from '../../src/storage/question-log.ts';
+import { MIGRATIONS_DIR, openLibsqlDatabase, readMigrations } from '../../src/storage/libsql.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  citedSectionsJson,
+  readAllQuestions,
+  readQuestionsPerDay,
+  readSummary,
+  readThumbsDown,
+} from '../../src/storage/question-log.ts';
 import { QuestionStore, STORE_DEFAULTS, StorageUnavailableError } from '../../src/storage/question-store.ts';
-import { splitStatements } from '../../src/storage/migrations.ts';
+import { splitStatements, type Migration } from '../../src/storage/migrations.ts';
 import { databaseUrl, fileStore, questionRecord, recordingLogger } from '../helpers/question-store.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
 
@@ -35,10 +43,12 @@ describe('the question store on a SQLite file (libSQL)', () => {
       id: asked.id,
       question: 'What is a PM?',
       comment: 'Too vague',
-      citations: asked.citations,
+      citations: [
+        { document: 'transition-product-management-background', section: 'Moving from Sales to Product Management' },
+      ],
     });
     const migrations = await second.store.read((db) => db.execute('SELECT name FROM d1_migrations'));
-    expect(migrations.map((m) => m.name)).toEqual(['0001_recorded_questions.sql']);
+    expect(migrations.map((m) => m.name)).toEqual(['0001_recorded_questions.sql', '0002_compact_rows.sql']);
     second.opened.forEach((db) => db.close());
   });
 
@@ -127,7 +137,9 @@ describe('the question store on a SQLite file (libSQL)', () => {
   it('counts a section once per answer however many of its passages were cited', async () => {
     const { store, opened } = fileStore(databaseUrl(await tempDir()));
     const section = { document: 'd', section: 'S' };
-    store.record(questionRecord({ citations: [section, section, { document: 'd', section: 'T' }] }));
+    store.record(
+      questionRecord({ citedSections: citedSectionsJson([section, section, { document: 'd', section: 'T' }]) }),
+    );
     const { topSections } = await store.read((db) => readSummary(db));
     expect(topSections).toEqual([
       { document: 'd', section: 'S', count: 1 },
@@ -241,10 +253,53 @@ describe('migration files', () => {
     const url = databaseUrl(dir);
     (await openLibsqlDatabase(url)).close();
     const db = await openLibsqlDatabase(url);
-    expect((await db.execute('SELECT count(*) AS n FROM d1_migrations'))[0]!.n).toBe(1);
+    expect((await db.execute('SELECT count(*) AS n FROM d1_migrations'))[0]!.n).toBe(2);
+    db.close();
+  });
+
+  it('0002 converts citations recorded as an array of { document, section } to the compact shape', async () => {
+    const dir = await useTempDirsOnce()();
+    const url = databaseUrl(dir);
+    const [first, ...later] = await readMigrations(MIGRATIONS_DIR);
+    const old = await openLibsqlDatabase(url, await migrationsDir(dir, [first!]));
+    await old.execute(
+      `INSERT INTO questions (id, asked_at, question, question_key, outcome, mode, latency_ms, generation, citations)
+       VALUES ('a', ?, 'q', 'q', 'answered', 'extractive', 1, 'g', ?), ('b', ?, 'r', 'r', 'none', 'extractive', 1, 'g', '[]')`,
+      [
+        Date.now(),
+        JSON.stringify([
+          { document: 'guide', section: 'Why' },
+          { document: 'notes', section: 'One' },
+          { document: 'guide', section: 'How' },
+        ]),
+        Date.now(),
+      ],
+    );
+    old.close();
+
+    expect(later.map((m) => m.name)).toEqual(['0002_compact_rows.sql']);
+    const db = await openLibsqlDatabase(url);
+    const rows = await db.execute('SELECT id, citations FROM questions ORDER BY id');
+    expect(rows.map((row) => [row.id, JSON.parse(String(row.citations))])).toEqual([
+      ['a', { guide: ['Why', 'How'], notes: ['One'] }],
+      ['b', {}],
+    ]);
+    expect((await readSummary(db)).topSections).toEqual([
+      { document: 'guide', section: 'How', count: 1 },
+      { document: 'guide', section: 'Why', count: 1 },
+      { document: 'notes', section: 'One', count: 1 },
+    ]);
     db.close();
   });
 });
+
+/** A migrations folder in `dir` holding only `migrations`. */
+async function migrationsDir(dir: string, migrations: Migration[]): Promise<string> {
+  const folder = join(dir, 'migrations');
+  await mkdir(folder);
+  await Promise.all(migrations.map((m) => writeFile(join(folder, m.name), m.sql)));
+  return folder;
+}
 
 function useTempDirsOnce() {
   return useTempDirs('atg-store-migrate-');

@@ -31,11 +31,11 @@ describe('npm run report', () => {
       questionRecord({
         question: 'Can I bring my dog\nto work?',
         outcome: 'none',
-        citations: [],
+        citedSections: '{}',
         askedAt: Date.now() - 60_000,
       }),
     );
-    store.record(questionRecord({ question: 'can I bring my dog to work', outcome: 'none', citations: [] }));
+    store.record(questionRecord({ question: 'can I bring my dog to work', outcome: 'none', citedSections: '{}' }));
     store.record(questionRecord({ outcome: 'related' }));
     await store.flush();
     await store.saveFeedback({ answerId: answered.id, rating: 'down' });

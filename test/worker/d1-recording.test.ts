@@ -34,7 +34,10 @@ const feedback = (body: unknown) =>
 
 describe('recording on D1', () => {
   it('the tables come from migrations/, bookkept as wrangler does', async () => {
-    expect(await rows('SELECT name FROM d1_migrations')).toEqual([{ name: '0001_recorded_questions.sql' }]);
+    expect(await rows('SELECT name FROM d1_migrations')).toEqual([
+      { name: '0001_recorded_questions.sql' },
+      { name: '0002_compact_rows.sql' },
+    ]);
   });
 
   it('records a JSON answer after the response, and takes feedback on it', async () => {
@@ -43,8 +46,8 @@ describe('recording on D1', () => {
       .poll(() => rows('SELECT question, outcome, mode FROM questions WHERE id = ?', answer.id))
       .toEqual([{ question: QUESTION, outcome: answer.support, mode: 'extractive' }]);
     const [row] = await rows('SELECT citations, generation FROM questions WHERE id = ?', answer.id);
-    const cited = JSON.parse(String(row!.citations)) as Array<{ document: string; section: string }>;
-    expect(cited.map((c) => c.section)).toEqual([...new Set(answer.citations.map((c) => c.section))]);
+    const cited = JSON.parse(String(row!.citations)) as Record<string, string[]>;
+    expect(Object.values(cited).flat()).toEqual([...new Set(answer.citations.map((c) => c.section))]);
 
     const saved = await feedback({ id: answer.id, rating: 'down', comment: 'Not what I asked' });
     expect(saved.status).toBe(200);
