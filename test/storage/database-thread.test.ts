@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openDatabaseThread } from '../../src/storage/database-thread.ts';
+import { DATABASE_THREAD_NICE } from '../../src/storage/thread-priority.ts';
 import { readAllQuestions } from '../../src/storage/question-log.ts';
 import { databaseUrl, questionRecord } from '../helpers/question-store.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
@@ -33,6 +34,30 @@ describe('the database thread', () => {
     expect(await reopened.execute('SELECT count(*) AS n FROM questions')).toEqual([{ n: 2 }]);
     reopened.close();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs at a lower priority than the thread that answers, which keeps its own',
+    async () => {
+      const niceOfThreads = async () => {
+        const threads = await readdir('/proc/self/task');
+        const nice = await Promise.all(
+          threads.map(async (id) => {
+            const stat = await readFile(`/proc/self/task/${id}/stat`, 'utf8');
+            // After "pid (comm) ", nice is field 19 (1-based in proc(5)).
+            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+          }),
+        );
+        return new Map(threads.map((id, i) => [Number(id), nice[i]!]));
+      };
+      const before = await niceOfThreads();
+      const db = await openDatabaseThread(databaseUrl(await tempDir()));
+      await db.execute('SELECT 1');
+      const started = [...(await niceOfThreads())].filter(([id]) => !before.has(id));
+      expect(started.map(([, nice]) => nice)).toContain(DATABASE_THREAD_NICE);
+      expect((await niceOfThreads()).get(process.pid)).toBe(before.get(process.pid));
+      db.close();
+    },
+  );
 
   it('rejects a failing statement with its SQLite error, runs a batch all or nothing, and goes on serving', async () => {
     const db = await openDatabaseThread(databaseUrl(await tempDir()));
