@@ -44,9 +44,18 @@ const ASKING_AUXILIARIES: ReadonlySet<string> = new Set([
 ]);
 const SUBJECTS: ReadonlySet<string> = new Set(['i', 'you', 'we', 'they', 'one']);
 
+/** Verbs that are also stop words, for the little they say on their own: "how do I get better sleep". */
+const LIGHT_VERBS: ReadonlySet<string> = new Set(['get', 'have']);
+
 /** Whether the word at `i` is the verb of an asked "<auxiliary> <subject> <verb>": "(how) do I write". */
 function opensObject(tokens: string[], i: number): boolean {
-  return i >= 2 && ASKING_AUXILIARIES.has(tokens[i - 2]!) && SUBJECTS.has(tokens[i - 1]!) && !isStopword(tokens[i]!);
+  const verb = tokens[i]!;
+  return (
+    i >= 2 &&
+    ASKING_AUXILIARIES.has(tokens[i - 2]!) &&
+    SUBJECTS.has(tokens[i - 1]!) &&
+    (!isStopword(verb) || LIGHT_VERBS.has(verb))
+  );
 }
 /** Words that open a question clause: the clause that asks, among those that tell. */
 const ASKING =

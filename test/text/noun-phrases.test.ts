@@ -25,6 +25,12 @@ describe('the noun phrases a question asks about', () => {
     expect(askedPhrases('How should I start connecting with them?').words).toEqual(new Set());
   });
 
+  it('takes the object of a light verb that is also a stop word ("get", "have"), but not of "do"', () => {
+    expect(askedPhrases('How do I get better sleep?').heads).toEqual(stems('sleep'));
+    expect(askedPhrases('Do I have enough experience?').heads).toEqual(stems('experience'));
+    expect(askedPhrases('What should I do next?').heads).toEqual(new Set());
+  });
+
   it('ends a phrase before a verb with an object pronoun after it', () => {
     expect(askedPhrases('Would a side project help me?').heads).toEqual(stems('project'));
   });
