@@ -12,12 +12,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DatabaseReply, DatabaseRequest, SerialisedError } from './database-thread.ts';
 import { openLibsqlDatabase, type LibsqlDatabase } from './libsql.ts';
 import { writeQuestions } from './question-log.ts';
-import { DATABASE_THREAD_NICE, lowerThisThreadPriority } from './thread-priority.ts';
+import { DATABASE_THREAD_NICE_INCREMENT, lowerThisThreadPriority } from './thread-priority.ts';
 
 const port = parentPort!;
 const { url } = workerData as { url: string };
 
-lowerThisThreadPriority(DATABASE_THREAD_NICE);
+lowerThisThreadPriority(DATABASE_THREAD_NICE_INCREMENT);
 
 let db: LibsqlDatabase;
 try {
