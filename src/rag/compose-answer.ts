@@ -75,6 +75,8 @@ interface Candidate {
   sectionRank: number;
   /** Retrieval's score of the best passage of its section. */
   sectionScore: number;
+  /** A list item whose label names the asker's background ("Teacher: ..." for a teacher). */
+  labelNamesAsker: boolean;
 }
 
 /** Compose an answer from the retrieved passages, or null when none of their statements can be quoted. */
@@ -100,6 +102,7 @@ export function composeAnswer(index: LoadedIndex, request: CompositionRequest): 
 /** Statements of the retrieved passages that may be quoted, each scored against the question. */
 function candidateStatements(index: LoadedIndex, request: CompositionRequest, kind: QuestionKind): Candidate[] {
   const topical = request.terms.filter(isAsked);
+  const background = topical.filter((t) => t.role === 'background');
   const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF);
   const promotionWelcome = (statement: Statement) => matchesAny(specific, statement.ownStems);
   const candidates: Candidate[] = [];
@@ -123,9 +126,14 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
       const similarity = Math.max(0, dot(request.queryVector, statement.vector));
       // A label the question names ("Teacher: ..." for a teacher) is a small heading that says
       // the statement is exactly on the question's focus.
-      const labelled = matchesAny(topical, statement.labelStems) ? LABEL_BONUS : 0;
+      const namedByLabel = matchesAny(topical, statement.labelStems);
+      const labelNamesAsker = namedByLabel && matchesAny(background, statement.labelStems);
       // A statement is as good as its own match to the question, lifted by how well its passage ranked.
-      const relevance = 0.45 * similarity + 0.3 * coverage(topical, statement.stems) + 0.25 * passageScore + labelled;
+      const relevance =
+        0.45 * similarity +
+        0.3 * coverage(topical, statement.stems) +
+        0.25 * passageScore +
+        (namedByLabel ? LABEL_BONUS : 0);
       const ofKind =
         (kind === 'how' && statement.step) ||
         (kind === 'why' && statement.reason) ||
@@ -133,7 +141,16 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
       // Prose gives its steps as a numbered list: for "how", its items are the steps proper.
       const listedStep = kind === 'how' && statement.shape.kind === 'numbered' ? LISTED_STEP_BONUS : 0;
       const leadScore = Math.min(1, relevance + (ofKind ? KIND_BONUS + listedStep : 0));
-      candidates.push({ section, statement, relevance, leadScore, ofKind, sectionRank, sectionScore });
+      candidates.push({
+        section,
+        statement,
+        relevance,
+        leadScore,
+        ofKind,
+        sectionRank,
+        sectionScore,
+        labelNamesAsker,
+      });
     }
   }
   return candidates;
@@ -227,9 +244,12 @@ function choose(
     // reads as a digest, and the next section's statements are most often about a neighbouring
     // question. Another section speaks when the lead's kind took the answer elsewhere (the top
     // section then still speaks, below), or when the answer so far is short and the other
-    // section has something nearly as relevant; at most MAX_SECTIONS do.
+    // section has something nearly as relevant, or an item the question names by its label
+    // (the asker's own background, "Teacher: ..."); at most MAX_SECTIONS do.
     const joins =
-      opensSection || (words < SHORT_ANSWER_WORDS && candidate.relevance >= SHORT_ANSWER_SECTION_CUTOFF * best);
+      opensSection ||
+      candidate.labelNamesAsker ||
+      (words < SHORT_ANSWER_WORDS && candidate.relevance >= SHORT_ANSWER_SECTION_CUTOFF * best);
     if (!group && count > 0 && (chosen.size >= MAX_SECTIONS || !joins)) return false;
     const extraWords = fresh.reduce((sum, p) => sum + candidate.section.statements[p]!.words, 0);
     if (count > 0 && (words + extraWords > budget || count + fresh.length > MAX_STATEMENTS)) return false;
