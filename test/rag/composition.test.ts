@@ -155,6 +155,43 @@ describe('focus on list items', () => {
     expect(support.answer).not.toMatch(/Interior design|Personal trainer|Journalist/);
   });
 
+  it("brings in the item labelled with the asker's background from another section, under its heading", async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'changing.md'),
+      [
+        '# Changing careers into product work',
+        '',
+        '## Common questions about moving into product management',
+        '',
+        'Pilots, chefs and librarians have all moved into product management, and most of them started by talking to the product managers at their own company.',
+        '',
+        'Moving into product management takes patience, curiosity and a habit of talking to users every week.',
+        '',
+        'Product managers come from many backgrounds and learn most of the job as they go.',
+        '',
+        '## Skills from other jobs',
+        '',
+        '- Pilot: Calm under pressure and used to working through checklists.',
+        '- Chef: Runs a busy kitchen to a tight schedule.',
+        '- Librarian: Organises information so that people can find it.',
+        '',
+      ].join('\n'),
+    );
+    const small = await buildFixtureIndex(dir);
+    try {
+      const pilot = await askExtractive(small.index, "I'm a pilot. How do I move into product management?");
+      // The section retrieval ranks first opens the answer; the pilot's own item follows it.
+      expect(pilot.citations[0]!.section).toBe('Common questions about moving into product management');
+      expect(pilot.answer).toContain(
+        '**Skills from other jobs**\n- **Pilot**: Calm under pressure and used to working through checklists.',
+      );
+      expect(pilot.answer).not.toMatch(/Chef|Librarian/);
+    } finally {
+      await small.dispose();
+    }
+  });
+
   it('answers "how" with the steps first, as the numbered list of the guide (with what introduces it)', async () => {
     const response = await grounded("I'm a teacher, how can I move into product management?");
     const lines = response.answer.split('\n').filter((line) => line.trim());
