@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { addRelativeLexicalScores } from '../../src/rag/retrieve.ts';
+import type { Chunk } from '../../src/corpus/types.ts';
+import type { LoadedIndex } from '../../src/index/loaded-index.ts';
+import { ChunkFeatures } from '../../src/rag/chunk-features.ts';
+import { addPhraseMatches, addRelativeLexicalScores } from '../../src/rag/retrieve.ts';
+import { contentTerms } from '../../src/text/analyze.ts';
 
 /**
  * Rank fusion keeps only each list's order; the lexical scores added on top keep BM25's margin:
@@ -58,5 +62,57 @@ describe('relative lexical scores on top of rank fusion', () => {
       [1, 0.9],
       [2, 0.4],
     ]);
+  });
+});
+
+/**
+ * Term proximity: a passage with the question's adjacent words side by side ("a digital
+ * marketer at an agency") gains over one with the same words apart; pairs of common words
+ * count for little.
+ */
+describe('phrase matches on top of rank fusion', () => {
+  const chunk = (text: string): Chunk => ({
+    id: text,
+    document: 'd',
+    section: 's',
+    headingPath: [],
+    anchor: 's',
+    start: 0,
+    end: text.length,
+    text,
+    hash: text,
+  });
+  const chunks = [
+    chunk('Agencies value digital skills, and a marketer learns a lot there about customers.'),
+    chunk("Let's say you're a digital marketer at an agency: move to a company that has product managers first."),
+    chunk('Product management and product managers: what a product manager does all day.'),
+  ];
+  // IDF: "product" and "manag" are everywhere, the rest rare.
+  const idf = (stem: string) => (['product', 'manag'].includes(stem) ? 0.1 : 2);
+  const index = {
+    chunks,
+    chunkFeatures: new ChunkFeatures(undefined as never),
+    localEmbedder: { termIdf: idf },
+  } as unknown as LoadedIndex;
+
+  it('lifts the passage that has the question words side by side', () => {
+    // Fusion puts the passage with the words apart slightly ahead.
+    const fused = new Map([
+      [0, 1.0],
+      [1, 0.95],
+    ]);
+    addPhraseMatches(index, fused, contentTerms("I'm a digital marketer at an agency, what next?"));
+    expect(fused.get(1)!).toBeGreaterThan(fused.get(0)!);
+    expect(Math.max(...fused.values())).toBeLessThanOrEqual(1);
+  });
+
+  it('gives little for a pair of words every passage uses', () => {
+    // Passage 2 has only "product management" side by side; passage 0 no pair at all.
+    const fused = new Map([
+      [0, 1.0],
+      [2, 0.99],
+    ]);
+    addPhraseMatches(index, fused, contentTerms('how does product management work for a digital marketer?'));
+    expect(fused.get(0)!).toBeGreaterThan(fused.get(2)!);
   });
 });
