@@ -177,7 +177,11 @@ export function addRelativeLexicalScores(
  * PHRASE_WEIGHT, is added, and scores are scaled back so that the best possible is still 1.
  * Only the question's own words: a carried context is not the asker's wording of this question.
  */
-export function addPhraseMatches(index: LoadedIndex, fused: Map<number, number>, questionStems: readonly string[]): void {
+export function addPhraseMatches(
+  index: LoadedIndex,
+  fused: Map<number, number>,
+  questionStems: readonly string[],
+): void {
   const pairs = new Map<string, number>();
   for (let i = 1; i < questionStems.length; i++) {
     const [a, b] = [questionStems[i - 1]!, questionStems[i]!];
