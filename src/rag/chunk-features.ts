@@ -1,6 +1,7 @@
 import { embeddingText } from '../corpus/embedding-text.ts';
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
+import { BoundedMap } from '../memo.ts';
 import { contentTerms } from '../text/analyze.ts';
 
 /**
@@ -15,7 +16,8 @@ export class ChunkFeatures {
   private readonly stemSets = new Map<Chunk, ReadonlySet<string>>();
   private readonly duplicateKeys = new Map<Chunk, string>();
   private readonly localVectors = new Map<Chunk, Float32Array>();
-  private readonly bigramSets = new Map<Chunk, ReadonlySet<string>>();
+  /** Bounded: a pair set is larger than a passage's stems, and a big corpus has many passages. */
+  private readonly pairSets = new BoundedMap<Chunk, ReadonlySet<number>>(MAX_CACHED_PAIR_SETS);
 
   constructor(private readonly embedder: LocalEmbeddings) {}
 
@@ -24,9 +26,17 @@ export class ChunkFeatures {
     return cached(this.stemSets, chunk, () => new Set(contentTerms(`${chunk.headingPath.join(' ')} ${chunk.text}`)));
   }
 
-  /** Pairs of adjacent content stems of a passage, as "a b" (stop words skipped: "marketer at an agency" has "market agenc"). */
-  bigrams(chunk: Chunk): ReadonlySet<string> {
-    return cached(this.bigramSets, chunk, () => bigramsOf(contentTerms(chunk.text)));
+  /**
+   * Pairs of adjacent content stems of a passage, as stemPairKey numbers (stop words skipped:
+   * "marketer at an agency" has market+agenc).
+   */
+  stemPairs(chunk: Chunk): ReadonlySet<number> {
+    return cached(this.pairSets, chunk, () => {
+      const stems = contentTerms(chunk.text);
+      const pairs = new Set<number>();
+      for (let i = 1; i < stems.length; i++) pairs.add(stemPairKey(stems[i - 1]!, stems[i]!));
+      return pairs;
+    });
   }
 
   /** A passage's text with whitespace collapsed: the same text twice is one passage. */
@@ -40,11 +50,19 @@ export class ChunkFeatures {
   }
 }
 
-/** Adjacent pairs of a stem sequence, as "a b". */
-function bigramsOf(stems: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (let i = 1; i < stems.length; i++) out.add(`${stems[i - 1]} ${stems[i]}`);
-  return out;
+/** Passages whose stem pairs are kept at once (some 1 KB each). */
+const MAX_CACHED_PAIR_SETS = 20_000;
+
+/**
+ * Two stems as one 32-bit number (FNV-1a over "a b"): a set of numbers takes a fraction of the
+ * memory of a set of strings. Two different pairs of one passage and question rarely collide,
+ * and a collision only adds a little to one passage's score.
+ */
+export function stemPairKey(a: string, b: string): number {
+  let hash = 0x811c9dc5;
+  const text = `${a} ${b}`;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 function cached<V>(memo: Map<Chunk, V>, chunk: Chunk, compute: () => V): V {

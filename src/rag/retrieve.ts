@@ -3,6 +3,7 @@ import { embedsQuestionsRemotely, type LoadedIndex } from '../index/loaded-index
 import { coverage, expansionTerms, isAsked, queryTerms, termWeights, type QueryTerm } from './query-terms.ts';
 import type { Passage, RetrievalQuery } from './types.ts';
 import { dot, normalizeInPlace } from '../vector.ts';
+import { stemPairKey } from './chunk-features.ts';
 import { contentTerms } from '../text/analyze.ts';
 
 /** Reciprocal-rank fusion constant: 60 is the value from Cormack et al., robust across corpora. */
@@ -18,20 +19,20 @@ const LOCAL_VECTOR_WEIGHT = 0.25;
 /** Weight of section-level agreement (see below) next to the passage's own ranks. */
 const SECTION_WEIGHT = 1;
 /**
- * Weight of the lexical scores themselves (min-max normalised over the candidates) next to the
- * fused ranks. Rank fusion keeps only the order of each list, so a passage that BM25 scores far
- * above the rest (the one naming the asker's own background, 24 against 7) ranks like one
- * barely ahead. Adding the normalised score keeps that margin, as relative score fusion does.
- * On `npm run eval`, 0.3 to 0.5 gave the same section top-1 on every set (none lower than
- * without it); 0.75 lost a holdout question. The middle of that range.
+ * Weight of the lexical scores themselves (as a share of the best) next to the fused ranks.
+ * Rank fusion keeps only the order of each list, so a passage that BM25 scores far above the
+ * rest (the one naming the asker's own background, 24 against 7) ranks like one barely
+ * ahead; the score keeps that margin, as relative score fusion does.
  */
-const LEXICAL_SCORE_WEIGHT = 0.4;
+const LEXICAL_SCORE_WEIGHT = 0.5;
 /**
- * Weight of the question's word pairs found in a passage (see addPhraseMatches) next to the
- * fused score. On `npm run eval`, 0.1 to 0.2 kept section top-1 at or above its level without
- * it on every set, and 0.2 gave the most; 0.3 lost a question of questions.jsonl.
+ * Weight of the share of the question's word pairs a passage has (see phraseMatchShares).
+ * Both weights come from a grid on `npm run eval` (lexical 0.2 to 0.6, pairs 0.1 to 0.25):
+ * about half of it kept section top-1 on every set at or above its level without them (the
+ * rest lost one question of probes.jsonl, a near tie), and this pair is in that half with the
+ * best citation precision.
  */
-const PHRASE_WEIGHT = 0.2;
+const PHRASE_WEIGHT = 0.15;
 /** How deep each retriever looks before fusion. */
 const CANDIDATES = 24;
 /** Weight of carried-over context and of synonym expansion in the query vector. */
@@ -93,8 +94,10 @@ function rank(
     { hits: lexicalHits, weight: LEXICAL_WEIGHT },
   ]);
   // A carried context's words mix into the lexical scores; only the question's own are compared.
-  if (!query.context) addRelativeLexicalScores(fused, lexicalHits);
-  addPhraseMatches(index, fused, contentTerms(query.text));
+  const lexical = query.context ? new Map<number, number>() : relativeLexicalScores(lexicalHits);
+  const phrases = phraseMatchShares(index, fused.keys(), contentTerms(query.text));
+  for (const [position, score] of fused)
+    fused.set(position, combineScores(score, lexical.get(position) ?? 0, phrases.get(position) ?? 0));
   const cosineOf = new Map(vectorHits.map((hit) => [hit.position, hit.score]));
   // The asker's circumstances ("in Leeds", "burnt out") are not what a passage must cover.
   const topical = terms.filter(isAsked);
@@ -152,50 +155,59 @@ function fuseRanks(index: LoadedIndex, lists: RankedList[]): Map<number, number>
 }
 
 /**
- * Add each lexical hit's min-max normalised score, times LEXICAL_SCORE_WEIGHT, to its fused
- * score, and scale every score back so that the best possible is still 1.
+ * A passage's score: its fused ranks, its lexical score relative to the best, and the share of
+ * the question's word pairs it has, weighted and scaled so that the best possible is 1 (and
+ * the same scale for every question, with or without a part to add).
  */
-export function addRelativeLexicalScores(
-  fused: Map<number, number>,
-  hits: Array<{ position: number; score: number }>,
-): void {
+export function combineScores(fusedRanks: number, relativeLexical: number, phraseShare: number): number {
+  return (
+    (fusedRanks + LEXICAL_SCORE_WEIGHT * relativeLexical + PHRASE_WEIGHT * phraseShare) /
+    (1 + LEXICAL_SCORE_WEIGHT + PHRASE_WEIGHT)
+  );
+}
+
+/**
+ * Each lexical hit's score as a share of the best hit's: a near tie stays a near tie (unlike
+ * min-max scaling, which would stretch 5.02 against 5.00 into 1 against 0), while a passage
+ * scored far above the rest keeps its margin.
+ */
+export function relativeLexicalScores(hits: ReadonlyArray<{ position: number; score: number }>): Map<number, number> {
   const top = hits[0]?.score ?? 0;
-  const low = hits.at(-1)?.score ?? 0;
-  if (top <= low) return;
-  const normalised = new Map(hits.map((hit) => [hit.position, (hit.score - low) / (top - low)]));
-  for (const [position, score] of fused)
-    fused.set(position, (score + LEXICAL_SCORE_WEIGHT * (normalised.get(position) ?? 0)) / (1 + LEXICAL_SCORE_WEIGHT));
+  return new Map(top > 0 ? hits.map((hit) => [hit.position, hit.score / top]) : []);
 }
 
 /**
  * Term proximity: bag-of-words scoring (BM25 and the hashed vectors alike) cannot tell "a
  * digital marketer at an agency" from a passage that has those words far apart. Each pair of
  * adjacent content words of the question (stop words skipped, "marketer at an agency" ->
- * "marketer agency") that a passage also has side by side adds to its score, weighted by the
- * rarer word's IDF (a pair is at least as specific as its rarer word, so "product management"
- * counts for little). The share of the question's pair weight a passage has, times
- * PHRASE_WEIGHT, is added, and scores are scaled back so that the best possible is still 1.
- * Only the question's own words: a carried context is not the asker's wording of this question.
+ * "marketer agency") that a passage also has side by side counts, weighted by the rarer
+ * word's IDF (a pair is at least as specific as its rarer word, so "product management" counts
+ * for little). Returns, per passage, the share of the question's pair weight it has. Pairs
+ * with a word the corpus never uses cannot match and are left out. Only the question's own
+ * words: a carried context is not the asker's wording of this question.
  */
-export function addPhraseMatches(
+export function phraseMatchShares(
   index: LoadedIndex,
-  fused: Map<number, number>,
+  positions: Iterable<number>,
   questionStems: readonly string[],
-): void {
-  const pairs = new Map<string, number>();
+): Map<number, number> {
+  const pairs = new Map<number, number>();
   for (let i = 1; i < questionStems.length; i++) {
     const [a, b] = [questionStems[i - 1]!, questionStems[i]!];
-    pairs.set(`${a} ${b}`, Math.max(index.localEmbedder.termIdf(a), index.localEmbedder.termIdf(b)));
+    if (!index.localEmbedder.knowsTerm(a) || !index.localEmbedder.knowsTerm(b)) continue;
+    pairs.set(stemPairKey(a, b), Math.max(index.localEmbedder.termIdf(a), index.localEmbedder.termIdf(b)));
   }
   let total = 0;
   for (const weight of pairs.values()) total += weight;
-  if (total <= 0) return;
-  for (const [position, score] of fused) {
-    const passagePairs = index.chunkFeatures.bigrams(index.chunks[position]!);
+  const shares = new Map<number, number>();
+  if (total <= 0) return shares;
+  for (const position of positions) {
+    const passagePairs = index.chunkFeatures.stemPairs(index.chunks[position]!);
     let found = 0;
     for (const [pair, weight] of pairs) if (passagePairs.has(pair)) found += weight;
-    fused.set(position, (score + (PHRASE_WEIGHT * found) / total) / (1 + PHRASE_WEIGHT));
+    if (found > 0) shares.set(position, found / total);
   }
+  return shares;
 }
 
 function isZero(vector: Float32Array): boolean {
