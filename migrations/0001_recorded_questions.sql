@@ -3,9 +3,8 @@
 -- statements each ending with a semicolon at the end of a line.
 
 -- One row per answer: `id` is the answer's id (AskResponse.id), which feedback refers to.
--- Never an address or a key. `question_key` is the normalised text that groups repeats of an
--- unanswered question ('' on answered rows, which are never grouped). `citations`: the cited
--- sections, in the shape 0002_compact_rows.sql gives them.
+-- Never an address or a key. `question_key` is the normalised text that groups repeats.
+-- `citations` is a JSON array of { "document", "section" }, each section once.
 CREATE TABLE questions (
   id TEXT PRIMARY KEY,
   asked_at INTEGER NOT NULL,

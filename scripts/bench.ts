@@ -51,7 +51,7 @@
  *    answer cache is empty at start, so this one figure holds for both configurations.
  *
  * The costs of recording and of /v1 are each also given as the median, and the range, of the
- * paired rounds (the two servers measured next to each other in one round). `--control` runs
+ * paired rounds (the two measured within the same round). `--control` runs
  * the recording server with recording off: its "recording cost" is then the bench's own noise,
  * on this machine, at that time.
  *
@@ -327,11 +327,13 @@ const SETTLE_IDLE_MS = 5;
 const SETTLE_MAX_MS = 30_000;
 
 /**
- * The throughput cost of B against A in each round (their rounds run next to each other), as
+ * The throughput cost of B against A in each round (both measured within the same round), as
  * the median and the range: one noisy round moves the median less than the pooled figure.
  */
 function pairedCost(a: Round[], b: Round[]): { median: number; min: number; max: number } {
-  const costs = a.map((ra, i) => 1 - b[i]!.ok / b[i]!.seconds / (ra.ok / ra.seconds));
+  // A round in which A answered nothing has no ratio to give.
+  const costs = a.flatMap((ra, i) => (ra.ok > 0 ? [1 - b[i]!.ok / b[i]!.seconds / (ra.ok / ra.seconds)] : []));
+  if (costs.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN };
   return { median: round(median(costs), 3), min: round(Math.min(...costs), 3), max: round(Math.max(...costs), 3) };
 }
 
@@ -1061,7 +1063,7 @@ async function main(): Promise<void> {
       ),
       recorded: opts.control ? 0 : await countRecorded(databaseUrl('askCachedRecording')),
       answered: answersBy.get(ask.askCachedRecording.pid) ?? 0,
-      // Round by round: each recording round against the cached round next to it.
+      // Round by round: each recording round against the cached round of the same round.
       pairedThroughputCost: pairedCost(measured.askCached.rounds, measured.askCachedRecording.rounds),
       // How long its database thread went on writing after each measured round.
       settleMsPerRound: measured.askCachedRecording.rounds.map((r) => round(r.settleMs, 0)),

@@ -163,10 +163,17 @@ export async function readSummary(db: Database, limit = 20): Promise<Summary> {
        WHERE outcome IN ('related', 'none') GROUP BY question_key ORDER BY count DESC, last_asked DESC LIMIT ?`,
       [limit],
     ),
+    // Both shapes of `citations` (see parseCitations): one row per answer and cited section.
     db.execute(
-      `SELECT d.key AS document, s.value AS section, count(*) AS count
-       FROM questions AS q, json_each(q.citations) AS d, json_each(d.value) AS s
-       GROUP BY document, section ORDER BY count DESC, document, section LIMIT ?`,
+      `SELECT document, section, count(*) AS count FROM (
+         SELECT d.key AS document, s.value AS section
+         FROM questions AS q, json_each(q.citations) AS d, json_each(d.value) AS s
+         WHERE json_type(q.citations) = 'object'
+         UNION ALL
+         SELECT json_extract(c.value, '$.document'), json_extract(c.value, '$.section')
+         FROM questions AS q, json_each(q.citations) AS c
+         WHERE json_type(q.citations) = 'array'
+       ) GROUP BY document, section ORDER BY count DESC, document, section LIMIT ?`,
       [limit],
     ),
   ]);
@@ -268,7 +275,11 @@ export async function readAllQuestions(db: Database): Promise<ExportedQuestion[]
   }));
 }
 
-/** The `citations` column (citedSectionsJson) back as sections; anything malformed is skipped. */
+/**
+ * The `citations` column back as sections: the shape citedSectionsJson writes, or the array of
+ * { document, section } that rows written before migration 0002 had (a server not yet updated
+ * may still write it). Anything malformed is skipped.
+ */
 function parseCitations(value: SqlValue | undefined): CitedSection[] {
   let parsed: unknown;
   try {
@@ -276,7 +287,9 @@ function parseCitations(value: SqlValue | undefined): CitedSection[] {
   } catch {
     return [];
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [];
+  if (Array.isArray(parsed))
+    return parsed.filter((c): c is CitedSection => typeof c?.document === 'string' && typeof c?.section === 'string');
+  if (typeof parsed !== 'object' || parsed === null) return [];
   return Object.entries(parsed).flatMap(([document, sections]) =>
     Array.isArray(sections)
       ? sections.filter((s): s is string => typeof s === 'string').map((section) => ({ document, section }))

@@ -260,35 +260,69 @@ describe('migration files', () => {
   it('0002 converts citations recorded as an array of { document, section } to the compact shape', async () => {
     const dir = await useTempDirsOnce()();
     const url = databaseUrl(dir);
-    const [first, ...later] = await readMigrations(MIGRATIONS_DIR);
-    const old = await openLibsqlDatabase(url, await migrationsDir(dir, [first!]));
-    await old.execute(
-      `INSERT INTO questions (id, asked_at, question, question_key, outcome, mode, latency_ms, generation, citations)
-       VALUES ('a', ?, 'q', 'q', 'answered', 'extractive', 1, 'g', ?), ('b', ?, 'r', 'r', 'none', 'extractive', 1, 'g', '[]')`,
-      [
-        Date.now(),
-        JSON.stringify([
-          { document: 'guide', section: 'Why' },
-          { document: 'notes', section: 'One' },
-          { document: 'guide', section: 'How' },
-        ]),
-        Date.now(),
-      ],
+    const migrations = await readMigrations(MIGRATIONS_DIR);
+    const old = await openLibsqlDatabase(url, await migrationsDir(dir, migrations.slice(0, 1)));
+    const insert = (id: string, citations: string) =>
+      old.execute(
+        `INSERT INTO questions (id, asked_at, question, question_key, outcome, mode, latency_ms, generation, citations)
+         VALUES (?, ?, 'q', 'q', 'answered', 'extractive', 1, 'g', ?)`,
+        [id, Date.now(), citations],
+      );
+    await insert(
+      'a',
+      JSON.stringify([
+        { document: 'guide', section: 'Why' },
+        { document: 'notes', section: 'One' },
+        { document: 'guide', section: 'How' },
+      ]),
     );
+    await insert('b', '[]');
+    // Entries without a text document or section, and a value that is not JSON at all.
+    await insert(
+      'c',
+      JSON.stringify([
+        { section: 'Lost' },
+        { document: null, section: 'X' },
+        'text',
+        { document: 'guide', section: 'Kept' },
+      ]),
+    );
+    await insert('d', 'not json');
     old.close();
 
-    expect(later.map((m) => m.name)).toEqual(['0002_compact_rows.sql']);
     const db = await openLibsqlDatabase(url);
     const rows = await db.execute('SELECT id, citations FROM questions ORDER BY id');
-    expect(rows.map((row) => [row.id, JSON.parse(String(row.citations))])).toEqual([
-      ['a', { guide: ['Why', 'How'], notes: ['One'] }],
-      ['b', {}],
+    // Documents and sections in citation order, as the text is stored.
+    expect(rows.map((row) => [row.id, row.citations])).toEqual([
+      ['a', '{"guide":["Why","How"],"notes":["One"]}'],
+      ['b', '{}'],
+      ['c', '{"guide":["Kept"]}'],
+      ['d', '{}'],
     ]);
     expect((await readSummary(db)).topSections).toEqual([
       { document: 'guide', section: 'How', count: 1 },
+      { document: 'guide', section: 'Kept', count: 1 },
       { document: 'guide', section: 'Why', count: 1 },
       { document: 'notes', section: 'One', count: 1 },
     ]);
+    db.close();
+  });
+
+  it('reads rows in the array shape too (written by a server not yet updated), in the summary and the export', async () => {
+    const url = databaseUrl(await useTempDirsOnce()());
+    const db = await openLibsqlDatabase(url);
+    await db.execute(
+      `INSERT INTO questions (id, asked_at, question, question_key, outcome, mode, latency_ms, generation, citations)
+       VALUES ('old', ?, 'q', 'q', 'answered', 'extractive', 1, 'g', ?), ('new', ?, 'q', 'q', 'answered', 'extractive', 1, 'g', ?)`,
+      [
+        Date.now(),
+        JSON.stringify([{ document: 'guide', section: 'Why' }]),
+        Date.now(),
+        citedSectionsJson([{ document: 'guide', section: 'Why' }]),
+      ],
+    );
+    expect((await readSummary(db)).topSections).toEqual([{ document: 'guide', section: 'Why', count: 2 }]);
+    expect((await readAllQuestions(db)).map((q) => q.sections)).toEqual(['guide § Why', 'guide § Why']);
     db.close();
   });
 });
