@@ -99,7 +99,7 @@ function cancellation(deps: AppDeps, index: LoadedIndex, c: Context): RequestCan
 }
 
 function completion(response: AskResponse, request: ChatCompletionRequest, from: string) {
-  const content = response.answer + sourcesList(response.citations, from);
+  const content = contentOf(response, from);
   return {
     id: response.id,
     object: 'chat.completion' as const,
@@ -118,6 +118,22 @@ function completion(response: AskResponse, request: ChatCompletionRequest, from:
     support: response.support,
   };
 }
+
+/**
+ * A completion's content, the answer and its Sources list, kept per citations array: an
+ * answer served from the cache comes with the cached answer's text and citations, so a repeat
+ * (from the same origin) reuses the string already built, and already flattened by the JSON
+ * that sent it, instead of building and flattening it again.
+ */
+function contentOf(response: AskResponse, from: string): string {
+  const kept = contentByCitations.get(response.citations);
+  if (kept?.answer === response.answer && kept.origin === from) return kept.content;
+  const content = response.answer + sourcesList(response.citations, from);
+  contentByCitations.set(response.citations, { answer: response.answer, origin: from, content });
+  return content;
+}
+
+const contentByCitations = new WeakMap<readonly Citation[], { answer: string; origin: string; content: string }>();
 
 /**
  * `chat.completion.chunk` events as the answer streams: the first carries the role and the
