@@ -2,6 +2,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse, Citation } from '../../src/rag/types.ts';
+import { AnswerCache } from '../../src/rag/answer-cache.ts';
 import { createApp } from '../../src/server/app.ts';
 import { MemoryRateLimiter } from '../../src/server/rate-limiter.ts';
 import { BODY_LIMIT_BYTES } from '../../src/http-contract.ts';
@@ -94,6 +95,25 @@ describe('POST /v1/chat/completions with the openai client', () => {
       completion_tokens: tokens(completion.choices[0]!.message.content!),
       total_tokens: tokens(QUESTION) + tokens(completion.choices[0]!.message.content!),
     });
+  });
+
+  it('links a cached answer, asked again from another origin, to that origin', async () => {
+    const app = createApp(appDeps(fixture.index, { answer: { mode: 'extractive', cache: new AnswerCache(10) } }));
+    const ask = async (origin: string) => {
+      const res = await app.request(`${origin}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'ask-the-guide', messages: [{ role: 'user', content: QUESTION }] }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as OpenAI.ChatCompletion).choices[0]!.message.content!;
+    };
+    const first = await ask('http://one.test');
+    expect(await ask('http://one.test')).toBe(first);
+    expect(first).toContain('](http://one.test/source/');
+    const elsewhere = await ask('http://two.test');
+    expect(elsewhere).toContain('](http://two.test/source/');
+    expect(elsewhere).not.toContain('one.test');
   });
 
   it('streams chat.completion.chunk events that add up to the same content, then [DONE]', async () => {
