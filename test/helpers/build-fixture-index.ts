@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,24 @@ export async function buildFixtureIndex(corpusDir: string = guideFixtureDir): Pr
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * Write a small corpus (file name -> Markdown lines) into `dir`, build a real index of it, run
+ * `use` on the loaded index, and remove the index again, whatever `use` does.
+ */
+export async function withCorpusIndex<T>(
+  dir: string,
+  files: Record<string, string[]>,
+  use: (index: LoadedIndex) => Promise<T>,
+): Promise<T> {
+  await Promise.all(Object.entries(files).map(([name, lines]) => writeFile(join(dir, name), lines.join('\n'))));
+  const fixture = await buildFixtureIndex(dir);
+  try {
+    return await use(fixture.index);
+  } finally {
+    await fixture.dispose();
   }
 }
 

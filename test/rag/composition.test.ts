@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sameStatement } from '../../src/rag/compose-answer.ts';
@@ -7,7 +5,7 @@ import type { ComposedAnswer } from '../../src/rag/types.ts';
 import { leaningOf } from '../../src/text/discourse.ts';
 import { askExtractive } from '../helpers/ask-extractive.ts';
 import { markersOf, quotedStatements, wordCount } from '../helpers/answer-shape.ts';
-import { buildFixtureIndex, useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex, withCorpusIndex } from '../helpers/build-fixture-index.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
 
 // The guide the product ships (corpus/), built with the real ingest: it has the labelled
@@ -156,40 +154,38 @@ describe('focus on list items', () => {
   });
 
   it("brings in the item labelled with the asker's background from another section, under its heading", async () => {
-    const dir = await tempDir();
-    await writeFile(
-      join(dir, 'changing.md'),
-      [
-        '# Changing careers into product work',
-        '',
-        '## Common questions about moving into product management',
-        '',
-        'Pilots, chefs and librarians have all moved into product management, and most of them started by talking to the product managers at their own company.',
-        '',
-        'Moving into product management takes patience, curiosity and a habit of talking to users every week.',
-        '',
-        'Product managers come from many backgrounds and learn most of the job as they go.',
-        '',
-        '## Skills from other jobs',
-        '',
-        '- Pilot: Calm under pressure and used to working through checklists.',
-        '- Chef: Runs a busy kitchen to a tight schedule.',
-        '- Librarian: Organises information so that people can find it.',
-        '',
-      ].join('\n'),
+    await withCorpusIndex(
+      await tempDir(),
+      {
+        'changing.md': [
+          '# Changing careers into product work',
+          '',
+          '## Common questions about moving into product management',
+          '',
+          'Pilots, chefs and librarians have all moved into product management, and most of them started by talking to the product managers at their own company.',
+          '',
+          'Moving into product management takes patience, curiosity and a habit of talking to users every week.',
+          '',
+          'Product managers come from many backgrounds and learn most of the job as they go.',
+          '',
+          '## Skills from other jobs',
+          '',
+          '- Pilot: Calm under pressure and used to working through checklists.',
+          '- Chef: Runs a busy kitchen to a tight schedule.',
+          '- Librarian: Organises information so that people can find it.',
+          '',
+        ],
+      },
+      async (index) => {
+        const pilot = await askExtractive(index, "I'm a pilot. How do I move into product management?");
+        // The section retrieval ranks first opens the answer; the pilot's own item follows it.
+        expect(pilot.citations[0]!.section).toBe('Common questions about moving into product management');
+        expect(pilot.answer).toContain(
+          '**Skills from other jobs**\n- **Pilot**: Calm under pressure and used to working through checklists.',
+        );
+        expect(pilot.answer).not.toMatch(/Chef|Librarian/);
+      },
     );
-    const small = await buildFixtureIndex(dir);
-    try {
-      const pilot = await askExtractive(small.index, "I'm a pilot. How do I move into product management?");
-      // The section retrieval ranks first opens the answer; the pilot's own item follows it.
-      expect(pilot.citations[0]!.section).toBe('Common questions about moving into product management');
-      expect(pilot.answer).toContain(
-        '**Skills from other jobs**\n- **Pilot**: Calm under pressure and used to working through checklists.',
-      );
-      expect(pilot.answer).not.toMatch(/Chef|Librarian/);
-    } finally {
-      await small.dispose();
-    }
   });
 
   it('answers "how" with the steps first, as the numbered list of the guide (with what introduces it)', async () => {
@@ -225,78 +221,71 @@ describe('promotion', () => {
   });
 
   it('is left out next to a relevant sentence of a purpose-built guide', async () => {
-    const dir = await tempDir();
-    await writeFile(
-      join(dir, 'courses.md'),
-      [
-        '# Courses for career changers',
-        '',
-        '## Sales skills and product courses',
-        '',
-        'Sales people already know how to listen to customers and explain the value of a product.',
-        '',
-        'Enroll in the Product Foundations™ course to learn the basics of product management quickly.',
-        '',
-        'Moving from sales into product management works best when you keep talking to customers.',
-        '',
-        '## Engineering and product',
-        '',
-        'Engineers who move into product management already understand how software is built and shipped.',
-        '',
-        '## Design and product',
-        '',
-        'Designers who move into product management already understand users and how they work.',
-        '',
-      ].join('\n'),
+    await withCorpusIndex(
+      await tempDir(),
+      {
+        'courses.md': [
+          '# Courses for career changers',
+          '',
+          '## Sales skills and product courses',
+          '',
+          'Sales people already know how to listen to customers and explain the value of a product.',
+          '',
+          'Enroll in the Product Foundations™ course to learn the basics of product management quickly.',
+          '',
+          'Moving from sales into product management works best when you keep talking to customers.',
+          '',
+          '## Engineering and product',
+          '',
+          'Engineers who move into product management already understand how software is built and shipped.',
+          '',
+          '## Design and product',
+          '',
+          'Designers who move into product management already understand users and how they work.',
+          '',
+        ],
+      },
+      async (index) => {
+        const sales = await askExtractive(index, 'how do I move from sales into product management?');
+        expect(sales.grounded).toBe(true);
+        expect(sales.answer).not.toMatch(PROMOTION);
+      },
     );
-    const small = await buildFixtureIndex(dir);
-    try {
-      const sales = await askExtractive(small.index, 'how do I move from sales into product management?');
-      expect(sales.grounded).toBe(true);
-      expect(sales.answer).not.toMatch(PROMOTION);
-    } finally {
-      await small.dispose();
-    }
   });
 });
 
 describe('Markdown safety', () => {
   it('corpus text with "[2]" or "**" forges neither a marker nor emphasis', async () => {
-    const dir = await tempDir();
-    await writeFile(
-      join(dir, 'forged.md'),
-      [
-        '# Interview preparation',
-        '',
-        '## Preparing for product interviews',
-        '',
-        'Practise product interviews with a friend who reads out questions from a list [2] every evening.',
-        '',
-        'Write your **best stories** down before product interviews so you can tell them calmly.',
-        '',
-      ].join('\n'),
-    );
-    const small = await buildFixtureIndex(dir);
-    try {
-      const listed = await askExtractive(
-        small.index,
-        'is practising product interviews with a friend every evening useful?',
-      );
-      expect(listed.answer).toContain('from a list');
-      // Only the composer's own markers, each with its citation.
-      expect(markersOf(listed.answer).every((n) => n >= 1 && n <= listed.citations.length)).toBe(true);
-      expect(listed.answer).not.toContain('list [2]');
-      // The citation quotes the corpus as it is.
-      expect(listed.citations.map((c) => c.quote).join(' ')).toContain('[2]');
+    await withCorpusIndex(
+      await tempDir(),
+      {
+        'forged.md': [
+          '# Interview preparation',
+          '',
+          '## Preparing for product interviews',
+          '',
+          'Practise product interviews with a friend who reads out questions from a list [2] every evening.',
+          '',
+          'Write your **best stories** down before product interviews so you can tell them calmly.',
+          '',
+        ],
+      },
+      async (index) => {
+        const listed = await askExtractive(
+          index,
+          'is practising product interviews with a friend every evening useful?',
+        );
+        expect(listed.answer).toContain('from a list');
+        // Only the composer's own markers, each with its citation.
+        expect(markersOf(listed.answer).every((n) => n >= 1 && n <= listed.citations.length)).toBe(true);
+        expect(listed.answer).not.toContain('list [2]');
+        // The citation quotes the corpus as it is.
+        expect(listed.citations.map((c) => c.quote).join(' ')).toContain('[2]');
 
-      const stories = await askExtractive(
-        small.index,
-        'should I write my best stories down before product interviews?',
-      );
-      expect(stories.answer).toContain('best stories');
-      expect(stories.answer).not.toContain('**best stories**');
-    } finally {
-      await small.dispose();
-    }
+        const stories = await askExtractive(index, 'should I write my best stories down before product interviews?');
+        expect(stories.answer).toContain('best stories');
+        expect(stories.answer).not.toContain('**best stories**');
+      },
+    );
   });
 });

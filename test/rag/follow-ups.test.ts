@@ -1,12 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sameStatement } from '../../src/rag/compose-answer.ts';
 import type { ChatTurn } from '../../src/rag/types.ts';
 import { askExtractive } from '../helpers/ask-extractive.ts';
 import { quotedStatements } from '../helpers/answer-shape.ts';
-import { buildFixtureIndex, useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex, withCorpusIndex } from '../helpers/build-fixture-index.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
 
 const shipped = useFixtureIndex(fileURLToPath(new URL('../../corpus/', import.meta.url)));
@@ -73,27 +71,31 @@ describe('follow-ups', () => {
 
   it('say so in one sentence, citing the section, when the guide has nothing new to add', async () => {
     // A guide of one short section: the first answer says all of it.
-    const dir = await tempDir();
-    await writeFile(
-      join(dir, 'networking.md'),
-      [
-        '# Networking for career changers',
-        '',
-        '## Coffee chats with product managers',
-        '',
-        'Ask a product manager in your company for a coffee chat and listen to how they spend their week.',
-        '',
-      ].join('\n'),
-    );
-    const small = await buildFixtureIndex(dir);
     const question = 'should I ask a product manager for a coffee chat?';
-    const earlier = await askExtractive(small.index, question);
-    const history: ChatTurn[] = [
-      { role: 'user', content: question },
-      { role: 'assistant', content: earlier.answer },
-    ];
-    const again = await askExtractive(small.index, 'and what else about coffee chats with a product manager?', history);
-    await small.dispose();
+    const { earlier, again } = await withCorpusIndex(
+      await tempDir(),
+      {
+        'networking.md': [
+          '# Networking for career changers',
+          '',
+          '## Coffee chats with product managers',
+          '',
+          'Ask a product manager in your company for a coffee chat and listen to how they spend their week.',
+          '',
+        ],
+      },
+      async (index) => {
+        const earlier = await askExtractive(index, question);
+        const history: ChatTurn[] = [
+          { role: 'user', content: question },
+          { role: 'assistant', content: earlier.answer },
+        ];
+        return {
+          earlier,
+          again: await askExtractive(index, 'and what else about coffee chats with a product manager?', history),
+        };
+      },
+    );
     expect(earlier.answer).toContain('coffee chat and listen');
     expect(again).toMatchObject({ grounded: true });
     expect(again.answer.match(/[.!?](?:\s|$)/g)).toHaveLength(1);
