@@ -1,7 +1,7 @@
 import { embeddingText } from '../corpus/embedding-text.ts';
 import type { Chunk } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
-import { BoundedMap } from '../memo.ts';
+import { BoundedMap, memoised } from '../memo.ts';
 import { contentTerms } from '../text/analyze.ts';
 
 /**
@@ -23,7 +23,7 @@ export class ChunkFeatures {
 
   /** Stems of a passage and its heading path. */
   stems(chunk: Chunk): ReadonlySet<string> {
-    return cached(this.stemSets, chunk, () => new Set(contentTerms(`${chunk.headingPath.join(' ')} ${chunk.text}`)));
+    return memoised(this.stemSets, chunk, () => new Set(contentTerms(`${chunk.headingPath.join(' ')} ${chunk.text}`)));
   }
 
   /**
@@ -31,7 +31,7 @@ export class ChunkFeatures {
    * "marketer at an agency" has market+agenc).
    */
   stemPairs(chunk: Chunk): ReadonlySet<number> {
-    return cached(this.pairSets, chunk, () => {
+    return memoised(this.pairSets, chunk, () => {
       const stems = contentTerms(chunk.text);
       const pairs = new Set<number>();
       for (let i = 1; i < stems.length; i++) pairs.add(stemPairKey(stems[i - 1]!, stems[i]!));
@@ -41,16 +41,16 @@ export class ChunkFeatures {
 
   /** A passage's text with whitespace collapsed: the same text twice is one passage. */
   duplicateKey(chunk: Chunk): string {
-    return cached(this.duplicateKeys, chunk, () => chunk.text.replace(/\s+/g, ' ').trim());
+    return memoised(this.duplicateKeys, chunk, () => chunk.text.replace(/\s+/g, ' ').trim());
   }
 
   /** A passage's vector in the local embedder's space (whatever embedded the index's own vectors). */
   localVector(chunk: Chunk): Float32Array {
-    return cached(this.localVectors, chunk, () => this.embedder.embedPassage(embeddingText(chunk)));
+    return memoised(this.localVectors, chunk, () => this.embedder.embedPassage(embeddingText(chunk)));
   }
 }
 
-/** Passages whose stem pairs are kept at once (some 1 KB each). */
+/** Passages whose stem pairs are kept at once: a bound on what a large corpus's pairs may hold. */
 const MAX_CACHED_PAIR_SETS = 20_000;
 
 /**
@@ -63,13 +63,4 @@ export function stemPairKey(a: string, b: string): number {
   const text = `${a} ${b}`;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
-}
-
-function cached<V>(memo: Map<Chunk, V>, chunk: Chunk, compute: () => V): V {
-  let value = memo.get(chunk);
-  if (value === undefined) {
-    value = compute();
-    memo.set(chunk, value);
-  }
-  return value;
 }

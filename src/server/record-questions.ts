@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AskResponse, Citation } from '../rag/types.ts';
+import { memoised } from '../memo.ts';
 import { citedSectionsJson } from '../storage/question-log.ts';
 import type { QuestionStore, WaitUntil } from '../storage/question-store.ts';
 
@@ -43,12 +44,7 @@ export function recordAnswer(store: QuestionStore | undefined, c: Context, sent:
  * from the cache is a fresh object with the cached answer's citations, so repeats cost a lookup.
  */
 function citedSectionsOf(answer: AskResponse): string {
-  let json = citedSectionsByCitations.get(answer.citations);
-  if (json === undefined) {
-    json = citedSectionsJson(answer.citations);
-    citedSectionsByCitations.set(answer.citations, json);
-  }
-  return json;
+  return memoised(citedSectionsByCitations, answer.citations, citedSectionsJson);
 }
 
 const citedSectionsByCitations = new WeakMap<readonly Citation[], string>();

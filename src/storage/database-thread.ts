@@ -1,9 +1,10 @@
 /**
  * The Node database on a thread of its own: the libSQL client runs in a worker thread
  * (database-worker.ts) behind the same Database surface. On a `file:` URL the libSQL driver
- * runs each statement synchronously on the thread that calls it, some 10 to 15 µs per
- * recorded question, and building the statement takes about 6 µs more; on the server's
- * thread all of that would be taken from answering. Here a whole batch costs one message.
+ * runs each statement synchronously on the thread that calls it, and building the statement
+ * of a batch takes time too; on the server's thread all of that would be taken from answering
+ * (`npm run bench` reports the answering thread's CPU apart from the process's). Here a whole
+ * batch costs one message.
  */
 import { Worker } from 'node:worker_threads';
 import type { Row, SqlStatement, SqlValue } from './database.ts';

@@ -77,7 +77,7 @@ export function insertQuestions(records: QuestionRecord[]): SqlStatement {
 
 /**
  * A database that builds and runs the INSERT of recorded questions itself: the Node database
- * thread, which so keeps that work (some 6 µs a question) off the server's thread too.
+ * thread, which so keeps that work off the server's thread too.
  */
 export interface QuestionWriter {
   recordQuestions(records: QuestionRecord[]): Promise<void>;

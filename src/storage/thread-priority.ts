@@ -3,11 +3,12 @@ import { getPriority, setPriority } from 'node:os';
 
 /**
  * How much nicer than the thread that starts it the database thread runs (database-worker.ts;
- * a thread starts with its creator's nice value). Writing a recorded question costs SQLite
- * some 10 µs, about a tenth of a cached answer, and on a busy machine that time is taken from
- * answering. At a lower priority the writes take the CPU answers leave idle; under sustained
- * overload they fall behind, and the bounded queue of question-store.ts then drops records,
- * never answers.
+ * a thread starts with its creator's nice value). SQLite's work for each recorded question
+ * is a fair share of what a cached answer costs (`npm run bench` reports both), and on a busy
+ * machine that time is taken from answering. At a lower priority the scheduler favours
+ * answering: the writes still get about a tenth of a busy core and catch up when the load
+ * eases; under sustained overload they fall behind, and the bounded queue of
+ * question-store.ts then drops records, never answers.
  */
 export const DATABASE_THREAD_NICE_INCREMENT = 10;
 
