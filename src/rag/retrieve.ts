@@ -21,8 +21,8 @@ const SECTION_WEIGHT = 1;
 /**
  * Weight of the lexical scores themselves (as a share of the best) next to the fused ranks.
  * Rank fusion keeps only the order of each list, so a passage that BM25 scores far above the
- * rest (the one naming the asker's own background, 24 against 7) ranks like one barely
- * ahead; the score keeps that margin, as relative score fusion does.
+ * rest (often the one naming the asker's own background) ranks like one barely ahead; the
+ * score keeps that margin, as relative score fusion does.
  */
 const LEXICAL_SCORE_WEIGHT = 0.5;
 /**
