@@ -27,9 +27,10 @@
  * 3. Checks that every question answers 200 on both /ask servers and that the cached server
  *    answers byte for byte what the uncached one does (also on a repeat, from its cache). Then
  *    loads each server with autocannon (in this process), 50 keep-alive connections: a warm-up
- *    each, then measured rounds alternating bare → /ask uncached → /ask cached → /v1 cached →
+ *    each, then measured rounds alternating bare → /ask uncached → /v1 cached → /ask cached →
  *    /ask cached + recording, every other round in reverse, so that a noisy neighbour on a
- *    shared machine, and a server's place in the round, hit all alike. After each load the
+ *    shared machine, and a server's place in the round, hit all alike, and the pairs compared
+ *    round by round are measured back to back. After each load the
  *    bench waits for the server to go idle, counting that CPU in (the recording server's
  *    database thread may still be writing). /ask requests rotate over 8 questions
  *    of eval/questions.jsonl (7 the guide covers, 1 it does not), JSON responses.
@@ -55,7 +56,8 @@
  * the recording server with recording off: its "recording cost" is then the bench's own noise,
  * on this machine, at that time.
  *
- * The load generator shares the 2 cores with the server, as wrk would on loopback; the
+ * On Linux with taskset and two cores or more, the load generator runs pinned to the first core
+ * and the servers to the last (see PINNING; `--no-pin` leaves it to the scheduler). The
  * machine's load average, and the CPU time other processes took during the measured rounds
  * (from /proc/stat), are reported alongside. `--profile DIR` runs both /ask servers with
  * `--cpu-prof` and prints where their CPU time went (bundle positions mapped back to src/ via
@@ -66,7 +68,7 @@
  */
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
 import { createServer } from 'node:net';
@@ -106,9 +108,28 @@ const { values: opts } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     profile: { type: 'string' },
     control: { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
   },
   allowPositionals: false,
 });
+
+/**
+ * Where each side runs: the load generator (this process) on the first core, every server, all
+ * its threads, on the last. Unpinned, the scheduler moves the three threads that matter (the
+ * load generator, a server's answering thread, its database thread) between the two cores as it
+ * likes, and runs differed by more than the 5 and 10 % costs being measured. Pinned, a server's
+ * database thread shares the answering thread's core, so what recording costs counts in full.
+ * Null where taskset is missing, with one core, or with --no-pin.
+ */
+const PINNING = pinning();
+
+function pinning(): { bench: string; server: string } | null {
+  const cores = cpus().length;
+  if (opts['no-pin'] || cores < 2 || spawnSync('taskset', ['--version']).status !== 0) return null;
+  const pins = { bench: '0', server: String(cores - 1) };
+  const pinned = spawnSync('taskset', ['--all-tasks', '--pid', '--cpu-list', pins.bench, String(process.pid)]);
+  return pinned.status === 0 ? pins : null;
+}
 
 /** The answer cache size a default configuration gets. */
 const DEFAULT_CACHE_ENTRIES = loadConfig({}).ANSWER_CACHE_ENTRIES;
@@ -173,6 +194,8 @@ interface Server {
   port: number;
   url: string;
   output: string[];
+  /** The database a recording server writes to, whose staged rows each round waits for. */
+  databaseUrl?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -209,7 +232,14 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: string[] } {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Pinned, taskset execs node: the child's pid is the server's.
+  const child = PINNING
+    ? spawn('taskset', ['--cpu-list', PINNING.server, process.execPath, ...args], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const output: string[] = [];
@@ -419,9 +449,13 @@ async function load(server: Server, requests: Request[], seconds: number): Promi
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(sampler);
   // Work a server put off during the load (the recording server's database thread runs at a
-  // lower priority) is done before the next round starts, so it never takes CPU from another
-  // server's round, and its CPU counts in this round's.
-  const settleMs = await settled(server.pid);
+  // lower priority, and moves the rows it staged once the load pauses) is done before the next
+  // round starts, so it never takes CPU from another server's round, and its CPU counts in this
+  // round's.
+  const loadEnded = performance.now();
+  if (server.databaseUrl) await stagedRowsMoved(server.databaseUrl);
+  await settled(server.pid);
+  const settleMs = performance.now() - loadEnded;
   const cpuAfter = await procCpuMs(server.pid);
   const mainAfter = await procCpuMs(server.pid, true);
   const last = await procStatus(server.pid);
@@ -547,11 +581,38 @@ const v1Request = (question: string): Request => ({
 // ---------------------------------------------------------------------------------------
 // Start-up
 
-/** How many questions a server recorded into its database file (after it stopped and flushed). */
+/**
+ * How many questions a server recorded into its database file (after it stopped and flushed),
+ * the rows it left staged (src/storage/staged-questions.ts) included.
+ */
 async function countRecorded(url: string): Promise<number> {
   const db = createClient({ url });
   try {
-    return Number((await db.execute('SELECT count(*) AS n FROM questions')).rows[0]?.n ?? 0);
+    const sql = `SELECT (SELECT count(*) FROM questions)
+      + (SELECT coalesce(sum(json_array_length(rows)), 0) FROM question_batches) AS n`;
+    return Number((await db.execute(sql)).rows[0]?.n ?? 0);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Wait until a recording server has moved the rows it staged under load into `questions`
+ * (it does when the load pauses), at most SETTLE_MAX_MS.
+ */
+async function stagedRowsMoved(url: string): Promise<void> {
+  const db = createClient({ url });
+  const started = performance.now();
+  try {
+    while (performance.now() - started < SETTLE_MAX_MS) {
+      const staged = await db
+        .execute('SELECT count(*) AS n FROM question_batches')
+        .then((result) => Number(result.rows[0]?.n ?? 0))
+        // No file or no table yet: nothing staged.
+        .catch(() => 0);
+      if (staged === 0) return;
+      await new Promise((resolveWait) => setTimeout(resolveWait, SETTLE_POLL_MS / 2));
+    }
   } finally {
     db.close();
   }
@@ -813,6 +874,7 @@ async function main(): Promise<void> {
         '/health',
       );
       askStartMs[v.key] = performance.now() - started;
+      if (v.env.RECORD_QUESTIONS === 'true') server.databaseUrl = databaseUrl(v.key);
       servers.push(server);
       ask[v.key] = server;
     }
@@ -908,12 +970,14 @@ async function main(): Promise<void> {
       v1Cached: { server: ask.askCached, requests: v1Requests, rounds: [] },
       askCachedRecording: { server: ask.askCachedRecording, requests: askRequests, rounds: [] },
     };
-    const order = ['bare', 'askUncached', 'askCached', 'v1Cached', 'askCachedRecording'] as const;
+    // Each pair compared round by round is measured back to back (/v1 with /ask cached, /ask
+    // cached with recording), in either order.
+    const order = ['bare', 'askUncached', 'v1Cached', 'askCached', 'askCachedRecording'] as const;
     // v1Cached runs on the askCached process: count each process's CPU once.
     const pids = [...new Set(order.map((key) => measured[key].server.pid))];
     const roundSeconds = DURATION_S / ROUNDS;
     progress(
-      `warm-up: ${WARMUP_S} s each (bare, /ask uncached, /ask cached, /v1 cached, /ask cached + recording), ${CONNECTIONS} connections`,
+      `warm-up: ${WARMUP_S} s each (bare, /ask uncached, /v1 cached, /ask cached, /ask cached + recording), ${CONNECTIONS} connections`,
     );
     if (WARMUP_S > 0) for (const key of order) await load(measured[key].server, measured[key].requests, WARMUP_S);
     const rssAfterWarmup = {} as Record<VariantKey, number>;
@@ -926,7 +990,7 @@ async function main(): Promise<void> {
     const roundsStarted = performance.now();
     for (let i = 0; i < ROUNDS; i++) {
       progress(
-        `round ${i + 1}/${ROUNDS}: bare /echo, /ask uncached, /ask cached, /v1 cached, /ask cached + recording, ${roundSeconds} s each`,
+        `round ${i + 1}/${ROUNDS}: ${(i % 2 === 0 ? order : [...order].reverse()).join(', ')}, ${roundSeconds} s each`,
       );
       loadDuringRounds.push(loadavg());
       // Every other round in reverse: a server measured later in a round measures slower (an
@@ -1122,6 +1186,7 @@ async function main(): Promise<void> {
         rounds: ROUNDS,
         roundSeconds,
         roundOrder: order,
+        pinning: PINNING,
         askLogLevel: LOG_LEVEL,
         askCommand: `node ${START_ARGS.join(' ')}${PROFILE_DIR ? ' (with --cpu-prof)' : ''}`,
         bareCommand: `node --enable-source-maps ${bareBundle.replace(`${ROOT}/`, '')} (esbuild bundle of scripts/bench-bare-server.ts, packages external)`,
@@ -1175,7 +1240,10 @@ async function main(): Promise<void> {
         `\n  other processes took ${pct(otherCpuMs / coreMs)} of the cores during the measured rounds (steal ${pct(stealMs / coreMs)})`,
     );
     console.log(
-      `  ${CONNECTIONS} connections, loopback, ${WARMUP_S} s warm-up per server, then ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} × ${roundSeconds} s each: ${order.join(' → ')}`,
+      `  ${CONNECTIONS} connections, loopback, ${WARMUP_S} s warm-up per server, then ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} × ${roundSeconds} s each: ${order.join(' → ')}\n` +
+        (PINNING
+          ? `  pinned (taskset): the load generator on core ${PINNING.bench}, each server (all its threads) on core ${PINNING.server}`
+          : '  not pinned: the scheduler places the load generator and the servers'),
     );
     console.log(
       `  /ask: node ${START_ARGS.join(' ')} (dist/server bundle${bundleRebuilt ? ', rebuilt at the first start' : ', up to date'}), LOG_LEVEL=${LOG_LEVEL}; bare: esbuild bundle of scripts/bench-bare-server.ts, node --enable-source-maps`,

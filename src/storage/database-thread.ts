@@ -1,22 +1,43 @@
 /**
  * The Node database on a thread of its own: the libSQL client runs in a worker thread
  * (database-worker.ts) behind the same Database surface. On a `file:` URL the libSQL driver
- * runs each statement synchronously on the thread that calls it, and building the statement
- * of a batch takes time too; on the server's thread all of that would be taken from answering
- * (`npm run bench` reports the answering thread's CPU apart from the process's). Here a whole
- * batch costs one message.
+ * runs each statement synchronously on the thread that calls it; on the server's thread that
+ * would be taken from answering (`npm run bench` reports the answering thread's CPU apart from
+ * the process's).
+ *
+ * Recorded questions do not even cost a message: each is a line pushed into a ring in shared
+ * memory (text-ring.ts), which the database thread empties on its own every DRAIN_INTERVAL_MS.
+ * The ring outlives a worker that dies, so the next one writes what it held.
  */
 import { Worker } from 'node:worker_threads';
 import type { Row, SqlStatement, SqlValue } from './database.ts';
 import type { LibsqlDatabase } from './libsql.ts';
-import type { QuestionRecord, QuestionWriter } from './question-log.ts';
+import { questionLine, type QuestionQueue } from './question-log.ts';
+import { createTextRingBuffer, TextRing } from './text-ring.ts';
 
 export type DatabaseRequest =
   | { id: number; op: 'execute'; sql: string; args?: SqlValue[] }
   | { id: number; op: 'batch'; statements: SqlStatement[] }
-  | { id: number; op: 'recordQuestions'; records: QuestionRecord[] };
+  /** Write what the ring holds now. */
+  | { id: number; op: 'drain' };
 
 export type DatabaseReply = { id: number; rows: Row[] } | { id: number; error: SerialisedError };
+
+/** Sent by the worker, unasked, when it failed to write lines it took from the ring. */
+export interface QueueFailure {
+  queueFailure: SerialisedError;
+  lostRecords: number;
+}
+
+export interface DatabaseWorkerData {
+  url: string;
+  ring: SharedArrayBuffer;
+}
+
+/** How often the database thread empties the ring. */
+export const DRAIN_INTERVAL_MS = 100;
+/** The ring's size: at about 300 bytes a record, some 14,000 records (over a second at full load). */
+const RING_BYTES = 4 * 1024 * 1024;
 
 export interface SerialisedError {
   name: string;
@@ -47,8 +68,14 @@ export async function openDatabaseThread(
   url: string,
   // Beside this module in either layout (see database-worker.mjs); tests give a stand-in.
   workerFile: URL = new URL('./database-worker.mjs', import.meta.url),
-): Promise<LibsqlDatabase & QuestionWriter> {
-  const startWorker = () => startWorkerThread(workerFile, url);
+): Promise<LibsqlDatabase & QuestionQueue> {
+  const ringBuffer = createTextRingBuffer(RING_BYTES);
+  const ring = new TextRing(ringBuffer);
+  let queueFailureListener: (error: Error, lostRecords: number) => void = () => {};
+  const startWorker = () =>
+    startWorkerThread(workerFile, { url, ring: ringBuffer }, (failure) =>
+      queueFailureListener(revive(failure.queueFailure), failure.lostRecords),
+    );
   let current = await startWorker();
   let restarting: Promise<DatabaseWorker> | null = null;
   let failedStart: { error: unknown; at: number } | null = null;
@@ -81,21 +108,27 @@ export async function openDatabaseThread(
     batch: async (statements) => {
       await (await live()).call({ op: 'batch', statements });
     },
-    // The records as they are (a structured clone costs this thread less than building the
-    // statement's JSON would); the worker builds the INSERT.
-    recordQuestions: async (records) => {
-      await (await live()).call({ op: 'recordQuestions', records });
+    queueQuestion: (record) => !closed && ring.push(questionLine(record)),
+    drainQueue: async () => {
+      await (await live()).call({ op: 'drain' });
+    },
+    onQueueFailure: (listener) => {
+      queueFailureListener = listener;
     },
     close: () => {
       closed = true;
       current.close();
     },
-  } satisfies LibsqlDatabase & QuestionWriter;
+  } satisfies LibsqlDatabase & QuestionQueue;
 }
 
-async function startWorkerThread(workerFile: URL, url: string): Promise<DatabaseWorker> {
+async function startWorkerThread(
+  workerFile: URL,
+  workerData: DatabaseWorkerData,
+  onQueueFailure: (failure: QueueFailure) => void,
+): Promise<DatabaseWorker> {
   const worker = new Worker(workerFile, {
-    workerData: { url },
+    workerData,
     execArgv: [],
     // Its garbage is batches that die young: a small nursery keeps the thread's memory small.
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
@@ -121,7 +154,8 @@ async function startWorkerThread(workerFile: URL, url: string): Promise<Database
     for (const { reject } of pending.values()) reject(dead);
     pending.clear();
   };
-  worker.on('message', (reply: DatabaseReply) => {
+  worker.on('message', (reply: DatabaseReply | QueueFailure) => {
+    if ('queueFailure' in reply) return onQueueFailure(reply);
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);

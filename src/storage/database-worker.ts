@@ -4,28 +4,59 @@
  * it: in the source tree that file loads this one through tsx; under `npm start` this file is
  * bundled to dist/server/database-worker.mjs beside node.mjs (scripts/node-bundle.mjs).
  *
- * workerData: { url }
+ * workerData: DatabaseWorkerData ({ url, ring })
  * messages out: { ready: true } once opened and migrated, or { failed: SerialisedError };
- * then, for each DatabaseRequest in, its DatabaseReply.
+ * then, for each DatabaseRequest in, its DatabaseReply; and a QueueFailure when lines taken
+ * from the ring could not be written.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DatabaseReply, DatabaseRequest, SerialisedError } from './database-thread.ts';
-import { openLibsqlDatabase, type LibsqlDatabase } from './libsql.ts';
-import { writeQuestions } from './question-log.ts';
+import {
+  DRAIN_INTERVAL_MS,
+  type DatabaseReply,
+  type DatabaseRequest,
+  type DatabaseWorkerData,
+  type QueueFailure,
+  type SerialisedError,
+} from './database-thread.ts';
+import { openLibsqlDatabase } from './libsql.ts';
+import { countQuestionLines } from './question-log.ts';
+import type { StagingDatabase } from './staged-questions.ts';
+import { TextRing } from './text-ring.ts';
 import { DATABASE_THREAD_NICE_INCREMENT, lowerThisThreadPriority } from './thread-priority.ts';
 
 const port = parentPort!;
-const { url } = workerData as { url: string };
+const { url, ring: ringBuffer } = workerData as DatabaseWorkerData;
+const ring = new TextRing(ringBuffer);
 
 lowerThisThreadPriority(DATABASE_THREAD_NICE_INCREMENT);
 
-let db: LibsqlDatabase;
+let db: StagingDatabase;
 try {
   db = await openLibsqlDatabase(url);
   port.postMessage({ ready: true });
   port.on('message', (request: DatabaseRequest) => void run(request));
+  setInterval(() => void drain(), DRAIN_INTERVAL_MS);
 } catch (error) {
   port.postMessage({ failed: serialise(error) });
+}
+
+let draining: Promise<void> = Promise.resolve();
+
+/** Write what the ring holds now (after any drain under way); a failure is reported, not thrown. */
+function drain(): Promise<void> {
+  draining = draining.then(async () => {
+    const lines = ring.take();
+    if (!lines) return;
+    try {
+      await db.recordQuestionLines(lines);
+    } catch (error) {
+      port.postMessage({
+        queueFailure: serialise(error),
+        lostRecords: countQuestionLines(lines),
+      } satisfies QueueFailure);
+    }
+  });
+  return draining;
 }
 
 async function run(request: DatabaseRequest): Promise<void> {
@@ -34,7 +65,7 @@ async function run(request: DatabaseRequest): Promise<void> {
     if (request.op === 'execute') reply = { id: request.id, rows: await db.execute(request.sql, request.args) };
     else {
       if (request.op === 'batch') await db.batch(request.statements);
-      else await writeQuestions(db, request.records);
+      else await drain();
       reply = { id: request.id, rows: [] };
     }
   } catch (error) {

@@ -9,16 +9,28 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.ts';
 import { applyMigrations, type Migration } from './migrations.ts';
+import { moveStagedQuestions } from './question-log.ts';
+import {
+  STAGING_DEFAULTS,
+  withStagedRecording,
+  type StagingDatabase,
+  type StagingOptions,
+} from './staged-questions.ts';
 
 export interface LibsqlDatabase extends Database {
   close(): void;
 }
 
 /**
- * Open (creating its folder and file when needed) and migrate the database at `url`.
+ * Open (creating its folder and file when needed) and migrate the database at `url`. Recorded
+ * questions are staged under load and moved into place when it pauses (staged-questions.ts).
  * Throws when it cannot be opened or migrated; callers decide whether that is fatal.
  */
-export async function openLibsqlDatabase(url: string, migrationsDir = MIGRATIONS_DIR): Promise<LibsqlDatabase> {
+export async function openLibsqlDatabase(
+  url: string,
+  migrationsDir = MIGRATIONS_DIR,
+  staging: StagingOptions = STAGING_DEFAULTS,
+): Promise<StagingDatabase> {
   const path = filePath(url);
   if (path) await mkdir(dirname(path), { recursive: true });
   // One connection: writes are queued by the app anyway, and per-connection settings
@@ -33,7 +45,11 @@ export async function openLibsqlDatabase(url: string, migrationsDir = MIGRATIONS
     }
     const db = wrap(client);
     await applyMigrations(db, await readMigrations(migrationsDir));
-    return db;
+    // Rows a stopped server left staged (when the migrations given include the staging table:
+    // the tests of an upgrade open a database with the first migrations alone).
+    if ((await db.execute("SELECT 1 FROM sqlite_schema WHERE name = 'question_batches'")).length)
+      await db.batch(moveStagedQuestions());
+    return withStagedRecording(db, staging);
   } catch (error) {
     client.close();
     throw error;

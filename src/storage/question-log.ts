@@ -67,12 +67,56 @@ export function normaliseQuestion(question: string): string {
  * kept as it is.
  */
 export function insertQuestions(records: QuestionRecord[]): SqlStatement {
-  const rows = records.map(questionValues);
-  return {
-    sql: `INSERT OR IGNORE INTO questions (${QUESTION_COLUMNS.join(', ')})
-      SELECT ${QUESTION_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')} FROM json_each(?)`,
-    args: [JSON.stringify(rows)],
-  };
+  return { sql: `${INSERT_ROWS} FROM json_each(?)`, args: [rowsJson(records)] };
+}
+
+/**
+ * Records as question lines: each the JSON array of its values (in QUESTION_COLUMNS order) and
+ * a newline. JSON never writes a raw newline, so the lines split cleanly wherever they travel
+ * (text-ring.ts) and are counted by their newlines.
+ */
+export function questionLine(record: QuestionRecord): string {
+  return JSON.stringify(questionValues(record));
+}
+
+export function questionLines(records: QuestionRecord[]): string {
+  let lines = '';
+  for (const record of records) lines += `${questionLine(record)}\n`;
+  return lines;
+}
+
+/** How many records `lines` (as questionLines writes them) holds. */
+export function countQuestionLines(lines: string): number {
+  let count = 0;
+  for (let at = lines.indexOf('\n'); at !== -1; at = lines.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+/**
+ * Question lines kept as they are, one row of `question_batches`, to be moved into `questions`
+ * later by moveStagedQuestions (see staged-questions.ts).
+ */
+export function stageQuestionLines(lines: string): SqlStatement {
+  // Lines to a JSON array of rows: the newline after each becomes a comma, the last one dropped.
+  const rows = `[${lines.slice(0, -1).replaceAll('\n', ',')}]`;
+  return { sql: 'INSERT INTO question_batches (rows) VALUES (?)', args: [rows] };
+}
+
+/** Move every staged batch into `questions`; run in one transaction (Database.batch). */
+export function moveStagedQuestions(): SqlStatement[] {
+  return [
+    { sql: `${INSERT_ROWS} FROM question_batches, json_each(question_batches.rows)` },
+    { sql: 'DELETE FROM question_batches' },
+  ];
+}
+
+/** The INSERT of rows as rowsJson writes them, each a json_each `value`, up to its FROM. */
+const INSERT_ROWS = `INSERT OR IGNORE INTO questions (${QUESTION_COLUMNS.join(', ')})
+  SELECT ${QUESTION_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')}`;
+
+/** Records as one JSON array of rows, each an array of the values of QUESTION_COLUMNS. */
+function rowsJson(records: QuestionRecord[]): string {
+  return JSON.stringify(records.map(questionValues));
 }
 
 /**
@@ -81,6 +125,19 @@ export function insertQuestions(records: QuestionRecord[]): SqlStatement {
  */
 export interface QuestionWriter {
   recordQuestions(records: QuestionRecord[]): Promise<void>;
+}
+
+/** Records queued for a database's own thread to write, without waiting (database-thread.ts). */
+export interface QuestionQueue {
+  /** Queue a record; false (and nothing queued) when the queue is full. Never throws. */
+  queueQuestion(record: QuestionRecord): boolean;
+  /**
+   * Resolves when everything queued before the call is written, or its failure reported to
+   * the onQueueFailure listener; rejects when the thread cannot be reached.
+   */
+  drainQueue(): Promise<void>;
+  /** Hear about records the thread took from the queue but could not write. */
+  onQueueFailure(listener: (error: Error, lostRecords: number) => void): void;
 }
 
 /** Write recorded questions in one transaction, by the database's own writer when it has one. */

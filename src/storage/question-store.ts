@@ -5,6 +5,7 @@ import {
   saveFeedback,
   writeQuestions,
   type Feedback,
+  type QuestionQueue,
   type QuestionRecord,
   type QuestionWriter,
 } from './question-log.ts';
@@ -19,20 +20,24 @@ export type WaitUntil = (promise: Promise<unknown>) => void;
 
 export interface QuestionStoreOptions {
   /** Opens (and migrates) the database; called again after a failure. */
-  connect: () => Promise<Database & Partial<QuestionWriter>>;
+  connect: () => Promise<StoreDatabase>;
   logger: Logger;
   /** RECORD_QUESTIONS: when false nothing is written, feedback included. */
   recording: boolean;
   retentionDays: number;
   /**
-   * `queue` (Node): records wait in a bounded in-memory queue and are written in batches, off
-   * the request (by the database's own thread, see database-thread.ts). `waitUntil`
+   * `queue` (Node): records are written in batches, off the request: through the database
+   * thread's own queue (database-thread.ts) once it is open, and until then (or on a database
+   * without one) from a bounded in-memory queue. `waitUntil`
    * (Workers): each record is written on its own, in the request's waitUntil, because an
    * isolate may be frozen or evicted between requests.
    */
   writes: 'queue' | 'waitUntil';
   now?: () => number;
 }
+
+/** A database the store can use: any, with a writer or a queue of its own when it has one. */
+export type StoreDatabase = Database & Partial<QuestionWriter> & Partial<QuestionQueue>;
 
 /** Tunables of the write path. */
 export const STORE_DEFAULTS = {
@@ -61,7 +66,9 @@ export class QuestionStore {
   readonly recording: boolean;
   /** True when `record` needs the request's waitUntil to finish its write. */
   readonly needsWaitUntil: boolean;
-  private db: Promise<Database & Partial<QuestionWriter>> | null = null;
+  private db: Promise<StoreDatabase> | null = null;
+  /** The open database's own queue, used from the moment it is open. */
+  private queue: QuestionQueue | null = null;
   private failedOpen: { error: unknown; at: number } | null = null;
   private pending: QuestionRecord[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -90,9 +97,12 @@ export class QuestionStore {
       if (waitUntil) waitUntil(write);
       return;
     }
+    if (this.queue) {
+      if (!this.queue.queueQuestion(entry)) this.dropOne();
+      return;
+    }
     if (this.pending.length >= STORE_DEFAULTS.maxPending) {
-      this.dropped++;
-      this.logFailure(new Error('the write queue is full (the database is too slow)'));
+      this.dropOne();
       return;
     }
     this.pending.push(entry);
@@ -111,6 +121,7 @@ export class QuestionStore {
       this.writing = this.writing.then(() => this.write(batch));
     }
     await this.writing;
+    await this.queue?.drainQueue().catch((error: unknown) => this.logFailure(error));
   }
 
   /**
@@ -138,6 +149,11 @@ export class QuestionStore {
     await this.connected()
       .then((db) => this.pruneIfDue(db))
       .catch((error: unknown) => this.logFailure(error));
+  }
+
+  private dropOne(): void {
+    this.dropped++;
+    this.logFailure(new Error('the write queue is full (the database is too slow)'));
   }
 
   private scheduleFlush(delayMs: number): void {
@@ -175,13 +191,19 @@ export class QuestionStore {
   }
 
   /** The open database; a failed open is forgotten so that a use after reconnectDelayMs tries again. */
-  private connected(): Promise<Database & Partial<QuestionWriter>> {
+  private connected(): Promise<StoreDatabase> {
     if (!this.db) {
       const failed = this.failedOpen;
       if (failed && this.now() - failed.at < STORE_DEFAULTS.reconnectDelayMs) return Promise.reject(failed.error);
       this.db = this.options.connect();
       this.db.then(
-        () => (this.failedOpen = null),
+        (db) => {
+          this.failedOpen = null;
+          if (db.queueQuestion && db.drainQueue && db.onQueueFailure) {
+            db.onQueueFailure((error, lostRecords) => this.logFailure(error, lostRecords));
+            this.queue = db as QuestionQueue;
+          }
+        },
         (error: unknown) => {
           this.db = null;
           this.failedOpen = { error, at: this.now() };

@@ -1,3 +1,4 @@
+import { createClient } from '@libsql/client';
 import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -23,7 +24,8 @@ describe('the database thread', () => {
     const url = databaseUrl(join(await tempDir(), 'nested', 'folder'));
     const db = await openDatabaseThread(url);
     const records = [questionRecord(), questionRecord({ outcome: 'none', citedSections: '{}' })];
-    await db.recordQuestions(records);
+    expect(records.map((r) => db.queueQuestion(r))).toEqual([true, true]);
+    await db.drainQueue();
     expect((await readAllQuestions(db)).map((r) => [r.id, r.outcome])).toEqual([
       [records[0]!.id, 'answered'],
       [records[1]!.id, 'none'],
@@ -33,6 +35,49 @@ describe('the database thread', () => {
     const reopened = await openDatabaseThread(url);
     expect(await reopened.execute('SELECT count(*) AS n FROM questions')).toEqual([{ n: 2 }]);
     reopened.close();
+  });
+
+  it('writes queued records on its own, without being asked to drain', async () => {
+    const url = databaseUrl(await tempDir());
+    const db = await openDatabaseThread(url);
+    const asked = questionRecord({ question: 'Où est la gare ? 🚉' });
+    db.queueQuestion(asked);
+    // Read beside the thread, as the dashboard of another process would: rows once moved.
+    const reader = createClient({ url });
+    const stored = async () => {
+      const result = await reader.execute(
+        'SELECT (SELECT count(*) FROM question_batches) + (SELECT count(*) FROM questions) AS n',
+      );
+      return Number(result.rows[0]!.n);
+    };
+    await expect.poll(stored, { timeout: 5_000 }).toBe(1);
+    reader.close();
+    expect(await readAllQuestions(db)).toEqual([expect.objectContaining({ id: asked.id, question: asked.question })]);
+    db.close();
+  });
+
+  it('reports queued records it could not write to the listener, with their count, and writes later ones', async () => {
+    const db = await openDatabaseThread(databaseUrl(await tempDir()));
+    const failures: Array<[string, number]> = [];
+    db.onQueueFailure((error, lost) => failures.push([error.message, lost]));
+    await db.execute('ALTER TABLE question_batches RENAME TO elsewhere');
+    db.queueQuestion(questionRecord());
+    db.queueQuestion(questionRecord());
+    await db.drainQueue();
+    expect(failures).toEqual([[expect.stringMatching(/no such table: question_batches/), 2]]);
+
+    await db.execute('ALTER TABLE elsewhere RENAME TO question_batches');
+    const kept = questionRecord();
+    db.queueQuestion(kept);
+    await db.drainQueue();
+    expect((await readAllQuestions(db)).map((r) => r.id)).toEqual([kept.id]);
+    db.close();
+  });
+
+  it('refuses to queue once closed', async () => {
+    const db = await openDatabaseThread(databaseUrl(await tempDir()));
+    db.close();
+    expect(db.queueQuestion(questionRecord())).toBe(false);
   });
 
   it.runIf(process.platform === 'linux')(

@@ -1,5 +1,6 @@
 import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
+import { openDatabaseThread } from '../../src/storage/database-thread.ts';
 import { MIGRATIONS_DIR, openLibsqlDatabase, readMigrations } from '../../src/storage/libsql.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,7 +49,11 @@ describe('the question store on a SQLite file (libSQL)', () => {
       ],
     });
     const migrations = await second.store.read((db) => db.execute('SELECT name FROM d1_migrations'));
-    expect(migrations.map((m) => m.name)).toEqual(['0001_recorded_questions.sql', '0002_compact_rows.sql']);
+    expect(migrations.map((m) => m.name)).toEqual([
+      '0001_recorded_questions.sql',
+      '0002_compact_rows.sql',
+      '0003_staged_questions.sql',
+    ]);
     second.opened.forEach((db) => db.close());
   });
 
@@ -239,6 +244,80 @@ describe('a failing database', () => {
   });
 });
 
+describe('the question store on the database thread (as node.ts opens it)', () => {
+  const tempDir = useTempDirs('atg-store-thread-');
+  const threadStore = (url: string, logger = recordingLogger()) => {
+    const opened: Array<{ close(): void }> = [];
+    const store = new QuestionStore({
+      connect: async () => {
+        const db = await openDatabaseThread(url);
+        opened.push(db);
+        return db;
+      },
+      logger,
+      recording: true,
+      retentionDays: 90,
+      writes: 'queue',
+    });
+    return { store, close: () => opened.forEach((db) => db.close()) };
+  };
+
+  it('queues records to the thread, those recorded before it opened included; a read sees them all', async () => {
+    const url = databaseUrl(await tempDir());
+    const { store, close } = threadStore(url);
+    const early = questionRecord({ question: 'Before the database opened?', outcome: 'none' });
+    store.record(early);
+    await store.start();
+    const later = questionRecord();
+    store.record(later);
+    expect(await store.saveFeedback({ answerId: later.id, rating: 'down', comment: 'Too long' })).toBe(true);
+    const summary = await store.read(readSummary);
+    expect(summary).toMatchObject({ questions: 2, feedback: { up: 0, down: 1 } });
+    expect(summary.unanswered).toEqual([expect.objectContaining({ question: early.question })]);
+    close();
+  });
+
+  it('logs records the thread could not write, with their count', async () => {
+    const logger = recordingLogger();
+    const { store, close } = threadStore(databaseUrl(await tempDir()), logger);
+    await store.start();
+    await store.read((db) => db.execute('ALTER TABLE question_batches RENAME TO elsewhere'));
+    store.record(questionRecord());
+    store.record(questionRecord());
+    store.record(questionRecord());
+    await store.flush();
+    expect(logger.errors).toEqual([
+      expect.objectContaining({
+        fields: expect.objectContaining({ lostRecords: 3, err: expect.stringContaining('question_batches') }),
+      }),
+    ]);
+    close();
+  });
+
+  it('drops a record its queue has no room for, and says so', async () => {
+    const logger = recordingLogger();
+    const store = new QuestionStore({
+      connect: async () => ({
+        execute: async () => [],
+        batch: async () => {},
+        queueQuestion: () => false,
+        drainQueue: async () => {},
+        onQueueFailure: () => {},
+      }),
+      logger,
+      recording: true,
+      retentionDays: 90,
+      writes: 'queue',
+    });
+    await store.start();
+    store.record(questionRecord());
+    expect(logger.errors[0]?.fields).toMatchObject({
+      err: expect.stringContaining('write queue is full'),
+      droppedWhileQueueFull: 1,
+    });
+  });
+});
+
 describe('migration files', () => {
   it('split into statements at semicolons that end a line, comments dropped', () => {
     expect(
@@ -253,7 +332,7 @@ describe('migration files', () => {
     const url = databaseUrl(dir);
     (await openLibsqlDatabase(url)).close();
     const db = await openLibsqlDatabase(url);
-    expect((await db.execute('SELECT count(*) AS n FROM d1_migrations'))[0]!.n).toBe(2);
+    expect((await db.execute('SELECT count(*) AS n FROM d1_migrations'))[0]!.n).toBe(3);
     db.close();
   });
 

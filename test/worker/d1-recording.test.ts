@@ -37,6 +37,7 @@ describe('recording on D1', () => {
     expect(await rows('SELECT name FROM d1_migrations')).toEqual([
       { name: '0001_recorded_questions.sql' },
       { name: '0002_compact_rows.sql' },
+      { name: '0003_staged_questions.sql' },
     ]);
   });
 

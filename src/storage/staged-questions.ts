@@ -1,0 +1,112 @@
+import type { Database } from './database.ts';
+import {
+  countQuestionLines,
+  moveStagedQuestions,
+  questionLines,
+  stageQuestionLines,
+  type QuestionRecord,
+  type QuestionWriter,
+} from './question-log.ts';
+
+/** Tunables of staged recording. */
+export const STAGING_DEFAULTS = {
+  /** Staged rows are moved into `questions` once no batch has come for this long. */
+  idleMs: 250,
+  /**
+   * ... or at once when this many wait, so that a load that never pauses still has its rows
+   * moved (in steps of this size, a fraction of a second of the database thread each).
+   */
+  maxStagedRows: 50_000,
+} as const;
+
+export interface StagingOptions {
+  idleMs: number;
+  maxStagedRows: number;
+}
+
+export type StagingDatabase = Database &
+  QuestionWriter & {
+    /** Stage records given as question lines (questionLines), as the database thread takes them. */
+    recordQuestionLines(lines: string): Promise<void>;
+    close(): void;
+  };
+
+/**
+ * Recording in two steps, for a database on Node. Under load each batch of records is one row
+ * of `question_batches` (migrations/0003), a single string written as it is; when the load
+ * pauses, one statement moves the staged rows into `questions`. Inserting a row into `questions`
+ * (unpacking it, encoding its record, updating the id index) is most of what recording costs,
+ * and this moves that work out of the busy periods instead of spreading it across them.
+ *
+ * Every other statement (the dashboard's reads, feedback, retention) runs only after the staged
+ * rows are moved, so nothing reads around them. Rows staged when a process stopped are moved
+ * when the database is next opened (`moveStaged` at open, in libsql.ts).
+ *
+ * A move that fails when idle is tried again by the next recordQuestions call before it stages
+ * anything; when it fails again, that call fails as a failed insert would (the question store
+ * logs it) and the staged rows wait for a later try.
+ */
+export function withStagedRecording(
+  db: Database & { close(): void },
+  options: StagingOptions = STAGING_DEFAULTS,
+): StagingDatabase {
+  let staged = 0;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let idleMoveFailed = false;
+  // One statement at a time, in order: a read never overtakes the move it waits for.
+  let tail: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+  const moveStaged = async (): Promise<void> => {
+    if (staged === 0) return;
+    clearTimeout(idleTimer);
+    await db.batch(moveStagedQuestions());
+    staged = 0;
+  };
+  const moveWhenIdle = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      inOrder(moveStaged).then(
+        () => (idleMoveFailed = false),
+        () => (idleMoveFailed = true),
+      );
+    }, options.idleMs);
+    // Staged rows are safe in the file: they never keep a process alive.
+    (idleTimer as { unref?: () => void }).unref?.();
+  };
+
+  function recordQuestionLines(lines: string): Promise<void> {
+    return inOrder(async () => {
+      if (!lines) return;
+      if (idleMoveFailed || staged >= options.maxStagedRows) {
+        await moveStaged();
+        idleMoveFailed = false;
+      }
+      await db.batch([stageQuestionLines(lines)]);
+      staged += countQuestionLines(lines);
+      moveWhenIdle();
+    });
+  }
+
+  return {
+    execute: (sql, args) =>
+      inOrder(async () => {
+        await moveStaged();
+        return db.execute(sql, args);
+      }),
+    batch: (statements) =>
+      inOrder(async () => {
+        await moveStaged();
+        await db.batch(statements);
+      }),
+    recordQuestionLines,
+    recordQuestions: (records: QuestionRecord[]) => recordQuestionLines(questionLines(records)),
+    close: () => {
+      clearTimeout(idleTimer);
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * A ring of text lines in a SharedArrayBuffer, for one writing thread and one reading thread:
+ * the server's thread pushes each recorded question as a line, the database thread takes
+ * whatever has come since its last take. A push is a UTF-8 copy into shared memory: no message,
+ * no object kept alive on the writer's heap until a batch goes, no clone of a batch (each of
+ * which the writer, answering requests, would pay for).
+ *
+ * The buffer starts with two Int32 positions, where the writer will write next and where the
+ * reader will read next; the rest holds bytes, wrapping round. Each side only ever moves its own
+ * position, with Atomics, after the bytes it covers are written or read, so a reader never sees
+ * half a line. One byte stays free, so that equal positions mean empty.
+ */
+const WRITE_AT = 0;
+const READ_AT = 1;
+const HEADER_BYTES = 8;
+const NEWLINE = 0x0a;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A shared buffer for a TextRing that holds up to `bytes` bytes of lines. */
+export function createTextRingBuffer(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(HEADER_BYTES + bytes + 1);
+}
+
+export class TextRing {
+  private readonly positions: Int32Array;
+  private readonly bytes: Uint8Array;
+  private scratch = new Uint8Array(1024);
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.positions = new Int32Array(buffer, 0, 2);
+    this.bytes = new Uint8Array(buffer, HEADER_BYTES);
+  }
+
+  /**
+   * Writer: append `line` (which must not contain a newline: lines are split at newlines).
+   * False, and nothing written, when it does not fit: the reader is behind.
+   */
+  push(line: string): boolean {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; one more for the newline.
+    const most = line.length * 3 + 1;
+    if (this.scratch.length < most) this.scratch = new Uint8Array(most * 2);
+    const { written } = encoder.encodeInto(line, this.scratch);
+    this.scratch[written] = NEWLINE;
+    const length = written + 1;
+
+    const capacity = this.bytes.length;
+    const writeAt = Atomics.load(this.positions, WRITE_AT);
+    const readAt = Atomics.load(this.positions, READ_AT);
+    const free = (readAt - writeAt - 1 + capacity) % capacity;
+    if (length > free) return false;
+    const untilEnd = Math.min(length, capacity - writeAt);
+    this.bytes.set(this.scratch.subarray(0, untilEnd), writeAt);
+    if (untilEnd < length) this.bytes.set(this.scratch.subarray(untilEnd, length), 0);
+    Atomics.store(this.positions, WRITE_AT, (writeAt + length) % capacity);
+    return true;
+  }
+
+  /** Reader: every line pushed since the last take, in order, each ending in a newline ('' when none). */
+  take(): string {
+    const writeAt = Atomics.load(this.positions, WRITE_AT);
+    const readAt = Atomics.load(this.positions, READ_AT);
+    if (writeAt === readAt) return '';
+    // Copied out first: TextDecoder does not read shared memory.
+    let taken: Uint8Array;
+    if (readAt < writeAt) taken = this.bytes.slice(readAt, writeAt);
+    else {
+      taken = new Uint8Array(this.bytes.length - readAt + writeAt);
+      taken.set(this.bytes.subarray(readAt));
+      taken.set(this.bytes.subarray(0, writeAt), this.bytes.length - readAt);
+    }
+    Atomics.store(this.positions, READ_AT, writeAt);
+    return decoder.decode(taken);
+  }
+}
