@@ -589,7 +589,8 @@ async function countRecorded(url: string): Promise<number> {
   const db = createClient({ url });
   try {
     const sql = `SELECT (SELECT count(*) FROM questions)
-      + (SELECT coalesce(sum(json_array_length(rows)), 0) FROM question_batches) AS n`;
+      + (SELECT coalesce(sum(length(CAST(lines AS TEXT)) - length(replace(CAST(lines AS TEXT), char(10), ''))), 0)
+         FROM question_batches) AS n`;
     return Number((await db.execute(sql)).rows[0]?.n ?? 0);
   } finally {
     db.close();

@@ -19,9 +19,8 @@ import {
   type SerialisedError,
 } from './database-thread.ts';
 import { openLibsqlDatabase } from './libsql.ts';
-import { countQuestionLines } from './question-log.ts';
 import type { StagingDatabase } from './staged-questions.ts';
-import { TextRing } from './text-ring.ts';
+import { countLines, TextRing } from './text-ring.ts';
 import { DATABASE_THREAD_NICE_INCREMENT, lowerThisThreadPriority } from './thread-priority.ts';
 
 const port = parentPort!;
@@ -45,14 +44,14 @@ let draining: Promise<void> = Promise.resolve();
 /** Write what the ring holds now (after any drain under way); a failure is reported, not thrown. */
 function drain(): Promise<void> {
   draining = draining.then(async () => {
-    const lines = ring.take();
+    const lines = ring.takeBytes();
     if (!lines) return;
     try {
       await db.recordQuestionLines(lines);
     } catch (error) {
       port.postMessage({
         queueFailure: serialise(error),
-        lostRecords: countQuestionLines(lines),
+        lostRecords: countLines(lines),
       } satisfies QueueFailure);
     }
   });

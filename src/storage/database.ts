@@ -3,7 +3,8 @@
  * D1 on Workers (src/storage/d1.ts). Both speak SQLite, so the same SQL and the same
  * migrations run on either.
  */
-export type SqlValue = string | number | null;
+/** A BLOB (Uint8Array) is written by Node alone (staged-questions.ts); D1 never gets one. */
+export type SqlValue = string | number | null | Uint8Array;
 
 export interface SqlStatement {
   sql: string;

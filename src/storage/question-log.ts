@@ -85,29 +85,19 @@ export function questionLines(records: QuestionRecord[]): string {
   return lines;
 }
 
-/** How many records `lines` (as questionLines writes them) holds. */
-export function countQuestionLines(lines: string): number {
-  let count = 0;
-  for (let at = lines.indexOf('\n'); at !== -1; at = lines.indexOf('\n', at + 1)) count++;
-  return count;
-}
-
 /**
- * Question lines kept as they are, one row of `question_batches`, to be moved into `questions`
- * later by moveStagedQuestions (see staged-questions.ts).
+ * Question lines, UTF-8 encoded, kept as they are: one row of `question_batches`, to be moved
+ * into `questions` later by moveStagedQuestions (see staged-questions.ts).
  */
-export function stageQuestionLines(lines: string): SqlStatement {
-  // Lines to a JSON array of rows: the newline after each becomes a comma, the last one dropped.
-  const rows = `[${lines.slice(0, -1).replaceAll('\n', ',')}]`;
-  return { sql: 'INSERT INTO question_batches (rows) VALUES (?)', args: [rows] };
+export function stageQuestionLines(lines: Uint8Array): SqlStatement {
+  return { sql: 'INSERT INTO question_batches (lines) VALUES (?)', args: [lines] };
 }
 
 /** Move every staged batch into `questions`; run in one transaction (Database.batch). */
 export function moveStagedQuestions(): SqlStatement[] {
-  return [
-    { sql: `${INSERT_ROWS} FROM question_batches, json_each(question_batches.rows)` },
-    { sql: 'DELETE FROM question_batches' },
-  ];
+  // A batch's lines as one JSON array of rows: each newline but the last becomes a comma.
+  const rows = `'[' || replace(rtrim(CAST(question_batches.lines AS TEXT), char(10)), char(10), ',') || ']'`;
+  return [{ sql: `${INSERT_ROWS} FROM question_batches, json_each(${rows})` }, { sql: 'DELETE FROM question_batches' }];
 }
 
 /** The INSERT of rows as rowsJson writes them, each a json_each `value`, up to its FROM. */

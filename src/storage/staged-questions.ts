@@ -1,12 +1,14 @@
 import type { Database } from './database.ts';
 import {
-  countQuestionLines,
   moveStagedQuestions,
   questionLines,
   stageQuestionLines,
   type QuestionRecord,
   type QuestionWriter,
 } from './question-log.ts';
+import { countLines } from './text-ring.ts';
+
+const encoder = new TextEncoder();
 
 /** Tunables of staged recording. */
 export const STAGING_DEFAULTS = {
@@ -26,14 +28,14 @@ export interface StagingOptions {
 
 export type StagingDatabase = Database &
   QuestionWriter & {
-    /** Stage records given as question lines (questionLines), as the database thread takes them. */
-    recordQuestionLines(lines: string): Promise<void>;
+    /** Stage records given as UTF-8 question lines (questionLines), as the database thread takes them. */
+    recordQuestionLines(lines: Uint8Array): Promise<void>;
     close(): void;
   };
 
 /**
  * Recording in two steps, for a database on Node. Under load each batch of records is one row
- * of `question_batches` (migrations/0003), a single string written as it is; when the load
+ * of `question_batches` (migrations/0003), its UTF-8 question lines as they came; when the load
  * pauses, one statement moves the staged rows into `questions`. Inserting a row into `questions`
  * (unpacking it, encoding its record, updating the id index) is most of what recording costs,
  * and this moves that work out of the busy periods instead of spreading it across them.
@@ -78,15 +80,15 @@ export function withStagedRecording(
     (idleTimer as { unref?: () => void }).unref?.();
   };
 
-  function recordQuestionLines(lines: string): Promise<void> {
+  function recordQuestionLines(lines: Uint8Array): Promise<void> {
     return inOrder(async () => {
-      if (!lines) return;
+      if (!lines.length) return;
       if (idleMoveFailed || staged >= options.maxStagedRows) {
         await moveStaged();
         idleMoveFailed = false;
       }
       await db.batch([stageQuestionLines(lines)]);
-      staged += countQuestionLines(lines);
+      staged += countLines(lines);
       moveWhenIdle();
     });
   }
@@ -103,7 +105,7 @@ export function withStagedRecording(
         await db.batch(statements);
       }),
     recordQuestionLines,
-    recordQuestions: (records: QuestionRecord[]) => recordQuestionLines(questionLines(records)),
+    recordQuestions: (records: QuestionRecord[]) => recordQuestionLines(encoder.encode(questionLines(records))),
     close: () => {
       clearTimeout(idleTimer);
       db.close();

@@ -59,10 +59,18 @@ export class TextRing {
 
   /** Reader: every line pushed since the last take, in order, each ending in a newline ('' when none). */
   take(): string {
+    const taken = this.takeBytes();
+    return taken ? decoder.decode(taken) : '';
+  }
+
+  /**
+   * Reader: as take, the UTF-8 bytes themselves (copied out of shared memory), or null when
+   * nothing was pushed. The database thread stores them as they are, with no decoding.
+   */
+  takeBytes(): Uint8Array | null {
     const writeAt = Atomics.load(this.positions, WRITE_AT);
     const readAt = Atomics.load(this.positions, READ_AT);
-    if (writeAt === readAt) return '';
-    // Copied out first: TextDecoder does not read shared memory.
+    if (writeAt === readAt) return null;
     let taken: Uint8Array;
     if (readAt < writeAt) taken = this.bytes.slice(readAt, writeAt);
     else {
@@ -71,6 +79,13 @@ export class TextRing {
       taken.set(this.bytes.subarray(0, writeAt), this.bytes.length - readAt);
     }
     Atomics.store(this.positions, READ_AT, writeAt);
-    return decoder.decode(taken);
+    return taken;
   }
+}
+
+/** How many lines `bytes` (as takeBytes gives them) holds. */
+export function countLines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) count++;
+  return count;
 }

@@ -36,7 +36,8 @@ describe('staged recording (Node)', () => {
   it('moves staged rows before any other statement, so a read sees every recorded question', async () => {
     const url = databaseUrl(await tempDir());
     const db = await openLibsqlDatabase(url, MIGRATIONS_DIR, never);
-    const asked = questionRecord({ question: 'Can I take a pilot course?', outcome: 'none' });
+    // A newline, quotes and accents in the text survive the lines, the bytes and the move.
+    const asked = questionRecord({ question: 'Can I take a pilot course?\n"Ça dépend" [1], {x}', outcome: 'none' });
     await db.recordQuestions([asked, questionRecord()]);
     const summary = await readSummary(db);
     expect(summary.questions).toBe(2);
