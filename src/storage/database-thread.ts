@@ -108,7 +108,13 @@ export async function openDatabaseThread(
     batch: async (statements) => {
       await (await live()).call({ op: 'batch', statements });
     },
-    queueQuestion: (record) => !closed && ring.push(questionLine(record)),
+    queueQuestion: (record) => {
+      if (closed) return false;
+      // Only the worker empties the ring: a dead one is replaced now (within the restart
+      // backoff), not when a read next comes, so records keep flowing.
+      if (current.dead) live().catch(() => {});
+      return ring.push(questionLine(record));
+    },
     drainQueue: async () => {
       await (await live()).call({ op: 'drain' });
     },
