@@ -42,11 +42,11 @@ export type StagingDatabase = Database &
  *
  * Every other statement (the dashboard's reads, feedback, retention) runs only after the staged
  * rows are moved, so nothing reads around them. Rows staged when a process stopped are moved
- * when the database is next opened (`moveStaged` at open, in libsql.ts).
+ * when the database is next opened (openLibsqlDatabase runs moveStagedQuestions).
  *
- * A move that fails when idle is tried again by the next recordQuestions call before it stages
- * anything; when it fails again, that call fails as a failed insert would (the question store
- * logs it) and the staged rows wait for a later try.
+ * A move that fails when idle is tried again before the next batch is staged; when it fails
+ * again, that batch fails as a failed insert would (the question store logs it with its count)
+ * and the staged rows wait for a later try.
  */
 export function withStagedRecording(
   db: Database & { close(): void },
