@@ -42,6 +42,10 @@ export async function openLibsqlDatabase(
       // does not wait for fsync, which the driver would otherwise do on its calling thread.
       await client.execute('PRAGMA journal_mode = WAL');
       await client.execute('PRAGMA synchronous = NORMAL');
+      // No checkpoint in the middle of a write: under load they would copy the staged bytes into
+      // the file a second time, and sync it. The WAL is checkpointed after each move of staged
+      // rows instead, when the load has paused (and by SQLite when the connection closes).
+      await client.execute('PRAGMA wal_autocheckpoint = 0');
     }
     const db = wrap(client);
     await applyMigrations(db, await readMigrations(migrationsDir));
@@ -49,7 +53,8 @@ export async function openLibsqlDatabase(
     // the tests of an upgrade open a database with the first migrations alone).
     if ((await db.execute("SELECT 1 FROM sqlite_schema WHERE name = 'question_batches'")).length)
       await db.batch(moveStagedQuestions());
-    return withStagedRecording(db, staging);
+    const checkpoint = path ? () => db.execute('PRAGMA wal_checkpoint(PASSIVE)').then(() => {}) : undefined;
+    return withStagedRecording(db, staging, checkpoint);
   } catch (error) {
     client.close();
     throw error;

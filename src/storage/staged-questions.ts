@@ -51,6 +51,8 @@ export type StagingDatabase = Database &
 export function withStagedRecording(
   db: Database & { close(): void },
   options: StagingOptions = STAGING_DEFAULTS,
+  /** Run after each move, on a file whose WAL is not checkpointed automatically (libsql.ts). */
+  afterMove: () => Promise<void> = async () => {},
 ): StagingDatabase {
   let staged = 0;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -67,6 +69,9 @@ export function withStagedRecording(
     clearTimeout(idleTimer);
     await db.batch(moveStagedQuestions());
     staged = 0;
+    // A checkpoint that fails leaves the rows in the WAL, where readers see them; the next
+    // move tries again. It never fails the read or the batch that moved them.
+    await afterMove().catch(() => {});
   };
   const moveWhenIdle = () => {
     clearTimeout(idleTimer);

@@ -1,4 +1,6 @@
 import { createClient } from '@libsql/client';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, openLibsqlDatabase } from '../../src/storage/libsql.ts';
 import { readSummary } from '../../src/storage/question-log.ts';
@@ -54,6 +56,20 @@ describe('staged recording (Node)', () => {
     expect(await tableCounts(url)).toEqual({ questions: 0, batches: 2 });
     await db.recordQuestions([questionRecord()]);
     expect(await tableCounts(url)).toEqual({ questions: 3, batches: 1 });
+    db.close();
+  });
+
+  it('writes into the WAL alone while staging, and checkpoints it into the file after a move', async () => {
+    const dir = await tempDir();
+    const url = databaseUrl(dir);
+    const db = await openLibsqlDatabase(url, MIGRATIONS_DIR, never);
+    const fileBytes = async () => (await stat(join(dir, 'questions.db'))).size;
+    const before = await fileBytes();
+    // Some 500 KB of lines: short of SQLite's default automatic checkpoint (1000 pages).
+    for (let i = 0; i < 20; i++) await db.recordQuestions(Array.from({ length: 100 }, () => questionRecord()));
+    expect(await fileBytes()).toBe(before);
+    await db.execute('SELECT 1');
+    expect(await fileBytes()).toBeGreaterThan(before + 400_000);
     db.close();
   });
 
