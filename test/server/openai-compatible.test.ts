@@ -97,19 +97,24 @@ describe('POST /v1/chat/completions with the openai client', () => {
     });
   });
 
-  it('links a cached answer, asked again from another origin, to that origin', async () => {
+  it('repeats a cached answer whole with a fresh id, and links it, asked from another origin, to that origin', async () => {
     const app = createApp(appDeps(fixture.index, { answer: { mode: 'extractive', cache: new AnswerCache(10) } }));
-    const ask = async (origin: string) => {
+    const complete = async (origin: string) => {
       const res = await app.request(`${origin}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'ask-the-guide', messages: [{ role: 'user', content: QUESTION }] }),
       });
       expect(res.status).toBe(200);
-      return ((await res.json()) as OpenAI.ChatCompletion).choices[0]!.message.content!;
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      return (await res.json()) as OpenAI.ChatCompletion & Extras;
     };
-    const first = await ask('http://one.test');
-    expect(await ask('http://one.test')).toBe(first);
+    const ask = async (origin: string) => (await complete(origin)).choices[0]!.message.content!;
+    const original = await complete('http://one.test');
+    const repeat = await complete('http://one.test');
+    expect({ ...repeat, id: original.id, created: original.created }).toEqual(original);
+    expect(repeat.id).not.toBe(original.id);
+    const first = original.choices[0]!.message.content!;
     expect(first).toContain('](http://one.test/source/');
     const elsewhere = await ask('http://two.test');
     expect(elsewhere).toContain('](http://two.test/source/');

@@ -63,7 +63,7 @@ export function openAiCompatibleRoutes(deps: AppDeps): Hono {
       try {
         const response = await answerOnce(index, request.input, deps.answer, cancel.signal);
         recordAnswer(deps.store, c, { ...sent, answer: response });
-        return c.json(completion(response, request, origin(c)));
+        return c.body(completionJson(response, request, origin(c)), 200, { 'Content-Type': 'application/json' });
       } finally {
         cancel.release();
       }
@@ -98,42 +98,53 @@ function cancellation(deps: AppDeps, index: LoadedIndex, c: Context): RequestCan
   return usesModelServer ? requestSignal(c.req.raw.signal, deps.config.REQUEST_TIMEOUT_MS) : NO_CANCELLATION;
 }
 
-function completion(response: AskResponse, request: ChatCompletionRequest, from: string) {
-  const content = contentOf(response, from);
-  return {
-    id: response.id,
-    object: 'chat.completion' as const,
-    created: now(),
-    model: MODEL_ID,
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant' as const, content, refusal: null },
-        logprobs: null,
-        finish_reason: 'stop' as const,
-      },
-    ],
-    usage: usage(request, content),
-    citations: response.citations,
-    support: response.support,
-  };
+/**
+ * The completion as JSON: OpenAI's object (with `citations` and `support` beside its fields),
+ * written around the serialised parts kept per answer (completionParts), so that a cached
+ * answer's repeat does not serialise its answer, Sources list and citations again.
+ */
+function completionJson(response: AskResponse, request: ChatCompletionRequest, from: string): string {
+  const parts = completionParts(response, from);
+  return (
+    `{"id":${JSON.stringify(response.id)},"object":"chat.completion","created":${now()},"model":${MODEL_ID_JSON},` +
+    `"choices":[{"index":0,"message":{"role":"assistant","content":${parts.contentJson},"refusal":null},` +
+    `"logprobs":null,"finish_reason":"stop"}],"usage":${JSON.stringify(usage(request, parts.content))},` +
+    `"citations":${parts.citationsJson},"support":${JSON.stringify(response.support)}}`
+  );
+}
+
+const MODEL_ID_JSON = JSON.stringify(MODEL_ID);
+
+interface CompletionParts {
+  answer: string;
+  origin: string;
+  /** The answer and its Sources list. */
+  content: string;
+  contentJson: string;
+  citationsJson: string;
 }
 
 /**
- * A completion's content, the answer and its Sources list, kept per citations array: an
- * answer served from the cache comes with the cached answer's text and citations, so a repeat
- * (from the same origin) reuses the string already built, and already flattened by the JSON
- * that sent it, instead of building and flattening it again.
+ * A completion's content (the answer and its Sources list) and its serialised parts, kept per
+ * citations array: an answer served from the cache comes with the cached answer's text and
+ * citations, so a repeat (from the same origin) reuses what was built and serialised before.
  */
-function contentOf(response: AskResponse, from: string): string {
-  const kept = contentByCitations.get(response.citations);
-  if (kept?.answer === response.answer && kept.origin === from) return kept.content;
+function completionParts(response: AskResponse, from: string): CompletionParts {
+  const kept = partsByCitations.get(response.citations);
+  if (kept?.answer === response.answer && kept.origin === from) return kept;
   const content = response.answer + sourcesList(response.citations, from);
-  contentByCitations.set(response.citations, { answer: response.answer, origin: from, content });
-  return content;
+  const parts = {
+    answer: response.answer,
+    origin: from,
+    content,
+    contentJson: JSON.stringify(content),
+    citationsJson: JSON.stringify(response.citations),
+  };
+  partsByCitations.set(response.citations, parts);
+  return parts;
 }
 
-const contentByCitations = new WeakMap<readonly Citation[], { answer: string; origin: string; content: string }>();
+const partsByCitations = new WeakMap<readonly Citation[], CompletionParts>();
 
 /**
  * `chat.completion.chunk` events as the answer streams: the first carries the role and the
