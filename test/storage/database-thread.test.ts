@@ -132,6 +132,19 @@ describe('the database thread', () => {
     db.close();
   });
 
+  it('starts a new worker as soon as a record is queued after one died, since only a worker empties the queue', async () => {
+    const standIn = new URL('../fixtures/stand-in-database-worker.mjs', import.meta.url);
+    const db = await openDatabaseThread('file:unused.db', standIn);
+    await expect(db.execute('exit')).rejects.toThrow('the database worker exited');
+    expect(db.queueQuestion(questionRecord())).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const asked = Date.now();
+    // Started by the record, not by this call (which a dead worker would have had to wait for).
+    const [replacement] = await db.execute('started');
+    expect(Number(replacement!.startedAt)).toBeLessThan(asked - 250);
+    db.close();
+  });
+
   it('never keeps the process alive when idle, but does while a call is in flight', async () => {
     // A process that opens the database, makes one call and returns: it exits by itself.
     const script = `
@@ -143,7 +156,7 @@ describe('the database thread', () => {
       timeout: 15_000,
     });
     // The answer arrived (the call in flight held the process), then the process ended.
-    expect(JSON.parse(stdout)).toEqual([{ thread: expect.any(Number) }]);
+    expect(JSON.parse(stdout)).toEqual([{ thread: expect.any(Number), startedAt: expect.any(Number) }]);
   });
 
   it('fails to open, naming the cause, where the file cannot be made (a file stands where its folder would be)', async () => {
