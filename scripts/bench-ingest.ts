@@ -28,6 +28,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Chunk, SourceDocument } from '../src/corpus/types.ts';
+import { statFields, ticksToMs } from './proc-stat.ts';
 import { rng } from './rng.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -331,14 +332,8 @@ interface ProcessResult {
 
 /** CPU time of the children this process has waited for, in ms (Linux only). */
 async function childrenCpuMs(): Promise<number | null> {
-  try {
-    const stat = await readFile('/proc/self/stat', 'utf8');
-    // Fields after the command name (which may contain spaces): cutime and cstime are 16 and 17.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
+  const fields = await statFields('/proc/self/stat');
+  return fields ? ticksToMs(Number(fields[13]) + Number(fields[14])) : null;
 }
 
 async function runProcess(args: string[], env: Record<string, string>): Promise<ProcessResult> {

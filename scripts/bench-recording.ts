@@ -14,7 +14,7 @@
  *
  * A benchmark, not a test: it exits 0 whatever the figures.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +23,7 @@ import { newAnswerId } from '../src/rag/answer-id.ts';
 import { openDatabaseThread } from '../src/storage/database-thread.ts';
 import { citedSectionsJson, type QuestionRecord } from '../src/storage/question-log.ts';
 import { STAGING_DEFAULTS } from '../src/storage/staged-questions.ts';
+import { cpuMs } from './proc-stat.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,7 +36,6 @@ const { values: opts } = parseArgs({
 const RATE = Number(opts.rate);
 const SECONDS = Number(opts.seconds);
 const ROUNDS = Number(opts.rounds);
-const CLOCK_TICK_MS = 10;
 
 /** Records as the server writes them for the bench's cached answers: eight questions, one unanswered. */
 function records(count: number): QuestionRecord[] {
@@ -66,14 +66,12 @@ function records(count: number): QuestionRecord[] {
   }));
 }
 
-/** CPU ms of each thread of this process so far, by thread id. */
+/** CPU ms of each thread of this process so far, by thread id (a thread that ended is left out). */
 async function threadCpuMs(): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const id of await readdir('/proc/self/task')) {
-    const stat = await readFile(`/proc/self/task/${id}/stat`, 'utf8').catch(() => null);
-    if (!stat) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(id, (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS);
+    const ms = await cpuMs(`/proc/self/task/${id}/stat`);
+    if (!Number.isNaN(ms)) out.set(id, ms);
   }
   return out;
 }

@@ -66,6 +66,7 @@
  * (1 only if the harness itself could not run). With --json the whole report goes to stdout
  * as JSON; progress goes to stderr.
  */
+import { cpuMs, ticksToMs } from './proc-stat.ts';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -310,8 +311,6 @@ async function runNode(name: string, args: string[], env: NodeJS.ProcessEnv): Pr
 // ---------------------------------------------------------------------------------------
 // /proc
 
-const CLOCK_TICKS = 100;
-
 async function procStatus(pid: number): Promise<{ rss: number; hwm: number } | null> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -326,15 +325,8 @@ async function procStatus(pid: number): Promise<{ rss: number; hwm: number } | n
  * User + system CPU time of a process, in ms; with `mainThread`, of its main thread alone (the
  * one that answers; the database thread and V8's helpers excluded).
  */
-async function procCpuMs(pid: number, mainThread = false): Promise<number> {
-  try {
-    const stat = await readFile(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ": state is field 3, utime 14, stime 15 (1-based in proc(5)).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
+function procCpuMs(pid: number, mainThread = false): Promise<number> {
+  return cpuMs(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`);
 }
 
 /**
@@ -383,7 +375,7 @@ async function machineCpu(): Promise<{ busyMs: number; stealMs: number }> {
       .split(/\s+/)
       .slice(1)
       .map(Number);
-    const ms = (ticks: number | undefined) => ((ticks ?? 0) * 1000) / CLOCK_TICKS;
+    const ms = (ticks: number | undefined) => ticksToMs(ticks ?? 0);
     return { busyMs: ms(user) + ms(nice) + ms(system) + ms(irq) + ms(softirq), stealMs: ms(steal) };
   } catch {
     return { busyMs: Number.NaN, stealMs: Number.NaN };

@@ -110,8 +110,8 @@ function rowsJson(records: QuestionRecord[]): string {
 }
 
 /**
- * A database that builds and runs the INSERT of recorded questions itself: the Node database
- * thread, which so keeps that work off the server's thread too.
+ * A database that writes recorded questions its own way: the SQLite database on Node, which
+ * stages them (staged-questions.ts) instead of inserting each row at once.
  */
 export interface QuestionWriter {
   recordQuestions(records: QuestionRecord[]): Promise<void>;

@@ -16,7 +16,6 @@ const HEADER_BYTES = 8;
 const NEWLINE = 0x0a;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** A shared buffer for a TextRing that holds up to `bytes` bytes of lines. */
 export function createTextRingBuffer(bytes: number): SharedArrayBuffer {
@@ -57,15 +56,10 @@ export class TextRing {
     return true;
   }
 
-  /** Reader: every line pushed since the last take, in order, each ending in a newline ('' when none). */
-  take(): string {
-    const taken = this.takeBytes();
-    return taken ? decoder.decode(taken) : '';
-  }
-
   /**
-   * Reader: as take, the UTF-8 bytes themselves (copied out of shared memory), or null when
-   * nothing was pushed. The database thread stores them as they are, with no decoding.
+   * Reader: every line pushed since the last take, in order, each ending in a newline, as UTF-8
+   * bytes copied out of shared memory; null when nothing was pushed. The database thread stores
+   * them as they are, with no decoding.
    */
   takeBytes(): Uint8Array | null {
     const writeAt = Atomics.load(this.positions, WRITE_AT);

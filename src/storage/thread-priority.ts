@@ -7,8 +7,8 @@ import { getPriority, setPriority } from 'node:os';
  * is a fair share of what a cached answer costs (`npm run bench` reports both), and on a busy
  * machine that time is taken from answering. At a lower priority the scheduler favours
  * answering: the writes still get about a tenth of a busy core and catch up when the load
- * eases; under sustained overload they fall behind, and the bounded queue of
- * question-store.ts then drops records, never answers.
+ * eases; under sustained overload they fall behind, and the ring the records wait in
+ * (database-thread.ts) fills and drops records, never answers.
  */
 export const DATABASE_THREAD_NICE_INCREMENT = 10;
 
