@@ -1,3 +1,4 @@
+import { BoundedMap } from '../memo.ts';
 import type { Support } from '../rag/types.ts';
 import type { Database, Row, SqlStatement, SqlValue } from './database.ts';
 
@@ -76,7 +77,40 @@ export function insertQuestions(records: QuestionRecord[]): SqlStatement {
  * (text-ring.ts) and are counted by their newlines.
  */
 export function questionLine(record: QuestionRecord): string {
-  return JSON.stringify(questionValues(record));
+  const { outcome, mode, generation, citedSections } = record;
+  let repeated = repeatedParts.get(citedSections);
+  if (!repeated || repeated.outcome !== outcome || repeated.mode !== mode || repeated.generation !== generation) {
+    repeated = {
+      outcome,
+      mode,
+      generation,
+      middle: `,${JSON.stringify(outcome)},${JSON.stringify(mode)},`,
+      end: `,${JSON.stringify(generation)},${JSON.stringify(citedSections)}]`,
+    };
+    repeatedParts.set(citedSections, repeated);
+  }
+  // Byte for byte JSON.stringify(questionValues(record)), in the same column order.
+  const key = outcome === 'answered' ? '""' : JSON.stringify(normaliseQuestion(record.question));
+  return `[${JSON.stringify(record.id)},${jsonNumber(record.askedAt)},${JSON.stringify(record.question)},${key}${repeated.middle}${jsonNumber(roundedLatency(record.latencyMs))}${repeated.end}`;
+}
+
+/**
+ * The JSON of the values an answer repeats each time it is served from the cache (its outcome,
+ * mode, generation and cited sections), kept per cited-sections string: a cached answer's
+ * record costs the JSON of its id, time, question and latency alone. Bounded, since
+ * uncached answers bring new strings.
+ */
+const repeatedParts = new BoundedMap<
+  string,
+  { outcome: string; mode: string; generation: string; middle: string; end: string }
+>(1000);
+
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+function roundedLatency(latencyMs: number): number {
+  return Math.round(latencyMs * 100) / 100;
 }
 
 export function questionLines(records: QuestionRecord[]): string {
@@ -144,7 +178,7 @@ function questionValues(r: QuestionRecord): SqlValue[] {
     r.outcome === 'answered' ? '' : normaliseQuestion(r.question),
     r.outcome,
     r.mode,
-    Math.round(r.latencyMs * 100) / 100,
+    roundedLatency(r.latencyMs),
     r.generation,
     r.citedSections,
   ];

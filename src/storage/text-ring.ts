@@ -25,11 +25,14 @@ export function createTextRingBuffer(bytes: number): SharedArrayBuffer {
 export class TextRing {
   private readonly positions: Int32Array;
   private readonly bytes: Uint8Array;
+  /** The same bytes as a Buffer, whose write() encodes in place (no view, no result object). */
+  private readonly text: Buffer;
   private scratch = new Uint8Array(1024);
 
   constructor(buffer: SharedArrayBuffer) {
     this.positions = new Int32Array(buffer, 0, 2);
     this.bytes = new Uint8Array(buffer, HEADER_BYTES);
+    this.text = Buffer.from(buffer, HEADER_BYTES);
   }
 
   /**
@@ -37,21 +40,28 @@ export class TextRing {
    * False, and nothing written, when it does not fit: the reader is behind.
    */
   push(line: string): boolean {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit; one more for the newline.
-    const most = line.length * 3 + 1;
-    if (this.scratch.length < most) this.scratch = new Uint8Array(most * 2);
-    const { written } = encoder.encodeInto(line, this.scratch);
-    this.scratch[written] = NEWLINE;
-    const length = written + 1;
-
     const capacity = this.bytes.length;
     const writeAt = Atomics.load(this.positions, WRITE_AT);
     const readAt = Atomics.load(this.positions, READ_AT);
     const free = (readAt - writeAt - 1 + capacity) % capacity;
-    if (length > free) return false;
-    const untilEnd = Math.min(length, capacity - writeAt);
-    this.bytes.set(this.scratch.subarray(0, untilEnd), writeAt);
-    if (untilEnd < length) this.bytes.set(this.scratch.subarray(untilEnd, length), 0);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; one more for the newline.
+    const most = line.length * 3 + 1;
+    let length: number;
+    if (most <= Math.min(free, capacity - writeAt)) {
+      // The common case: room without wrapping, so the line is encoded in place, once.
+      const written = this.text.write(line, writeAt, most, 'utf8');
+      this.bytes[writeAt + written] = NEWLINE;
+      length = written + 1;
+    } else {
+      if (this.scratch.length < most) this.scratch = new Uint8Array(most * 2);
+      const { written } = encoder.encodeInto(line, this.scratch);
+      this.scratch[written] = NEWLINE;
+      length = written + 1;
+      if (length > free) return false;
+      const untilEnd = Math.min(length, capacity - writeAt);
+      this.bytes.set(this.scratch.subarray(0, untilEnd), writeAt);
+      if (untilEnd < length) this.bytes.set(this.scratch.subarray(untilEnd, length), 0);
+    }
     Atomics.store(this.positions, WRITE_AT, (writeAt + length) % capacity);
     return true;
   }

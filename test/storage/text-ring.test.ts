@@ -27,6 +27,25 @@ describe('TextRing', () => {
     expect(seen).toEqual(['pilot 🛩️\n', 'pilot é1\n', 'pilot é2\n', 'naïve 🛩️\n', 'pilot é3\n']);
   });
 
+  it('keeps every line intact whether it is written in place or across the end', () => {
+    // Room for a line's worst case (3 bytes per unit) is mostly there, so most lines are written
+    // in place; near the end, or when the ring is nearly full, they go through the wrap.
+    const ring = new TextRing(createTextRingBuffer(300));
+    const pushed: string[] = [];
+    let taken = '';
+    for (let i = 0; i < 400; i++) {
+      const line = `${i} ${[...'é🛩️ naïve "q" \\'].slice(0, i % 14).join('')}`;
+      if (!ring.push(line)) {
+        taken += take(ring);
+        expect(ring.push(line)).toBe(true);
+      }
+      pushed.push(line);
+      if (i % 7 === 0) taken += take(ring);
+    }
+    taken += take(ring);
+    expect(taken).toBe(pushed.map((line) => `${line}\n`).join(''));
+  });
+
   it('refuses a line that does not fit, writing nothing, and takes lines again once read', () => {
     // 10 bytes: room for "1234\n" and "123\n", not for "x\n" as well.
     const ring = new TextRing(createTextRingBuffer(10));
