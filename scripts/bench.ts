@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --json] [-- --duration 12 --warmup 2 --rounds 6 --connections 50]
+ *               [-- --rewarm 0.5 --replicas 3]
  *               [-- --startup-runs 5] [-- --log-level warn] [-- --profile DIR] [-- --skip-startup]
  *               [-- --control]
  *
@@ -28,9 +29,13 @@
  *    answers byte for byte what the uncached one does (also on a repeat, from its cache). Then
  *    loads each server with autocannon (in this process), 50 keep-alive connections: a warm-up
  *    each, then measured rounds alternating bare → /ask uncached → /v1 cached → /ask cached →
- *    /ask cached + recording, every other round in reverse, so that a noisy neighbour on a
- *    shared machine, and a server's place in the round, hit all alike, and the pairs compared
- *    round by round are measured back to back. After each load the
+ *    /ask cached + recording (→ /v1 on that process, unmeasured), every other round in
+ *    reverse, so that a noisy neighbour on a shared machine, and a server's place in the round,
+ *    hit all alike, and the pairs compared round by round are measured back to back. Each
+ *    measured load follows --rewarm seconds (default 0.5) of unmeasured load on the same
+ *    server. The two cached configurations compared for recording each run as --replicas
+ *    processes (default 3), round i on replica i % replicas, and do the same work (the /v1
+ *    load included), so that they differ in recording alone. After each load the
  *    bench waits for the server to go idle, counting that CPU in (the recording server's
  *    database thread may still be writing). /ask requests rotate over 8 questions
  *    of eval/questions.jsonl (7 the guide covers, 1 it does not), JSON responses.
@@ -62,7 +67,7 @@
  * (from /proc/stat), are reported alongside. `--profile DIR` runs both /ask servers with
  * `--cpu-prof` and prints where their CPU time went (bundle positions mapped back to src/ via
  * dist/server/node.mjs.map). The defaults (2 s warm-up, 6 rounds × 2 s per server, 5 start-up
- * runs) keep a run under about 2 minutes. A benchmark, not a test: it exits 0 whatever the figures
+ * runs) keep a run to a few minutes. A benchmark, not a test: it exits 0 whatever the figures
  * (1 only if the harness itself could not run). With --json the whole report goes to stdout
  * as JSON; progress goes to stderr.
  */
@@ -102,6 +107,8 @@ const { values: opts } = parseArgs({
     json: { type: 'boolean', default: false },
     duration: { type: 'string', default: '12' },
     warmup: { type: 'string', default: '2' },
+    rewarm: { type: 'string', default: '0.5' },
+    replicas: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '6' },
     connections: { type: 'string', default: '50' },
     'startup-runs': { type: 'string', default: '5' },
@@ -174,6 +181,10 @@ const RECORDING_MAX_COST = 0.05;
 /** Measured seconds per server, split evenly over the rounds. */
 const DURATION_S = Number(opts.duration);
 const WARMUP_S = Number(opts.warmup);
+const REWARM_S = Number(opts.rewarm);
+const REPLICAS = Math.max(1, Math.round(Number(opts.replicas)));
+/** The variants whose comparison (recording on and off) is spread over REPLICAS processes each. */
+const REPLICATED = ['askCached', 'askCachedRecording'] as const;
 const ROUNDS = Math.max(1, Math.round(Number(opts.rounds)));
 const CONNECTIONS = Number(opts.connections);
 const STARTUP_RUNS = Math.max(1, Math.round(Number(opts['startup-runs'])));
@@ -816,7 +827,8 @@ function printTable(rows: string[][]): void {
 }
 
 interface Measured {
-  server: Server;
+  /** The processes measured in turn, one per round (see REPLICAS). */
+  servers: Server[];
   requests: Request[];
   rounds: Round[];
 }
@@ -846,6 +858,14 @@ async function main(): Promise<void> {
     //    start-up runs below) find everything present.
     const profileFlags = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
     const bundleMtimeBefore = await mtimeMs(SERVER_BUNDLE);
+    const askEnv = (v: (typeof VARIANTS)[number], database: string) => ({
+      INDEX_DIR: indexDir,
+      CORPUS_DIR: 'corpus',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL,
+      DATABASE_URL: databaseUrl(database),
+      ...v.env,
+    });
     const ask = {} as Record<VariantKey, Server>;
     const askStartMs = {} as Record<VariantKey, number>;
     for (const v of VARIANTS) {
@@ -853,25 +873,37 @@ async function main(): Promise<void> {
         `starting ${v.name}: node ${[...profileFlags, ...START_ARGS].join(' ')}${v.env.ANSWER_CACHE_ENTRIES ? ` (ANSWER_CACHE_ENTRIES=${v.env.ANSWER_CACHE_ENTRIES})` : ''}`,
       );
       const started = performance.now();
-      const server = await startServer(
-        v.name,
-        [...profileFlags, ...START_ARGS],
-        {
-          INDEX_DIR: indexDir,
-          CORPUS_DIR: 'corpus',
-          RATE_LIMIT_PER_MINUTE: '0',
-          LOG_LEVEL,
-          DATABASE_URL: databaseUrl(v.key),
-          ...v.env,
-        },
-        '/health',
-      );
+      const server = await startServer(v.name, [...profileFlags, ...START_ARGS], askEnv(v, v.key), '/health');
       askStartMs[v.key] = performance.now() - started;
       if (v.env.RECORD_QUESTIONS === 'true') server.databaseUrl = databaseUrl(v.key);
       servers.push(server);
       ask[v.key] = server;
     }
     const bundleRebuilt = (await mtimeMs(SERVER_BUNDLE)) !== bundleMtimeBefore;
+
+    // Two processes of one configuration differ by several per cent in throughput for as long
+    // as they run (an A/A run, --control, showed it: memory layout, hash seeds, what the JIT
+    // did when), as much as the 5 % recording may cost. So the two configurations compared
+    // each run as REPLICAS processes, round i on replica i % REPLICAS, and the cost is measured
+    // over processes, not one of each.
+    const replicas = {} as Record<(typeof REPLICATED)[number], Server[]>;
+    for (const key of REPLICATED) {
+      replicas[key] = [ask[key]];
+      const v = VARIANTS.find((variant) => variant.key === key)!;
+      for (let r = 1; r < REPLICAS; r++) {
+        progress(`starting ${v.name}, replica ${r + 1}/${REPLICAS}`);
+        const name = `${key}-${r + 1}`;
+        const server = await startServer(
+          `${v.name} (${r + 1})`,
+          [...profileFlags, ...START_ARGS],
+          askEnv(v, name),
+          '/health',
+        );
+        if (v.env.RECORD_QUESTIONS === 'true') server.databaseUrl = databaseUrl(name);
+        servers.push(server);
+        replicas[key].push(server);
+      }
+    }
 
     progress('bundling scripts/bench-bare-server.ts (esbuild) and starting it');
     await mkdir(dirname(bareBundle), { recursive: true });
@@ -956,23 +988,32 @@ async function main(): Promise<void> {
     if (bareCheck.status !== 200) throw new Error(`bare /echo answered ${bareCheck.status}`);
 
     // 3. Load: a warm-up each, then rounds alternating bare → uncached → cached.
-    const measured: Record<'bare' | VariantKey | 'v1Cached', Measured> = {
-      bare: { server: bare, requests: bareRequests, rounds: [] },
-      askUncached: { server: ask.askUncached, requests: askRequests, rounds: [] },
-      askCached: { server: ask.askCached, requests: askRequests, rounds: [] },
-      v1Cached: { server: ask.askCached, requests: v1Requests, rounds: [] },
-      askCachedRecording: { server: ask.askCachedRecording, requests: askRequests, rounds: [] },
+    const measured: Record<'bare' | VariantKey | 'v1Cached' | 'v1CachedRecording', Measured> = {
+      bare: { servers: [bare], requests: bareRequests, rounds: [] },
+      askUncached: { servers: [ask.askUncached], requests: askRequests, rounds: [] },
+      askCached: { servers: replicas.askCached, requests: askRequests, rounds: [] },
+      // On the same process as /ask cached in each round: /v1's cost is measured within a process.
+      v1Cached: { servers: replicas.askCached, requests: v1Requests, rounds: [] },
+      askCachedRecording: { servers: replicas.askCachedRecording, requests: askRequests, rounds: [] },
+      // Not reported: the same /v1 load on the recording processes, so that the two compared
+      // configurations do the same work in each round and differ in recording alone. Without
+      // it an A/A run (--control) measured the second configuration about 5 % slower.
+      v1CachedRecording: { servers: replicas.askCachedRecording, requests: v1Requests, rounds: [] },
     };
+    const serverOf = (key: keyof typeof measured, round: number) =>
+      measured[key].servers[round % measured[key].servers.length]!;
     // Each pair compared round by round is measured back to back (/v1 with /ask cached, /ask
     // cached with recording), in either order.
-    const order = ['bare', 'askUncached', 'v1Cached', 'askCached', 'askCachedRecording'] as const;
-    // v1Cached runs on the askCached process: count each process's CPU once.
-    const pids = [...new Set(order.map((key) => measured[key].server.pid))];
+    const order = ['bare', 'askUncached', 'v1Cached', 'askCached', 'askCachedRecording', 'v1CachedRecording'] as const;
+    // The /v1 loads run on the /ask cached processes: count each process's CPU once.
+    const pids = [...new Set(order.flatMap((key) => measured[key].servers.map((server) => server.pid)))];
     const roundSeconds = DURATION_S / ROUNDS;
     progress(
-      `warm-up: ${WARMUP_S} s each (bare, /ask uncached, /v1 cached, /ask cached, /ask cached + recording), ${CONNECTIONS} connections`,
+      `warm-up: ${WARMUP_S} s of each load on each server (${order.join(', ')}; replicas included), ${CONNECTIONS} connections`,
     );
-    if (WARMUP_S > 0) for (const key of order) await load(measured[key].server, measured[key].requests, WARMUP_S);
+    if (WARMUP_S > 0)
+      for (const key of order)
+        for (const server of measured[key].servers) await load(server, measured[key].requests, WARMUP_S);
     const rssAfterWarmup = {} as Record<VariantKey, number>;
     for (const v of VARIANTS) rssAfterWarmup[v.key] = (await procStatus(ask[v.key].pid))?.rss ?? Number.NaN;
 
@@ -988,8 +1029,14 @@ async function main(): Promise<void> {
       loadDuringRounds.push(loadavg());
       // Every other round in reverse: a server measured later in a round measures slower (an
       // A/A run, the same configuration twice, showed 7-11 %), and alternating cancels that.
-      for (const key of i % 2 === 0 ? order : [...order].reverse())
-        measured[key].rounds.push(await load(measured[key].server, measured[key].requests, roundSeconds));
+      for (const key of i % 2 === 0 ? order : [...order].reverse()) {
+        // Unmeasured load first: a server idle while the others were measured (V8 shrinks an
+        // idle isolate's heap, and the core's caches hold another process) starts its slot as
+        // warm as the one measured just before it in the same process (/ask cached after /v1).
+        const server = serverOf(key, i);
+        if (REWARM_S > 0) await load(server, measured[key].requests, REWARM_S);
+        measured[key].rounds.push(await load(server, measured[key].requests, roundSeconds));
+      }
     }
     const roundsWallMs = performance.now() - roundsStarted;
     const machineAfter = await machineCpu();
@@ -1118,8 +1165,13 @@ async function main(): Promise<void> {
           1,
         3,
       ),
-      recorded: opts.control ? 0 : await countRecorded(databaseUrl('askCachedRecording')),
-      answered: answersBy.get(ask.askCachedRecording.pid) ?? 0,
+      recorded: opts.control
+        ? 0
+        : (await Promise.all(replicas.askCachedRecording.map((server) => countRecorded(server.databaseUrl!)))).reduce(
+            (sum, n) => sum + n,
+            0,
+          ),
+      answered: replicas.askCachedRecording.reduce((sum, server) => sum + (answersBy.get(server.pid) ?? 0), 0),
       // Round by round: each recording round against the cached round of the same round.
       pairedThroughputCost: pairedCost(measured.askCached.rounds, measured.askCachedRecording.rounds),
       // How long its database thread went on writing after each measured round.
