@@ -882,10 +882,10 @@ async function main(): Promise<void> {
     const bundleRebuilt = (await mtimeMs(SERVER_BUNDLE)) !== bundleMtimeBefore;
 
     // Two processes of one configuration differ by several per cent in throughput for as long
-    // as they run (an A/A run, --control, showed it: memory layout, hash seeds, what the JIT
-    // did when), as much as the 5 % recording may cost. So the two configurations compared
-    // each run as REPLICAS processes, round i on replica i % REPLICAS, and the cost is measured
-    // over processes, not one of each.
+    // as they run (A/A runs, --control, show it; likely memory layout and what the JIT did
+    // when), as much as the 5 % recording may cost. So the two configurations compared each
+    // run as REPLICAS processes, round i on replica i % REPLICAS, and the cost is measured over
+    // processes, not one of each. It narrows that spread; it does not remove it.
     const replicas = {} as Record<(typeof REPLICATED)[number], Server[]>;
     for (const key of REPLICATED) {
       replicas[key] = [ask[key]];
@@ -997,7 +997,7 @@ async function main(): Promise<void> {
       askCachedRecording: { servers: replicas.askCachedRecording, requests: askRequests, rounds: [] },
       // Not reported: the same /v1 load on the recording processes, so that the two compared
       // configurations do the same work in each round and differ in recording alone. Without
-      // it an A/A run (--control) measured the second configuration about 5 % slower.
+      // it, A/A runs (--control) measured the second configuration slower.
       v1CachedRecording: { servers: replicas.askCachedRecording, requests: v1Requests, rounds: [] },
     };
     const serverOf = (key: keyof typeof measured, round: number) =>
@@ -1030,8 +1030,8 @@ async function main(): Promise<void> {
       // Every other round in reverse: a server measured later in a round measures slower (an
       // A/A run, the same configuration twice, showed 7-11 %), and alternating cancels that.
       for (const key of i % 2 === 0 ? order : [...order].reverse()) {
-        // Unmeasured load first: a server idle while the others were measured (V8 shrinks an
-        // idle isolate's heap, and the core's caches hold another process) starts its slot as
+        // Unmeasured load first: a server idle while the others were measured (V8 may shrink
+        // an idle isolate's heap, and the core's caches hold another process) starts its slot as
         // warm as the one measured just before it in the same process (/ask cached after /v1).
         const server = serverOf(key, i);
         if (REWARM_S > 0) await load(server, measured[key].requests, REWARM_S);
