@@ -15,8 +15,6 @@ const READ_AT = 1;
 const HEADER_BYTES = 8;
 const NEWLINE = 0x0a;
 
-const encoder = new TextEncoder();
-
 /** A shared buffer for a TextRing that holds up to `bytes` bytes of lines. */
 export function createTextRingBuffer(bytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER_BYTES + bytes + 1);
@@ -27,7 +25,8 @@ export class TextRing {
   private readonly bytes: Uint8Array;
   /** The same bytes as a Buffer, whose write() encodes in place (no view, no result object). */
   private readonly text: Buffer;
-  private scratch = new Uint8Array(1024);
+  /** Where a line that must wrap round the end is encoded first. */
+  private scratch = Buffer.alloc(1024);
 
   constructor(buffer: SharedArrayBuffer) {
     this.positions = new Int32Array(buffer, 0, 2);
@@ -53,8 +52,8 @@ export class TextRing {
       this.bytes[writeAt + written] = NEWLINE;
       length = written + 1;
     } else {
-      if (this.scratch.length < most) this.scratch = new Uint8Array(most * 2);
-      const { written } = encoder.encodeInto(line, this.scratch);
+      if (this.scratch.length < most) this.scratch = Buffer.alloc(most * 2);
+      const written = this.scratch.write(line, 'utf8');
       this.scratch[written] = NEWLINE;
       length = written + 1;
       if (length > free) return false;

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { citedSectionsJson, normaliseQuestion, questionLine } from '../../src/storage/question-log.ts';
+import { citedSectionsJson, insertQuestions, questionLine } from '../../src/storage/question-log.ts';
 import { questionRecord } from '../helpers/question-store.ts';
 
-/** What a line must be: the JSON array of the record's values, in the columns' order. */
+/**
+ * What a line must be: the JSON array of the record's values in the columns' order, exactly as
+ * the one-INSERT path (D1) writes a row of its JSON parameter.
+ */
 function expectedLine(r: ReturnType<typeof questionRecord>): string {
-  return JSON.stringify([
-    r.id,
-    r.askedAt,
-    r.question,
-    r.outcome === 'answered' ? '' : normaliseQuestion(r.question),
-    r.outcome,
-    r.mode,
-    Math.round(r.latencyMs * 100) / 100,
-    r.generation,
-    r.citedSections,
-  ]);
+  const rows = insertQuestions([r]).args![0] as string;
+  return rows.slice(1, -1);
 }
 
 describe('questionLine', () => {
