@@ -76,6 +76,7 @@ import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -85,6 +86,8 @@ import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
 import { loadConfig } from '../src/config.ts';
 import { readEvalSet, type EvalQuestion } from '../src/eval/eval-set.ts';
+import { stagingFilesOf } from '../src/storage/staging-file.ts';
+import { countLines } from '../src/storage/text-ring.ts';
 import { NODE_BUNDLE_OPTIONS } from './node-bundle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -586,40 +589,28 @@ const v1Request = (question: string): Request => ({
 
 /**
  * How many questions a server recorded into its database file (after it stopped and flushed),
- * the rows it left staged (src/storage/staged-questions.ts) included.
+ * the lines it left in its staging file (src/storage/staging-file.ts) included.
  */
 async function countRecorded(url: string): Promise<number> {
   const db = createClient({ url });
   try {
-    const sql = `SELECT (SELECT count(*) FROM questions)
-      + (SELECT coalesce(sum(length(CAST(lines AS TEXT)) - length(replace(CAST(lines AS TEXT), char(10), ''))), 0)
-         FROM question_batches) AS n`;
-    return Number((await db.execute(sql)).rows[0]?.n ?? 0);
+    const moved = Number((await db.execute('SELECT count(*) AS n FROM questions')).rows[0]?.n ?? 0);
+    const staged = stagingFilesOf(fileURLToPath(url)).map(({ path }) => countLines(readFileSync(path)));
+    return staged.reduce((sum, n) => sum + n, moved);
   } finally {
     db.close();
   }
 }
 
 /**
- * Wait until a recording server has moved the rows it staged under load into `questions`
- * (it does when the load pauses), at most SETTLE_MAX_MS.
+ * Wait until a recording server has moved the lines it staged under load into `questions`
+ * (it does when the load pauses, and empties its staging file), at most SETTLE_MAX_MS.
  */
 async function stagedRowsMoved(url: string): Promise<void> {
-  const db = createClient({ url });
   const started = performance.now();
-  try {
-    while (performance.now() - started < SETTLE_MAX_MS) {
-      const staged = await db
-        .execute('SELECT count(*) AS n FROM question_batches')
-        .then((result) => Number(result.rows[0]?.n ?? 0))
-        // No file or no table yet: nothing staged.
-        .catch(() => 0);
-      if (staged === 0) return;
-      await new Promise((resolveWait) => setTimeout(resolveWait, SETTLE_POLL_MS / 2));
-    }
-  } finally {
-    db.close();
-  }
+  const staged = () => stagingFilesOf(fileURLToPath(url)).some(({ path }) => statSync(path).size > 0);
+  while (performance.now() - started < SETTLE_MAX_MS && staged())
+    await new Promise((resolveWait) => setTimeout(resolveWait, SETTLE_POLL_MS / 2));
 }
 
 async function timeToFirstAnswer(

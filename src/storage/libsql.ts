@@ -12,10 +12,12 @@ import { applyMigrations, type Migration } from './migrations.ts';
 import { moveStagedQuestions } from './question-log.ts';
 import {
   STAGING_DEFAULTS,
+  tableStage,
   withStagedRecording,
   type StagingDatabase,
   type StagingOptions,
 } from './staged-questions.ts';
+import { moveLeftoverStagingFiles, openStagingFile } from './staging-file.ts';
 
 export interface LibsqlDatabase extends Database {
   close(): void;
@@ -23,7 +25,8 @@ export interface LibsqlDatabase extends Database {
 
 /**
  * Open (creating its folder and file when needed) and migrate the database at `url`. Recorded
- * questions are staged under load and moved into place when it pauses (staged-questions.ts).
+ * questions are staged under load, in a file beside a local database (staging-file.ts), and
+ * moved into place when it pauses (staged-questions.ts).
  * Throws when it cannot be opened or migrated; callers decide whether that is fatal.
  */
 export async function openLibsqlDatabase(
@@ -49,12 +52,14 @@ export async function openLibsqlDatabase(
     }
     const db = wrap(client);
     await applyMigrations(db, await readMigrations(migrationsDir));
-    // Rows a stopped server left staged (when the migrations given include the staging table:
-    // the tests of an upgrade open a database with the first migrations alone).
+    // Lines a stopped server left staged: in the table (when the migrations given include it:
+    // the tests of an upgrade open a database with the first migrations alone), and in files.
     if ((await db.execute("SELECT 1 FROM sqlite_schema WHERE name = 'question_batches'")).length)
       await db.batch(moveStagedQuestions());
-    const checkpoint = path ? () => db.execute('PRAGMA wal_checkpoint(PASSIVE)').then(() => {}) : undefined;
-    return withStagedRecording(db, staging, checkpoint);
+    if (!path) return withStagedRecording(db, tableStage(db), staging);
+    await moveLeftoverStagingFiles(db, path);
+    const checkpoint = () => db.execute('PRAGMA wal_checkpoint(PASSIVE)').then(() => {});
+    return withStagedRecording(db, openStagingFile(db, path), staging, checkpoint);
   } catch (error) {
     client.close();
     throw error;

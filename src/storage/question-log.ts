@@ -129,10 +129,19 @@ export function stageQuestionLines(lines: Uint8Array): SqlStatement {
 
 /** Move every staged batch into `questions`; run in one transaction (Database.batch). */
 export function moveStagedQuestions(): SqlStatement[] {
-  // A batch's lines as one JSON array of rows: each newline but the last becomes a comma.
-  const rows = `'[' || replace(rtrim(CAST(question_batches.lines AS TEXT), char(10)), char(10), ',') || ']'`;
-  return [{ sql: `${INSERT_ROWS} FROM question_batches, json_each(${rows})` }, { sql: 'DELETE FROM question_batches' }];
+  return [
+    { sql: `${INSERT_ROWS} FROM question_batches, json_each(${linesAsRows('question_batches.lines')})` },
+    { sql: 'DELETE FROM question_batches' },
+  ];
 }
+
+/** Insert question lines (UTF-8, as a staging file holds them) into `questions`. */
+export function insertQuestionLines(lines: Uint8Array): SqlStatement {
+  return { sql: `${INSERT_ROWS} FROM json_each(${linesAsRows('?')})`, args: [lines] };
+}
+
+/** SQL of question lines (a BLOB or text) as one JSON array of rows: each newline but the last becomes a comma. */
+const linesAsRows = (lines: string) => `'[' || replace(rtrim(CAST(${lines} AS TEXT), char(10)), char(10), ',') || ']'`;
 
 /** The INSERT of rows as rowsJson writes them, each a json_each `value`, up to its FROM. */
 const INSERT_ROWS = `INSERT OR IGNORE INTO questions (${QUESTION_COLUMNS.join(', ')})

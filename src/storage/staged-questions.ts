@@ -26,6 +26,23 @@ export interface StagingOptions {
   maxStagedRows: number;
 }
 
+/** Where recorded questions wait, as question lines, until they are moved into `questions`. */
+export interface QuestionStage {
+  /** Keep UTF-8 question lines (whole lines) until the next move; all or nothing. */
+  append(lines: Uint8Array): Promise<void>;
+  /** Insert everything staged into `questions`, and forget it once that is committed. */
+  move(): Promise<void>;
+  close?(): void;
+}
+
+/** Staging in the database itself, in `question_batches`: for a database with no local file. */
+export function tableStage(db: Database): QuestionStage {
+  return {
+    append: (lines) => db.batch([stageQuestionLines(lines)]),
+    move: () => db.batch(moveStagedQuestions()),
+  };
+}
+
 export type StagingDatabase = Database &
   QuestionWriter & {
     /** Stage records given as UTF-8 question lines (questionLines), as the database thread takes them. */
@@ -34,15 +51,16 @@ export type StagingDatabase = Database &
   };
 
 /**
- * Recording in two steps, for a database on Node. Under load each batch of records is one row
- * of `question_batches` (migrations/0003), its UTF-8 question lines as they came; when the load
- * pauses, one statement moves the staged rows into `questions`. Inserting a row into `questions`
+ * Recording in two steps, for a database on Node. Under load each batch of records is staged,
+ * its UTF-8 question lines as they came: appended to a file beside a local database
+ * (staging-file.ts), or else one row of `question_batches` (migrations/0003); when the load
+ * pauses, one statement moves the staged lines into `questions`. Inserting a row into `questions`
  * (unpacking it, encoding its record, updating the id index) is most of what recording costs,
  * and this moves that work out of the busy periods instead of spreading it across them.
  *
  * Every other statement (the dashboard's reads, feedback, retention) runs only after the staged
  * rows are moved, so nothing reads around them. Rows staged when a process stopped are moved
- * when the database is next opened (openLibsqlDatabase runs moveStagedQuestions).
+ * when the database is next opened (openLibsqlDatabase).
  *
  * A move that fails when idle is tried again before the next batch is staged; when it fails
  * again, that batch fails as a failed insert would (the question store logs it with its count)
@@ -50,6 +68,7 @@ export type StagingDatabase = Database &
  */
 export function withStagedRecording(
   db: Database & { close(): void },
+  stage: QuestionStage,
   options: StagingOptions = STAGING_DEFAULTS,
   /** Run after each move, on a file whose WAL is not checkpointed automatically (libsql.ts). */
   afterMove: () => Promise<void> = async () => {},
@@ -67,7 +86,7 @@ export function withStagedRecording(
   const moveStaged = async (): Promise<void> => {
     if (staged === 0) return;
     clearTimeout(idleTimer);
-    await db.batch(moveStagedQuestions());
+    await stage.move();
     staged = 0;
     // A checkpoint that fails leaves the rows in the WAL, where readers see them; the next
     // move tries again. It never fails the read or the batch that moved them.
@@ -92,7 +111,7 @@ export function withStagedRecording(
         await moveStaged();
         idleMoveFailed = false;
       }
-      await db.batch([stageQuestionLines(lines)]);
+      await stage.append(lines);
       staged += countLines(lines);
       moveWhenIdle();
     });
@@ -113,6 +132,7 @@ export function withStagedRecording(
     recordQuestions: (records: QuestionRecord[]) => recordQuestionLines(encoder.encode(questionLines(records))),
     close: () => {
       clearTimeout(idleTimer);
+      stage.close?.();
       db.close();
     },
   };

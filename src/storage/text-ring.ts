@@ -27,6 +27,8 @@ export class TextRing {
   private readonly text: Buffer;
   /** Where a line that must wrap round the end is encoded first. */
   private scratch = Buffer.alloc(1024);
+  /** Reader: where takeBytes copies lines out. */
+  private taken = new Uint8Array(0);
 
   constructor(buffer: SharedArrayBuffer) {
     this.positions = new Int32Array(buffer, 0, 2);
@@ -67,19 +69,24 @@ export class TextRing {
 
   /**
    * Reader: every line pushed since the last take, in order, each ending in a newline, as UTF-8
-   * bytes copied out of shared memory; null when nothing was pushed. The database thread stores
-   * them as they are, with no decoding.
+   * bytes copied out of shared memory; null when nothing was pushed. The database thread stages
+   * them as they are, with no decoding. The bytes are the reader's own buffer, valid until its
+   * next take: a fresh allocation of a drain's size costs more than the copy (it is mapped and
+   * zeroed page by page).
    */
   takeBytes(): Uint8Array | null {
     const writeAt = Atomics.load(this.positions, WRITE_AT);
     const readAt = Atomics.load(this.positions, READ_AT);
     if (writeAt === readAt) return null;
-    let taken: Uint8Array;
-    if (readAt < writeAt) taken = this.bytes.slice(readAt, writeAt);
+    const capacity = this.bytes.length;
+    const length = (writeAt - readAt + capacity) % capacity;
+    if (this.taken.length < length)
+      this.taken = new Uint8Array(Math.min(capacity, Math.max(length, this.taken.length * 2)));
+    const taken = this.taken.subarray(0, length);
+    if (readAt < writeAt) taken.set(this.bytes.subarray(readAt, writeAt));
     else {
-      taken = new Uint8Array(this.bytes.length - readAt + writeAt);
       taken.set(this.bytes.subarray(readAt));
-      taken.set(this.bytes.subarray(0, writeAt), this.bytes.length - readAt);
+      taken.set(this.bytes.subarray(0, writeAt), capacity - readAt);
     }
     Atomics.store(this.positions, READ_AT, writeAt);
     return taken;

@@ -1,9 +1,11 @@
-import { join } from 'node:path';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../../src/logger.ts';
 import { openLibsqlDatabase, type LibsqlDatabase } from '../../src/storage/libsql.ts';
 import { citedSectionsJson, type QuestionRecord } from '../../src/storage/question-log.ts';
 import { QuestionStore, type QuestionStoreOptions } from '../../src/storage/question-store.ts';
+import { stagingFilesOf } from '../../src/storage/staging-file.ts';
 
 /** The `file:` URL of a database file in `dir`. */
 export const databaseUrl = (dir: string, name = 'questions.db'): string => pathToFileURL(join(dir, name)).href;
@@ -62,4 +64,32 @@ export function questionRecord(overrides: Partial<QuestionRecord> = {}): Questio
     ]),
     ...overrides,
   };
+}
+
+/** The staging files (src/storage/staging-file.ts) of the database `name` in `dir`, by name. */
+export async function stagingFiles(dir: string, name = 'questions.db'): Promise<string[]> {
+  return stagingFilesOf(join(dir, name))
+    .map(({ path }) => basename(path))
+    .sort();
+}
+
+/** How many question lines wait in the staging files of the database `name` in `dir`. */
+export async function stagedLineCount(dir: string, name = 'questions.db'): Promise<number> {
+  let count = 0;
+  for (const { path } of stagingFilesOf(join(dir, name)))
+    count += (await readFile(path, 'utf8')).split('\n').length - 1;
+  return count;
+}
+
+/**
+ * Make the one staging file in `dir` unwritable, by putting a folder in its place (root writes
+ * through file modes). Call once the file exists and its lines are moved; returns the undo.
+ */
+export async function blockStagingFile(dir: string): Promise<() => Promise<void>> {
+  const [name, ...others] = await stagingFiles(dir);
+  if (!name || others.length) throw new Error(`expected one staging file in ${dir}`);
+  const path = join(dir, name);
+  await rm(path);
+  await mkdir(path);
+  return () => rm(path, { recursive: true });
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabaseThread } from '../../src/storage/database-thread.ts';
 import { DATABASE_THREAD_NICE_INCREMENT, MAX_NICE } from '../../src/storage/thread-priority.ts';
 import { readAllQuestions } from '../../src/storage/question-log.ts';
-import { databaseUrl, questionRecord } from '../helpers/question-store.ts';
+import { blockStagingFile, databaseUrl, questionRecord, stagedLineCount } from '../helpers/question-store.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
 
 /**
@@ -38,17 +38,16 @@ describe('the database thread', () => {
   });
 
   it('writes queued records on its own, without being asked to drain', async () => {
-    const url = databaseUrl(await tempDir());
+    const dir = await tempDir();
+    const url = databaseUrl(dir);
     const db = await openDatabaseThread(url);
     const asked = questionRecord({ question: 'Où est la gare ? 🚉' });
     db.queueQuestion(asked);
-    // Read beside the thread, as the dashboard of another process would: rows once moved.
+    // Read beside the thread, as the dashboard of another process would: lines staged or moved.
     const reader = createClient({ url });
     const stored = async () => {
-      const result = await reader.execute(
-        'SELECT (SELECT count(*) FROM question_batches) + (SELECT count(*) FROM questions) AS n',
-      );
-      return Number(result.rows[0]!.n);
+      const result = await reader.execute('SELECT count(*) AS n FROM questions');
+      return Number(result.rows[0]!.n) + (await stagedLineCount(dir));
     };
     await expect.poll(stored, { timeout: 5_000 }).toBe(1);
     reader.close();
@@ -57,20 +56,25 @@ describe('the database thread', () => {
   });
 
   it('reports queued records it could not write to the listener, with their count, and writes later ones', async () => {
-    const db = await openDatabaseThread(databaseUrl(await tempDir()));
+    const dir = await tempDir();
+    const db = await openDatabaseThread(databaseUrl(dir));
     const failures: Array<[string, number]> = [];
     db.onQueueFailure((error, lost) => failures.push([error.message, lost]));
-    await db.execute('ALTER TABLE question_batches RENAME TO elsewhere');
+    const first = questionRecord();
+    db.queueQuestion(first);
+    await db.drainQueue();
+    await db.execute('SELECT 1');
+    const unblock = await blockStagingFile(dir);
     db.queueQuestion(questionRecord());
     db.queueQuestion(questionRecord());
     await db.drainQueue();
-    expect(failures).toEqual([[expect.stringMatching(/no such table: question_batches/), 2]]);
+    expect(failures).toEqual([[expect.stringMatching(/EISDIR/), 2]]);
 
-    await db.execute('ALTER TABLE elsewhere RENAME TO question_batches');
+    await unblock();
     const kept = questionRecord();
     db.queueQuestion(kept);
     await db.drainQueue();
-    expect((await readAllQuestions(db)).map((r) => r.id)).toEqual([kept.id]);
+    expect((await readAllQuestions(db)).map((r) => r.id)).toEqual([first.id, kept.id]);
     db.close();
   });
 

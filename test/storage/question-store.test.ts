@@ -13,7 +13,13 @@ import {
 } from '../../src/storage/question-log.ts';
 import { QuestionStore, STORE_DEFAULTS, StorageUnavailableError } from '../../src/storage/question-store.ts';
 import { splitStatements, type Migration } from '../../src/storage/migrations.ts';
-import { databaseUrl, fileStore, questionRecord, recordingLogger } from '../helpers/question-store.ts';
+import {
+  blockStagingFile,
+  databaseUrl,
+  fileStore,
+  questionRecord,
+  recordingLogger,
+} from '../helpers/question-store.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
 
 const DAY = 86_400_000;
@@ -279,18 +285,22 @@ describe('the question store on the database thread (as node.ts opens it)', () =
 
   it('logs records the thread could not write, with their count', async () => {
     const logger = recordingLogger();
-    const { store, close } = threadStore(databaseUrl(await tempDir()), logger);
+    const dir = await tempDir();
+    const { store, close } = threadStore(databaseUrl(dir), logger);
     await store.start();
-    await store.read((db) => db.execute('ALTER TABLE question_batches RENAME TO elsewhere'));
+    store.record(questionRecord());
+    await store.read((db) => db.execute('SELECT 1'));
+    const unblock = await blockStagingFile(dir);
     store.record(questionRecord());
     store.record(questionRecord());
     store.record(questionRecord());
     await store.flush();
     expect(logger.errors).toEqual([
       expect.objectContaining({
-        fields: expect.objectContaining({ lostRecords: 3, err: expect.stringContaining('question_batches') }),
+        fields: expect.objectContaining({ lostRecords: 3, err: expect.stringContaining('EISDIR') }),
       }),
     ]);
+    await unblock();
     close();
   });
 

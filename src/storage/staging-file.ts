@@ -1,0 +1,135 @@
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import type { Database, SqlStatement } from './database.ts';
+import { insertQuestionLines } from './question-log.ts';
+import type { QuestionStage } from './staged-questions.ts';
+
+/**
+ * Recorded questions staged in a plain file beside a local SQLite database, until they are
+ * moved into `questions` (staged-questions.ts). Appending a drain's question lines to a file
+ * is one write of bytes already encoded; inserting them into SQLite, even as one BLOB row,
+ * copies them into pages and WAL frames, several times the CPU (`npm run bench:recording`).
+ * The file is SQLite's own idea of a write-ahead log, for lines: written under load, moved
+ * into the database when the load pauses, and moved at the next open after a stop.
+ *
+ * Each thread that stages has its own file, named after its process and thread
+ * (`questions.db-staged-<pid>-<thread>.jsonl`), so that servers sharing one database never
+ * move each other's lines while they are being written. The file is opened for each append,
+ * not held: a file removed or replaced while the server runs fails the next append (reported,
+ * as any failed write is) instead of taking lines into an unlinked inode.
+ */
+
+/** Staging files this thread has open, by path: never leftovers, and never given twice. */
+const openHere = new Set<string>();
+
+const STAGED_SUFFIX = '.jsonl';
+
+/** The staging files of the database at `databasePath` (`<database>-staged-<pid>-<thread>[-<n>].jsonl`), with their pids. */
+export function stagingFilesOf(databasePath: string): Array<{ path: string; pid: number }> {
+  const escaped = basename(databasePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^${escaped}-staged-(\\d+)-\\d+(?:-\\d+)?\\${STAGED_SUFFIX}$`);
+  const folder = dirname(databasePath);
+  return readdirSync(folder).flatMap((name) => {
+    const pid = pattern.exec(name)?.[1];
+    return pid ? [{ path: join(folder, name), pid: Number(pid) }] : [];
+  });
+}
+
+/** A staging file of `databasePath` for this thread, not in use by another of its databases. */
+function claimStagingPath(databasePath: string): string {
+  const stem = `${databasePath}-staged-${process.pid}-${threadId}`;
+  let path = `${stem}${STAGED_SUFFIX}`;
+  for (let n = 2; openHere.has(path); n++) path = `${stem}-${n}${STAGED_SUFFIX}`;
+  openHere.add(path);
+  return path;
+}
+
+/**
+ * The stage of a database at `databasePath`: a file of its own for this thread. Call
+ * moveLeftoverStagingFiles first, so that a leftover of this thread's name is not taken over.
+ */
+export function openStagingFile(db: Database, databasePath: string): QuestionStage & { close(): void } {
+  const path = claimStagingPath(databasePath);
+  // What this stage has appended and not yet moved: the file's length when whole.
+  let staged = 0;
+  return {
+    async append(lines) {
+      const fd = openSync(path, 'a');
+      try {
+        for (let written = 0; written < lines.length; )
+          written += writeSync(fd, lines, written, lines.length - written);
+        staged += lines.length;
+      } catch (error) {
+        // Cut a half-written drain off, so that the file holds whole lines for the move.
+        try {
+          truncateSync(path, staged);
+        } catch {
+          // The file itself is gone or unwritable: the next move reads what is there.
+        }
+        throw error;
+      } finally {
+        closeSync(fd);
+      }
+    },
+    async move() {
+      if (staged === 0) return;
+      await db.batch(insertInChunks(readWholeLines(path)));
+      // Only after the insert is committed: a crash in between moves the lines again at the
+      // next open, and ids recorded already are kept as they are (INSERT OR IGNORE).
+      truncateSync(path, 0);
+      staged = 0;
+    },
+    close() {
+      openHere.delete(path);
+    },
+  };
+}
+
+/**
+ * Move into `questions` the lines that stopped servers left in staging files of
+ * `databasePath`, and remove the files: those of processes no longer running, and this
+ * process's own that no database of this thread has open (a server restarted in a container
+ * often has the same pid). A running process's files are its own to move.
+ */
+export async function moveLeftoverStagingFiles(db: Database, databasePath: string): Promise<void> {
+  for (const { path, pid } of stagingFilesOf(databasePath)) {
+    if (openHere.has(path) || (pid !== process.pid && isRunning(pid))) continue;
+    if (statSync(path).size > 0) await db.batch(insertInChunks(readWholeLines(path)));
+    rmSync(path, { force: true });
+  }
+}
+
+/**
+ * The insert of many question lines, as one statement per CHUNK_BYTES of whole lines (run in
+ * one transaction): SQLite unpacks one JSON array of megabytes at about half the speed of the
+ * same rows in arrays of a few hundred (`npm run bench:recording`, moving).
+ */
+function insertInChunks(lines: Uint8Array): SqlStatement[] {
+  const statements: SqlStatement[] = [];
+  for (let start = 0; start < lines.length; ) {
+    const cut = lines.lastIndexOf(0x0a, Math.min(lines.length, start + CHUNK_BYTES) - 1);
+    const end = cut >= start ? cut + 1 : lines.indexOf(0x0a, start) + 1 || lines.length;
+    statements.push(insertQuestionLines(lines.subarray(start, end)));
+    start = end;
+  }
+  return statements;
+}
+
+const CHUNK_BYTES = 128 * 1024;
+
+/** A staging file's lines, without a last one that a crash cut short. */
+function readWholeLines(path: string): Uint8Array {
+  const bytes = readFileSync(path);
+  return bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
