@@ -6,8 +6,8 @@
  *   - the answering thread: queueQuestion (the record to a line, the line into the shared
  *     ring), timed per call in a tight loop;
  *   - the database thread while records stream in at `--rate` a second (its periodic drains:
- *     taking the lines and staging them, one row per drain);
- *   - the database thread once the stream pauses (moving the staged rows into `questions`).
+ *     taking the lines and appending them to the staging file);
+ *   - the database thread once the stream pauses (moving the staged lines into `questions`).
  * The threads' CPU comes from /proc/self/task (10 ms ticks, so streams are long enough for
  * hundreds of ticks). `npm run bench` measures the same thing end to end, through HTTP, where
  * a 2-core VM's noise is larger than a 5 % target; this isolates the work itself.
@@ -105,7 +105,7 @@ async function round(dir: string, index: number) {
   }
   await db.drainQueue();
   const streamed = await threadCpuMs();
-  // The stream has paused: the staged rows move after STAGING_DEFAULTS.idleMs; wait for it.
+  // The stream has paused: the staged lines move after STAGING_DEFAULTS.idleMs; wait for it.
   await sleep(STAGING_DEFAULTS.idleMs + 100);
   const [{ n: moved }] = (await db.execute('SELECT count(*) AS n FROM questions')) as [{ n: number }];
   const after = await threadCpuMs();

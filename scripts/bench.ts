@@ -208,7 +208,7 @@ interface Server {
   port: number;
   url: string;
   output: string[];
-  /** The database a recording server writes to, whose staged rows each round waits for. */
+  /** The database a recording server writes to, whose staged lines each round waits for. */
   databaseUrl?: string;
 }
 

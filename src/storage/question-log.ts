@@ -120,8 +120,8 @@ export function questionLines(records: QuestionRecord[]): string {
 }
 
 /**
- * Question lines, UTF-8 encoded, kept as they are: one row of `question_batches`, to be moved
- * into `questions` later by moveStagedQuestions (see staged-questions.ts).
+ * Question lines, UTF-8 encoded, kept as they are: one row of `question_batches` (a database
+ * with no local file), to be moved into `questions` later by moveStagedQuestions.
  */
 export function stageQuestionLines(lines: Uint8Array): SqlStatement {
   return { sql: 'INSERT INTO question_batches (lines) VALUES (?)', args: [lines] };

@@ -54,17 +54,17 @@ export type StagingDatabase = Database &
  * Recording in two steps, for a database on Node. Under load each batch of records is staged,
  * its UTF-8 question lines as they came: appended to a file beside a local database
  * (staging-file.ts), or else one row of `question_batches` (migrations/0003); when the load
- * pauses, one statement moves the staged lines into `questions`. Inserting a row into `questions`
+ * pauses, one transaction moves the staged lines into `questions`. Inserting a row into `questions`
  * (unpacking it, encoding its record, updating the id index) is most of what recording costs,
  * and this moves that work out of the busy periods instead of spreading it across them.
  *
  * Every other statement (the dashboard's reads, feedback, retention) runs only after the staged
- * rows are moved, so nothing reads around them. Rows staged when a process stopped are moved
+ * lines are moved, so nothing reads around them. Lines staged when a process stopped are moved
  * when the database is next opened (openLibsqlDatabase).
  *
  * A move that fails when idle is tried again before the next batch is staged; when it fails
  * again, that batch fails as a failed insert would (the question store logs it with its count)
- * and the staged rows wait for a later try.
+ * and the staged lines wait for a later try.
  */
 export function withStagedRecording(
   db: Database & { close(): void },
