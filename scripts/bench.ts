@@ -1333,7 +1333,8 @@ async function main(): Promise<void> {
       `\nRecording (RECORD_QUESTIONS=true vs false, cached /ask): throughput cost ${pct(recordingCost.throughputCost)}` +
         ` (target < ${RECORDING_MAX_COST * 100} %)  ${mark(recordingTarget.pass)}; CPU per request ${recordingCost.cpuPerRequestCost >= 0 ? '+' : ''}${pct(recordingCost.cpuPerRequestCost)}` +
         ` (main thread ${recordingCost.mainThreadCpuPerRequestCost >= 0 ? '+' : ''}${pct(recordingCost.mainThreadCpuPerRequestCost)});` +
-        ` ${recordingCost.recorded.toLocaleString('en')} of ${recordingCost.answered.toLocaleString('en')} answers written to SQLite;` +
+        ` ${recordingCost.recorded.toLocaleString('en')} answers written to SQLite, ${recordingCost.answered.toLocaleString('en')} received` +
+        ' (the load generator stops without reading what is in flight);' +
         ` writes caught up ${recordingCost.settleMsPerRound.join(', ')} ms after the rounds (that CPU included)`,
     );
     console.log(
