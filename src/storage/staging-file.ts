@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Database, SqlStatement } from './database.ts';
@@ -74,10 +74,11 @@ export function openStagingFile(db: Database, databasePath: string): QuestionSta
     },
     async move() {
       if (staged === 0) return;
-      await db.batch(insertInChunks(readWholeLines(path)));
+      const lines = readWholeLines(path);
+      if (lines.length) await db.batch(insertInChunks(lines));
       // Only after the insert is committed: a crash in between moves the lines again at the
       // next open, and ids recorded already are kept as they are (INSERT OR IGNORE).
-      truncateSync(path, 0);
+      truncateIfPresent(path);
       staged = 0;
     },
     close() {
@@ -95,7 +96,8 @@ export function openStagingFile(db: Database, databasePath: string): QuestionSta
 export async function moveLeftoverStagingFiles(db: Database, databasePath: string): Promise<void> {
   for (const { path, pid } of stagingFilesOf(databasePath)) {
     if (openHere.has(path) || (pid !== process.pid && isRunning(pid))) continue;
-    if (statSync(path).size > 0) await db.batch(insertInChunks(readWholeLines(path)));
+    const lines = readWholeLines(path);
+    if (lines.length) await db.batch(insertInChunks(lines));
     rmSync(path, { force: true });
   }
 }
@@ -118,10 +120,28 @@ function insertInChunks(lines: Uint8Array): SqlStatement[] {
 
 const CHUNK_BYTES = 128 * 1024;
 
-/** A staging file's lines, without a last one that a crash cut short. */
+/**
+ * A staging file's lines, without a last one that a crash cut short; none when the file is gone
+ * (removed by hand, or by another process that moved it first), so that a move never fails for
+ * ever on a file that is no longer there.
+ */
 function readWholeLines(path: string): Uint8Array {
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Uint8Array(0);
+    throw error;
+  }
   return bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+}
+
+function truncateIfPresent(path: string): void {
+  try {
+    truncateSync(path, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 function isRunning(pid: number): boolean {

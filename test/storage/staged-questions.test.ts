@@ -152,6 +152,19 @@ describe('staged recording (Node)', () => {
     db.close();
   });
 
+  it('goes on recording after its staging file is removed by hand (the lines in it are lost)', async () => {
+    const dir = await tempDir();
+    const db = await openLibsqlDatabase(databaseUrl(dir), MIGRATIONS_DIR, never);
+    await db.recordQuestions([questionRecord()]);
+    const [name] = await stagingFiles(dir);
+    await rm(join(dir, name!));
+    expect(await db.execute('SELECT count(*) AS n FROM questions')).toEqual([{ n: 0 }]);
+    const kept = questionRecord();
+    await db.recordQuestions([kept]);
+    expect(await db.execute('SELECT id FROM questions')).toEqual([{ id: kept.id }]);
+    db.close();
+  });
+
   it('keeps an id recorded twice once, as the direct insert does', async () => {
     const url = databaseUrl(await tempDir());
     const db = await openLibsqlDatabase(url, MIGRATIONS_DIR, never);
