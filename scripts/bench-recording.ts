@@ -7,7 +7,9 @@
  *     ring), timed per call in a tight loop;
  *   - the database thread while records stream in at `--rate` a second (its periodic drains:
  *     taking the lines and appending them to the staging file);
- *   - the database thread once the stream pauses (moving the staged lines into `questions`).
+ *   - the database thread once the stream pauses (moving the staged lines into `questions`);
+ *   - the process's helper threads (V8's garbage collection and compilation, libuv's pool)
+ *     over both, which serve the answering thread too and are reported apart.
  * The threads' CPU comes from /proc/self/task (10 ms ticks, so streams are long enough for
  * hundreds of ticks). `npm run bench` measures the same thing end to end, through HTTP, where
  * a 2-core VM's noise is larger than a 5 % target; this isolates the work itself.
@@ -76,10 +78,19 @@ async function threadCpuMs(): Promise<Map<string, number>> {
   return out;
 }
 
-/** CPU ms the threads other than this one took between two readings. */
-function otherThreadsMs(before: Map<string, number>, after: Map<string, number>): number {
+/**
+ * CPU ms that some threads took between two readings: those of `threads` (the database
+ * thread's), or, with `except`, every thread but this one and those.
+ */
+function threadsMs(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  threads: ReadonlySet<string>,
+  except = false,
+): number {
   let ms = 0;
-  for (const [id, now] of after) if (id !== String(process.pid)) ms += now - (before.get(id) ?? 0);
+  for (const [id, now] of after)
+    if (id !== String(process.pid) && threads.has(id) !== except) ms += now - (before.get(id) ?? 0);
   return ms;
 }
 
@@ -87,7 +98,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function round(dir: string, index: number) {
   const url = pathToFileURL(join(dir, `round-${index}.db`)).href;
+  const running = await threadCpuMs();
   const db = await openDatabaseThread(url);
+  // The threads that opening the database started: its worker thread (and any its driver
+  // starts). The others are V8's and libuv's helpers, which also serve the answering thread.
+  const databaseThreads = new Set([...(await threadCpuMs()).keys()].filter((id) => !running.has(id)));
   const total = RATE * SECONDS;
   const all = records(total);
 
@@ -115,8 +130,9 @@ async function round(dir: string, index: number) {
     dropped,
     moved: Number(moved),
     answeringThreadUsPerRecord: Number(queueNs) / 1000 / total,
-    databaseThreadStreamingUsPerRecord: (otherThreadsMs(before, streamed) * 1000) / total,
-    databaseThreadMovingUsPerRecord: (otherThreadsMs(streamed, after) * 1000) / total,
+    databaseThreadStreamingUsPerRecord: (threadsMs(before, streamed, databaseThreads) * 1000) / total,
+    databaseThreadMovingUsPerRecord: (threadsMs(streamed, after, databaseThreads) * 1000) / total,
+    helperThreadsUsPerRecord: (threadsMs(before, after, databaseThreads, true) * 1000) / total,
   };
 }
 
@@ -137,6 +153,7 @@ async function main(): Promise<void> {
         answeringThreadUsPerRecord: median(rounds.map((r) => r.answeringThreadUsPerRecord)),
         databaseThreadStreamingUsPerRecord: median(rounds.map((r) => r.databaseThreadStreamingUsPerRecord)),
         databaseThreadMovingUsPerRecord: median(rounds.map((r) => r.databaseThreadMovingUsPerRecord)),
+        helperThreadsUsPerRecord: median(rounds.map((r) => r.helperThreadsUsPerRecord)),
       },
     };
     if (opts.json) {
@@ -148,16 +165,16 @@ async function main(): Promise<void> {
       `\nnpm run bench:recording  (${RATE} records/s for ${SECONDS} s, ${ROUNDS} rounds; µs of CPU per record)`,
     );
     console.log(
-      '  round   answering thread   database thread, streaming   database thread, moving   written / dropped',
+      '  round   answering thread   database thread, streaming   database thread, moving   helper threads   written / dropped',
     );
     rounds.forEach((r, i) =>
       console.log(
-        `  ${String(i + 1).padEnd(7)} ${f(r.answeringThreadUsPerRecord).padStart(16)}   ${f(r.databaseThreadStreamingUsPerRecord).padStart(26)}   ${f(r.databaseThreadMovingUsPerRecord).padStart(23)}   ${r.moved} / ${r.dropped}`,
+        `  ${String(i + 1).padEnd(7)} ${f(r.answeringThreadUsPerRecord).padStart(16)}   ${f(r.databaseThreadStreamingUsPerRecord).padStart(26)}   ${f(r.databaseThreadMovingUsPerRecord).padStart(23)}   ${f(r.helperThreadsUsPerRecord).padStart(14)}   ${r.moved} / ${r.dropped}`,
       ),
     );
     const m = summary.median;
     console.log(
-      `  median  ${f(m.answeringThreadUsPerRecord).padStart(16)}   ${f(m.databaseThreadStreamingUsPerRecord).padStart(26)}   ${f(m.databaseThreadMovingUsPerRecord).padStart(23)}`,
+      `  median  ${f(m.answeringThreadUsPerRecord).padStart(16)}   ${f(m.databaseThreadStreamingUsPerRecord).padStart(26)}   ${f(m.databaseThreadMovingUsPerRecord).padStart(23)}   ${f(m.helperThreadsUsPerRecord).padStart(14)}`,
     );
     console.log(
       '\n  Compare with "server CPU per request" and "of which its main thread" of /ask CACHED in npm run bench.',
