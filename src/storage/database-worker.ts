@@ -32,6 +32,10 @@ lowerThisThreadPriority(DATABASE_THREAD_NICE_INCREMENT);
 let db: StagingDatabase;
 try {
   db = await openLibsqlDatabase(url);
+  // Nothing is lost when a move fails (the lines stay staged), but the owner hears of it.
+  db.onMoveFailure((error) =>
+    port.postMessage({ queueFailure: serialise(error), lostRecords: 0 } satisfies QueueFailure),
+  );
   port.postMessage({ ready: true });
   port.on('message', (request: DatabaseRequest) => void run(request));
   setInterval(() => void drain(), DRAIN_INTERVAL_MS);

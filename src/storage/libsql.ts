@@ -38,19 +38,27 @@ export async function openLibsqlDatabase(
   if (path) await mkdir(dirname(path), { recursive: true });
   // One connection: writes are queued by the app anyway, and per-connection settings
   // (synchronous) then hold for every statement.
-  const client = createClient({ url, concurrency: 1 });
-  try {
-    if (path) {
-      // WAL: readers (the dashboard, npm run report) never block the writer; NORMAL: a commit
-      // does not wait for fsync, which the driver would otherwise do on its calling thread.
-      await client.execute('PRAGMA journal_mode = WAL');
-      await client.execute('PRAGMA synchronous = NORMAL');
-      // No checkpoint in the middle of a write: under load they would copy the staged bytes into
-      // the file a second time, and sync it. The WAL is checkpointed after each move of staged
-      // rows instead, when the load has paused (and by SQLite when the connection closes).
-      await client.execute('PRAGMA wal_autocheckpoint = 0');
+  const connect = async (): Promise<Client> => {
+    const client = createClient({ url, concurrency: 1 });
+    try {
+      if (path) {
+        // WAL: readers (the dashboard, npm run report) never block the writer; NORMAL: a commit
+        // does not wait for fsync, which the driver would otherwise do on its calling thread.
+        await client.execute('PRAGMA journal_mode = WAL');
+        await client.execute('PRAGMA synchronous = NORMAL');
+        // No checkpoint in the middle of a write: under load they would copy the staged bytes into
+        // the file a second time, and sync it. The WAL is checkpointed after each move of staged
+        // rows instead, when the load has paused (and by SQLite when the connection closes).
+        await client.execute('PRAGMA wal_autocheckpoint = 0');
+      }
+      return client;
+    } catch (error) {
+      client.close();
+      throw error;
     }
-    const db = wrap(client);
+  };
+  const db = wrap(await connect(), connect);
+  try {
     await applyMigrations(db, await readMigrations(migrationsDir));
     // Lines a stopped server left staged: in the table (when the migrations given include it:
     // the tests of an upgrade open a database with the first migrations alone), and in files.
@@ -61,27 +69,70 @@ export async function openLibsqlDatabase(
     const checkpoint = () => db.execute('PRAGMA wal_checkpoint(PASSIVE)').then(() => {});
     return withStagedRecording(db, openStagingFile(db, path), staging, checkpoint);
   } catch (error) {
-    client.close();
+    db.close();
     throw error;
   }
 }
 
-function wrap(client: Client): LibsqlDatabase {
+/**
+ * The Database surface over a libSQL client. A statement that fails because another process
+ * holds the file (SQLITE_BUSY, SQLITE_LOCKED) leaves the driver's connection unable to commit
+ * ever again ("cannot commit transaction - SQL statements in progress"), so the client is
+ * replaced after one: the lock is another process's to release, and writes go on once it is.
+ */
+function wrap(first: Client, connect: () => Promise<Client>): LibsqlDatabase {
+  let client: Client | null = first;
+  let connecting: Promise<Client> | null = null;
+  let closed = false;
+  const live = async (): Promise<Client> => {
+    if (closed) throw new Error('the database is closed');
+    if (client) return client;
+    // One new connection, shared by every statement waiting for it; one that fails to open is
+    // tried again by the next statement.
+    connecting ??= connect().finally(() => (connecting = null));
+    const opened = await connecting;
+    if (closed) opened.close();
+    else client ??= opened;
+    return live();
+  };
+  const recovering = async <T>(run: (client: Client) => Promise<T>): Promise<T> => {
+    const current = await live();
+    try {
+      return await run(current);
+    } catch (error) {
+      if (isLockError(error) && client === current) {
+        client = null;
+        current.close();
+      }
+      throw error;
+    }
+  };
   return {
-    async execute(sql, args = []) {
-      const result = await client.execute({ sql, args: args as InValue[] });
-      // Rows as plain objects (libSQL's rows are array-like objects with named keys too).
-      return result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i] as never])));
-    },
-    async batch(statements) {
+    execute: (sql, args = []) =>
+      recovering(async (current) => {
+        const result = await current.execute({ sql, args: args as InValue[] });
+        // Rows as plain objects (libSQL's rows are array-like objects with named keys too).
+        return result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i] as never])));
+      }),
+    batch: async (statements) => {
       if (statements.length)
-        await client.batch(
-          statements.map(({ sql, args = [] }) => ({ sql, args: args as InValue[] })),
-          'write',
+        await recovering((current) =>
+          current.batch(
+            statements.map(({ sql, args = [] }) => ({ sql, args: args as InValue[] })),
+            'write',
+          ),
         );
     },
-    close: () => client.close(),
+    close: () => {
+      closed = true;
+      client?.close();
+    },
   };
+}
+
+function isLockError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 /** The file behind a `file:` URL (relative to the working directory), or null for a server URL. */

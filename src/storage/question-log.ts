@@ -158,6 +158,8 @@ function rowsJson(records: QuestionRecord[]): string {
  */
 export interface QuestionWriter {
   recordQuestions(records: QuestionRecord[]): Promise<void>;
+  /** Hear about records it kept but could not yet put in place (staged-questions.ts). */
+  onMoveFailure?(listener: (error: unknown) => void): void;
 }
 
 /** Records queued for a database's own thread to write, without waiting (database-thread.ts). */

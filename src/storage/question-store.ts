@@ -199,6 +199,7 @@ export class QuestionStore {
       this.db.then(
         (db) => {
           this.failedOpen = null;
+          db.onMoveFailure?.((error) => this.logFailure(error));
           if (db.queueQuestion && db.drainQueue && db.onQueueFailure) {
             db.onQueueFailure((error, lostRecords) => this.logFailure(error, lostRecords));
             this.queue = db as QuestionQueue;
@@ -227,7 +228,7 @@ export class QuestionStore {
         droppedWhileQueueFull: this.dropped,
         similarErrorsSinceLastLog: this.suppressedErrors,
       },
-      'the question database failed; answers go on, records are lost until it recovers',
+      'the question database failed; answers go on',
     );
     this.suppressedErrors = 0;
     this.dropped = 0;

@@ -47,6 +47,8 @@ export type StagingDatabase = Database &
   QuestionWriter & {
     /** Stage records given as UTF-8 question lines (questionLines), as the database thread takes them. */
     recordQuestionLines(lines: Uint8Array): Promise<void>;
+    /** Hear about moves of staged lines that failed (the lines wait for a later one). */
+    onMoveFailure(listener: (error: unknown) => void): void;
     close(): void;
   };
 
@@ -62,9 +64,11 @@ export type StagingDatabase = Database &
  * lines are moved, so nothing reads around them. Lines staged when a process stopped are moved
  * when the database is next opened (openLibsqlDatabase).
  *
- * A move that fails when idle is tried again before the next batch is staged; when it fails
- * again, that batch fails as a failed insert would (the question store logs it with its count)
- * and the staged lines wait for a later try.
+ * A move that fails (the database locked by another process, say) is reported to the
+ * onMoveFailure listener, and the staged lines wait: it is tried again before the next batch,
+ * which is staged all the same, and when the load pauses again. Only once maxStagedRows wait
+ * does a batch fail with the move (the question store logs it with its count), so that
+ * nothing grows without bound.
  */
 export function withStagedRecording(
   db: Database & { close(): void },
@@ -76,6 +80,7 @@ export function withStagedRecording(
   let staged = 0;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let idleMoveFailed = false;
+  let moveFailureListener: (error: unknown) => void = () => {};
   // One statement at a time, in order: a read never overtakes the move it waits for.
   let tail: Promise<unknown> = Promise.resolve();
   const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
@@ -97,7 +102,10 @@ export function withStagedRecording(
     idleTimer = setTimeout(() => {
       inOrder(moveStaged).then(
         () => (idleMoveFailed = false),
-        () => (idleMoveFailed = true),
+        (error: unknown) => {
+          idleMoveFailed = true;
+          moveFailureListener(error);
+        },
       );
     }, options.idleMs);
     // Staged rows are safe in the file: they never keep a process alive.
@@ -108,8 +116,13 @@ export function withStagedRecording(
     return inOrder(async () => {
       if (!lines.length) return;
       if (idleMoveFailed || staged >= options.maxStagedRows) {
-        await moveStaged();
-        idleMoveFailed = false;
+        try {
+          await moveStaged();
+          idleMoveFailed = false;
+        } catch (error) {
+          if (staged >= options.maxStagedRows) throw error;
+          moveFailureListener(error);
+        }
       }
       await stage.append(lines);
       staged += countLines(lines);
@@ -129,6 +142,9 @@ export function withStagedRecording(
         await db.batch(statements);
       }),
     recordQuestionLines,
+    onMoveFailure: (listener) => {
+      moveFailureListener = listener;
+    },
     recordQuestions: (records: QuestionRecord[]) => recordQuestionLines(encoder.encode(questionLines(records))),
     close: () => {
       clearTimeout(idleTimer);

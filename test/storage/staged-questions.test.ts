@@ -185,7 +185,7 @@ describe('staged recording (Node)', () => {
     db.close();
   });
 
-  it('after a move fails when idle, the next batch tries it again first and fails when it fails again', async () => {
+  it('a failed move is reported and tried again before the next batch, which is staged all the same until the stage is full', async () => {
     const url = databaseUrl(await tempDir());
     const real = await openLibsqlDatabase(url, MIGRATIONS_DIR, never);
     let moveFails = true;
@@ -200,18 +200,26 @@ describe('staged recording (Node)', () => {
       },
       close: () => real.close(),
     };
-    const db = withStagedRecording(failing, tableStage(failing), { idleMs: 20, maxStagedRows: 1_000_000 });
+    const db = withStagedRecording(failing, tableStage(failing), { idleMs: 20, maxStagedRows: 3 });
+    const reported: string[] = [];
+    db.onMoveFailure((error) => reported.push(String(error)));
     await db.recordQuestions([questionRecord()]);
     await expect.poll(() => moves).toEqual(['failed']);
+    expect(reported).toEqual(['Error: disk I/O error']);
 
+    // Tried again first; it fails, and the batch is staged regardless: nothing is lost.
+    await db.recordQuestions([questionRecord(), questionRecord()]);
+    expect(moves.slice(0, 2)).toEqual(['failed', 'failed']);
+    expect(await tableCounts(url)).toEqual({ questions: 0, batches: 2 });
+
+    // Three rows wait (maxStagedRows): a batch now fails with the move, and is not staged.
+    await expect.poll(() => moves.length).toBeGreaterThanOrEqual(3);
     await expect(db.recordQuestions([questionRecord()])).rejects.toThrow('disk I/O error');
-    // The batch that failed was not staged; the first one still is.
-    expect(await tableCounts(url)).toEqual({ questions: 0, batches: 1 });
+    expect(await tableCounts(url)).toEqual({ questions: 0, batches: 2 });
 
     moveFails = false;
     await db.recordQuestions([questionRecord()]);
-    expect(await tableCounts(url)).toEqual({ questions: 1, batches: 1 });
-    expect(moves).toEqual(['failed', 'failed', 'moved']);
+    expect(await tableCounts(url)).toEqual({ questions: 3, batches: 1 });
     db.close();
   });
 });
