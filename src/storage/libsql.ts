@@ -46,9 +46,9 @@ export async function openLibsqlDatabase(
         // does not wait for fsync, which the driver would otherwise do on its calling thread.
         await client.execute('PRAGMA journal_mode = WAL');
         await client.execute('PRAGMA synchronous = NORMAL');
-        // No checkpoint in the middle of a write: under load they would copy the staged bytes into
-        // the file a second time, and sync it. The WAL is checkpointed after each move of staged
-        // rows instead, when the load has paused (and by SQLite when the connection closes).
+        // The WAL is checkpointed after each move of staged lines (PASSIVE: it never waits for a
+        // reader) and by SQLite when the connection closes, not by whichever commit finds it
+        // past 1000 pages.
         await client.execute('PRAGMA wal_autocheckpoint = 0');
       }
       return client;

@@ -12,10 +12,10 @@ const encoder = new TextEncoder();
 
 /** Tunables of staged recording. */
 export const STAGING_DEFAULTS = {
-  /** Staged rows are moved into `questions` once no batch has come for this long. */
+  /** Staged lines are moved into `questions` once no batch has come for this long. */
   idleMs: 250,
   /**
-   * ... or at once when this many wait, so that a load that never pauses still has its rows
+   * ... or at once when this many wait, so that a load that never pauses still has its lines
    * moved (in steps of this size, a fraction of a second of the database thread each).
    */
   maxStagedRows: 50_000,
@@ -108,7 +108,7 @@ export function withStagedRecording(
         },
       );
     }, options.idleMs);
-    // Staged rows are safe in the file: they never keep a process alive.
+    // Staged lines are safe on disk: they never keep a process alive.
     (idleTimer as { unref?: () => void }).unref?.();
   };
 
