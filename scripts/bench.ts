@@ -458,7 +458,7 @@ async function load(server: Server, requests: Request[], seconds: number): Promi
   // round starts, so it never takes CPU from another server's round, and its CPU counts in this
   // round's.
   const loadEnded = performance.now();
-  if (server.databaseUrl) await stagedRowsMoved(server.databaseUrl);
+  if (server.databaseUrl) await stagedLinesMoved(server.databaseUrl);
   await settled(server.pid);
   const settleMs = performance.now() - loadEnded;
   const cpuAfter = await procCpuMs(server.pid);
@@ -604,7 +604,7 @@ async function countRecorded(url: string): Promise<number> {
  * Wait until a recording server has moved the lines it staged under load into `questions`
  * (it does when the load pauses, and empties its staging file), at most SETTLE_MAX_MS.
  */
-async function stagedRowsMoved(url: string): Promise<void> {
+async function stagedLinesMoved(url: string): Promise<void> {
   const started = performance.now();
   const staged = () => stagingFilesOf(fileURLToPath(url)).some(({ path }) => statSync(path).size > 0);
   while (performance.now() - started < SETTLE_MAX_MS && staged())

@@ -27,11 +27,11 @@ const STAGED_SUFFIX = '.jsonl';
 
 /** The staging files of the database at `databasePath` (`<database>-staged-<pid>-<thread>[-<n>].jsonl`), with their pids. */
 export function stagingFilesOf(databasePath: string): Array<{ path: string; pid: number }> {
-  const escaped = basename(databasePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`^${escaped}-staged-(\\d+)-\\d+(?:-\\d+)?\\${STAGED_SUFFIX}$`);
+  const prefix = `${basename(databasePath)}-staged-`;
   const folder = dirname(databasePath);
   return readdirSync(folder).flatMap((name) => {
-    const pid = pattern.exec(name)?.[1];
+    if (!name.startsWith(prefix) || !name.endsWith(STAGED_SUFFIX)) return [];
+    const pid = /^(\d+)-\d+(?:-\d+)?$/.exec(name.slice(prefix.length, -STAGED_SUFFIX.length))?.[1];
     return pid ? [{ path: join(folder, name), pid: Number(pid) }] : [];
   });
 }
@@ -130,7 +130,7 @@ function readWholeLines(path: string): Uint8Array {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Uint8Array(0);
+    if (isMissing(error)) return new Uint8Array(0);
     throw error;
   }
   return bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
@@ -140,9 +140,11 @@ function truncateIfPresent(path: string): void {
   try {
     truncateSync(path, 0);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!isMissing(error)) throw error;
   }
 }
+
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 function isRunning(pid: number): boolean {
   try {
