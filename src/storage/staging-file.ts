@@ -1,4 +1,14 @@
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Database, SqlStatement } from './database.ts';
@@ -51,21 +61,19 @@ function claimStagingPath(databasePath: string): string {
  */
 export function openStagingFile(db: Database, databasePath: string): QuestionStage & { close(): void } {
   const path = claimStagingPath(databasePath);
-  // What this stage has appended and not yet moved: the file's length when whole.
-  let staged = 0;
   return {
     async append(lines) {
       const fd = openSync(path, 'a');
+      const before = fstatSync(fd).size;
       try {
         for (let written = 0; written < lines.length; )
           written += writeSync(fd, lines, written, lines.length - written);
-        staged += lines.length;
       } catch (error) {
         // Cut a half-written drain off, so that the file holds whole lines for the move.
         try {
-          truncateSync(path, staged);
+          ftruncateSync(fd, before);
         } catch {
-          // The file itself is gone or unwritable: the next move reads what is there.
+          // The file cannot be written at all: the next move reads its whole lines.
         }
         throw error;
       } finally {
@@ -73,13 +81,10 @@ export function openStagingFile(db: Database, databasePath: string): QuestionSta
       }
     },
     async move() {
-      if (staged === 0) return;
-      const lines = readWholeLines(path);
-      if (lines.length) await db.batch(insertInChunks(lines));
+      await moveLines(db, path);
       // Only after the insert is committed: a crash in between moves the lines again at the
       // next open, and ids recorded already are kept as they are (INSERT OR IGNORE).
       truncateIfPresent(path);
-      staged = 0;
     },
     close() {
       openHere.delete(path);
@@ -96,10 +101,15 @@ export function openStagingFile(db: Database, databasePath: string): QuestionSta
 export async function moveLeftoverStagingFiles(db: Database, databasePath: string): Promise<void> {
   for (const { path, pid } of stagingFilesOf(databasePath)) {
     if (openHere.has(path) || (pid !== process.pid && isRunning(pid))) continue;
-    const lines = readWholeLines(path);
-    if (lines.length) await db.batch(insertInChunks(lines));
+    await moveLines(db, path);
     rmSync(path, { force: true });
   }
+}
+
+/** Insert the whole lines of a staging file into `questions`, in one transaction. */
+async function moveLines(db: Database, path: string): Promise<void> {
+  const lines = readWholeLines(path);
+  if (lines.length) await db.batch(insertInChunks(lines));
 }
 
 /**
