@@ -4,14 +4,14 @@ import {
   ftruncateSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   rmSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { Database, SqlStatement } from './database.ts';
+import type { Database } from './database.ts';
 import { insertQuestionLines } from './question-log.ts';
 import type { QuestionStage } from './staged-questions.ts';
 
@@ -106,45 +106,49 @@ export async function moveLeftoverStagingFiles(db: Database, databasePath: strin
   }
 }
 
-/** Insert the whole lines of a staging file into `questions`, in one transaction. */
-async function moveLines(db: Database, path: string): Promise<void> {
-  const lines = readWholeLines(path);
-  if (lines.length) await db.batch(insertInChunks(lines));
-}
-
 /**
- * The insert of many question lines, as one statement per CHUNK_BYTES of whole lines (run in
- * one transaction): SQLite unpacks one JSON array of megabytes at about half the speed of the
- * same rows in arrays of a few hundred (`npm run bench:recording`, moving).
+ * Insert the whole lines of a staging file into `questions`, one statement per CHUNK_BYTES of
+ * whole lines read from the file: however much a long load has staged, the move holds one
+ * chunk in memory (a whole file read at once, and the driver's copy of it, stayed in the
+ * database thread's heap as tens of MB). SQLite also unpacks a JSON array of a few hundred
+ * rows at about twice the speed of one of megabytes. Each chunk commits on its own: a move
+ * cut short is done again in full, and ids moved already are kept once (INSERT OR IGNORE).
+ * A last line that a crash cut short is left out; a file that is gone (removed by hand, or by
+ * another process that moved it first) has nothing to move, so a move never fails for ever on it.
  */
-function insertInChunks(lines: Uint8Array): SqlStatement[] {
-  const statements: SqlStatement[] = [];
-  for (let start = 0; start < lines.length; ) {
-    const cut = lines.lastIndexOf(0x0a, Math.min(lines.length, start + CHUNK_BYTES) - 1);
-    const end = cut >= start ? cut + 1 : lines.indexOf(0x0a, start) + 1 || lines.length;
-    statements.push(insertQuestionLines(lines.subarray(start, end)));
-    start = end;
+async function moveLines(db: Database, path: string): Promise<void> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
   }
-  return statements;
+  try {
+    let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    // Bytes at the start of `chunk` that the last read left: a line not yet ended.
+    let carried = 0;
+    for (;;) {
+      const read = readSync(fd, chunk, carried, chunk.length - carried, null);
+      const filled = carried + read;
+      const end = filled && chunk.lastIndexOf(NEWLINE, filled - 1) + 1;
+      if (end > 0) {
+        const { sql, args } = insertQuestionLines(chunk.subarray(0, end));
+        await db.execute(sql, args);
+      }
+      if (read === 0) return;
+      carried = filled - end;
+      chunk.copy(chunk, 0, end, filled);
+      // A line longer than a chunk (a question's length is bounded, so never in practice).
+      if (carried === chunk.length) chunk = Buffer.concat([chunk, Buffer.allocUnsafe(chunk.length)]);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const CHUNK_BYTES = 128 * 1024;
-
-/**
- * A staging file's lines, without a last one that a crash cut short; none when the file is gone
- * (removed by hand, or by another process that moved it first), so that a move never fails for
- * ever on a file that is no longer there.
- */
-function readWholeLines(path: string): Uint8Array {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    if (isMissing(error)) return new Uint8Array(0);
-    throw error;
-  }
-  return bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
-}
+const NEWLINE = 0x0a;
 
 function truncateIfPresent(path: string): void {
   try {

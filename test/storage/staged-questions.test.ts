@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, openLibsqlDatabase } from '../../src/storage/libsql.ts';
 import { questionLines, readSummary } from '../../src/storage/question-log.ts';
 import { tableStage, withStagedRecording } from '../../src/storage/staged-questions.ts';
+import { openStagingFile } from '../../src/storage/staging-file.ts';
 import { databaseUrl, questionRecord, stagedLineCount, stagingFiles } from '../helpers/question-store.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
 
@@ -87,6 +88,21 @@ describe('staged recording (Node)', () => {
     expect(await bytes('questions.db')).toBeGreaterThan(before.file + 400_000);
     // Moved in several statements of whole lines (staging-file.ts): every one of them arrives.
     expect(await counts(dir)).toEqual({ questions: 2000, staged: 0 });
+    db.close();
+  });
+
+  it('moves a line longer than the chunk the move reads at a time, with the lines around it', async () => {
+    const dir = await tempDir();
+    const db = await openLibsqlDatabase(databaseUrl(dir), MIGRATIONS_DIR, never);
+    // Questions are bounded far below this; the staging file itself is not.
+    const long = questionRecord({ question: 'é'.repeat(300_000) });
+    await db.recordQuestions([questionRecord(), long, questionRecord()]);
+    const rows = (await db.execute('SELECT id, length(question) AS length FROM questions ORDER BY rowid')) as Array<{
+      id: string;
+      length: number;
+    }>;
+    expect(rows.map((r) => r.length)).toEqual([38, 300_000, 38]);
+    expect(rows[1]!.id).toBe(long.id);
     db.close();
   });
 
@@ -173,6 +189,39 @@ describe('staged recording (Node)', () => {
     await db.recordQuestions([{ ...asked, question: 'second' }]);
     expect(await db.execute('SELECT question FROM questions')).toEqual([{ question: 'first' }]);
     db.close();
+  });
+
+  it('a move that fails after some of its chunks is done again in full, each line moved once', async () => {
+    const dir = await tempDir();
+    const real = await openLibsqlDatabase(databaseUrl(dir), MIGRATIONS_DIR, never);
+    let inserts = 0;
+    let failAtInsert = 2;
+    const failing = {
+      execute: async (sql: string, args?: Parameters<typeof real.execute>[1]) => {
+        if (sql.includes('INSERT OR IGNORE INTO questions') && ++inserts === failAtInsert)
+          throw new Error('disk I/O error');
+        return real.execute(sql, args);
+      },
+      batch: real.batch,
+      close: () => real.close(),
+    };
+    const stage = openStagingFile(failing, join(dir, 'questions.db'));
+    // Some 400 KB of lines: several chunks, the first of them committed before the failure.
+    const lines = Array.from({ length: 1500 }, () => questionRecord());
+    await stage.append(new TextEncoder().encode(questionLines(lines)));
+    await expect(stage.move()).rejects.toThrow('disk I/O error');
+    const moved = async () =>
+      Number(((await real.execute('SELECT count(*) AS n FROM questions')) as [{ n: number }])[0].n);
+    expect(await moved()).toBeGreaterThan(0);
+    expect(await moved()).toBeLessThan(1500);
+    expect(await stagedLineCount(dir)).toBe(1500);
+
+    failAtInsert = 0;
+    await stage.move();
+    expect(await moved()).toBe(1500);
+    expect(await stagedLineCount(dir)).toBe(0);
+    stage.close();
+    real.close();
   });
 
   it('stages in question_batches where there is no file, and moves those rows when idle', async () => {
