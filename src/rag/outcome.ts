@@ -94,14 +94,26 @@ export function decideOutcome(
   });
   // On topic: the question names (itself or by a synonym) something the documents' titles name.
   const names = (stems: ReadonlySet<string>) => asked.some((t) => namesStems(t, stems));
-  // The asker's own background counts when a heading names it ("I'm a pilot": a heading "Pilots").
+  // The asker's own background counts when a heading names it ("I'm a pilot": a heading
+  // "Pilots"). One the guide does not name stands in, loosely, for backgrounds in general
+  // (query-terms.ts), which a title or heading may be about: that weak a link counts only when
+  // the guide has everything else the question asks ("I'm a nurse. Am I stuck?", not "I'm a
+  // nurse. How long does recovery take?").
+  const asksOnlyWhatTheGuideHas = counted.every((t) => !isLooselyBacked(t));
+  const namesBackground = (stems: ReadonlySet<string>) =>
+    asked.some(
+      (t) =>
+        t.role === 'background' &&
+        [...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || asksOnlyWhatTheGuideHas)),
+    );
   const namesTopic =
-    names(corpus.topicStems) || asked.some((t) => t.role === 'background' && namesStems(t, corpus.headingStems));
+    names(corpus.topicStems) || namesBackground(corpus.topicStems) || namesBackground(corpus.headingStems);
   const onTopic = namesTopic && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
   // Answered: supported, and naming something a heading names (a question that shares only
   // everyday words with some passage, "Can you tell my fortune?", is not about the guide).
   const fullyAnswered = score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0;
-  if (fullyAnswered && names(corpus.headingStems)) return decision('answered', 'supported');
+  if (fullyAnswered && (names(corpus.headingStems) || namesBackground(corpus.headingStems)))
+    return decision('answered', 'supported');
   if (!onTopic)
     return decision(
       'none',
