@@ -56,7 +56,7 @@ export type StagingDatabase = Database &
  * Recording in two steps, for a database on Node. Under load each batch of records is staged,
  * its UTF-8 question lines as they came: appended to a file beside a local database
  * (staging-file.ts), or else one row of `question_batches` (migrations/0003); when the load
- * pauses, one transaction moves the staged lines into `questions`. Inserting a row into `questions`
+ * pauses, the staged lines are moved into `questions`. Inserting a row into `questions`
  * (unpacking it, encoding its record, updating the id index) is most of what recording costs,
  * and this moves that work out of the busy periods instead of spreading it across them.
  *
