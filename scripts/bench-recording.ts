@@ -39,33 +39,40 @@ const RATE = Number(opts.rate);
 const SECONDS = Number(opts.seconds);
 const ROUNDS = Number(opts.rounds);
 
-/** Records as the server writes them for the bench's cached answers: eight questions, one unanswered. */
-function records(count: number): QuestionRecord[] {
-  const document = 'transition-product-management-background';
-  const cited = citedSectionsJson([
-    { document, section: 'Moving from Sales to Product Management' },
-    { document, section: 'Transferable skills' },
-  ]);
-  const questions = [
-    'How do I move from sales into product management?',
-    'What skills transfer from customer support?',
-    'Do I need a certification to become a product manager?',
-    'Is product management stressful?',
-    'I am a teacher, how can I move into product management?',
-    'What should I do first?',
-    'How long does the switch take?',
-    'What is the capital of Peru?',
-  ];
-  return Array.from({ length: count }, (_, i) => ({
+/** The eight questions of the bench's cached answers, one of them unanswered. */
+const QUESTIONS = [
+  'How do I move from sales into product management?',
+  'What skills transfer from customer support?',
+  'Do I need a certification to become a product manager?',
+  'Is product management stressful?',
+  'I am a teacher, how can I move into product management?',
+  'What should I do first?',
+  'How long does the switch take?',
+  'What is the capital of Peru?',
+];
+const DOCUMENT = 'transition-product-management-background';
+const CITED = citedSectionsJson([
+  { document: DOCUMENT, section: 'Moving from Sales to Product Management' },
+  { document: DOCUMENT, section: 'Transferable skills' },
+]);
+
+/**
+ * The i-th record, as the server writes one for a cached answer: made when it is recorded, as
+ * the server makes it, so that it dies young. (Records made all at once beforehand outlive
+ * several young-generation collections, and copying them counted as the helper threads' work.)
+ */
+function recordAt(i: number): QuestionRecord {
+  const unanswered = i % QUESTIONS.length === QUESTIONS.length - 1;
+  return {
     id: newAnswerId(),
     askedAt: Date.now(),
-    question: questions[i % questions.length]!,
-    outcome: i % questions.length === questions.length - 1 ? 'none' : 'answered',
+    question: QUESTIONS[i % QUESTIONS.length]!,
+    outcome: unanswered ? 'none' : 'answered',
     mode: 'extractive',
     latencyMs: 0.42,
     generation: '20261206T105300Z-5548ca',
-    citedSections: i % questions.length === questions.length - 1 ? '{}' : cited,
-  }));
+    citedSections: unanswered ? '{}' : CITED,
+  };
 }
 
 /** CPU ms of each thread of this process so far, by thread id (a thread that ended is left out). */
@@ -104,7 +111,6 @@ async function round(dir: string, index: number) {
   // starts). The others are V8's and libuv's helpers, which also serve the answering thread.
   const databaseThreads = new Set([...(await threadCpuMs()).keys()].filter((id) => !running.has(id)));
   const total = RATE * SECONDS;
-  const all = records(total);
 
   // The answering thread: queueQuestion alone, timed in bursts of one millisecond's share of
   // the rate (as requests arrive), the bursts a millisecond apart.
@@ -113,8 +119,9 @@ async function round(dir: string, index: number) {
   let dropped = 0;
   const before = await threadCpuMs();
   for (let at = 0; at < total; at += perTick) {
+    const burst = Array.from({ length: Math.min(perTick, total - at) }, (_, j) => recordAt(at + j));
     const started = process.hrtime.bigint();
-    for (let i = at; i < Math.min(total, at + perTick); i++) if (!db.queueQuestion(all[i]!)) dropped++;
+    for (const record of burst) if (!db.queueQuestion(record)) dropped++;
     queueNs += process.hrtime.bigint() - started;
     await sleep(1);
   }
