@@ -26,6 +26,8 @@ export interface LocalEmbedderParams {
   documentFrequencies: number[];
   /** Related words (WordNet) from question vocabulary to corpus stems; see related-words.ts. */
   related?: Record<string, string[]>;
+  /** Words used mostly as adjectives or adverbs (WordNet); see buildQualifierWords. */
+  qualifiers?: string[];
 }
 
 const WORD_WEIGHT = 1;
@@ -302,6 +304,8 @@ export class LocalEmbeddings extends Embeddings {
   readonly dims: number;
   /** Corpus stems related to a stem the corpus lacks (empty when none). */
   readonly related: ReadonlyMap<string, readonly string[]>;
+  /** Words, as typed (lower-cased), that qualify rather than name: "crazy", "late". */
+  readonly qualifiers: ReadonlySet<string>;
   /** The owner's synonyms (corpus/synonyms.txt) of the index this embedder belongs to. */
   readonly synonyms: SynonymTable;
   /**
@@ -325,6 +329,7 @@ export class LocalEmbeddings extends Embeddings {
     this.idf = new IdfTable(params);
     this.unseenIdf = bm25Idf(params.documentCount, 0);
     this.related = new Map(Object.entries(params.related ?? {}));
+    this.qualifiers = new Set(params.qualifiers);
     this.synonyms = synonyms;
   }
 

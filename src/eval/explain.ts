@@ -26,7 +26,7 @@ export async function explainQuestion(
   const { query, retrieval, decision } = await retrieveAndDecide(index, { question, history }, DEFAULT_K);
   const words = retrieval.terms.map((t) => {
     const notes = [
-      t.modifier ? 'qualifier' : '',
+      t.modifier ? 'modifier' : t.qualifier ? 'qualifier' : '',
       isAsked(t) ? '' : 'not asked',
       t.weight > 1 ? `weight ${t.weight}` : '',
     ]

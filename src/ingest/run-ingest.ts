@@ -19,7 +19,7 @@ import {
   LOCAL_EMBEDDER_ID,
   projectFeatures,
 } from '../embeddings/local-embeddings.ts';
-import { buildRelatedWords, RELATED_WORDS_VERSION } from '../embeddings/related-words.ts';
+import { buildQualifierWords, buildRelatedWords, RELATED_WORDS_VERSION } from '../embeddings/related-words.ts';
 import { EmbeddingCache } from '../index/embedding-cache.ts';
 import { replaceFileAtomically } from '../index/fs-atomic.ts';
 import { words } from '../text/analyze.ts';
@@ -196,6 +196,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
 
     const localParams = frequencies.params(localDims);
     localParams.related = await relatedWordsCached(config.INDEX_DIR, relatedWordsVocabulary(extractor, chunks));
+    localParams.qualifiers = await qualifierWordsCached(config.INDEX_DIR);
 
     const reused = chunks.length - embedded;
 
@@ -381,6 +382,19 @@ async function relatedWordsCached(indexDir: string, vocabulary: Set<string>): Pr
     await mkdir(join(indexDir, 'cache'), { recursive: true });
     await replaceFileAtomically(path, JSON.stringify(related));
     return related;
+  }
+}
+
+/** The qualifier words (related-words.ts) are the same for every corpus: worked out once per index folder. */
+async function qualifierWordsCached(indexDir: string): Promise<string[]> {
+  const path = join(indexDir, 'cache', `qualifiers-v${RELATED_WORDS_VERSION}.json`);
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as string[];
+  } catch {
+    const qualifiers = buildQualifierWords();
+    await mkdir(join(indexDir, 'cache'), { recursive: true });
+    await replaceFileAtomically(path, JSON.stringify(qualifiers));
+    return qualifiers;
   }
 }
 

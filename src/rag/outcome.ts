@@ -72,8 +72,9 @@ export function decideOutcome(
   // Counted, not weighted by IDF: the words every passage uses ("product", "PM") are the
   // surest sign of being on the guide's topic, and IDF gives them almost no weight. Over the
   // question sentence when it has asked words: a long story before it is told, not asked.
+  // A qualifier the guide lacks ("is this a *crazy* idea?") says nothing about the topic.
   const story = storyStems(question);
-  const counted = asked.filter((t) => !story.has(t.stem));
+  const counted = asked.filter((t) => !story.has(t.stem) && !(t.qualifier && isLooselyBacked(t)));
   const backedShare = counted.length ? counted.filter((t) => !isLooselyBacked(t)).length / counted.length : 0;
 
   const unmet = unmetAnswerType(

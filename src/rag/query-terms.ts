@@ -2,7 +2,7 @@ import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import { contentTerms, contentWords, isStopword, stem, words } from '../text/analyze.ts';
 import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
-import { looksLikeModifier } from '../text/word-shape.ts';
+import { looksLikeModifier, looksLikeQualifier } from '../text/word-shape.ts';
 
 /**
  * What the corpus has for a question word: the `word` itself; a `synonym` (listed, another
@@ -41,6 +41,13 @@ export interface QueryTerm {
    * qualifies what is asked rather than naming it, so the guide lacking it changes nothing.
    */
   modifier: boolean;
+  /**
+   * A modifier, a comparative or superlative by its shape, or a word WordNet uses mostly as an
+   * adjective or adverb ("crazy", "late", "remote"). Such a word the guide lacks never takes a
+   * question off the guide's topic (outcome.ts). But it may be what is asked ("fully *remote*
+   * jobs"), so unlike a modifier it still counts as asked, and as what the guide does not say.
+   */
+  qualifier: boolean;
 }
 
 /**
@@ -127,7 +134,17 @@ export function queryTerms(
     // An unlisted background ("I'm a pilot") is the asker's, whatever the guide calls it (see matchesOf).
     const role: Role = background.has(termStem) || unlistedBackground ? 'background' : 'topic';
     const weight = background.has(termStem) ? BACKGROUND_WEIGHT : 1;
-    terms.push({ word, stem: termStem, idf, weight, matches, evidence, role, modifier: looksLikeModifier(word) });
+    terms.push({
+      word,
+      stem: termStem,
+      idf,
+      weight,
+      matches,
+      evidence,
+      role,
+      modifier: looksLikeModifier(word),
+      qualifier: looksLikeQualifier(word) || embedder.qualifiers.has(word),
+    });
   }
   markCircumstances(question, context, terms, background);
   return terms;

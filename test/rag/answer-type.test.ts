@@ -98,6 +98,7 @@ describe('answerTypeMet for a choice between alternatives', () => {
     evidence: unknown ? 'none' : loose ? 'related' : 'word',
     role: 'topic',
     modifier: false,
+    qualifier: false,
   });
 
   it('declines a choice between two things the guide never names, not even by a synonym', () => {
