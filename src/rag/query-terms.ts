@@ -331,8 +331,11 @@ const ROLE_CUES = [
   // usually names the goal ("hire me as a PM", "the hardest part of being a PM"). Chat
   // drops the subject: "been a project lead for 8 yrs", "worked as a nurse".
   /(?:^|[.!?,;:]\s+)(?:as|being|been|worked as|work as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
+  // "Paralegal here, 8 years.": chat's way of saying "I'm a paralegal", opening a sentence and
+  // ending a clause ("any recipes here?" asks about the guide).
+  /(?:^|[.!?;:]\s+)((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here(?=\s*(?:[,.!;:]|[-–—]\s|$))/gi,
 ];
-/** Looser cues to a background than a role ("SDR here", "my coding background"). */
+/** Looser cues to a background than a role ("I work in sales", "any recipes here?", "my coding background"). */
 const OTHER_BACKGROUND_CUES = [
   /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,

@@ -99,14 +99,15 @@ describe('an unknown word alone never turns an on-topic question into none', () 
 });
 
 describe("an asker's background the guide never names, in a guide about backgrounds in general", () => {
-  it.each(["I'm a nurse. What should I do first?", "I'm a chef, is it realistic for me?"])(
-    'puts "%s" on topic when the guide has the rest of what it asks: answered',
-    async (question) => {
-      const response = await askExtractive(shipped.index, question);
-      expect(response.support).toBe('answered');
-      expect(response.citations.map((c) => c.section)).toContain('There Are Many Product Manager Backgrounds');
-    },
-  );
+  it.each([
+    "I'm a nurse. What should I do first?",
+    "I'm a chef, is it realistic for me?",
+    'Paralegal here. Is it realistic?',
+  ])('puts "%s" on topic when the guide has the rest of what it asks: answered', async (question) => {
+    const response = await askExtractive(shipped.index, question);
+    expect(response.support).toBe('answered');
+    expect(response.citations.map((c) => c.section)).toContain('There Are Many Product Manager Backgrounds');
+  });
 
   it.each(["I'm a nurse. How do I deal with a difficult patient?", "I'm a plumber. How do I fix a leaking tap?"])(
     'but not a question about something the guide lacks: "%s" is none',

@@ -121,6 +121,15 @@ describe('an unlisted background', () => {
     expect(isLooselyBacked(nurse)).toBe(false);
   });
 
+  it.each(['Paralegal here, 8 years. Is it realistic?', 'Backend paralegal here - can I become a PM?'])(
+    'takes "<job> here" opening a sentence for a role: "%s"',
+    (question) => {
+      const paralegal = termIn(question, 'paralegal');
+      expect(paralegal).toMatchObject({ evidence: 'related', role: 'background' });
+      expect(paralegal.matches.get(stem('background'))).toBeGreaterThan(0);
+    },
+  );
+
   it("leaves a background the guide names, and a word that is not the asker's background, as they are", () => {
     expect(termIn("I'm a teacher, can I become a PM?", 'teacher').matches.has(stem('background'))).toBe(false);
     expect(termIn('do nurses make good PMs?', 'nurses')).toMatchObject({ evidence: 'none', role: 'topic' });
