@@ -15,7 +15,7 @@ import { isStopword, stem } from '../text/analyze.ts';
  * they give, so the cost grows with the corpus vocabulary, not with WordNet's size.
  */
 
-/** Bump when the table's construction changes, so cached tables are rebuilt. */
+/** Bump when either table's construction changes (related words, qualifier words), so cached tables are rebuilt. */
 export const RELATED_WORDS_VERSION = 1;
 
 const POS = ['noun', 'verb', 'adj'] as const;
