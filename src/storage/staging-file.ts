@@ -109,12 +109,13 @@ export async function moveLeftoverStagingFiles(db: Database, databasePath: strin
 /**
  * Insert the whole lines of a staging file into `questions`, one statement per CHUNK_BYTES of
  * whole lines read from the file: however much a long load has staged, the move holds one
- * chunk in memory (a whole file read at once, and the driver's copy of it, stayed in the
- * database thread's heap as tens of MB). SQLite also unpacks a JSON array of a few hundred
- * rows at about twice the speed of one of megabytes. Each chunk commits on its own: a move
- * cut short is done again in full, and ids moved already are kept once (INSERT OR IGNORE).
- * A last line that a crash cut short is left out; a file that is gone (removed by hand, or by
- * another process that moved it first) has nothing to move, so a move never fails for ever on it.
+ * chunk in memory, not the whole file and the driver's copy of it (tens of MB at the 50,000
+ * lines that start a move under load, which the database thread's heap would keep). SQLite
+ * also unpacks a JSON array of a few hundred rows at about twice the speed of one of
+ * megabytes. Each chunk commits on its own: a move cut short is done again in full, and ids
+ * moved already are kept once (INSERT OR IGNORE). A last line that a crash cut short is left
+ * out; a file that is gone (removed by hand, or by another process that moved it first) has
+ * nothing to move, so a move never fails for ever on it.
  */
 async function moveLines(db: Database, path: string): Promise<void> {
   let fd: number;
