@@ -368,33 +368,30 @@ function toUnitVector(values: number[]): Float32Array {
  * The WordNet related-words table depends only on the corpus vocabulary, so it is cached by
  * a hash of that vocabulary: an edit that adds no new word does not look anything up again.
  */
-async function relatedWordsCached(indexDir: string, vocabulary: Set<string>): Promise<Record<string, string[]>> {
+function relatedWordsCached(indexDir: string, vocabulary: Set<string>): Promise<Record<string, string[]>> {
   const sorted = [...vocabulary].sort();
   const key = createHash('sha256')
     .update(`${RELATED_WORDS_VERSION}\n${sorted.join('\n')}`)
     .digest('hex')
     .slice(0, 16);
-  const path = join(indexDir, 'cache', `related-${key}.json`);
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, string[]>;
-  } catch {
-    const related = buildRelatedWords(sorted);
-    await mkdir(join(indexDir, 'cache'), { recursive: true });
-    await replaceFileAtomically(path, JSON.stringify(related));
-    return related;
-  }
+  return cachedTable(indexDir, `related-${key}.json`, () => buildRelatedWords(sorted));
 }
 
 /** The qualifier words (related-words.ts) are the same for every corpus: worked out once per index folder. */
-async function qualifierWordsCached(indexDir: string): Promise<string[]> {
-  const path = join(indexDir, 'cache', `qualifiers-v${RELATED_WORDS_VERSION}.json`);
+function qualifierWordsCached(indexDir: string): Promise<string[]> {
+  return cachedTable(indexDir, `qualifiers-v${RELATED_WORDS_VERSION}.json`, buildQualifierWords);
+}
+
+/** A table read from the index folder's cache, or built and saved there when it is not (or cannot be read). */
+async function cachedTable<T>(indexDir: string, name: string, build: () => T): Promise<T> {
+  const path = join(indexDir, 'cache', name);
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as string[];
+    return JSON.parse(await readFile(path, 'utf8')) as T;
   } catch {
-    const qualifiers = buildQualifierWords();
+    const table = build();
     await mkdir(join(indexDir, 'cache'), { recursive: true });
-    await replaceFileAtomically(path, JSON.stringify(qualifiers));
-    return qualifiers;
+    await replaceFileAtomically(path, JSON.stringify(table));
+    return table;
   }
 }
 

@@ -335,7 +335,7 @@ const ROLE_CUES = [
   // ending a clause ("any recipes here?" asks about the guide).
   /(?:^|[.!?;:]\s+)((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here(?=\s*(?:[,.!;:]|[-–—]\s|$))/gi,
 ];
-/** Looser cues to a background than a role ("I work in sales", "any recipes here?", "my coding background"). */
+/** Looser cues to a background than a role ("I'm in retail", "any recipes here?", "my coding background"). */
 const OTHER_BACKGROUND_CUES = [
   /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
