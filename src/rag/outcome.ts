@@ -60,8 +60,9 @@ export function decideOutcome(
   const asked = terms.filter(isAsked);
   // What the question names that the guide has no word for: the head of one of its asked noun
   // phrases (a loose WordNet relative is not a word for it), or another noun of such a phrase
-  // the corpus has never seen ("PM *interview* questions", "fully *remote* jobs"). Qualifiers
-  // are not names ("the *biggest* gap", "a *realistic* step"), nor are scraps such as "w/".
+  // the corpus has never seen ("PM *interview* questions", "fully *remote* jobs"). Words shaped
+  // like qualifiers are not names ("the *biggest* gap", "a *realistic* step"), nor are scraps
+  // such as "w/". A word only WordNet calls an adjective (`t.qualifier`) may be one: "remote".
   const phrases = askedPhrases(question);
   const namesWhatIsAsked = (t: QueryTerm) =>
     phrases.heads.has(t.stem) ||
