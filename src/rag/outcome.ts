@@ -1,6 +1,7 @@
 import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
-import { askedPhrases, questionSentences } from '../text/noun-phrases.ts';
+import { asksAboutWhatCameBefore } from '../text/discourse.ts';
+import { askedPhrases, askedSentence, questionSentences } from '../text/noun-phrases.ts';
 import { looksLikeQualifier } from '../text/word-shape.ts';
 import { isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { combineSignals, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals } from './support.ts';
@@ -95,32 +96,50 @@ export function decideOutcome(
     relatedScore,
   });
   // On topic: the question names (itself or by a synonym) something the documents' titles name.
-  const names = (stems: ReadonlySet<string>) => asked.some((t) => namesStems(t, stems));
+  // The story told before the question lends it its words for that only when the question asks
+  // nothing the guide lacks ("I'm a nurse. What should I do first?"), or when it points back at
+  // the sentence just before it, which then lends its own ("I'm a civil engineer. Does that
+  // count?"). Otherwise the question must name the topic itself: "I work in sales. How do I hit
+  // my quota this quarter?" asks about a quota, and the guide's sales section does not make it
+  // a question about moving into product.
+  const asksOnlyWhatTheGuideHas = counted.every((t) => !isLooselyBacked(t));
+  const asking = askedSentence(question);
+  const pointsBack = asksAboutWhatCameBefore(asking.sentence);
+  const lent = asksOnlyWhatTheGuideHas ? story : pointsBack ? new Set(contentTerms(asking.before)) : new Set();
+  const naming = asked.filter((t) => !story.has(t.stem) || lent.has(t.stem));
+  const names = (stems: ReadonlySet<string>, terms = naming) => terms.some((t) => namesStems(t, stems));
   // The asker's own background counts when a heading names it ("I'm a pilot": a heading
   // "Pilots"). One the guide does not name stands in, loosely, for backgrounds in general
   // (query-terms.ts), which a title or heading may be about: that weak a link counts only when
-  // the guide has everything else the question asks ("I'm a nurse. Am I stuck?", not "I'm a
-  // nurse. How long does recovery take?").
-  const asksOnlyWhatTheGuideHas = counted.every((t) => !isLooselyBacked(t));
-  const namesBackground = (stems: ReadonlySet<string>) =>
-    asked.some(
+  // the guide has everything else the question asks, or the question is about the background
+  // ("I'm a nurse. Am I stuck?", not "I'm a nurse. How long does recovery take?").
+  const looseLinkCounts = asksOnlyWhatTheGuideHas || pointsBack;
+  const namesBackground = (stems: ReadonlySet<string>, terms = naming) =>
+    terms.some(
       (t) =>
         t.role === 'background' &&
-        [...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || asksOnlyWhatTheGuideHas)),
+        [...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || looseLinkCounts)),
     );
-  const namesTopic =
-    names(corpus.topicStems) || namesBackground(corpus.topicStems) || namesBackground(corpus.headingStems);
-  const onTopic = namesTopic && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
+  const namesTopic = (terms = naming) =>
+    names(corpus.topicStems, terms) ||
+    namesBackground(corpus.topicStems, terms) ||
+    namesBackground(corpus.headingStems, terms);
+  const onTopic = namesTopic() && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
   // Answered: supported, and naming something a heading names (a question that shares only
   // everyday words with some passage, "Can you tell my fortune?", is not about the guide).
   const fullyAnswered = score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0;
   if (fullyAnswered && (names(corpus.headingStems) || namesBackground(corpus.headingStems)))
     return decision('answered', 'supported');
-  if (!onTopic)
+  if (!onTopic) {
     return decision(
       'none',
-      score < SUPPORT_THRESHOLD ? 'not about what the guide covers' : 'asks about what the guide never names',
+      !namesTopic() && namesTopic(asked)
+        ? 'only the story around the question is on topic'
+        : score < SUPPORT_THRESHOLD
+          ? 'not about what the guide covers'
+          : 'asks about what the guide never names',
     );
+  }
   if (unmetAmount)
     return decision(
       'related',

@@ -1,3 +1,5 @@
+import { contentTerms, isStopword, words } from './analyze.ts';
+
 /**
  * How a sentence of English prose leans on what comes before it. A sentence quoted alone must
  * stand alone: "This is because they already know you" means nothing without the sentence it
@@ -150,4 +152,38 @@ const OFFER = /\b(?:enroll|enrol|sign up|subscribe|check out our)\b/i;
 export function isPromotional(text: string): boolean {
   const opening = text.replace(OPENING_PUNCTUATION, '');
   return CALL_TO_ACTION.test(opening) || MARKETING_MARKS.test(text) || OFFER.test(text);
+}
+
+/** "it" standing for something said before, not the dummy subject of "is it hard to...". */
+const IT_POINTING_BACK = /\bit\b(?!\s+(?:\S+\s+){0,3}?(?:to|that|if|whether)\b)/i;
+
+/**
+ * "that" or "this" standing alone, as a pronoun: at the end ("How do I fix that?"), before a
+ * function word ("Is this a good idea?"), or as the subject of an inverted question ending
+ * in one more word ("Does that count?", "Is that normal?"). Not before the noun it
+ * determines ("Is this recipe any good?", "my quota this quarter").
+ */
+const INVERTING_VERBS: ReadonlySet<string> = new Set(
+  'is are was were do does did can could would will should'.split(' '),
+);
+function demonstrativePointsBack(tokens: string[]): boolean {
+  return tokens.some(
+    (word, i) =>
+      (word === 'that' || word === 'this') &&
+      (i === tokens.length - 1 ||
+        isStopword(tokens[i + 1]!) ||
+        (i === tokens.length - 2 && INVERTING_VERBS.has(tokens[i - 1] ?? ''))),
+  );
+}
+
+/**
+ * Whether a question's asking sentence is about what the asker said before it, instead of
+ * naming its own subject: it points back ("Does that count?", "Is it worth it?") or has at
+ * most one content word ("Thoughts?", "Where do I start?"). "How long does recovery take?"
+ * names its own.
+ */
+export function asksAboutWhatCameBefore(sentence: string): boolean {
+  return (
+    IT_POINTING_BACK.test(sentence) || demonstrativePointsBack(words(sentence)) || contentTerms(sentence).length <= 1
+  );
 }

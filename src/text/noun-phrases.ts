@@ -99,21 +99,27 @@ export function askedPhrases(question: string): { heads: Set<string>; words: Set
   return { heads, words: members };
 }
 
+function sentencesOf(question: string): string[] {
+  return question.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
+}
+
 /** The sentences of a question that ask (with a question mark) and those that tell. */
 export function questionSentences(question: string): { asking: string[]; telling: string[] } {
-  const sentences = question.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
+  const sentences = sentencesOf(question);
   return { asking: sentences.filter((s) => s.includes('?')), telling: sentences.filter((s) => !s.includes('?')) };
 }
 
-/** The sentence that asks: the question's last with a question mark, else its last. */
-function askedSentence(question: string): string {
-  const sentences = question.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
-  return sentences.findLast((s) => s.includes('?')) ?? sentences.at(-1) ?? '';
+/** The sentence that asks (the question's last with a question mark, else its last), and the one before it. */
+export function askedSentence(question: string): { sentence: string; before: string } {
+  const sentences = sentencesOf(question);
+  const at = sentences.findLastIndex((s) => s.includes('?'));
+  const asking = at >= 0 ? at : sentences.length - 1;
+  return { sentence: sentences[asking] ?? '', before: sentences[asking - 1] ?? '' };
 }
 
 /** The clause of the asked sentence that asks (not one that tells: "I'm a teacher, how do I..."). */
 function askedClause(question: string): string {
-  const sentence = askedSentence(question);
+  const { sentence } = askedSentence(question);
   const clauses = sentence.split(/[,;:()]|\s[-–—]\s/).filter((c) => c.trim());
   return clauses.find((c) => ASKING.test(words(c)[0] ?? '')) ?? clauses.at(-1) ?? sentence;
 }
