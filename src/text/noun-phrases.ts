@@ -99,8 +99,15 @@ export function askedPhrases(question: string): { heads: Set<string>; words: Set
   return { heads, words: members };
 }
 
+/**
+ * A question's sentences. A short label before a colon that opens it or one of its sentences ("Career question:",
+ * "Quick q:") is a sentence of its own: it files the question under a heading, and the
+ * question after it says what is asked.
+ */
 function sentencesOf(question: string): string[] {
-  return question.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
+  return question
+    .split(/(?<=[.!?])\s+|\n+|(?<=(?:^|[.!?])\s*[^\s.!?:]+(?:\s+[^\s.!?:]+){0,2}:)\s+/)
+    .filter((s) => s.trim());
 }
 
 /** The sentences of a question that ask (with a question mark) and those that tell. */

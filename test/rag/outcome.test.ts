@@ -129,6 +129,22 @@ describe('the story told before a question', () => {
   });
 
   it.each([
+    'Career question: how do I get my landlord to fix the heating?',
+    "PM question: what's the best way to negotiate my rent with my landlord?",
+  ])('nor does a label that files it under the topic: "%s" is none', async (question) => {
+    const response = await askExtractive(shipped.index, question);
+    expect(response).toMatchObject({ support: 'none', citations: [] });
+  });
+
+  it('a labelled question on the topic is answered as it would be without the label (control)', async () => {
+    const response = await askExtractive(
+      shipped.index,
+      'Quick question: how do I move from sales into product management?',
+    );
+    expect(response.support).toBe('answered');
+  });
+
+  it.each([
     "I'm a civil engineer, not software. Does that count?",
     'Engineering manager here, thinking about going to product. Thoughts?',
   ])('lends its topic to a question that points back at it: "%s" is answered', async (question) => {

@@ -41,4 +41,13 @@ describe('the noun phrases a question asks about', () => {
       telling: ['I work in sales.', 'Thanks!'],
     });
   });
+
+  it('tells a short label before a colon apart from the question it files ("Career question: ...")', () => {
+    expect(questionSentences('Career question: how do I fix my boiler?')).toEqual({
+      asking: ['how do I fix my boiler?'],
+      telling: ['Career question:'],
+    });
+    expect(questionSentences('So I moved. quick q tho: what now?').telling).toEqual(['So I moved.', 'quick q tho:']);
+    expect(questionSentences('I have one question about my move into product: when?').telling).toEqual([]);
+  });
 });
