@@ -3,7 +3,7 @@ import { contentTerms } from '../text/analyze.ts';
 import { asksAboutWhatCameBefore } from '../text/discourse.ts';
 import { askedPhrases, askedSentence, questionSentences } from '../text/noun-phrases.ts';
 import { looksLikeQualifier } from '../text/word-shape.ts';
-import { isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
+import { GENERAL_BACKGROUND_STEMS, isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { combineSignals, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals } from './support.ts';
 import type { Passage, Support } from './types.ts';
 
@@ -59,6 +59,11 @@ export function decideOutcome(
   const score = passages.length ? combineSignals(signals, SUPPORT_WEIGHTS) : 0;
   const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
   const asked = terms.filter(isAsked);
+  // A short question may be about the sentence before it ("I'm a civil engineer. Does that
+  // count?"): see asksAboutWhatCameBefore.
+  const asking = askedSentence(question);
+  const pointsBack = asksAboutWhatCameBefore(asking.sentence);
+  const pointedAt: ReadonlySet<string> = new Set(pointsBack ? contentTerms(asking.before) : []);
   // What the question names that the guide has no word for: the head of one of its asked noun
   // phrases (a loose WordNet relative is not a word for it), or another noun of such a phrase
   // the corpus has never seen ("PM *interview* questions", "fully *remote* jobs"). Words shaped
@@ -103,22 +108,22 @@ export function decideOutcome(
   // my quota this quarter?" asks about a quota, and the guide's sales section does not make it
   // a question about moving into product.
   const asksOnlyWhatTheGuideHas = counted.every((t) => !isLooselyBacked(t));
-  const asking = askedSentence(question);
-  const pointsBack = asksAboutWhatCameBefore(asking.sentence);
-  const lent = asksOnlyWhatTheGuideHas ? story : pointsBack ? new Set(contentTerms(asking.before)) : new Set();
+  const lent = asksOnlyWhatTheGuideHas ? story : pointedAt;
   const naming = asked.filter((t) => !story.has(t.stem) || lent.has(t.stem));
   const names = (stems: ReadonlySet<string>, terms = naming) => terms.some((t) => namesStems(t, stems));
   // The asker's own background counts when a heading names it ("I'm a pilot": a heading
-  // "Pilots"). One the guide does not name stands in, loosely, for backgrounds in general
-  // (query-terms.ts), which a title or heading may be about: that weak a link counts only when
-  // the guide has everything else the question asks, or the question is about the background
-  // ("I'm a nurse. Am I stuck?", not "I'm a nurse. How long does recovery take?").
+  // "Pilots"). Any background also stands, loosely, for backgrounds in general, which a title
+  // or heading may be about ("I'm a nurse", "I'm a QA tester" where no heading names testers):
+  // that weak a link counts only when the guide has everything else the question asks, or the
+  // question is about the background ("I'm a nurse. Am I stuck?", "I'm a tester. Do I have any
+  // strengths?", not "I'm a nurse. How long does recovery take?").
   const looseLinkCounts = asksOnlyWhatTheGuideHas || pointsBack;
   const namesBackground = (stems: ReadonlySet<string>, terms = naming) =>
     terms.some(
       (t) =>
         t.role === 'background' &&
-        [...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || looseLinkCounts)),
+        ([...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || looseLinkCounts)) ||
+          (looseLinkCounts && GENERAL_BACKGROUND_STEMS.some((general) => stems.has(general)))),
     );
   const namesTopic = (terms = naming) =>
     names(corpus.topicStems, terms) ||
@@ -126,9 +131,16 @@ export function decideOutcome(
     namesBackground(corpus.headingStems, terms);
   const onTopic = namesTopic() && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
   // Answered: supported, and naming something a heading names (a question that shares only
-  // everyday words with some passage, "Can you tell my fortune?", is not about the guide).
+  // everyday words with some passage, "Can you tell my fortune?", is not about the guide). A
+  // question that points back names little itself ("Where do I start?" names a heading's
+  // "start"): with what it points at, it must name the guide's topic ("I want to learn the
+  // violin. Where do I start?" does not).
   const fullyAnswered = score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0;
-  if (fullyAnswered && (names(corpus.headingStems) || namesBackground(corpus.headingStems)))
+  if (
+    fullyAnswered &&
+    (names(corpus.headingStems) || namesBackground(corpus.headingStems)) &&
+    (!pointsBack || namesTopic())
+  )
     return decision('answered', 'supported');
   if (!onTopic) {
     return decision(

@@ -323,7 +323,7 @@ export function expansionTerms(terms: QueryTerm[], weights: ReadonlyMap<string, 
  */
 const BACKGROUND_WEIGHT = 2;
 /** The words guidance uses for someone's past work in general. */
-const GENERAL_BACKGROUND_STEMS = ['background', 'discipline', 'career'].map((w) => stem(w));
+export const GENERAL_BACKGROUND_STEMS: readonly string[] = ['background', 'discipline', 'career'].map((w) => stem(w));
 /** Cues that name the asker's job ("I'm a nurse", "worked as a chef"): a role, whatever the word. */
 const ROLE_CUES = [
   /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,

@@ -109,6 +109,11 @@ describe("an asker's background the guide never names, in a guide about backgrou
     expect(response.citations.map((c) => c.section)).toContain('There Are Many Product Manager Backgrounds');
   });
 
+  it('a background the guide knows a word for but no heading names stands for backgrounds in general too', async () => {
+    const response = await askExtractive(shipped.index, "I'm a QA tester. Do I have any strengths?");
+    expect(response.support).toBe('answered');
+  });
+
   it.each(["I'm a nurse. How do I deal with a difficult patient?", "I'm a plumber. How do I fix a leaking tap?"])(
     'but not a question about something the guide lacks: "%s" is none',
     async (question) => {
@@ -142,6 +147,13 @@ describe('the story told before a question', () => {
       'Quick question: how do I move from sales into product management?',
     );
     expect(response.support).toBe('answered');
+  });
+
+  it('a short question about a sentence that is not about the guide is none: "I want to learn the violin. Where do I start?"', async () => {
+    const offTopic = await askExtractive(shipped.index, 'I want to learn the violin. Where do I start?');
+    expect(offTopic).toMatchObject({ support: 'none', citations: [] });
+    const onTopic = await askExtractive(shipped.index, 'I want to move into product management. Where do I start?');
+    expect(onTopic.support).toBe('answered');
   });
 
   it.each([
