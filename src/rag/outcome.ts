@@ -59,11 +59,7 @@ export function decideOutcome(
   const score = passages.length ? combineSignals(signals, SUPPORT_WEIGHTS) : 0;
   const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
   const asked = terms.filter(isAsked);
-  // A short question may be about the sentence before it ("I'm a civil engineer. Does that
-  // count?"): see asksAboutWhatCameBefore.
-  const asking = askedSentence(question);
-  const pointsBack = asksAboutWhatCameBefore(asking.sentence);
-  const pointedAt: ReadonlySet<string> = new Set(pointsBack ? contentTerms(asking.before) : []);
+  const shape = askingShape(question);
   // What the question names that the guide has no word for: the head of one of its asked noun
   // phrases (a loose WordNet relative is not a word for it), or another noun of such a phrase
   // the corpus has never seen ("PM *interview* questions", "fully *remote* jobs"). Words shaped
@@ -75,14 +71,26 @@ export function decideOutcome(
     (t.evidence === 'none' && t.word.length > 2 && phrases.words.has(t.stem) && !looksLikeQualifier(t.word));
   const missing = asked
     .filter((t) => t.role === 'topic' && isLooselyBacked(t) && namesWhatIsAsked(t))
+    // A question that names nothing itself asks for a kind of answer ("Any tips?"), not about a thing.
+    .filter((t) => !(shape.namesNothingItself && shape.ownStems.has(t.stem)))
     .map((t) => asTyped(t.word, question));
   // Counted, not weighted by IDF: the words every passage uses ("product", "PM") are the
   // surest sign of being on the guide's topic, and IDF gives them almost no weight. Over the
   // question sentence when it has asked words: a long story before it is told, not asked.
   // A qualifier the guide lacks ("is this a *crazy* idea?") says nothing about the topic.
+  // A question that names nothing itself is about the sentence before it, whose words are
+  // counted instead, the asker's background aside: "I'm a teacher. Any tips?" asks about the
+  // background alone, "I'm a baker who loves sourdough. Any tips?" about sourdough.
   const story = storyStems(question);
-  const counted = asked.filter((t) => !story.has(t.stem) && !(t.qualifier && isLooselyBacked(t)));
-  const backedShare = counted.length ? counted.filter((t) => !isLooselyBacked(t)).length / counted.length : 0;
+  const notAQualifierTheGuideLacks = (t: QueryTerm) => !(t.qualifier && isLooselyBacked(t));
+  const counted = shape.namesNothingItself
+    ? asked.filter((t) => shape.pointedAt.has(t.stem) && t.role !== 'background' && notAQualifierTheGuideLacks(t))
+    : asked.filter((t) => !story.has(t.stem) && notAQualifierTheGuideLacks(t));
+  const backedShare = counted.length
+    ? counted.filter((t) => !isLooselyBacked(t)).length / counted.length
+    : shape.namesNothingItself
+      ? 1
+      : 0;
 
   const unmet = unmetAnswerType(
     question,
@@ -108,16 +116,17 @@ export function decideOutcome(
   // my quota this quarter?" asks about a quota, and the guide's sales section does not make it
   // a question about moving into product.
   const asksOnlyWhatTheGuideHas = counted.every((t) => !isLooselyBacked(t));
-  const lent = asksOnlyWhatTheGuideHas ? story : pointedAt;
+  const lent = asksOnlyWhatTheGuideHas ? story : shape.pointedAt;
   const naming = asked.filter((t) => !story.has(t.stem) || lent.has(t.stem));
   const names = (stems: ReadonlySet<string>, terms = naming) => terms.some((t) => namesStems(t, stems));
   // The asker's own background counts when a heading names it ("I'm a pilot": a heading
   // "Pilots"). Any background also stands, loosely, for backgrounds in general, which a title
-  // or heading may be about ("I'm a nurse", "I'm a QA tester" where no heading names testers):
-  // that weak a link counts only when the guide has everything else the question asks, or the
-  // question is about the background ("I'm a nurse. Am I stuck?", "I'm a tester. Do I have any
-  // strengths?", not "I'm a nurse. How long does recovery take?").
-  const looseLinkCounts = asksOnlyWhatTheGuideHas || pointsBack;
+  // or heading may be about ("I'm a nurse", "I'm a QA tester" where no heading names testers).
+  // That weak a link counts only when the guide has everything else the question asks ("I'm a
+  // nurse. Am I stuck?", "I'm a tester. Any tips?", not "I'm a nurse. How long does recovery
+  // take?"), or when the question points back at the background to ask about it ("I'm a
+  // pharmacist. Is that a good starting point?").
+  const looseLinkCounts = asksOnlyWhatTheGuideHas || (shape.pointsBack && !shape.namesNothingItself);
   const namesBackground = (stems: ReadonlySet<string>, terms = naming) =>
     terms.some(
       (t) =>
@@ -139,7 +148,7 @@ export function decideOutcome(
   if (
     fullyAnswered &&
     (names(corpus.headingStems) || namesBackground(corpus.headingStems)) &&
-    (!pointsBack || namesTopic())
+    (!shape.pointsBack || namesTopic())
   )
     return decision('answered', 'supported');
   if (!onTopic) {
@@ -181,6 +190,33 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(['how', 'what', 'why', 'when
 function asTyped(word: string, question: string): string {
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return question.match(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu'))?.[0] ?? word;
+}
+
+/** How a question's asking sentence leans on the sentence before it. */
+interface AskingShape {
+  /** It is about what the asker said just before ("Does that count?"): see asksAboutWhatCameBefore. */
+  pointsBack: boolean;
+  /** The stems of the sentence it points back at (none when it does not). */
+  pointedAt: ReadonlySet<string>;
+  /** The stems of the asking sentence itself. */
+  ownStems: ReadonlySet<string>;
+  /**
+   * It has at most one content word, after a sentence that tells: it asks for a kind of
+   * answer ("Any tips?", "Is it worth it?", "Where do I start?") about that sentence.
+   */
+  namesNothingItself: boolean;
+}
+
+function askingShape(question: string): AskingShape {
+  const { sentence, before } = askedSentence(question);
+  const pointsBack = asksAboutWhatCameBefore(sentence);
+  const own = contentTerms(sentence);
+  return {
+    pointsBack,
+    pointedAt: new Set(pointsBack ? contentTerms(before) : []),
+    ownStems: new Set(own),
+    namesNothingItself: own.length <= 1 && before !== '' && !before.includes('?'),
+  };
 }
 
 /** Stems said only in the sentences of a question that tell rather than ask (none when no sentence asks). */
