@@ -107,7 +107,27 @@ export function askedPhrases(question: string): { heads: Set<string>; words: Set
 function sentencesOf(question: string): string[] {
   return question
     .split(/(?<=[.!?])\s+|\n+|(?<=(?:^|[.!?])\s*[^\s.!?:]+(?:\s+[^\s.!?:]+){0,2}:)\s+/)
-    .filter((s) => s.trim());
+    .filter((s) => s.trim())
+    .flatMap(tellingLeadOff);
+}
+
+/**
+ * A sentence that opens with a clause that tells and goes on to ask ("For my career growth,
+ * what should I eat...?", "Since I'm leaving my job, should I...?") is two: the clause that
+ * tells, and the question.
+ */
+function tellingLeadOff(sentence: string): string[] {
+  const comma = /,\s+/g;
+  for (let match = comma.exec(sentence); match; match = comma.exec(sentence)) {
+    const lead = sentence.slice(0, match.index + 1);
+    const rest = sentence.slice(match.index + match[0].length);
+    if (opensQuestion(rest)) return opensQuestion(lead) ? [sentence] : [lead, rest];
+  }
+  return [sentence];
+}
+
+function opensQuestion(clause: string): boolean {
+  return ASKING.test(words(clause)[0] ?? '');
 }
 
 /** The sentences of a question that ask (with a question mark) and those that tell. */

@@ -133,6 +133,13 @@ describe('the story told before a question', () => {
     expect(response).toMatchObject({ support: 'none', citations: [] });
   });
 
+  it('nor does a clause that tells before the question in the same sentence: "As a sales rep, how do I hit quota this month?" is none', async () => {
+    const offTopic = await askExtractive(shipped.index, 'As a sales rep, how do I hit quota this month?');
+    expect(offTopic).toMatchObject({ support: 'none', citations: [] });
+    const onTopic = await askExtractive(shipped.index, 'As a sales rep, how do I move into product management?');
+    expect(onTopic.support).toBe('answered');
+  });
+
   it.each([
     'Career question: how do I get my landlord to fix the heating?',
     "PM question: what's the best way to negotiate my rent with my landlord?",

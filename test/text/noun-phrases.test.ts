@@ -50,4 +50,13 @@ describe('the noun phrases a question asks about', () => {
     expect(questionSentences('So I moved. quick q tho: what now?').telling).toEqual(['So I moved.', 'quick q tho:']);
     expect(questionSentences('I have one question about my move into product: when?').telling).toEqual([]);
   });
+
+  it('splits off a clause that tells before the one that asks ("For my career growth, what should I eat?")', () => {
+    expect(questionSentences('For my career growth, what should I eat?')).toEqual({
+      asking: ['what should I eat?'],
+      telling: ['For my career growth,'],
+    });
+    // Two clauses that both ask stay one question.
+    expect(questionSentences('how does hiring work, how many rounds?').telling).toEqual([]);
+  });
 });
