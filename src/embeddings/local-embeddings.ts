@@ -353,7 +353,10 @@ export class LocalEmbeddings extends Embeddings {
     return this.idf.get(hash32(termStem, WORD_SEED)) ?? this.unseenIdf;
   }
 
-  /** Whether the corpus contains a stemmed word at all. */
+  /**
+   * Whether the corpus has a feature with this stem's id: the stem itself, unless another
+   * feature shares the hashed id by chance. The lexical index's vocabulary is exact.
+   */
   knowsTerm(termStem: string): boolean {
     return this.idf.get(hash32(termStem, WORD_SEED)) !== undefined;
   }

@@ -97,7 +97,7 @@ export function queryTerms(
     embedder,
     vocabulary,
     roles: new Set(roles),
-    // A guessed stem counts only if the corpus really has it.
+    // A stem counts only if the corpus really has it.
     inCorpus: (s) => embedder.knowsTerm(s) && (vocabulary?.has(s) ?? true),
     spellingBudget: MAX_SPELLING_CORRECTIONS,
   };
@@ -113,7 +113,9 @@ export function queryTerms(
     // number nor the time unit counting it is the question's topic.
     if (seen.has(termStem) || isNumber(word) || (afterNumber && isTimeUnit(word))) continue;
     seen.add(termStem);
-    const known = embedder.knowsTerm(termStem);
+    // By the corpus vocabulary: the embedder knows feature ids, and another feature may share a
+    // word's id by chance ("oil" and the "mil" of "million").
+    const known = lookup.inCorpus(termStem);
     const { matches, unlistedBackground } = matchesOf(word, termStem, known, lookup);
     // A word the corpus lacks but whose stand-ins it has is a vocabulary gap, not a new
     // topic: weigh it like its stand-ins, on average.
@@ -229,7 +231,7 @@ function matchesOf(
     if (!matches.has(stand)) matches.set(stand, credit);
   };
   // Stand-ins the corpus does not contain could never match; they would only dilute the rest.
-  for (const synonym of embedder.synonyms.of(termStem)) if (embedder.knowsTerm(synonym)) add(synonym, SYNONYM_CREDIT);
+  for (const synonym of embedder.synonyms.of(termStem)) if (inCorpus(synonym)) add(synonym, SYNONYM_CREDIT);
   if (!known) {
     // A word the corpus lacks may be there in another form the stemmer does not join
     // ("architect" / "architecture"): as good as a synonym.
@@ -255,7 +257,7 @@ function matchesOf(
   const unlistedBackground =
     lookup.roles.has(termStem) && !known && ![...matches.values()].some((credit) => credit === SYNONYM_CREDIT);
   if (unlistedBackground)
-    for (const general of GENERAL_BACKGROUND_STEMS) if (embedder.knowsTerm(general)) add(general, RELATED_CREDIT);
+    for (const general of GENERAL_BACKGROUND_STEMS) if (inCorpus(general)) add(general, RELATED_CREDIT);
   return { matches, unlistedBackground };
 }
 

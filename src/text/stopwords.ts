@@ -17,12 +17,12 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   there these they this those through to too under until up very was
   wasn't we were weren't what when where which while who
   whom why will with won't would wouldn't you your yours yourself yourselves
-  s t d ll m re ve y really even still much many lot get got
+  s t d ll m re ve y really even still much many lot lots get got
   whats hows whos wheres im ive id dont doesnt didnt cant wont isnt arent wasnt thats theres youre theyre
   actually honestly basically kind kinda sort like maybe probably pretty quite yet already ever
   eventually literally totally definitely seriously obviously truly simply
   onto upon toward towards across along among around behind beside beyond via whether though although unless since per done
-  without within besides despite except throughout amid unlike versus every either neither whose whatever whoever
+  without within besides despite except throughout amid unlike versus vs every either neither whose whatever whoever
   whenever wherever however may might must shall
   anyone anybody someone somebody something anything everything nothing everyone everybody nobody
   somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think know want wanted

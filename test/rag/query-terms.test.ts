@@ -170,6 +170,21 @@ describe('derived forms', () => {
   });
 });
 
+describe('evidence of a word', () => {
+  it('is the corpus vocabulary, exactly: a question word whose hashed feature id the corpus has by chance is not known', () => {
+    // The local embedder's stem id of "oil" equals its trigram id of "mil" ("million"): the
+    // embedder alone would call "oil" a corpus word.
+    const corpusTexts = ['Raising a million for a product launch is rare.'];
+    const hashed = new LocalEmbeddings(fitLocalEmbedder(corpusTexts, 64));
+    expect(hashed.knowsTerm(stem('oil'))).toBe(true);
+    const lexical = buildLexicalIndex(corpusTexts.map((text, id) => ({ id, heading: '', text })));
+    const oil = queryTerms('how often should I change the oil?', hashed, corpusVocabulary(lexical)).find(
+      (t) => t.stem === stem('oil'),
+    );
+    expect(oil?.evidence).toBe('none');
+  });
+});
+
 describe('supportSignals', () => {
   it('reports the IDF-weighted shares of unknown and loose words next to coverage and similarity', () => {
     const terms = queryTerms('Kubernetes cluster sales', embedder);
