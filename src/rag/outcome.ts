@@ -194,7 +194,7 @@ function asTyped(word: string, question: string): string {
 
 /** How a question's asking sentence leans on the sentence before it. */
 interface AskingShape {
-  /** It is about what the asker said just before ("Does that count?"): see asksAboutWhatCameBefore. */
+  /** It is about the sentence of the question just before it ("Does that count?"): see asksAboutWhatCameBefore. */
   pointsBack: boolean;
   /** The stems of the sentence it points back at (none when it does not). */
   pointedAt: ReadonlySet<string>;
@@ -209,13 +209,13 @@ interface AskingShape {
 
 function askingShape(question: string): AskingShape {
   const { sentence, before } = askedSentence(question);
-  const pointsBack = asksAboutWhatCameBefore(sentence);
+  const pointsBack = before !== '' && asksAboutWhatCameBefore(sentence);
   const own = contentTerms(sentence);
   return {
     pointsBack,
     pointedAt: new Set(pointsBack ? contentTerms(before) : []),
     ownStems: new Set(own),
-    namesNothingItself: own.length <= 1 && before !== '' && !before.includes('?'),
+    namesNothingItself: pointsBack && own.length <= 1 && !before.includes('?'),
   };
 }
 

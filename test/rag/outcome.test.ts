@@ -180,6 +180,11 @@ describe('a question that names nothing itself ("Any tips?") after a sentence th
     expect(response.answer).not.toMatch(/mention .tips/i);
   });
 
+  it('with nothing before it in the question, it is judged on its own word: "And what about designers?" is answered', async () => {
+    const response = await askExtractive(guide.index, 'And what about designers?');
+    expect(response.support).toBe('answered');
+  });
+
   it.each(["I'm a potter who loves raku. Any tips?", "I'm a software engineer. My girlfriend left me. What now?"])(
     'asks about what that sentence says when it is not the guide\'s: "%s" is none',
     async (question) => {
