@@ -118,7 +118,18 @@ export function decideOutcome(
   const asksOnlyWhatTheGuideHas = counted.every((t) => !isLooselyBacked(t));
   const lent = asksOnlyWhatTheGuideHas ? story : shape.pointedAt;
   const naming = asked.filter((t) => !story.has(t.stem) || lent.has(t.stem));
-  const names = (stems: ReadonlySet<string>, terms = naming) => terms.some((t) => namesStems(t, stems));
+  // A verb names nothing when what it acts on is something the guide never mentions: "How
+  // often should I change the oil?" is about oil, whatever "change" means in the guide.
+  const byStem = new Map(asked.map((t) => [t.stem, t]));
+  const actsOnTheUnknown = (t: QueryTerm) =>
+    (phrases.objects.get(t.stem) ?? []).some((m) => {
+      const object = byStem.get(m);
+      return (
+        object !== undefined && isLooselyBacked(object) && object.word.length > 2 && !looksLikeQualifier(object.word)
+      );
+    });
+  const names = (stems: ReadonlySet<string>, terms = naming) =>
+    terms.some((t) => namesStems(t, stems) && !actsOnTheUnknown(t));
   // The asker's own background counts when a heading names it ("I'm a pilot": a heading
   // "Pilots"). Any background also stands, loosely, for backgrounds in general, which a title
   // or heading may be about ("I'm a nurse", "I'm a QA tester" where no heading names testers).

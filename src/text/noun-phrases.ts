@@ -61,42 +61,64 @@ function opensObject(tokens: string[], i: number): boolean {
 const ASKING =
   /^(?:how|what|which|who|whom|whose|why|when|where|is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|have|has|any|anyone|tips?)$/;
 
+/** Openers that begin a verb's direct object ("change *the* oil"), not a prepositional phrase. */
+const DETERMINERS: ReadonlySet<string> = new Set(
+  'a an the my your our their his her its this these those what which whose any some every each another no most many all several few both'.split(
+    ' ',
+  ),
+);
+
 /**
  * The noun phrases of a question's asked clause, as stems: their heads, and every content
  * word in them ("the most common PM interview questions": heads questions; words common, pm,
- * interview, questions).
+ * interview, questions); and the direct object of the asked verb ("how do I change the oil":
+ * change -> oil).
  */
-export function askedPhrases(question: string): { heads: Set<string>; words: Set<string> } {
+export function askedPhrases(question: string): {
+  heads: Set<string>;
+  words: Set<string>;
+  objects: Map<string, string[]>;
+} {
   const heads = new Set<string>();
   const members = new Set<string>();
+  const objects = new Map<string, string[]>();
   const clause = askedClause(question);
   let inPhrase = false;
   let head: string | null = null;
+  let objectOf: string[] | null = null;
   const close = () => {
     if (head) heads.add(stem(head));
     inPhrase = false;
     head = null;
+    objectOf = null;
   };
   const tokens = words(clause);
   tokens.forEach((word, i) => {
     if (OPENERS.has(word)) {
+      const object = objectOf !== null && head === null && DETERMINERS.has(word) ? objectOf : null;
       close();
       inPhrase = true;
+      objectOf = object;
     } else if (opensObject(tokens, i)) {
       // The verb of "how do I <verb> <object>": its object is a phrase ("write good OKRs"),
       // unless another verb follows ("start connecting").
       close();
       inPhrase = !/ing$/.test(tokens[i + 1] ?? '');
+      if (inPhrase) {
+        objectOf = [];
+        objects.set(stem(word), objectOf);
+      }
     } else if (isStopword(word) || /^\d/.test(word) || OBJECT_PRONOUNS.has(tokens[i + 1] ?? '')) {
       // A word with an object pronoun after it is a verb ("a side project help me"): the phrase ended before it.
       close();
     } else if (inPhrase) {
       head = word;
       members.add(stem(word));
+      objectOf?.push(stem(word));
     }
   });
   close();
-  return { heads, words: members };
+  return { heads, words: members, objects };
 }
 
 /**

@@ -59,4 +59,10 @@ describe('the noun phrases a question asks about', () => {
     // Two clauses that both ask stay one question.
     expect(questionSentences('how does hiring work, how many rounds?').telling).toEqual([]);
   });
+
+  it('gives the direct object of the asked verb, not a phrase after a preposition', () => {
+    expect(askedPhrases('How often should I change the oil?').objects.get(stem('change'))).toEqual([stem('oil')]);
+    expect(askedPhrases('how do I write good OKRs?').objects.get(stem('write'))).toEqual([stem('good'), stem('okrs')]);
+    expect(askedPhrases('How do I pivot into fintech?').objects.get(stem('pivot'))).toEqual([]);
+  });
 });
