@@ -77,15 +77,16 @@ export function decideOutcome(
   // Counted, not weighted by IDF: the words every passage uses ("product", "PM") are the
   // surest sign of being on the guide's topic, and IDF gives them almost no weight. Over the
   // question sentence when it has asked words: a long story before it is told, not asked.
-  // A qualifier the guide lacks ("is this a *crazy* idea?") says nothing about the topic.
-  // A question that names nothing itself is about the sentence before it, whose words are
-  // counted instead, the asker's background aside: "I'm a teacher. Any tips?" asks about the
+  // A qualifier the guide lacks ("is this a *crazy* idea?") says nothing about the topic, nor
+  // does the asker's background, which is where they come from, not what they ask ("Do my
+  // *hospitality* skills count?"). A question that names nothing itself is about the sentence
+  // before it, whose words are counted instead: "I'm a teacher. Any tips?" asks about the
   // background alone, "I'm a baker who loves sourdough. Any tips?" about sourdough.
   const story = storyStems(question);
-  const notAQualifierTheGuideLacks = (t: QueryTerm) => !(t.qualifier && isLooselyBacked(t));
+  const countable = (t: QueryTerm) => t.role !== 'background' && !(t.qualifier && isLooselyBacked(t));
   const counted = shape.namesNothingItself
-    ? asked.filter((t) => shape.pointedAt.has(t.stem) && t.role !== 'background' && notAQualifierTheGuideLacks(t))
-    : asked.filter((t) => !story.has(t.stem) && notAQualifierTheGuideLacks(t));
+    ? asked.filter((t) => shape.pointedAt.has(t.stem) && countable(t))
+    : asked.filter((t) => !story.has(t.stem) && countable(t));
   const backedShare = counted.length
     ? counted.filter((t) => !isLooselyBacked(t)).length / counted.length
     : shape.namesNothingItself

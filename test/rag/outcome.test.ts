@@ -109,6 +109,12 @@ describe("an asker's background the guide never names, in a guide about backgrou
     expect(response.citations.map((c) => c.section)).toContain('There Are Many Product Manager Backgrounds');
   });
 
+  it('a background the guide has no word for does not count against the rest of the question: "Do my hospitality skills count?" is not none', async () => {
+    const response = await askExtractive(shipped.index, 'Do my hospitality skills count?');
+    expect(response.support).not.toBe('none');
+    expect(response.citations.length).toBeGreaterThan(0);
+  });
+
   it('a background the guide knows a word for but no heading names stands for backgrounds in general too', async () => {
     const response = await askExtractive(shipped.index, "I'm a QA tester. Do I have any strengths?");
     expect(response.support).toBe('answered');
