@@ -93,6 +93,7 @@ export function queryTerms(
   const text = context ? `${question}\n${context}` : question;
   const roles = cuedStems(text, ROLE_CUES);
   const background = new Set([...roles, ...cuedStems(text, OTHER_BACKGROUND_CUES)]);
+  const roleModifiers = new Set(cuedModifiers(text, ROLE_CUES));
   const lookup: StandInLookup = {
     embedder,
     vocabulary,
@@ -134,8 +135,9 @@ export function queryTerms(
           ? 'synonym'
           : 'related';
     // An unlisted background ("I'm a pilot") is the asker's, whatever the guide calls it (see matchesOf).
-    const role: Role = background.has(termStem) || unlistedBackground ? 'background' : 'topic';
-    const weight = background.has(termStem) ? BACKGROUND_WEIGHT : 1;
+    const role: Role =
+      background.has(termStem) || roleModifiers.has(termStem) || unlistedBackground ? 'background' : 'topic';
+    const weight = background.has(termStem) || roleModifiers.has(termStem) ? BACKGROUND_WEIGHT : 1;
     terms.push({
       word,
       stem: termStem,
@@ -363,21 +365,45 @@ const PERSON_NOUNS = new Set([
   'type',
 ]);
 
+/**
+ * The noun phrases the cues name, up to the first function word, as the words of each of
+ * their tokens: "high school teacher", "management consultant" (of "management consultant at
+ * a firm"). A hyphenated compound is one token, function words and all: "stay-at-home parent".
+ */
+function cuedNouns(text: string, cues: readonly RegExp[]): string[][][] {
+  const out: string[][][] = [];
+  for (const cue of cues)
+    for (const match of text.matchAll(cue)) {
+      const tokens = match[1]!.split(/\s+/).map((token) => words(token));
+      const cut = tokens.findIndex((token) => token.every((w) => isStopword(w)));
+      out.push((cut < 0 ? tokens : tokens.slice(0, cut)).filter((token) => token.length > 0));
+    }
+  return out;
+}
+
+/**
+ * Where the head of such a phrase is: its last token, except a word for any person, which
+ * names no job ("sales guy here", "a marketing person": the token before it).
+ */
+function headAt(noun: string[][]): number {
+  return noun.length > 1 && PERSON_NOUNS.has(noun.at(-1)!.at(-1)!) ? noun.length - 2 : noun.length - 1;
+}
+
+/** The heads of the noun phrases the cues name: "high school teacher" -> teacher. */
 function cuedStems(text: string, cues: readonly RegExp[]): string[] {
   const out: string[] = [];
-  for (const cue of cues) {
-    for (const match of text.matchAll(cue)) {
-      // The head of an English noun phrase is its last word before any function word:
-      // "high school teacher" -> teacher, "management consultant at a firm" -> consultant.
-      const phrase = words(match[1]!);
-      const cut = phrase.findIndex((w) => isStopword(w));
-      const noun = cut < 0 ? phrase : phrase.slice(0, cut);
-      // "sales guy here", "a marketing person": a word for any person names no job; the word
-      // before it does.
-      const head = noun.length > 1 && PERSON_NOUNS.has(noun.at(-1)!) ? noun.at(-2) : noun.at(-1);
-      if (head && !isStopword(head)) out.push(stem(head));
-    }
+  for (const noun of cuedNouns(text, cues)) {
+    const head = noun[headAt(noun)]?.at(-1);
+    if (head && !isStopword(head)) out.push(stem(head));
   }
+  return out;
+}
+
+/** The words before those heads, which say what kind of background it is: "QA" of "I'm a QA tester". */
+function cuedModifiers(text: string, cues: readonly RegExp[]): string[] {
+  const out: string[] = [];
+  for (const noun of cuedNouns(text, cues))
+    for (const word of noun.slice(0, Math.max(0, headAt(noun))).flat()) if (!isStopword(word)) out.push(stem(word));
   return out;
 }
 

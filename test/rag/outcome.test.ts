@@ -109,6 +109,14 @@ describe("an asker's background the guide never names, in a guide about backgrou
     expect(response.citations.map((c) => c.section)).toContain('There Are Many Product Manager Backgrounds');
   });
 
+  it.each([
+    "I'm a QA tester. Do I have any advantage?",
+    'I was a stay-at-home parent for 5 years. Can I still get in?',
+  ])('the words that say what kind of background it is are the background too: "%s" is not none', async (question) => {
+    const response = await askExtractive(shipped.index, question);
+    expect(response.support).not.toBe('none');
+  });
+
   it('a background the guide has no word for does not count against the rest of the question: "Do my hospitality skills count?" is not none', async () => {
     const response = await askExtractive(shipped.index, 'Do my hospitality skills count?');
     expect(response.support).not.toBe('none');

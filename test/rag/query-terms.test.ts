@@ -34,6 +34,7 @@ describe('backgroundStems', () => {
     ['worked as a nurse for years, can I switch?', 'nurse'],
     ['sales guy here, tips for connecting with PMs?', 'sales'],
     ['marketing person here (content + SEO, 6 years). what would i bring?', 'marketing'],
+    ['I was a stay-at-home parent for 5 years. Can I still get in?', 'parent'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));
   });
@@ -49,6 +50,19 @@ describe('backgroundStems', () => {
   it('weighs the background word double in the query terms', () => {
     expect(termOf("I'm a marketer, how do I start?", 'marketer')?.weight).toBe(2);
     expect(termOf('how do marketers start?', 'marketers')?.weight).toBe(1);
+  });
+});
+
+describe("the words before a role's head", () => {
+  it.each([
+    ["I'm a QA tester. Do I have any advantage?", 'qa', 'tester'],
+    ["I'm a high school teacher, can I become a PM?", 'school', 'teacher'],
+    ['I was a stay-at-home parent for 5 years.', 'home', 'parent'],
+  ])('are the asker\'s background too, weighed as the head is: "%s" (%s)', (question, modifier, head) => {
+    const term = termOf(question, modifier);
+    expect(term?.role).toBe('background');
+    expect(term?.weight).toBeGreaterThan(1);
+    expect(term?.weight).toBe(termOf(question, head)?.weight);
   });
 });
 
