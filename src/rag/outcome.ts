@@ -1,7 +1,7 @@
 import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { asksAboutWhatCameBefore } from '../text/discourse.ts';
-import { askedPhrases, askedSentence, questionSentences } from '../text/noun-phrases.ts';
+import { askedPhrases, askingAt, sentencesOf } from '../text/noun-phrases.ts';
 import { looksLikeQualifier } from '../text/word-shape.ts';
 import { GENERAL_BACKGROUND_STEMS, isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { combineSignals, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals } from './support.ts';
@@ -59,13 +59,13 @@ export function decideOutcome(
   const score = passages.length ? combineSignals(signals, SUPPORT_WEIGHTS) : 0;
   const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
   const asked = terms.filter(isAsked);
-  const shape = askingShape(question);
+  const shape = questionShape(question);
   // What the question names that the guide has no word for: the head of one of its asked noun
   // phrases (a loose WordNet relative is not a word for it), or another noun of such a phrase
   // the corpus has never seen ("PM *interview* questions", "fully *remote* jobs"). Words shaped
   // like qualifiers are not names ("the *biggest* gap", "a *realistic* step"), nor are scraps
   // such as "w/". A word only WordNet calls an adjective (`t.qualifier`) may be one: "remote".
-  const phrases = askedPhrases(question);
+  const phrases = askedPhrases(question, shape.sentences);
   const namesWhatIsAsked = (t: QueryTerm) =>
     phrases.heads.has(t.stem) ||
     (t.evidence === 'none' && t.word.length > 2 && phrases.words.has(t.stem) && !looksLikeQualifier(t.word));
@@ -82,7 +82,7 @@ export function decideOutcome(
   // *hospitality* skills count?"). A question that names nothing itself is about the sentence
   // before it, whose words are counted instead: "I'm a teacher. Any tips?" asks about the
   // background alone, "I'm a baker who loves sourdough. Any tips?" about sourdough.
-  const story = storyStems(question);
+  const { story } = shape;
   const countable = (t: QueryTerm) => t.role !== 'background' && !(t.qualifier && isLooselyBacked(t));
   const counted = shape.namesNothingItself
     ? asked.filter((t) => shape.pointedAt.has(t.stem) && countable(t))
@@ -205,8 +205,11 @@ function asTyped(word: string, question: string): string {
 }
 
 /** How a question's asking sentence leans on the sentence before it. */
-interface AskingShape {
-  /** It is about the sentence of the question just before it ("Does that count?"): see asksAboutWhatCameBefore. */
+interface QuestionShape {
+  sentences: readonly string[];
+  /** Stems said only in the sentences that tell, not in those that ask (none when no sentence asks). */
+  story: ReadonlySet<string>;
+  /** The asking sentence is about the sentence of the question just before it ("Does that count?"): see asksAboutWhatCameBefore. */
   pointsBack: boolean;
   /** The stems of the sentence it points back at (none when it does not). */
   pointedAt: ReadonlySet<string>;
@@ -219,24 +222,25 @@ interface AskingShape {
   namesNothingItself: boolean;
 }
 
-function askingShape(question: string): AskingShape {
-  const { sentence, before } = askedSentence(question);
-  const pointsBack = before !== '' && asksAboutWhatCameBefore(sentence);
-  const own = contentTerms(sentence);
+/** How a question's sentences tell and ask; the asking one is its last with a question mark, else its last. */
+function questionShape(question: string): QuestionShape {
+  const sentences = sentencesOf(question);
+  const stems = sentences.map((s) => contentTerms(s));
+  const asks = sentences.map((s) => s.includes('?'));
+  const askedStems = new Set(stems.filter((_, i) => asks[i]).flat());
+  const story = asks.includes(true) ? stems.filter((_, i) => !asks[i]).flat() : [];
+  const at = askingAt(sentences);
+  const own = stems[at] ?? [];
+  const before = sentences[at - 1];
+  const pointsBack = before !== undefined && asksAboutWhatCameBefore(sentences[at]!, own.length);
   return {
+    sentences,
+    story: new Set(story.filter((s) => !askedStems.has(s))),
     pointsBack,
-    pointedAt: new Set(pointsBack ? contentTerms(before) : []),
+    pointedAt: new Set(pointsBack ? stems[at - 1] : []),
     ownStems: new Set(own),
     namesNothingItself: pointsBack && own.length <= 1 && !before.includes('?'),
   };
-}
-
-/** Stems said only in the sentences of a question that tell rather than ask (none when no sentence asks). */
-function storyStems(question: string): Set<string> {
-  const { asking, telling } = questionSentences(question);
-  if (asking.length === 0) return new Set();
-  const asked = new Set(asking.flatMap((s) => contentTerms(s)));
-  return new Set(telling.flatMap((s) => contentTerms(s)).filter((s) => !asked.has(s)));
 }
 
 /**

@@ -91,9 +91,10 @@ export function queryTerms(
   context?: string,
 ): QueryTerm[] {
   const text = context ? `${question}\n${context}` : question;
-  const roles = cuedStems(text, ROLE_CUES);
-  const background = new Set([...roles, ...cuedStems(text, OTHER_BACKGROUND_CUES)]);
-  const roleModifiers = new Set(cuedModifiers(text, ROLE_CUES));
+  const roleNouns = cuedNouns(text, ROLE_CUES);
+  const roles = headStems(roleNouns);
+  const background = new Set([...roles, ...headStems(cuedNouns(text, OTHER_BACKGROUND_CUES))]);
+  const roleModifiers = new Set(modifierStems(roleNouns));
   const lookup: StandInLookup = {
     embedder,
     vocabulary,
@@ -348,7 +349,7 @@ const OTHER_BACKGROUND_CUES = [
 
 /** Stems of the asker's background words: roles ("I'm a pilot") and looser cues ("SDR here"). */
 export function backgroundStems(text: string): string[] {
-  return [...cuedStems(text, ROLE_CUES), ...cuedStems(text, OTHER_BACKGROUND_CUES)];
+  return headStems([...cuedNouns(text, ROLE_CUES), ...cuedNouns(text, OTHER_BACKGROUND_CUES)]);
 }
 
 const PERSON_NOUNS = new Set([
@@ -389,20 +390,20 @@ function headAt(noun: string[][]): number {
   return noun.length > 1 && PERSON_NOUNS.has(noun.at(-1)!.at(-1)!) ? noun.length - 2 : noun.length - 1;
 }
 
-/** The heads of the noun phrases the cues name: "high school teacher" -> teacher. */
-function cuedStems(text: string, cues: readonly RegExp[]): string[] {
+/** The heads of such noun phrases: "high school teacher" -> teacher. */
+function headStems(nouns: string[][][]): string[] {
   const out: string[] = [];
-  for (const noun of cuedNouns(text, cues)) {
+  for (const noun of nouns) {
     const head = noun[headAt(noun)]?.at(-1);
     if (head && !isStopword(head)) out.push(stem(head));
   }
   return out;
 }
 
-/** The words before those heads, which say what kind of background it is: "QA" of "I'm a QA tester". */
-function cuedModifiers(text: string, cues: readonly RegExp[]): string[] {
+/** The words before their heads, which say what kind of background it is: "QA" of "I'm a QA tester". */
+function modifierStems(nouns: string[][][]): string[] {
   const out: string[] = [];
-  for (const noun of cuedNouns(text, cues))
+  for (const noun of nouns)
     for (const word of noun.slice(0, Math.max(0, headAt(noun))).flat()) if (!isStopword(word)) out.push(stem(word));
   return out;
 }

@@ -157,15 +157,18 @@ export function isPromotional(text: string): boolean {
 /** "it" standing for something said before, not the dummy subject of "is it hard to...". */
 const IT_POINTING_BACK = /\bit\b(?!\s+(?:\S+\s+){0,3}?(?:to|that|if|whether)\b)/i;
 
+const DEMONSTRATIVE = /\b(?:that|this)\b/i;
+/** Verbs that open a question before its subject: "*Does* that count?". */
+const INVERTING_VERBS: ReadonlySet<string> = new Set(
+  'is are was were do does did can could would will should'.split(' '),
+);
+
 /**
  * "that" or "this" standing alone, as a pronoun: at the end ("How do I fix that?"), before a
  * function word ("Is this a good idea?"), or as the subject of an inverted question ending
  * in one more word ("Does that count?", "Is that normal?"). Not before the noun it
  * determines ("Is this recipe any good?", "my quota this quarter").
  */
-const INVERTING_VERBS: ReadonlySet<string> = new Set(
-  'is are was were do does did can could would will should'.split(' '),
-);
 function demonstrativePointsBack(tokens: string[]): boolean {
   return tokens.some(
     (word, i) =>
@@ -182,8 +185,10 @@ function demonstrativePointsBack(tokens: string[]): boolean {
  * most one content word ("Thoughts?", "Where do I start?"). "How long does recovery take?"
  * names its own.
  */
-export function asksAboutWhatCameBefore(sentence: string): boolean {
+export function asksAboutWhatCameBefore(sentence: string, contentWordCount = contentTerms(sentence).length): boolean {
   return (
-    IT_POINTING_BACK.test(sentence) || demonstrativePointsBack(words(sentence)) || contentTerms(sentence).length <= 1
+    contentWordCount <= 1 ||
+    IT_POINTING_BACK.test(sentence) ||
+    (DEMONSTRATIVE.test(sentence) && demonstrativePointsBack(words(sentence)))
   );
 }

@@ -74,7 +74,10 @@ const DETERMINERS: ReadonlySet<string> = new Set(
  * interview, questions); and the direct object of the asked verb ("how do I change the oil":
  * change -> oil).
  */
-export function askedPhrases(question: string): {
+export function askedPhrases(
+  question: string,
+  sentences: readonly string[] = sentencesOf(question),
+): {
   heads: Set<string>;
   words: Set<string>;
   objects: Map<string, string[]>;
@@ -82,7 +85,7 @@ export function askedPhrases(question: string): {
   const heads = new Set<string>();
   const members = new Set<string>();
   const objects = new Map<string, string[]>();
-  const clause = askedClause(question);
+  const clause = askedClause(sentences[askingAt(sentences)] ?? '');
   let inPhrase = false;
   let head: string | null = null;
   let objectOf: string[] | null = null;
@@ -126,7 +129,7 @@ export function askedPhrases(question: string): {
  * "Quick q:") is a sentence of its own: it files the question under a heading, and the
  * question after it says what is asked.
  */
-function sentencesOf(question: string): string[] {
+export function sentencesOf(question: string): string[] {
   return question
     .split(/(?<=[.!?])\s+|\n+|(?<=(?:^|[.!?])\s*[^\s.!?:]+(?:\s+[^\s.!?:]+){0,2}:)\s+/)
     .filter((s) => s.trim())
@@ -149,8 +152,9 @@ function tellingLeadOff(sentence: string): string[] {
 }
 
 function opensQuestion(clause: string): boolean {
-  return ASKING.test(words(clause)[0] ?? '');
+  return ASKING.test(FIRST_WORD.exec(clause)?.[1]?.toLowerCase() ?? '');
 }
+const FIRST_WORD = /^[^\p{L}]*(\p{L}+)/u;
 
 /** The sentences of a question that ask (with a question mark) and those that tell. */
 export function questionSentences(question: string): { asking: string[]; telling: string[] } {
@@ -158,17 +162,14 @@ export function questionSentences(question: string): { asking: string[]; telling
   return { asking: sentences.filter((s) => s.includes('?')), telling: sentences.filter((s) => !s.includes('?')) };
 }
 
-/** The sentence that asks (the question's last with a question mark, else its last), and the one before it. */
-export function askedSentence(question: string): { sentence: string; before: string } {
-  const sentences = sentencesOf(question);
+/** Where the sentence that asks is: the question's last with a question mark, else its last. */
+export function askingAt(sentences: readonly string[]): number {
   const at = sentences.findLastIndex((s) => s.includes('?'));
-  const asking = at >= 0 ? at : sentences.length - 1;
-  return { sentence: sentences[asking] ?? '', before: sentences[asking - 1] ?? '' };
+  return at >= 0 ? at : sentences.length - 1;
 }
 
-/** The clause of the asked sentence that asks (not one that tells: "I'm a teacher, how do I..."). */
-function askedClause(question: string): string {
-  const { sentence } = askedSentence(question);
+/** The clause of the asking sentence that asks (not one that tells: "I'm a teacher, how do I..."). */
+function askedClause(sentence: string): string {
   const clauses = sentence.split(/[,;:()]|\s[-–—]\s/).filter((c) => c.trim());
-  return clauses.find((c) => ASKING.test(words(c)[0] ?? '')) ?? clauses.at(-1) ?? sentence;
+  return clauses.find(opensQuestion) ?? clauses.at(-1) ?? sentence;
 }
