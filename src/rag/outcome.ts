@@ -55,11 +55,16 @@ export function decideOutcome(
   terms: QueryTerm[],
   corpus: CorpusNames,
 ): OutcomeDecision {
-  const signals = supportSignals(passages, terms);
+  const shape = questionShape(question);
+  // The one word of a question that names nothing itself says what kind of answer it wants
+  // ("Any *tips*?"): that the guide does not use it is no gap.
+  const signals = supportSignals(
+    passages,
+    shape.namesNothingItself ? terms.filter((t) => !(shape.ownStems.has(t.stem) && isLooselyBacked(t))) : terms,
+  );
   const score = passages.length ? combineSignals(signals, SUPPORT_WEIGHTS) : 0;
   const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
   const asked = terms.filter(isAsked);
-  const shape = questionShape(question);
   // What the question names that the guide has no word for: the head of one of its asked noun
   // phrases (a loose WordNet relative is not a word for it), or another noun of such a phrase
   // the corpus has never seen ("PM *interview* questions", "fully *remote* jobs"). Words shaped

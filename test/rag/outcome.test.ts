@@ -187,12 +187,14 @@ describe('the story told before a question', () => {
 });
 
 describe('a question that names nothing itself ("Any tips?") after a sentence that tells', () => {
-  it('asks about the background before it: on topic, and not "the guide doesn\'t mention tips"', async () => {
-    const response = await askExtractive(shipped.index, "I'm a teacher. Any tips?");
-    expect(response.support).not.toBe('none');
-    expect(response.citations.length).toBeGreaterThan(0);
-    expect(response.answer).not.toMatch(/mention .tips/i);
-  });
+  it.each(["I'm a teacher. Any tips?", "I'm a nurse. Is it worth it?"])(
+    'asks about the background before it, and its own word the guide lacks is no gap: "%s" is answered',
+    async (question) => {
+      const response = await askExtractive(shipped.index, question);
+      expect(response.support).toBe('answered');
+      expect(response.citations.length).toBeGreaterThan(0);
+    },
+  );
 
   it('with nothing before it in the question, it is judged on its own word: "And what about designers?" is answered', async () => {
     const response = await askExtractive(guide.index, 'And what about designers?');
