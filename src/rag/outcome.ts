@@ -66,14 +66,20 @@ export function decideOutcome(
   const relatedScore = passages.length ? combineSignals({ ...signals, unknown: 0, loose: 0 }, SUPPORT_WEIGHTS) : 0;
   const asked = terms.filter(isAsked);
   // What the question names that the guide has no word for: the head of one of its asked noun
-  // phrases (a loose WordNet relative is not a word for it), or another noun of such a phrase
-  // the corpus has never seen ("PM *interview* questions", "fully *remote* jobs"). Words shaped
-  // like qualifiers are not names ("the *biggest* gap", "a *realistic* step"), nor are scraps
-  // such as "w/". A word only WordNet calls an adjective (`t.qualifier`) may be one: "remote".
+  // phrases (a loose WordNet relative is not a word for it), another noun of such a phrase the
+  // corpus has never seen ("PM *interview* questions", "fully *remote* jobs"), or one of what
+  // the asked verb acts on that the guide has only a relative for ("negotiate *stock*
+  // options"). Words shaped like qualifiers are not names ("the *biggest* gap", "a *realistic*
+  // step"), nor are scraps such as "w/". A word only WordNet calls an adjective
+  // (`t.qualifier`) may be one: "remote".
   const phrases = askedPhrases(question, shape.sentences);
+  const objectWords = new Set([...phrases.objects.values()].flat());
   const namesWhatIsAsked = (t: QueryTerm) =>
     phrases.heads.has(t.stem) ||
-    (t.evidence === 'none' && t.word.length > 2 && phrases.words.has(t.stem) && !looksLikeQualifier(t.word));
+    ((t.evidence === 'none' || objectWords.has(t.stem)) &&
+      t.word.length > 2 &&
+      phrases.words.has(t.stem) &&
+      !looksLikeQualifier(t.word));
   const missing = asked
     .filter((t) => t.role === 'topic' && isLooselyBacked(t) && namesWhatIsAsked(t))
     // A question that names nothing itself asks for a kind of answer ("Any tips?"), not about a thing.

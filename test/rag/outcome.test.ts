@@ -210,6 +210,14 @@ describe('a question that names nothing itself ("Any tips?") after a sentence th
   );
 });
 
+describe('what the asked verb acts on', () => {
+  it('is asked, every word of it: "How do I negotiate stock options in a PM offer?" is related, as the guide lacks "stock"', async () => {
+    const response = await askExtractive(shipped.index, 'How do I negotiate stock options in a PM offer?');
+    expect(response.support).toBe('related');
+    expect(response.answer).toMatch(/^The guide doesn't mention “stock”/);
+  });
+});
+
 describe("a verb of the guide's topic acting on something the guide never mentions", () => {
   it.each(['How do I change a tire?', 'How do I switch my car insurance?'])(
     'names nothing: "%s" is none',
