@@ -19,6 +19,9 @@ import type { Passage, Support } from './types.ts';
  *   support that part ("How long does the switch take?", "Which books should I read to
  *   become a PM?");
  * - `none`: nothing in the guide is about it.
+ * What is asked is read from the question's shape: the story told before it ("I'm a nurse in
+ * Leeds.") sets the scene but is not asked, and lends the question its topic only when the
+ * question asks nothing else or points back at it ("Does that count?", "Any tips?").
  * Attempts to override the assistant are `none` before any of this (see answer-question.ts).
  */
 export interface OutcomeDecision {
