@@ -218,7 +218,7 @@ function asTyped(word: string, question: string): string {
   return question.match(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu'))?.[0] ?? word;
 }
 
-/** How a question's asking sentence leans on the sentence before it. */
+/** How a question tells and asks: its sentences, its story, and how its asking sentence leans on the one before. */
 interface QuestionShape {
   sentences: readonly string[];
   /** Stems said only in the sentences that tell, not in those that ask (none when no sentence asks). */

@@ -125,9 +125,9 @@ export function askedPhrases(
 }
 
 /**
- * A question's sentences. A short label before a colon that opens it or one of its sentences ("Career question:",
- * "Quick q:") is a sentence of its own: it files the question under a heading, and the
- * question after it says what is asked.
+ * A question's sentences. A short label before a colon that opens it or one of its
+ * sentences ("Career question:", "Quick q:") is a sentence of its own: it files the question
+ * under a heading, and the question after it says what is asked.
  */
 export function sentencesOf(question: string): string[] {
   return question
