@@ -147,7 +147,7 @@ export function decideOutcome(
     terms.some((t) => namesStems(t, stems) && !actsOnTheUnknown(t));
   // The asker's own background counts when a heading names it ("I'm a pilot": a heading
   // "Pilots"). Any background also stands, loosely, for backgrounds in general, which a title
-  // or heading may be about ("I'm a nurse", "I'm a QA tester" where no heading names testers).
+  // or heading may be about ("I'm a pilot", "I'm a QA tester" where no heading names testers).
   // That weak a link counts only when the guide has everything else the question asks ("I'm a
   // nurse. Am I stuck?", "I'm a tester. Any tips?", not "I'm a nurse. How long does recovery
   // take?"), or when the question points back at the background to ask about it ("I'm a

@@ -368,8 +368,8 @@ const PERSON_NOUNS = new Set([
 
 /**
  * The noun phrases the cues name, up to the first function word, as the words of each of
- * their tokens: "high school teacher", "management consultant" (of "management consultant at
- * a firm"). A hyphenated compound is one token, function words and all: "stay-at-home parent".
+ * their tokens: "senior flight attendant", "shift supervisor" (of "shift supervisor at a
+ * plant"). A hyphenated compound is one token, function words and all: "stay-at-home parent".
  */
 function cuedNouns(text: string, cues: readonly RegExp[]): string[][][] {
   const out: string[][][] = [];
@@ -390,7 +390,7 @@ function headAt(noun: string[][]): number {
   return noun.length > 1 && PERSON_NOUNS.has(noun.at(-1)!.at(-1)!) ? noun.length - 2 : noun.length - 1;
 }
 
-/** The heads of such noun phrases: "high school teacher" -> teacher. */
+/** The heads of such noun phrases: "senior flight attendant" -> attendant. */
 function headStems(nouns: string[][][]): string[] {
   const out: string[] = [];
   for (const noun of nouns) {
