@@ -92,9 +92,10 @@ export function queryTerms(
 ): QueryTerm[] {
   const text = context ? `${question}\n${context}` : question;
   const roleNouns = cuedNouns(text, ROLE_CUES);
+  const otherNouns = cuedNouns(text, OTHER_BACKGROUND_CUES);
   const roles = headStems(roleNouns);
-  const background = new Set([...roles, ...headStems(cuedNouns(text, OTHER_BACKGROUND_CUES))]);
-  const roleModifiers = new Set(modifierStems(roleNouns));
+  const background = new Set([...roles, ...headStems(otherNouns)]);
+  const backgroundModifiers = new Set(modifierStems([...roleNouns, ...otherNouns]));
   const lookup: StandInLookup = {
     embedder,
     vocabulary,
@@ -137,8 +138,8 @@ export function queryTerms(
           : 'related';
     // An unlisted background ("I'm a pilot") is the asker's, whatever the guide calls it (see matchesOf).
     const role: Role =
-      background.has(termStem) || roleModifiers.has(termStem) || unlistedBackground ? 'background' : 'topic';
-    const weight = background.has(termStem) || roleModifiers.has(termStem) ? BACKGROUND_WEIGHT : 1;
+      background.has(termStem) || backgroundModifiers.has(termStem) || unlistedBackground ? 'background' : 'topic';
+    const weight = background.has(termStem) || backgroundModifiers.has(termStem) ? BACKGROUND_WEIGHT : 1;
     terms.push({
       word,
       stem: termStem,
@@ -342,7 +343,9 @@ const ROLE_CUES = [
 ];
 /** Looser cues to a background than a role ("I'm in retail", "any recipes here?", "my coding background"). */
 const OTHER_BACKGROUND_CUES = [
-  /\b(?:i work in|i worked in|i'm in|i am in|background in|coming from|i come from|career in|years in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
+  /\b(?:i work in|i worked in|(?<=\b(?:and|but|also)\s+)work(?:ed)? in|i'm in|i am in|background in|coming from|i come from|career in|years in|degree in|studied|majored in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
+  // "an English degree", "my law degree": what someone studied is part of where they come from.
+  /\b(?:an?|my)\s+((?:[\w/-]+\s+){0,1}[\w/-]+\s+degree)\b/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
   /\bmy\s+((?:[\w/-]+\s+){0,1}[\w/-]+)\s+(?:background|experience|career|skills)\b/gi,
 ];

@@ -112,6 +112,7 @@ describe("an asker's background the guide never names, in a guide about backgrou
   it.each([
     "I'm a QA tester. Do I have any advantage?",
     'I was a stay-at-home parent for 5 years. Can I still get in?',
+    'I have an English degree and work in publishing. Realistic?',
   ])('the words that say what kind of background it is are the background too: "%s" is not none', async (question) => {
     const response = await askExtractive(shipped.index, question);
     expect(response.support).not.toBe('none');

@@ -35,6 +35,9 @@ describe('backgroundStems', () => {
     ['sales guy here, tips for connecting with PMs?', 'sales'],
     ['marketing person here (content + SEO, 6 years). what would i bring?', 'marketing'],
     ['I was a stay-at-home parent for 5 years. Can I still get in?', 'parent'],
+    ['I have an English degree. Realistic?', 'degree'],
+    ['I have a degree in history and work in publishing.', 'history'],
+    ['I have a degree in history and work in publishing.', 'publishing'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));
   });
@@ -58,6 +61,7 @@ describe("the words before a role's head", () => {
     ["I'm a QA tester. Do I have any advantage?", 'qa', 'tester'],
     ["I'm a high school teacher, can I become a PM?", 'school', 'teacher'],
     ['I was a stay-at-home parent for 5 years.', 'home', 'parent'],
+    ['I have an English degree. Realistic?', 'english', 'degree'],
   ])('are the asker\'s background too, weighed as the head is: "%s" (%s)', (question, modifier, head) => {
     const term = termOf(question, modifier);
     expect(term?.role).toBe('background');
