@@ -211,6 +211,14 @@ describe('a question that names nothing itself ("Any tips?") after a sentence th
   );
 });
 
+describe("the shipped synonyms file's role abbreviations", () => {
+  it('put a question on topic by what the abbreviation stands for: "Should I apply to an APM program?" is answered', async () => {
+    const response = await askExtractive(shipped.index, 'Should I apply to an APM program?');
+    expect(response.support).toBe('answered');
+    expect(response.answer).toMatch(/APM program/);
+  });
+});
+
 describe('what the asked verb acts on', () => {
   it('is asked, every word of it: "How do I negotiate stock options in a PM offer?" is related, as the guide lacks "stock"', async () => {
     const response = await askExtractive(shipped.index, 'How do I negotiate stock options in a PM offer?');
