@@ -1,3 +1,4 @@
+import { contentTerms } from '../text/analyze.ts';
 import type { AnswerMode } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { DEFAULT_K } from '../http-contract.ts';
@@ -199,7 +200,9 @@ export function extractiveQuery(question: string, history: ChatTurn[] = []): Ret
  * ("what's the biggest difference I'd have to deal with?" after "I'm a consultant thinking
  * about product management"): it is decided again with the conversation's topic carried.
  * Not when it asks about something the corpus has no word for ("how do I cook risotto?"
- * after a career question): that is a new subject, not a follow-up, short or not.
+ * after a career question): that is a new subject, not a follow-up, short or not. One that
+ * names nothing itself after a turn that tells ("Any tips?" after "I'm a nurse.") is decided
+ * as the two sentences of one question.
  */
 export async function retrieveAndDecide(
   index: LoadedIndex,
@@ -207,20 +210,28 @@ export async function retrieveAndDecide(
   k: number,
   signal?: AbortSignal,
 ): Promise<{ query: RetrievalQuery; retrieval: Retrieval; decision: OutcomeDecision }> {
+  // A follow-up of one content word names nothing itself: after a turn that tells ("I'm a
+  // nurse." then "Any tips?") it is read after that turn, as one question of two sentences
+  // would be (see outcome.ts).
+  const namesNothingItself = contentTerms(input.question).length <= 1;
+  const followsStory = (query: RetrievalQuery) =>
+    query.context !== undefined && namesNothingItself && !query.context.includes('?');
   const decide = async (query: RetrievalQuery) => {
     const retrieval = await retrieve(index, query, k, signal);
-    return {
-      query,
-      retrieval,
-      decision: decideOutcome(query.text, retrieval.passages, retrieval.terms, index.statements),
-    };
+    const asked = followsStory(query) ? `${query.context}\n${query.text}` : query.text;
+    return { query, retrieval, decision: decideOutcome(asked, retrieval.passages, retrieval.terms, index.statements) };
   };
   const newSubject = (t: QueryTerm) =>
     isAsked(t) && t.role === 'topic' && t.evidence === 'none' && !looksLikeQualifier(t.word);
   const first = await decide(extractiveQuery(input.question, input.history));
   // A short question that does not point back, about something the corpus has no word for, is
   // a new subject ("what is the capital of France?"): decided on its own words.
-  if (first.query.context && !refersBack(input.question) && first.retrieval.terms.some(newSubject))
+  if (
+    first.query.context &&
+    !refersBack(input.question) &&
+    !followsStory(first.query) &&
+    first.retrieval.terms.some(newSubject)
+  )
     return decide({ text: input.question });
   if (first.decision.support !== 'none' || first.query.context) return first;
   if (first.retrieval.terms.some(newSubject)) return first;

@@ -69,6 +69,23 @@ describe('follow-ups', () => {
     },
   );
 
+  it('read a follow-up that names nothing itself after the turn that tells: "I\'m a nurse." then "Any tips?" is answered', async () => {
+    const [, later] = await converse(["I'm a nurse.", 'Any tips?']);
+    expect(later!.support, later!.answer).toBe('answered');
+    expect(later!.citations.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['How do I move from sales into product management?', 'Kubernetes?'],
+    ['I just bought a used car.', 'Thoughts?'],
+  ])(
+    'but not after a question, nor after a turn that is not the guide\'s: "%s" then "%s" is none',
+    async (first, followUp) => {
+      const [, later] = await converse([first, followUp]);
+      expect(later!.support).toBe('none');
+    },
+  );
+
   it('say so in one sentence, citing the section, when the guide has nothing new to add', async () => {
     // A guide of one short section: the first answer says all of it.
     const question = 'should I ask a product manager for a coffee chat?';
