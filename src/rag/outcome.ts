@@ -218,6 +218,15 @@ function asTyped(word: string, question: string): string {
   return question.match(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu'))?.[0] ?? word;
 }
 
+/** A question of one sentence tells no story and points back at nothing. */
+const ONE_SENTENCE = {
+  story: new Set<string>(),
+  pointsBack: false,
+  pointedAt: new Set<string>(),
+  ownStems: new Set<string>(),
+  namesNothingItself: false,
+} as const satisfies Omit<QuestionShape, 'sentences'>;
+
 /** How a question tells and asks: its sentences, its story, and how its asking sentence leans on the one before. */
 interface QuestionShape {
   sentences: readonly string[];
@@ -239,6 +248,7 @@ interface QuestionShape {
 /** How a question's sentences tell and ask; the asking one is its last with a question mark, else its last. */
 function questionShape(question: string): QuestionShape {
   const sentences = sentencesOf(question);
+  if (sentences.length <= 1) return { sentences, ...ONE_SENTENCE };
   const stems = sentences.map((s) => contentTerms(s));
   const asks = sentences.map((s) => s.includes('?'));
   const askedStems = new Set(stems.filter((_, i) => asks[i]).flat());

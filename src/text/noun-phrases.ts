@@ -131,9 +131,16 @@ export function askedPhrases(
  */
 export function sentencesOf(question: string): string[] {
   return question
-    .split(/(?<=[.!?])\s+|\n+|(?<=(?:^|[.!?])\s*[^\s.!?:]+(?:\s+[^\s.!?:]+){0,2}:)\s+/)
+    .split(/(?<=[.!?])\s+|\n+/)
     .filter((s) => s.trim())
+    .flatMap(labelOff)
     .flatMap(tellingLeadOff);
+}
+
+const LABEL = /^(\s*[^\s.!?:]+(?:\s+[^\s.!?:]+){0,2}:)\s+(?=\S)/;
+function labelOff(sentence: string): string[] {
+  const label = LABEL.exec(sentence)?.[1];
+  return label ? [label, sentence.slice(label.length).trimStart()] : [sentence];
 }
 
 /**
