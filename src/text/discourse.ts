@@ -183,7 +183,9 @@ function demonstrativePointsBack(tokens: string[]): boolean {
  * Whether a question's asking sentence is about what the asker said before it, instead of
  * naming its own subject: it points back ("Does that count?", "Is it worth it?") or has at
  * most one content word ("Thoughts?", "Where do I start?"). "How long does recovery take?"
- * names its own.
+ * names its own. Stricter than a follow-up's refersBack (condense.ts), which takes any
+ * referring word as a reason to carry an earlier turn along for retrieval: here the answer
+ * decides whether the sentence before stands in for the question's own words.
  */
 export function asksAboutWhatCameBefore(sentence: string, contentWordCount = contentTerms(sentence).length): boolean {
   return (

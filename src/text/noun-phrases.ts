@@ -163,12 +163,6 @@ function opensQuestion(clause: string): boolean {
 }
 const FIRST_WORD = /^[^\p{L}]*(\p{L}+)/u;
 
-/** The sentences of a question that ask (with a question mark) and those that tell. */
-export function questionSentences(question: string): { asking: string[]; telling: string[] } {
-  const sentences = sentencesOf(question);
-  return { asking: sentences.filter((s) => s.includes('?')), telling: sentences.filter((s) => !s.includes('?')) };
-}
-
 /** Where the sentence that asks is: the question's last with a question mark, else its last. */
 export function askingAt(sentences: readonly string[]): number {
   const at = sentences.findLastIndex((s) => s.includes('?'));

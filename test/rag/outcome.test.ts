@@ -6,6 +6,16 @@ import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
 const guide = useFixtureIndex();
 const shipped = useFixtureIndex(fileURLToPath(new URL('../../corpus/', import.meta.url)));
 
+/** The outcome the shipped guide gives a question. */
+async function supportOf(question: string) {
+  return (await askExtractive(shipped.index, question)).support;
+}
+
+/** Expect the shipped guide to find nothing about a question: `none`, with no citations. */
+async function expectNone(question: string) {
+  expect(await askExtractive(shipped.index, question)).toMatchObject({ support: 'none', citations: [] });
+}
+
 describe('the three outcomes', () => {
   it('answered: the passages address the question', async () => {
     const response = await askExtractive(guide.index, 'how do I get from sales into product management?');
@@ -66,11 +76,7 @@ describe('a noun the guide has never seen, in the phrase that says what is asked
   });
 
   it('but a qualifier there does not: "What is the biggest gap a consultant must close to become a PM?"', async () => {
-    const response = await askExtractive(
-      shipped.index,
-      'What is the biggest gap a consultant must close to become a PM?',
-    );
-    expect(response.support).toBe('answered');
+    expect(await supportOf('What is the biggest gap a consultant must close to become a PM?')).toBe('answered');
   });
 });
 
@@ -125,16 +131,12 @@ describe("an asker's background the guide never names, in a guide about backgrou
   });
 
   it('a background the guide knows a word for but no heading names stands for backgrounds in general too', async () => {
-    const response = await askExtractive(shipped.index, "I'm a QA tester. Do I have any strengths?");
-    expect(response.support).toBe('answered');
+    expect(await supportOf("I'm a QA tester. Do I have any strengths?")).toBe('answered');
   });
 
   it.each(["I'm a nurse. How do I deal with a difficult patient?", "I'm a plumber. How do I fix a leaking tap?"])(
     'but not a question about something the guide lacks: "%s" is none',
-    async (question) => {
-      const response = await askExtractive(shipped.index, question);
-      expect(response).toMatchObject({ support: 'none', citations: [] });
-    },
+    (question) => expectNone(question),
   );
 });
 
@@ -143,47 +145,32 @@ describe('the story told before a question', () => {
     'I work in sales. How do I hit my quota this quarter?',
     "I'm a sales manager and my knee surgery is next week. How long does recovery take?",
     "I'm a plumber. My boiler broke. How do I fix it?",
-  ])('does not put a question about something else on topic: "%s" is none', async (question) => {
-    const response = await askExtractive(shipped.index, question);
-    expect(response).toMatchObject({ support: 'none', citations: [] });
-  });
+  ])('does not put a question about something else on topic: "%s" is none', (question) => expectNone(question));
 
   it('nor does a clause that tells before the question in the same sentence: "As a sales rep, how do I hit quota this month?" is none', async () => {
-    const offTopic = await askExtractive(shipped.index, 'As a sales rep, how do I hit quota this month?');
-    expect(offTopic).toMatchObject({ support: 'none', citations: [] });
-    const onTopic = await askExtractive(shipped.index, 'As a sales rep, how do I move into product management?');
-    expect(onTopic.support).toBe('answered');
+    await expectNone('As a sales rep, how do I hit quota this month?');
+    expect(await supportOf('As a sales rep, how do I move into product management?')).toBe('answered');
   });
 
   it.each([
     'Career question: how do I get my landlord to fix the heating?',
     "PM question: what's the best way to negotiate my rent with my landlord?",
-  ])('nor does a label that files it under the topic: "%s" is none', async (question) => {
-    const response = await askExtractive(shipped.index, question);
-    expect(response).toMatchObject({ support: 'none', citations: [] });
-  });
+  ])('nor does a label that files it under the topic: "%s" is none', (question) => expectNone(question));
 
   it('a labelled question on the topic is answered as it would be without the label (control)', async () => {
-    const response = await askExtractive(
-      shipped.index,
-      'Quick question: how do I move from sales into product management?',
-    );
-    expect(response.support).toBe('answered');
+    expect(await supportOf('Quick question: how do I move from sales into product management?')).toBe('answered');
   });
 
   it('a short question about a sentence that is not about the guide is none: "I want to learn the violin. Where do I start?"', async () => {
-    const offTopic = await askExtractive(shipped.index, 'I want to learn the violin. Where do I start?');
-    expect(offTopic).toMatchObject({ support: 'none', citations: [] });
-    const onTopic = await askExtractive(shipped.index, 'I want to move into product management. Where do I start?');
-    expect(onTopic.support).toBe('answered');
+    await expectNone('I want to learn the violin. Where do I start?');
+    expect(await supportOf('I want to move into product management. Where do I start?')).toBe('answered');
   });
 
   it.each([
     "I'm a civil engineer, not software. Does that count?",
     'Engineering manager here, thinking about going to product. Thoughts?',
   ])('lends its topic to a question that points back at it: "%s" is answered', async (question) => {
-    const response = await askExtractive(shipped.index, question);
-    expect(response.support).toBe('answered');
+    expect(await supportOf(question)).toBe('answered');
   });
 });
 
@@ -204,10 +191,7 @@ describe('a question that names nothing itself ("Any tips?") after a sentence th
 
   it.each(["I'm a potter who loves raku. Any tips?", "I'm a software engineer. My girlfriend left me. What now?"])(
     'asks about what that sentence says when it is not the guide\'s: "%s" is none',
-    async (question) => {
-      const response = await askExtractive(shipped.index, question);
-      expect(response).toMatchObject({ support: 'none', citations: [] });
-    },
+    (question) => expectNone(question),
   );
 });
 
@@ -228,17 +212,12 @@ describe('what the asked verb acts on', () => {
 });
 
 describe("a verb of the guide's topic acting on something the guide never mentions", () => {
-  it.each(['How do I change a tire?', 'How do I switch my car insurance?'])(
-    'names nothing: "%s" is none',
-    async (question) => {
-      const response = await askExtractive(shipped.index, question);
-      expect(response).toMatchObject({ support: 'none', citations: [] });
-    },
+  it.each(['How do I change a tire?', 'How do I switch my car insurance?'])('names nothing: "%s" is none', (question) =>
+    expectNone(question),
   );
 
   it('names the topic when the guide has what it acts on: "Should I change jobs internally first?" is answered', async () => {
-    const response = await askExtractive(shipped.index, 'Should I change jobs internally first?');
-    expect(response.support).toBe('answered');
+    expect(await supportOf('Should I change jobs internally first?')).toBe('answered');
   });
 });
 

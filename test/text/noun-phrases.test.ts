@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stem } from '../../src/text/analyze.ts';
-import { askedPhrases, questionSentences } from '../../src/text/noun-phrases.ts';
+import { askedPhrases, sentencesOf } from '../../src/text/noun-phrases.ts';
 
 const stems = (...words: string[]) => new Set(words.map(stem));
 
@@ -35,29 +35,30 @@ describe('the noun phrases a question asks about', () => {
     expect(askedPhrases('Would a side project help me?').heads).toEqual(stems('project'));
   });
 
-  it('splits a question into the sentences that ask and those that tell', () => {
-    expect(questionSentences('I work in sales. How do I move into product? Thanks!')).toEqual({
-      asking: ['How do I move into product?'],
-      telling: ['I work in sales.', 'Thanks!'],
-    });
+  it('splits a question into its sentences', () => {
+    expect(sentencesOf('I work in sales. How do I move into product? Thanks!')).toEqual([
+      'I work in sales.',
+      'How do I move into product?',
+      'Thanks!',
+    ]);
   });
 
   it('tells a short label before a colon apart from the question it files ("Career question: ...")', () => {
-    expect(questionSentences('Career question: how do I fix my boiler?')).toEqual({
-      asking: ['how do I fix my boiler?'],
-      telling: ['Career question:'],
-    });
-    expect(questionSentences('So I moved. quick q tho: what now?').telling).toEqual(['So I moved.', 'quick q tho:']);
-    expect(questionSentences('I have one question about my move into product: when?').telling).toEqual([]);
+    expect(sentencesOf('Career question: how do I fix my boiler?')).toEqual([
+      'Career question:',
+      'how do I fix my boiler?',
+    ]);
+    expect(sentencesOf('So I moved. quick q tho: what now?')).toEqual(['So I moved.', 'quick q tho:', 'what now?']);
+    expect(sentencesOf('I have one question about my move into product: when?')).toHaveLength(1);
   });
 
   it('splits off a clause that tells before the one that asks ("For my career growth, what should I eat?")', () => {
-    expect(questionSentences('For my career growth, what should I eat?')).toEqual({
-      asking: ['what should I eat?'],
-      telling: ['For my career growth,'],
-    });
+    expect(sentencesOf('For my career growth, what should I eat?')).toEqual([
+      'For my career growth,',
+      'what should I eat?',
+    ]);
     // Two clauses that both ask stay one question.
-    expect(questionSentences('how does hiring work, how many rounds?').telling).toEqual([]);
+    expect(sentencesOf('how does hiring work, how many rounds?')).toHaveLength(1);
   });
 
   it('gives the direct object of the asked verb, not a phrase after a preposition', () => {
