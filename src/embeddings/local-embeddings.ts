@@ -353,6 +353,11 @@ export class LocalEmbeddings extends Embeddings {
     return this.idf.get(hash32(termStem, WORD_SEED)) ?? this.unseenIdf;
   }
 
+  /** The IDF of a word no passage contains. */
+  get unseenTermIdf(): number {
+    return this.unseenIdf;
+  }
+
   /**
    * Whether the corpus has a feature with this stem's id: the stem itself, unless another
    * feature shares the hashed id by chance. The lexical index's vocabulary is exact.

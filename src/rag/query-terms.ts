@@ -125,9 +125,10 @@ export function queryTerms(
     const standIns = [...matches.keys()]
       .filter((m) => m !== termStem && embedder.knowsTerm(m))
       .map((m) => embedder.termIdf(m));
-    const idf =
-      known || standIns.length === 0
-        ? embedder.termIdf(termStem)
+    const idf = known
+      ? embedder.termIdf(termStem)
+      : standIns.length === 0
+        ? embedder.unseenTermIdf
         : standIns.reduce((a, b) => a + b, 0) / standIns.length;
     const evidence: Evidence = known
       ? 'word'

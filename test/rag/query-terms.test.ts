@@ -189,7 +189,7 @@ describe('derived forms', () => {
 });
 
 describe('evidence of a word', () => {
-  it('is the corpus vocabulary, exactly: a question word whose hashed feature id the corpus has by chance is not known', () => {
+  it('is the corpus vocabulary, exactly: a question word whose hashed feature id the corpus has by chance is not known, nor weighed as that feature', () => {
     // The local embedder's stem id of "oil" equals its trigram id of "mil" ("million"): the
     // embedder alone would call "oil" a corpus word.
     const corpusTexts = ['Raising a million for a product launch is rare.'];
@@ -200,6 +200,7 @@ describe('evidence of a word', () => {
       (t) => t.stem === stem('oil'),
     );
     expect(oil?.evidence).toBe('none');
+    expect(oil?.idf).toBe(hashed.unseenTermIdf);
   });
 });
 
