@@ -1,6 +1,6 @@
 import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
-import { asksAboutWhatCameBefore } from '../text/discourse.ts';
+import { asksAboutWhatCameBefore, isRequestWord } from '../text/discourse.ts';
 import { askedPhrases, askingAt, sentencesOf } from '../text/noun-phrases.ts';
 import { looksLikeQualifier } from '../text/word-shape.ts';
 import { GENERAL_BACKGROUND_STEMS, isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
@@ -58,7 +58,7 @@ export function decideOutcome(
   terms: QueryTerm[],
   corpus: CorpusNames,
 ): OutcomeDecision {
-  const shape = questionShape(question);
+  const shape = questionShape(question, terms);
   // The one word of a question that names nothing itself says what kind of answer it wants
   // ("Any *tips*?"): that the guide does not use it is no gap.
   const signals = supportSignals(
@@ -239,14 +239,15 @@ interface QuestionShape {
   /** The stems of the asking sentence itself. */
   ownStems: ReadonlySet<string>;
   /**
-   * It has at most one content word, after a sentence that tells: it asks for a kind of
-   * answer ("Any tips?", "Is it worth it?", "Where do I start?") about that sentence.
+   * It points back at a sentence that tells, with no word but those that ask for a kind of
+   * answer ("Any tips?", "Is it worth it?", "Thoughts?"): it asks about that sentence. "I'm a
+   * chef. Recipes?" names its own subject.
    */
   namesNothingItself: boolean;
 }
 
 /** How a question's sentences tell and ask; the asking one is its last with a question mark, else its last. */
-function questionShape(question: string): QuestionShape {
+function questionShape(question: string, terms: readonly QueryTerm[]): QuestionShape {
   const sentences = sentencesOf(question);
   if (sentences.length <= 1) return { sentences, ...ONE_SENTENCE };
   const stems = sentences.map((s) => contentTerms(s));
@@ -263,7 +264,10 @@ function questionShape(question: string): QuestionShape {
     pointsBack,
     pointedAt: new Set(pointsBack ? stems[at - 1] : []),
     ownStems: new Set(own),
-    namesNothingItself: pointsBack && own.length <= 1 && !before.includes('?'),
+    namesNothingItself:
+      pointsBack &&
+      !before.includes('?') &&
+      terms.every((t) => !own.includes(t.stem) || isRequestWord(t.word) || t.qualifier),
   };
 }
 

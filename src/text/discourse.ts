@@ -194,3 +194,20 @@ export function asksAboutWhatCameBefore(sentence: string, contentWordCount = con
     (DEMONSTRATIVE.test(sentence) && demonstrativePointsBack(words(sentence)))
   );
 }
+
+/**
+ * Words that ask for a kind of answer, not about a thing: guidance ("Any *tips*?", "*Thoughts*?")
+ * or a judgement of the asker's chances ("Is it *worth* it?", "What's my *edge*?"). A question
+ * whose content words are all of these names nothing itself.
+ */
+const REQUEST_WORDS: ReadonlySet<string> = new Set(
+  `tip tips advice thought thoughts idea ideas suggestion suggestions pointer pointers recommendation
+  recommendations input feedback help guidance opinion opinions hope chance chances odds worth
+  worthwhile edge advantage advantages shot`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+export function isRequestWord(word: string): boolean {
+  return REQUEST_WORDS.has(word.toLowerCase());
+}

@@ -195,6 +195,13 @@ describe('a question that names nothing itself ("Any tips?") after a sentence th
   );
 });
 
+describe('a one-word question that names a thing, not a kind of answer', () => {
+  it('asks about that thing: "I\'m a chef. Recipes?" is none, though "I\'m a chef. Advice?" is answered', async () => {
+    await expectNone("I'm a chef. Recipes?");
+    expect(await supportOf("I'm a chef. Advice?")).toBe('answered');
+  });
+});
+
 describe("the shipped synonyms file's role abbreviations", () => {
   it('put a question on topic by what the abbreviation stands for: "Should I apply to an APM program?" is answered', async () => {
     const response = await askExtractive(shipped.index, 'Should I apply to an APM program?');
