@@ -210,12 +210,12 @@ export async function retrieveAndDecide(
   k: number,
   signal?: AbortSignal,
 ): Promise<{ query: RetrievalQuery; retrieval: Retrieval; decision: OutcomeDecision }> {
-  // A follow-up of one content word names nothing itself: after a turn that tells ("I'm a
-  // nurse." then "Any tips?") it is read after that turn, as one question of two sentences
-  // would be (see outcome.ts).
-  const namesNothingItself = contentTerms(input.question).length <= 1;
+  // A follow-up of one content word after a turn that tells ("I'm a nurse." then "Any tips?")
+  // is read after that turn, as one question of two sentences would be: the outcome then
+  // decides whether it names something itself ("Recipes?") or asks about that turn (outcome.ts).
+  const oneContentWord = contentTerms(input.question).length <= 1;
   const followsStory = (query: RetrievalQuery) =>
-    query.context !== undefined && namesNothingItself && !query.context.includes('?');
+    query.context !== undefined && oneContentWord && !query.context.includes('?');
   const decide = async (query: RetrievalQuery) => {
     const retrieval = await retrieve(index, query, k, signal);
     const asked = followsStory(query) ? `${query.context}\n${query.text}` : query.text;
