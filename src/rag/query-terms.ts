@@ -1,5 +1,6 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import { contentTerms, contentWords, isStopword, stem, words } from '../text/analyze.ts';
+import { isRequestWord } from '../text/discourse.ts';
 import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
 import { looksLikeModifier, looksLikeQualifier } from '../text/word-shape.ts';
@@ -37,7 +38,8 @@ export interface QueryTerm {
   evidence: Evidence;
   role: Role;
   /**
-   * Shaped like an adjective or adverb ("realistic", "frazzled", "seriously"): a word that
+   * Shaped like an adjective or adverb ("realistic", "frazzled", "seriously"), or a word that
+   * asks for a kind of answer ("any *tips*", "is it *worth* it", "my *edge*"): a word that
    * qualifies what is asked rather than naming it, so the guide lacking it changes nothing.
    */
   modifier: boolean;
@@ -149,7 +151,7 @@ export function queryTerms(
       matches,
       evidence,
       role,
-      modifier: looksLikeModifier(word),
+      modifier: looksLikeModifier(word) || isRequestWord(word),
       qualifier: looksLikeQualifier(word) || embedder.qualifiers.has(word),
     });
   }

@@ -15,7 +15,8 @@ import { isStopword, stem, words } from './analyze.ts';
  */
 const OPENERS: ReadonlySet<string> = new Set(
   `a an the my your our their his her its this these those what which whose any some every each another no most many all several few both
-  about for of into in on with from at by without like than between among`.split(/\s+/),
+  about for of into in on with from at by without like than between among inside outside within across toward towards via
+  around beyond behind near throughout despite against along upon during after before over under through`.split(/\s+/),
 );
 const OBJECT_PRONOUNS: ReadonlySet<string> = new Set([
   'me',
@@ -44,6 +45,25 @@ const ASKING_AUXILIARIES: ReadonlySet<string> = new Set([
 ]);
 const SUBJECTS: ReadonlySet<string> = new Set(['i', 'you', 'we', 'they', 'one']);
 
+/** Prepositions that name where a verb of motion goes: its goal is what it acts on. */
+const GOAL_PREPOSITIONS: ReadonlySet<string> = new Set(['to', 'into', 'onto']);
+const INDEFINITE: ReadonlySet<string> = new Set(['a', 'an']);
+
+/**
+ * Whether the word at `i` is a preposition naming a goal ("switch *to* Android"), not the "to"
+ * of an infinitive, whose verb takes its own object ("consulting *to* improve my chances",
+ * "trying to get into PM").
+ */
+function opensGoal(tokens: string[], i: number): boolean {
+  const word = tokens[i] ?? '';
+  if (!GOAL_PREPOSITIONS.has(word)) return false;
+  if (word !== 'to' || DETERMINERS.has(tokens[i + 1] ?? '')) return true;
+  // An indefinite article after the goal starts what is said of it ("moving to Berlin *a* good idea?").
+  const afterNext = tokens[i + 2] ?? '';
+  const verbTakesObject = (DETERMINERS.has(afterNext) && !INDEFINITE.has(afterNext)) || OBJECT_PRONOUNS.has(afterNext);
+  return !(verbTakesObject || GOAL_PREPOSITIONS.has(afterNext));
+}
+
 /** Verbs that are also stop words, for the little they say on their own: "how do I get better sleep". */
 const LIGHT_VERBS: ReadonlySet<string> = new Set(['get', 'have']);
 
@@ -71,8 +91,9 @@ const DETERMINERS: ReadonlySet<string> = new Set(
 /**
  * The noun phrases of a question's asked clause, as stems: their heads, and every content
  * word in them ("the most common PM interview questions": heads questions; words common, pm,
- * interview, questions); and the direct object of the asked verb ("how do I change the oil":
- * change -> oil).
+ * interview, questions); and what the asked verb acts on: its direct object ("how do I change
+ * the oil": change -> oil) or, for a verb of motion, where it goes ("should I switch to
+ * Android": switch -> android; "is moving to Berlin a good idea": moving -> berlin).
  */
 export function askedPhrases(
   question: string,
@@ -97,11 +118,19 @@ export function askedPhrases(
   };
   const tokens = words(clause);
   tokens.forEach((word, i) => {
-    if (OPENERS.has(word)) {
-      const object = objectOf !== null && head === null && DETERMINERS.has(word) ? objectOf : null;
+    if (OPENERS.has(word) || (objectOf !== null && head === null && opensGoal(tokens, i))) {
+      // A determiner opens the verb's object ("change *the* oil"); so does the preposition of a
+      // verb of motion, whose goal is what it acts on ("switch *to* Android", "move *into* PM").
+      const object =
+        objectOf !== null && head === null && (DETERMINERS.has(word) || opensGoal(tokens, i)) ? objectOf : null;
       close();
       inPhrase = true;
       objectOf = object;
+    } else if (!isStopword(word) && /ing$/.test(word) && opensGoal(tokens, i + 1)) {
+      // A gerund with its goal ("is *moving* to Berlin a good idea"): a verb, and the goal its object.
+      close();
+      objectOf = [];
+      objects.set(stem(word), objectOf);
     } else if (opensObject(tokens, i)) {
       // The verb of "how do I <verb> <object>": its object is a phrase ("write good OKRs"),
       // unless another verb follows ("start connecting").

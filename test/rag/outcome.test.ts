@@ -226,6 +226,26 @@ describe("a verb of the guide's topic acting on something the guide never mentio
   it('names the topic when the guide has what it acts on: "Should I change jobs internally first?" is answered', async () => {
     expect(await supportOf('Should I change jobs internally first?')).toBe('answered');
   });
+
+  it.each(['Should I switch to Android?', 'Is moving to Berlin a good idea?'])(
+    'nor when it moves somewhere the guide never mentions: "%s" is none',
+    (question) => expectNone(question),
+  );
+
+  it('names the topic when the guide has where it goes: "Should I switch to PM?" is answered', async () => {
+    expect(await supportOf('Should I switch to PM?')).toBe('answered');
+  });
+});
+
+describe('a word that asks for a kind of answer (tips, worth, edge)', () => {
+  it('is no gap when the guide lacks it: "Is a certification worth it?" is answered, not "the guide doesn\'t mention worth"', async () => {
+    const response = await askExtractive(shipped.index, 'Is a certification worth it?');
+    expect(response.support).toBe('answered');
+    expect(response.answer).toMatch(/certif/i);
+    expect(await supportOf('Any tips for a sales rep on how to connect with PMs?')).toBe('answered');
+  });
+
+  it('nor puts a question on topic: "Is a Tesla worth it?" is none', () => expectNone('Is a Tesla worth it?'));
 });
 
 describe('injection and override attempts', () => {

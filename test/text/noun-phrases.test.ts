@@ -64,6 +64,26 @@ describe('the noun phrases a question asks about', () => {
   it('gives the direct object of the asked verb, not a phrase after a preposition', () => {
     expect(askedPhrases('How often should I change the oil?').objects.get(stem('change'))).toEqual([stem('oil')]);
     expect(askedPhrases('how do I write good OKRs?').objects.get(stem('write'))).toEqual([stem('good'), stem('okrs')]);
-    expect(askedPhrases('How do I pivot into fintech?').objects.get(stem('pivot'))).toEqual([]);
+  });
+
+  it('gives where a verb of motion goes as what it acts on, also for a gerund', () => {
+    expect(askedPhrases('How do I pivot into fintech?').objects.get(stem('pivot'))).toEqual([stem('fintech')]);
+    expect(askedPhrases('Should I switch to a product role?').objects.get(stem('switch'))).toEqual([
+      stem('product'),
+      stem('role'),
+    ]);
+    expect(askedPhrases('Is moving to Berlin a good idea?').objects.get(stem('moving'))).toEqual([stem('berlin')]);
+  });
+
+  it('does not take the "to" of an infinitive for a goal', () => {
+    const phrases = askedPhrases("what can I do while I'm consulting to improve my chances?");
+    expect(phrases.objects.has(stem('consulting'))).toBe(false);
+    expect(phrases.heads).toEqual(new Set([stem('chances')]));
+  });
+
+  it('ends a phrase at any preposition: "move into PM inside my company" has two heads', () => {
+    expect(askedPhrases('Should I move into PM inside my company?').heads).toEqual(
+      new Set([stem('pm'), stem('company')]),
+    );
   });
 });
