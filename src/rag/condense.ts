@@ -37,14 +37,31 @@ export function condenseExtractive(
   return isElliptical(question) ? withConversationTopic(question, history, usable) : { text: question };
 }
 
-/** The question with the last usable user turn carried along as its context (none when there is no such turn). */
+/**
+ * The question with the last usable user turn carried along as its context (none when there
+ * is no such turn). When that turn was too short to carry a topic itself ("What skills would
+ * transfer?" after "I'm a teacher..."), the turn it leaned on comes along too, up to the last
+ * one that could: the conversation is still about the teacher.
+ */
 export function withConversationTopic(
   question: string,
   history: ChatTurn[] = [],
   usable: (turn: ChatTurn) => boolean = () => true,
 ): RetrievalQuery {
-  const previous = history.findLast((turn) => turn.role === 'user' && usable(turn))?.content.trim();
-  return previous ? { text: question, context: previous } : { text: question };
+  const context = carriedTopic(history, usable, MAX_CARRIED_TURNS);
+  return context ? { text: question, context } : { text: question };
+}
+
+/** At most this many earlier user turns are carried: a long chain of follow-ups drifts. */
+const MAX_CARRIED_TURNS = 3;
+
+function carriedTopic(history: ChatTurn[], usable: (turn: ChatTurn) => boolean, turns: number): string | undefined {
+  const at = history.findLastIndex((turn) => turn.role === 'user' && usable(turn));
+  if (at < 0) return undefined;
+  const previous = history[at]!.content.trim();
+  if (turns <= 1 || contentTerms(previous).length >= MIN_CONTENT_TERMS) return previous;
+  const earlier = carriedTopic(history.slice(0, at), usable, turns - 1);
+  return earlier ? `${earlier}\n${previous}` : previous;
 }
 
 export function isElliptical(question: string): boolean {

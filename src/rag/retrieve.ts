@@ -73,7 +73,7 @@ function rank(
   externalQueryVector: Float32Array | undefined,
 ): Retrieval {
   const terms = queryTerms(query.text, index.localEmbedder, corpusVocabulary(index.lexical), query.context);
-  const weights = termWeights(terms);
+  const weights = termWeights(query.context ? contextWeighedLess(terms, query.text) : terms);
   const expansion = expansionTerms(terms, weights);
 
   const localQueryVector = combine([
@@ -116,6 +116,16 @@ function rank(
     .sort((a, b) => b.score - a.score || b.coverage - a.coverage);
 
   return { passages: dropDuplicates(index, ranked).slice(0, k), terms, localQueryVector };
+}
+
+/**
+ * A follow-up's own words weigh more than the earlier turns carried along with it: "Is it
+ * stressful?" after a question about moving from design asks about stress, in the context of
+ * design.
+ */
+function contextWeighedLess(terms: QueryTerm[], question: string): QueryTerm[] {
+  const own = new Set(contentTerms(question));
+  return terms.map((t) => (own.has(t.stem) ? t : { ...t, weight: t.weight * CONTEXT_WEIGHT }));
 }
 
 interface RankedList {

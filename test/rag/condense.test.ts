@@ -32,6 +32,18 @@ describe('condenseExtractive (deterministic follow-ups)', () => {
     ).toEqual({ text: 'Is it hard?' });
   });
 
+  it('carries what a short follow-up leaned on too, up to the turn that named the topic', () => {
+    const conversation: ChatTurn[] = [
+      { role: 'user', content: "I'm a teacher and I want to move into product management." },
+      { role: 'assistant', content: 'Teacher: crowd control [1].' },
+      { role: 'user', content: 'What skills would transfer?' },
+      { role: 'assistant', content: 'Almost any skill set [1].' },
+    ];
+    expect(condenseExtractive('And what should I do first?', conversation).context).toBe(
+      "I'm a teacher and I want to move into product management.\nWhat skills would transfer?",
+    );
+  });
+
   it('does not carry context into a question that stands on its own', () => {
     expect(condenseExtractive('How can a software engineer become a technical product manager?', history)).toEqual({
       text: 'How can a software engineer become a technical product manager?',

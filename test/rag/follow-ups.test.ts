@@ -53,6 +53,24 @@ describe('follow-ups', () => {
     ).not.toContain('Transition from Marketing to Product Management');
   });
 
+  it('are about their own words first: "Is it stressful?" after a question about design is answered from the passage on stress', async () => {
+    const [, later] = await converse(['How do I move from design into PM?', 'Is it stressful?']);
+    expect(later!.support).toBe('answered');
+    expect(later!.citations[0]!.section, later!.answer).toBe('Transition to Product Management FAQs');
+    expect(later!.answer).toMatch(/^Stress is relative/);
+  });
+
+  it('carry the topic through a short follow-up: a third turn, "And what should I do first?", gets the guide\'s first steps', async () => {
+    const [, , third] = await converse([
+      "I'm a teacher and I want to move into product management.",
+      'What skills would transfer?',
+      'And what should I do first?',
+    ]);
+    expect(third!.support).toBe('answered');
+    const { quoted } = quotedStatements(shipped.index, third!);
+    expect(quoted[0]!.section.heading, third!.answer).toBe('How to Pivot into Product Management');
+  });
+
   it('carry the topic to a question that names nothing of the guide, which alone would be none', async () => {
     const question = "what's the biggest difference I'd have to deal with?";
     expect((await askExtractive(shipped.index, question)).support).toBe('none');
