@@ -77,6 +77,12 @@ interface Candidate {
   sectionScore: number;
   /** A list item whose label names the asker's background ("Teacher: ..." for a teacher). */
   labelNamesAsker: boolean;
+  /**
+   * Said earlier in the conversation: never quoted again, but still the item of its list on
+   * the question's focus, so its neighbours stay out ("What skills would transfer?" after the
+   * "Teacher" item was quoted does not turn to the other backgrounds' items).
+   */
+  said: boolean;
 }
 
 /** Compose an answer from the retrieved passages, or null when none of their statements can be quoted. */
@@ -119,7 +125,7 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
   }
   for (const [section, { rank: sectionRank, score: sectionScore, passages }] of sections) {
     for (const statement of section.statements) {
-      if (!statement.standalone || statement.unquotable || wasSaid(statement, request.alreadySaid)) continue;
+      if (!statement.standalone || statement.unquotable) continue;
       if (statement.promotional && !promotionWelcome(statement)) continue;
       const passage = passages.find((p) => statement.start >= p.chunk.start && statement.end <= p.chunk.end);
       const passageScore = passage ? passage.score : OUTSIDE_PASSAGE_SHARE * sectionScore;
@@ -144,6 +150,7 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
       candidates.push({
         section,
         statement,
+        said: wasSaid(statement, request.alreadySaid),
         relevance,
         leadScore,
         ofKind,
@@ -157,10 +164,10 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
 }
 
 /**
- * Only the list items on the question's focus: an item of a source list must match the
- * question by its own words (not only through its section's heading), and when some items of
- * a list, or of a run of labelled paragraphs, match by their label ("Teacher: ..." for a
- * teacher), only those are quoted.
+ * Only the list items on the question's focus, and nothing said before: an item of a source
+ * list must match the question by its own words (not only through its section's heading), and
+ * when some items of a list, or of a run of labelled paragraphs, match by their label
+ * ("Teacher: ..." for a teacher), only those are quoted.
  */
 function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
   const topical = terms.filter(isAsked);
@@ -170,6 +177,7 @@ function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
     if (key !== null && matchesAny(topical, c.statement.labelStems)) labelled.add(key);
   }
   return candidates.filter((c) => {
+    if (c.said) return false;
     const key = itemKey(c);
     if (key === null) return true;
     if (labelled.has(key)) return matchesAny(topical, c.statement.labelStems);

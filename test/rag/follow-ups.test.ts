@@ -71,6 +71,19 @@ describe('follow-ups', () => {
     expect(quoted[0]!.section.heading, third!.answer).toBe('How to Pivot into Product Management');
   });
 
+  it('quote no other background\'s item once the asker\'s own was said: "What skills would transfer?" after "I\'m a teacher..."', async () => {
+    const [earlier, later] = await converse([
+      "I'm a teacher and I want to move into product management.",
+      'What skills would transfer?',
+    ]);
+    expect(earlier!.answer).toMatch(/\*\*Teacher\*\*/);
+    expect(later!.support).toBe('answered');
+    const { quoted } = quotedStatements(shipped.index, later!);
+    expect(quoted.length).toBeGreaterThan(0);
+    const labels = quoted.map((q) => q.statement.label).filter((label) => label !== null);
+    expect(labels, later!.answer).toEqual([]);
+  });
+
   it('carry the topic to a question that names nothing of the guide, which alone would be none', async () => {
     const question = "what's the biggest difference I'd have to deal with?";
     expect((await askExtractive(shipped.index, question)).support).toBe('none');
