@@ -10,7 +10,9 @@ const BRING =
   /\b(?:bring|transfer(?:s|red|able|rable)?|carry over|skills?|strengths?|good at|offer|(?:what|which) (?:of my|parts of my))\b/i;
 const HOW = new RegExp(
   [
-    String.raw`\bhow (?:do|can|could|should|would|does|did|to|might|am|will)\b`,
+    String.raw`\bhow (?:do|can|could|should|would|does|did|might|am|will)\b`,
+    // Not a skill the question names ("do I need to know how to code?" asks whether, not how).
+    String.raw`(?<!\b(?:know|knowing|learn|learning|understand)\s)\bhow to\b`,
     String.raw`\bwhat (?:steps|should i do|do i do|can i do|to do|would you do|is the best way|are the steps|are the ways)\b`,
     String.raw`\bwhere (?:do|should|can) i (?:start|begin)\b`,
     String.raw`\b(?:ways?|steps?) to\b`,
