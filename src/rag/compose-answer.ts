@@ -342,8 +342,12 @@ function leadOf(candidates: Candidate[]): Candidate {
   const best = (list: Candidate[]) => list.reduce((a, b) => (b.leadScore > a.leadScore ? b : a));
   const topSection = Math.min(...candidates.map((c) => c.sectionRank));
   const top = candidates.filter((c) => c.sectionRank === topSection);
-  if (top.some((c) => c.ofKind)) return best(top.filter((c) => c.ofKind));
-  const nextOfKind = candidates.filter((c) => c.ofKind && c.sectionRank === topSection + 1);
+  const mostRelevant = Math.max(...candidates.map((c) => c.relevance));
+  // Of the kind asked for, but not worth quoting at all, is no lead: a "because" of another
+  // subject does not answer a "why".
+  const ofKind = (c: Candidate) => c.ofKind && c.relevance >= RELATIVE_CUTOFF * mostRelevant;
+  if (top.some(ofKind)) return best(top.filter(ofKind));
+  const nextOfKind = candidates.filter((c) => ofKind(c) && c.sectionRank === topSection + 1);
   return nextOfKind.length ? best(nextOfKind) : best(top);
 }
 

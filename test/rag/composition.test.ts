@@ -188,6 +188,35 @@ describe('focus on list items', () => {
     );
   });
 
+  it('does not lead with a statement of the asked kind that is off the question: a "because" about meetings does not answer a "why" about teams', async () => {
+    await withCorpusIndex(
+      await tempDir(),
+      {
+        'teams.md': [
+          '# Working in product',
+          '',
+          '## Product teams and backgrounds',
+          '',
+          'Calendars in product roles fill up quickly because every release needs a review meeting.',
+          '',
+          'Product teams want people from many different backgrounds: a designer, an analyst and a former teacher each see the users differently.',
+          '',
+          'A team of people from different backgrounds catches blind spots that a team of one background misses.',
+          '',
+          '## Release planning',
+          '',
+          'Plan releases around what users need most, and review every release with the team.',
+          '',
+        ],
+      },
+      async (index) => {
+        const response = await askExtractive(index, 'Why do product teams want people from different backgrounds?');
+        expect(response.support).toBe('answered');
+        expect(response.answer).toMatch(/^Product teams want people from many different backgrounds/);
+      },
+    );
+  });
+
   it('answers "how" with the steps first, as the numbered list of the guide (with what introduces it)', async () => {
     const response = await grounded("I'm a teacher, how can I move into product management?");
     const lines = response.answer.split('\n').filter((line) => line.trim());
