@@ -228,6 +228,7 @@ function choose(
 ): Map<SectionStatements, Chosen> {
   const chosen = new Map<SectionStatements, Chosen>();
   const best = Math.max(...candidates.map((c) => c.relevance));
+  const kindInReach = candidates.some((c) => c.ofKind);
   // The preferred lead, else (it cannot be quoted: it leans on promotion, say) the next best
   // of its section: the section retrieval chose says something quotable, however weak, rather
   // than nothing at all.
@@ -252,12 +253,16 @@ function choose(
     // reads as a digest, and the next section's statements are most often about a neighbouring
     // question. Another section speaks when the lead's kind took the answer elsewhere (the top
     // section then still speaks, below), or when the answer so far is short and the other
-    // section has something nearly as relevant, or an item the question names by its label
-    // (the asker's own background, "Teacher: ..."); at most MAX_SECTIONS do.
+    // section has something nearly as relevant (and of the kind asked, when the passages have
+    // that kind at all: "Journalist: Great storyteller" is a whole answer to what a journalist
+    // brings, not one to fill out with another section's advice), or an item the question
+    // names by its label (the asker's own background, "Teacher: ..."); at most MAX_SECTIONS do.
     const joins =
       opensSection ||
       candidate.labelNamesAsker ||
-      (words < SHORT_ANSWER_WORDS && candidate.relevance >= SHORT_ANSWER_SECTION_CUTOFF * best);
+      (words < SHORT_ANSWER_WORDS &&
+        candidate.relevance >= SHORT_ANSWER_SECTION_CUTOFF * best &&
+        (candidate.ofKind || !kindInReach));
     if (!group && count > 0 && (chosen.size >= MAX_SECTIONS || !joins)) return false;
     const extraWords = fresh.reduce((sum, p) => sum + candidate.section.statements[p]!.words, 0);
     if (count > 0 && (words + extraWords > budget || count + fresh.length > MAX_STATEMENTS)) return false;
@@ -287,6 +292,15 @@ function choose(
       group !== undefined && c.statement.leaning === 'previous' && group.positions.has(c.statement.position - 1);
     return continues ? Math.max(c.relevance, CONTINUATION_SHARE * group.score) : c.relevance;
   };
+  if (process.env.DBG)
+    for (const c of [...candidates].sort((a, b) => b.relevance - a.relevance).slice(0, 12))
+      console.error(
+        c.relevance.toFixed(3),
+        c.leadScore.toFixed(3),
+        c.sectionRank,
+        c.ofKind,
+        c.statement.text.slice(0, 70),
+      );
   const lead = leads.find((candidate) => tryAdd(candidate, true));
   if (!lead) return chosen;
   // A lead of the asked kind may come from the next section; the section retrieval ranks

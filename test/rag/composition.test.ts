@@ -153,6 +153,14 @@ describe('focus on list items', () => {
     expect(support.answer).not.toMatch(/Interior design|Personal trainer|Journalist/);
   });
 
+  it('does not fill out the asker\'s own item with another section\'s advice: "What does someone with a journalism background bring?"', async () => {
+    const response = await grounded('What does someone with a journalism background bring to a product team?');
+    expect(response.answer).toMatch(/^- \*\*Journalist\*\*: Great storyteller/);
+    expect(new Set(response.citations.map((c) => c.section))).toEqual(
+      new Set(['Quick-fire Round: Transferable Skills']),
+    );
+  });
+
   it("brings in the item labelled with the asker's background from another section, under its heading", async () => {
     await withCorpusIndex(
       await tempDir(),
