@@ -343,6 +343,8 @@ const ROLE_CUES = [
   // "Paralegal here, 8 years.": chat's way of saying "I'm a paralegal", opening a sentence and
   // ending a clause ("any recipes here?" asks about the guide).
   /(?:^|[.!?;:]\s+)((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here(?=\s*(?:[,.!;:]|[-–—]\s|$))/gi,
+  // A role held before is a background wherever it is said: "Ex-military, 10 years.", "my edge as a former lawyer".
+  /\b(?:ex-|former\s+)((?:[\w/]+\s+){0,2}[\w/]+)/gi,
 ];
 /** Looser cues to a background than a role ("I'm in retail", "any recipes here?", "my coding background"). */
 const OTHER_BACKGROUND_CUES = [

@@ -5,7 +5,7 @@
  * question, so only grammatical words are listed. "any" and "tell" are stop words only in
  * some places, decided by contentWords (analyze.ts). Forms with 's, 've, 'd, 'll, 're or 'm
  * are not listed (the n't forms are): words() drops "'s", and isStopword takes "you've",
- * "they'll" for their base word.
+ * "they'll" for their base word. "ex" is the prefix of "ex-military", split off as a word.
  */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   `a about above after again against all also am an and are aren't as at be because been before being
@@ -27,7 +27,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   anyone anybody someone somebody something anything everything nothing everyone everybody nobody
   somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think know want wanted
   one ones say said please thanks thank hi hello hey ok okay yes yeah well oh um used
-  tho u ur r n abt pls plz thx cuz bc gonna wanna gotta lol btw imo tbh idk rn`
+  tho u ur r n abt pls plz thx cuz bc gonna wanna gotta lol btw imo tbh idk rn ex`
     .split(/\s+/)
     .filter(Boolean),
 );

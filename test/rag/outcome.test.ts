@@ -195,6 +195,12 @@ describe('a question that names nothing itself ("Any tips?") after a sentence th
   );
 });
 
+describe('a role held before ("ex-military", "a former lawyer")', () => {
+  it('is the asker\'s background: "Ex-military, 10 years. Where would I fit?" is answered', async () => {
+    expect(await supportOf('Ex-military, 10 years. Where would I fit?')).toBe('answered');
+  });
+});
+
 describe('a one-word question that names a thing, not a kind of answer', () => {
   it('asks about that thing: "I\'m a chef. Recipes?" is none, though "I\'m a chef. Advice?" is answered', async () => {
     await expectNone("I'm a chef. Recipes?");

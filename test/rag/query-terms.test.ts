@@ -38,6 +38,8 @@ describe('backgroundStems', () => {
     ['I have an English degree. Realistic?', 'degree'],
     ['I have a degree in history and work in publishing.', 'history'],
     ['I have a degree in history and work in publishing.', 'publishing'],
+    ['Ex-military, 10 years. Where would I fit?', 'military'],
+    ["What's my edge as a former lawyer?", 'lawyer'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));
   });
