@@ -2,6 +2,7 @@ import type { LoadedIndex } from '../index/loaded-index.ts';
 import { dot } from '../vector.ts';
 import { coverage, isAsked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { asksForList, type QuestionKind, questionKind } from './question-kind.ts';
+import { askedPhrases } from '../text/noun-phrases.ts';
 import type { SectionStatements, Statement } from './statements.ts';
 import { sectionCitation } from './citations.ts';
 import type { Citation, Passage } from './types.ts';
@@ -109,7 +110,11 @@ export function composeAnswer(index: LoadedIndex, request: CompositionRequest): 
 function candidateStatements(index: LoadedIndex, request: CompositionRequest, kind: QuestionKind): Candidate[] {
   const topical = request.terms.filter(isAsked);
   const background = topical.filter((t) => t.role === 'background');
-  const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF);
+  // Promotion is welcome when the question is about what it offers: a thing the question asks
+  // about by name ("Do I need a *certification*?"), not a verb it happens to share ("what would
+  // I need to *learn*?" and "Enroll for free to learn...").
+  const named = askedPhrases(request.question).words;
+  const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF && named.has(t.stem));
   const promotionWelcome = (statement: Statement) => matchesAny(specific, statement.ownStems);
   const candidates: Candidate[] = [];
   // Passages come best first: a section's first passage gives its rank and score. The whole

@@ -48,6 +48,12 @@ const SUBJECTS: ReadonlySet<string> = new Set(['i', 'you', 'we', 'they', 'one'])
 /** Prepositions that name where a verb of motion goes: its goal is what it acts on. */
 const GOAL_PREPOSITIONS: ReadonlySet<string> = new Set(['to', 'into', 'onto']);
 const INDEFINITE: ReadonlySet<string> = new Set(['a', 'an']);
+/** Verbs followed by a to-infinitive, not a goal: "what would I need *to* learn", "I want to move". */
+const TAKES_INFINITIVE: ReadonlySet<string> = new Set(
+  `need needs needed want wants wanted try tries tried trying plan plans planning hope hoping decide decided learn
+  learning start starting begin beginning going able like love prefer afford expect intend aim aiming seem ought
+  have has had used`.split(/\s+/),
+);
 
 /**
  * Whether the word at `i` is a preposition naming a goal ("switch *to* Android"), not the "to"
@@ -57,6 +63,7 @@ const INDEFINITE: ReadonlySet<string> = new Set(['a', 'an']);
 function opensGoal(tokens: string[], i: number): boolean {
   const word = tokens[i] ?? '';
   if (!GOAL_PREPOSITIONS.has(word)) return false;
+  if (word === 'to' && TAKES_INFINITIVE.has(tokens[i - 1] ?? '')) return false;
   if (word !== 'to' || DETERMINERS.has(tokens[i + 1] ?? '')) return true;
   // An indefinite article after the goal starts what is said of it ("moving to Berlin *a* good idea?").
   const afterNext = tokens[i + 2] ?? '';

@@ -257,6 +257,11 @@ describe('promotion', () => {
     }
   });
 
+  it('is left out when the question shares only a verb with it: "what would I need to learn?" is not about a course', async () => {
+    const response = await grounded("I'm a high school math teacher thinking about PM. what would I need to learn?");
+    expect(response.answer).not.toMatch(PROMOTION);
+  });
+
   it('is left out next to a relevant sentence of a purpose-built guide', async () => {
     await withCorpusIndex(
       await tempDir(),

@@ -79,6 +79,8 @@ describe('the noun phrases a question asks about', () => {
     const phrases = askedPhrases("what can I do while I'm consulting to improve my chances?");
     expect(phrases.objects.has(stem('consulting'))).toBe(false);
     expect(phrases.heads).toEqual(new Set([stem('chances')]));
+    // After a verb that takes an infinitive, "to" is the infinitive's, wherever the clause ends.
+    expect(askedPhrases('what would I need to learn?').words).toEqual(new Set());
   });
 
   it('ends a phrase at any preposition: "move into PM inside my company" has two heads', () => {
