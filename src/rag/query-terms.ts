@@ -335,11 +335,11 @@ const BACKGROUND_WEIGHT = 2;
 export const GENERAL_BACKGROUND_STEMS: readonly string[] = ['background', 'discipline', 'career'].map((w) => stem(w));
 /** Cues that name the asker's job ("I'm a nurse", "worked as a chef"): a role, whatever the word. */
 const ROLE_CUES = [
-  /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
+  /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,3}[\w/-]+)/gi,
   // "As a teacher, ..." names a background only at the start of a clause; mid-sentence it
   // usually names the goal ("hire me as a PM", "the hardest part of being a PM"). Chat
   // drops the subject: "been a project lead for 8 yrs", "worked as a nurse".
-  /(?:^|[.!?,;:]\s+)(?:as|being|been|worked as|work as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)/gi,
+  /(?:^|[.!?,;:]\s+)(?:as|being|been|worked as|work as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,3}[\w/-]+)/gi,
   // "Paralegal here, 8 years.": chat's way of saying "I'm a paralegal", opening a sentence and
   // ending a clause ("any recipes here?" asks about the guide).
   /(?:^|[.!?;:]\s+)((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here(?=\s*(?:[,.!;:]|[-–—]\s|$))/gi,
@@ -384,10 +384,22 @@ function cuedNouns(text: string, cues: readonly RegExp[]): string[][][] {
   for (const cue of cues)
     for (const match of text.matchAll(cue)) {
       const tokens = match[1]!.split(/\s+/).map((token) => words(token));
-      const cut = tokens.findIndex((token) => token.every((w) => isStopword(w)));
+      const ends = (token: string[], i: number) =>
+        token.every((w) => isStopword(w)) || (i > 0 && startsClause(token, tokens[i + 1]));
+      const cut = tokens.findIndex(ends);
       out.push((cut < 0 ? tokens : tokens.slice(0, cut)).filter((token) => token.length > 0));
     }
   return out;
+}
+
+/**
+ * Whether a token after the first starts a clause about the noun before it rather than
+ * going on with the noun: a participle followed by a function word ("a teacher *thinking*
+ * about PM", "a nurse *working* in Leeds"). "a *marketing* manager" goes on.
+ */
+function startsClause(token: string[], next: string[] | undefined): boolean {
+  const word = token.at(-1) ?? '';
+  return /[a-z]{3}ing$/.test(word) && (next === undefined || next.every((w) => isStopword(w)));
 }
 
 /**

@@ -39,6 +39,9 @@ describe('backgroundStems', () => {
     ['I have a degree in history and work in publishing.', 'history'],
     ['I have a degree in history and work in publishing.', 'publishing'],
     ['Ex-military, 10 years. Where would I fit?', 'military'],
+    ["I'm a teacher thinking about PM. Where do I start?", 'teacher'],
+    ["I'm a high school math teacher thinking about PM.", 'teacher'],
+    ["I'm a senior marketing manager. What's my edge?", 'manager'],
     ["What's my edge as a former lawyer?", 'lawyer'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));
