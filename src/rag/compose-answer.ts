@@ -297,15 +297,6 @@ function choose(
       group !== undefined && c.statement.leaning === 'previous' && group.positions.has(c.statement.position - 1);
     return continues ? Math.max(c.relevance, CONTINUATION_SHARE * group.score) : c.relevance;
   };
-  if (process.env.DBG)
-    for (const c of [...candidates].sort((a, b) => b.relevance - a.relevance).slice(0, 12))
-      console.error(
-        c.relevance.toFixed(3),
-        c.leadScore.toFixed(3),
-        c.sectionRank,
-        c.ofKind,
-        c.statement.text.slice(0, 70),
-      );
   const lead = leads.find((candidate) => tryAdd(candidate, true));
   if (!lead) return chosen;
   // A lead of the asked kind may come from the next section; the section retrieval ranks
