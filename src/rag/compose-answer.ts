@@ -3,7 +3,7 @@ import { dot } from '../vector.ts';
 import { coverage, isAsked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { asksForList, type QuestionKind, questionKind } from './question-kind.ts';
 import { askedPhrases } from '../text/noun-phrases.ts';
-import type { SectionStatements, Statement } from './statements.ts';
+import { SELF_REFERENCE, type SectionStatements, type Statement } from './statements.ts';
 import { sectionCitation } from './citations.ts';
 import type { Citation, Passage } from './types.ts';
 
@@ -116,6 +116,9 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
   const named = askedPhrases(request.question).words;
   const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF && named.has(t.stem));
   const promotionWelcome = (statement: Statement) => matchesAny(specific, statement.ownStems);
+  // What the guide says about itself answers only a question about the guide ("What does this
+  // article cover?").
+  const aboutTheGuide = matchesAny(topical, new Set(SELF_REFERENCE));
   const candidates: Candidate[] = [];
   // Passages come best first: a section's first passage gives its rank and score. The whole
   // section of a retrieved passage may be quoted (a statement it leans on, or a better one,
@@ -132,6 +135,7 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
     for (const statement of section.statements) {
       if (!statement.standalone || statement.unquotable) continue;
       if (statement.promotional && !promotionWelcome(statement)) continue;
+      if (statement.signpost && !aboutTheGuide) continue;
       const passage = passages.find((p) => statement.start >= p.chunk.start && statement.end <= p.chunk.end);
       const passageScore = passage ? passage.score : OUTSIDE_PASSAGE_SHARE * sectionScore;
       const similarity = Math.max(0, dot(request.queryVector, statement.vector));

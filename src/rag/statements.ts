@@ -6,7 +6,7 @@ import type { Chunk, Section } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import type { StoredDocument } from '../index/loaded-index.ts';
 import { contentTerms, words } from '../text/analyze.ts';
-import { announcesList, isPromotional, type Leaning, leaningOf } from '../text/discourse.ts';
+import { announcesList, isPromotional, type Leaning, leaningOf, signposts } from '../text/discourse.ts';
 
 /**
  * The statements of a section, as the extractive composer quotes them: sentences, or a short
@@ -36,6 +36,8 @@ export interface Statement {
   /** Carries a link or markup: never quoted, and neither is anything that needs it. */
   unquotable: boolean;
   promotional: boolean;
+  /** About the text itself ("We'll dive deep into...", "But first, a quick word of advice."): see signposts. */
+  signpost: boolean;
   step: boolean;
   reason: boolean;
   skill: boolean;
@@ -61,7 +63,7 @@ export interface SectionStatements {
 /** Interrogatives that titles open with ("How to..."): they name no topic. */
 const QUESTION_WORDS: ReadonlySet<string> = new Set(['how', 'what', 'why', 'when', 'where', 'which', 'who']);
 /** What a reader calls the corpus itself ("what does this guide cover?"): a question about it is on topic. */
-const SELF_REFERENCE = contentTerms('guide article document page post');
+export const SELF_REFERENCE: readonly string[] = contentTerms('guide article document page post');
 const CLOSES_SENTENCE = /[.!?…]["'”’)\]]*$/;
 /** Sentences shorter than this carry no answer on their own ("That's great!"). */
 const MIN_WORDS = 6;
@@ -162,6 +164,7 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
         standalone: ownLabel !== null || (wordCount >= MIN_WORDS && !announcesList(text) && CLOSES_SENTENCE.test(text)),
         unquotable: orphan || CARRIES_LINK.test(text),
         promotional: promotionalBlock,
+        signpost: signposts(body),
         step:
           block.shape.kind === 'numbered' ||
           imperative ||

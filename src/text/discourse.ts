@@ -154,6 +154,19 @@ export function isPromotional(text: string): boolean {
   return CALL_TO_ACTION.test(opening) || MARKETING_MARKS.test(text) || OFFER.test(text);
 }
 
+/**
+ * Signposting: a sentence about the text itself, not its subject ("We'll dive deep into...",
+ * "But first, a quick word of general advice.", "In this article, we'll cover..."). It says
+ * what is coming, so on its own in an answer it promises what the answer does not give; it
+ * answers only a question about the guide itself.
+ */
+const SIGNPOST =
+  /\b(?:we(?:'|’)ll (?:cover|dive|look|discuss|explore|go over|talk|walk|show|share|break)|we(?:'|’)re (?:about|going) to (?:dive|look|cover|discuss|explore|go over|talk)|in this (?:article|post|guide|section|piece)|but first\b|a (?:quick )?word of|let(?:'|’)s (?:take a look|dive|look at|explore|get started)|read on\b|keep reading)/i;
+
+export function signposts(text: string): boolean {
+  return SIGNPOST.test(text);
+}
+
 /** "it" standing for something said before, not the dummy subject of "is it hard to...". */
 const IT_POINTING_BACK = /\bit\b(?!\s+(?:\S+\s+){0,3}?(?:to|that|if|whether)\b)/i;
 

@@ -296,6 +296,29 @@ describe('promotion', () => {
   });
 });
 
+describe('what the guide says about itself', () => {
+  const SIGNPOST = /We’ll dive deep|But first, a quick word|In this article|We’re about to dive/;
+
+  it('is left out of answers about the subject: a follow-up asking for first steps gets no "But first, a quick word of advice"', async () => {
+    for (const question of SHIPPED_QUESTIONS) {
+      const response = await grounded(question);
+      expect(response.answer, question).not.toMatch(SIGNPOST);
+    }
+    const first = await grounded('I work in marketing.');
+    const followUp = await askExtractive(shipped.index, 'what should I do first?', [
+      { role: 'user', content: 'I work in marketing.' },
+      { role: 'assistant', content: first.answer },
+    ]);
+    expect(followUp.grounded).toBe(true);
+    expect(followUp.answer).not.toMatch(SIGNPOST);
+  });
+
+  it('answers a question about the guide itself', async () => {
+    const response = await grounded('What is this guide about?');
+    expect(response.answer).toMatch(/^In this article, we'll cover the many paths/);
+  });
+});
+
 describe('Markdown safety', () => {
   it('corpus text with "[2]" or "**" forges neither a marker nor emphasis', async () => {
     await withCorpusIndex(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutWhatCameBefore } from '../../src/text/discourse.ts';
+import { asksAboutWhatCameBefore, signposts } from '../../src/text/discourse.ts';
 
 describe('asksAboutWhatCameBefore', () => {
   it.each([
@@ -18,4 +18,24 @@ describe('asksAboutWhatCameBefore', () => {
     'Is it hard to switch teams?',
     'How much parental leave do tech companies give?',
   ])('"%s" names its own subject', (sentence) => expect(asksAboutWhatCameBefore(sentence)).toBe(false));
+});
+
+describe('signposts', () => {
+  it.each([
+    'We’ll dive deep into how every type of background experience can be leveraged.',
+    'But first, a quick word of general advice.',
+    "In this article, we'll cover the many paths that lead to becoming a product manager.",
+    'We’re about to dive into how a variety of disciplines can set you up for success.',
+    "Let's take a look at the options.",
+  ])('is about the text itself: "%s"', (sentence) => {
+    expect(signposts(sentence)).toBe(true);
+  });
+
+  it.each([
+    'For example, let’s say you’re a digital marketer at an agency.',
+    'Anyone with the right attitude can become a Product Manager.',
+    'First of all, it fills in the gaps in your knowledge.',
+  ])('is about its subject: "%s"', (sentence) => {
+    expect(signposts(sentence)).toBe(false);
+  });
 });
