@@ -5,7 +5,7 @@
  * how much of a follow-up was already said. Only the public answer shape is read (Markdown plus
  * citations), so the measures hold whatever composes the answer.
  */
-import { leaningOf, type Leaning } from '../text/discourse.ts';
+import { leaningOf, type Leaning, setsUpWhatFollows } from '../text/discourse.ts';
 
 /** One cited statement of an answer. */
 export interface Statement {
@@ -107,7 +107,8 @@ export interface DanglingStatement {
   statement: number;
   /** The sentence that leans. */
   sentence: string;
-  leaning: Exclude<Leaning, 'none'>;
+  /** What it leans on: the sentence before, a list before, or (a hypothetical it sets up) the sentence after. */
+  leaning: Exclude<Leaning, 'none'> | 'next';
   reason: string;
 }
 
@@ -122,7 +123,8 @@ interface PlacedSentence {
 /**
  * Statements that lean on a sentence the answer does not include (see leaningOf). A sentence
  * that leans on the one before it (`previous`) must follow, in the answer, the very sentence
- * that precedes it in its cited section. One that points at the items of a list (`list`) must
+ * that precedes it in its cited section; a hypothetical that sets up the next (`next`, see
+ * setsUpWhatFollows) must be followed by it. One that points at the items of a list (`list`) must
  * come after a list item line, or after an item of that list quoted as text.
  * `sectionOf` gives the cited section of a statement (its first marker's), undefined if unknown.
  */
@@ -143,6 +145,10 @@ export function danglingStatements(
 
   const out: DanglingStatement[] = [];
   placed.forEach((sentence, i) => {
+    if (setsUpWhatFollows(sentence.text)) {
+      const reason = missingNext(sentence, placed[i + 1]);
+      if (reason) out.push({ statement: sentence.statement, sentence: sentence.text, leaning: 'next', reason });
+    }
     const leaning = leaningOf(sentence.text);
     if (leaning === 'none') return;
     const reason =
@@ -159,6 +165,13 @@ function missingPrevious(sentence: PlacedSentence, before: PlacedSentence | unde
   if (!before) return 'opens the answer';
   if (before.section === sentence.section && before.position === sentence.position - 1) return null;
   return 'the sentence before it in the guide is not the one before it in the answer';
+}
+
+function missingNext(sentence: PlacedSentence, after: PlacedSentence | undefined): string | null {
+  if (sentence.position < 0) return 'not found in its cited section, so what it sets up cannot be checked';
+  if (!after) return 'ends the answer';
+  if (after.section === sentence.section && after.position === sentence.position + 1) return null;
+  return 'the sentence after it in the guide is not the one after it in the answer';
 }
 
 function missingList(

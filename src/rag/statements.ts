@@ -6,7 +6,14 @@ import type { Chunk, Section } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import type { StoredDocument } from '../index/loaded-index.ts';
 import { contentTerms, words } from '../text/analyze.ts';
-import { announcesList, isPromotional, type Leaning, leaningOf, signposts } from '../text/discourse.ts';
+import {
+  announcesList,
+  isPromotional,
+  type Leaning,
+  leaningOf,
+  setsUpWhatFollows,
+  signposts,
+} from '../text/discourse.ts';
 
 /**
  * The statements of a section, as the extractive composer quotes them: sentences, or a short
@@ -136,6 +143,8 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
       // opening it) cannot be satisfied within the section: such a statement is never quoted.
       const orphan = leaning !== 'none' && position === 0;
       if (leaning === 'previous' && position > 0) needs.push(position - 1);
+      // A hypothetical is read with the sentence it sets up ("let's say you're a digital marketer...").
+      if (setsUpWhatFollows(body) && i < units.length - 1) needs.push(position + 1);
       if (leaning === 'list' && lastList !== undefined && block.list === undefined) {
         // "The first option...": every item of the list before it, and what introduces that list.
         const intro = listIntro.get(lastList);

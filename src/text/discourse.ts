@@ -155,6 +155,17 @@ export function isPromotional(text: string): boolean {
 }
 
 /**
+ * A hypothetical that sets up the sentence after it ("For example, let's say you're a digital
+ * marketer at an agency."): alone, it is a scene with nothing happening in it.
+ */
+const SETS_UP =
+  /^(?:for (?:example|instance),?\s+)?(?:let(?:'|’)s say|let us say|say you(?:'|’)re|suppose|imagine|picture this)\b/i;
+
+export function setsUpWhatFollows(sentence: string): boolean {
+  return SETS_UP.test(sentence.replace(OPENING_PUNCTUATION, ''));
+}
+
+/**
  * Signposting: a sentence about the text itself, not its subject ("We'll dive deep into...",
  * "But first, a quick word of general advice.", "In this article, we'll cover..."). It says
  * what is coming, so on its own in an answer it promises what the answer does not give; it

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sameStatement } from '../../src/rag/compose-answer.ts';
 import type { ComposedAnswer } from '../../src/rag/types.ts';
-import { leaningOf } from '../../src/text/discourse.ts';
+import { leaningOf, setsUpWhatFollows } from '../../src/text/discourse.ts';
 import { askExtractive } from '../helpers/ask-extractive.ts';
 import { markersOf, quotedStatements, wordCount } from '../helpers/answer-shape.ts';
 import { useFixtureIndex, withCorpusIndex } from '../helpers/build-fixture-index.ts';
@@ -62,13 +62,25 @@ describe('composition properties on the shipped guide and the fixture guide', ()
         }
         for (const need of statement.needs) {
           const needed = normalised.indexOf(sameStatement(section.statements[need]!.text));
-          expect(
-            needed,
-            `${q}: "${statement.text}" needs "${section.statements[need]!.text}" before it`,
-          ).toBeGreaterThanOrEqual(0);
-          expect(needed).toBeLessThan(at);
+          expect(needed, `${q}: "${statement.text}" needs "${section.statements[need]!.text}"`).toBeGreaterThanOrEqual(
+            0,
+          );
+          // What it leans on comes before it; what a hypothetical sets up, after it.
+          if (need < statement.position) expect(needed).toBeLessThan(at);
+          else expect(needed).toBeGreaterThan(at);
         }
       }
+    }
+  });
+
+  it('never ends on a hypothetical without the sentence it sets up ("For example, let\'s say you\'re a digital marketer...")', async () => {
+    const response = await grounded('what are the main ways to actually land a product manager job?');
+    const { normalised, quoted } = quotedStatements(shipped.index, response);
+    const setups = quoted.filter(({ statement }) => setsUpWhatFollows(statement.text));
+    expect(setups.length, response.answer).toBeGreaterThan(0);
+    for (const { statement, section } of setups) {
+      const next = section.statements[statement.position + 1]!;
+      expect(normalised, response.answer).toContain(`${sameStatement(statement.text)} ${sameStatement(next.text)}`);
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutWhatCameBefore, signposts } from '../../src/text/discourse.ts';
+import { asksAboutWhatCameBefore, setsUpWhatFollows, signposts } from '../../src/text/discourse.ts';
 
 describe('asksAboutWhatCameBefore', () => {
   it.each([
@@ -37,5 +37,13 @@ describe('signposts', () => {
     'First of all, it fills in the gaps in your knowledge.',
   ])('is about its subject: "%s"', (sentence) => {
     expect(signposts(sentence)).toBe(false);
+  });
+});
+
+describe('setsUpWhatFollows', () => {
+  it('is true of a hypothetical that sets up the next sentence, false of a claim', () => {
+    expect(setsUpWhatFollows("For example, let's say you're a digital marketer at an agency.")).toBe(true);
+    expect(setsUpWhatFollows('Imagine you run a small bakery.')).toBe(true);
+    expect(setsUpWhatFollows("It's recommended that you transfer to a marketing role.")).toBe(false);
   });
 });
