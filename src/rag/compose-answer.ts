@@ -29,6 +29,11 @@ export interface CompositionRequest {
   queryVector: Float32Array;
   /** What was said earlier in the conversation (normalised with `sameStatement`): never said again. */
   alreadySaid: string;
+  /**
+   * Only the closest statements to a question the guide does not answer (`related`): a short
+   * answer, since none of them is what was asked.
+   */
+  closestOnly?: boolean;
 }
 
 export interface Composition {
@@ -38,6 +43,7 @@ export interface Composition {
 
 const WORD_BUDGET = 120;
 const LIST_WORD_BUDGET = 200;
+const CLOSEST_WORD_BUDGET = 60;
 const MAX_STATEMENTS = 8;
 /** How many sections an answer quotes at most. */
 const MAX_SECTIONS = 2;
@@ -98,7 +104,7 @@ export function composeAnswer(index: LoadedIndex, request: CompositionRequest): 
   const offFocus = new Set(all.filter((c) => !kept.has(c)).map((c) => c.statement));
   const chosen = choose(
     candidates,
-    asksForList(request.question) ? LIST_WORD_BUDGET : WORD_BUDGET,
+    request.closestOnly ? CLOSEST_WORD_BUDGET : asksForList(request.question) ? LIST_WORD_BUDGET : WORD_BUDGET,
     request.alreadySaid,
     offFocus,
   );

@@ -25,6 +25,7 @@ export function extractiveAnswer(
     terms: retrieval.terms,
     queryVector: retrieval.localQueryVector,
     alreadySaid,
+    closestOnly: decision.support === 'related',
   });
   if (!composition) return alreadySaid ? nothingNew(index, retrieval, decision) : null;
   const opener = decision.support === 'related' ? `${notSaidSentence(decision)} The closest it gets:\n\n` : '';

@@ -131,8 +131,18 @@ export function leaningOf(sentence: string): Leaning {
   if (REFERS_TO_LIST.test(text)) return 'list';
   if (CONTINUES.test(text) || REFERRING_SUBJECT.test(text) || EARLY_DEMONSTRATIVE.test(text)) return 'previous';
   if (IT_OPENING.test(text) && !DUMMY_IT.test(text)) return 'previous';
-  return 'none';
+  // After a clause that opens the sentence, "this" or "it" may stand for that clause ("If you
+  // can find leadership opportunities, this will boost your skill set"); a plural pronoun, or
+  // one that adds to something ("it also"), stands for something said before ("If you've never
+  // worked in product before, it also shows how serious you are").
+  const main = text.replace(OPENING_SUBORDINATE_CLAUSE, '');
+  return main !== text && MAIN_SUBJECT_POINTING_BACK.test(main) ? 'previous' : 'none';
 }
+
+/** A subordinate clause opening a sentence, up to its comma: "If you've never worked in product before, ". */
+const OPENING_SUBORDINATE_CLAUSE =
+  /^(?:if|when|whenever|while|once|since|because|although|though|unless|after|before|even if|even though)\b[^,.;:!?]{1,160},\s*/i;
+const MAIN_SUBJECT_POINTING_BACK = /^(?:(?:they|these|those|he|she)\b|(?:it|this|that)\s+(?:also|too)\b)/i;
 
 /** A sentence ending in a colon announces what follows ("there are two main ways:"). */
 export function announcesList(sentence: string): boolean {
@@ -155,14 +165,23 @@ export function isPromotional(text: string): boolean {
 }
 
 /**
- * A hypothetical that sets up the sentence after it ("For example, let's say you're a digital
- * marketer at an agency."): alone, it is a scene with nothing happening in it.
+ * A sentence that sets up the one after it: a hypothetical ("For example, let's say you're a
+ * digital marketer at an agency."), alone a scene with nothing happening in it, or a promise
+ * of an enumeration (below).
  */
 const SETS_UP =
   /^(?:for (?:example|instance),?\s+)?(?:let(?:'|’)s say|let us say|say you(?:'|’)re|suppose|imagine|picture this)\b/i;
+/**
+ * A sentence that promises an enumeration the next ones give ("Getting certified is a great
+ * step, for a number of reasons.", "If you're a marketer, there are several things you do
+ * that matter for PMs."): alone, it promises what the answer does not give.
+ */
+const PROMISES_LIST =
+  /(?:\bfor (?:a number of|several|many|a few|two|three|some) reasons[.!]?$|^(?:[^,]{0,80},\s*)?there (?:are|is) (?:several|a few|a number of|many|two|three|four|some) (?:things|ways|reasons|steps|options|paths|benefits)\b)/i;
 
 export function setsUpWhatFollows(sentence: string): boolean {
-  return SETS_UP.test(sentence.replace(OPENING_PUNCTUATION, ''));
+  const text = sentence.replace(OPENING_PUNCTUATION, '').trim();
+  return SETS_UP.test(text) || PROMISES_LIST.test(text);
 }
 
 /**

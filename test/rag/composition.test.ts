@@ -308,6 +308,22 @@ describe('promotion', () => {
   });
 });
 
+describe('a related answer', () => {
+  it('gives only the closest statements: about 60 words after its opener, nothing dangling', async () => {
+    for (const question of [
+      'How much do product managers earn in London?',
+      'Which books should I read to become a PM?',
+    ]) {
+      const response = await askExtractive(shipped.index, question);
+      expect(response.support, question).toBe('related');
+      const closest = response.answer.slice(response.answer.indexOf('The closest it gets:'));
+      // The first statement chosen may run over the budget on its own; the rest may not.
+      expect(wordCount(closest), response.answer).toBeLessThanOrEqual(90);
+      expect(response.answer).not.toMatch(/for a number of reasons\. \[\d+\]$/m);
+    }
+  });
+});
+
 describe('what the guide says about itself', () => {
   const SIGNPOST = /We’ll dive deep|But first, a quick word|In this article|We’re about to dive/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutWhatCameBefore, setsUpWhatFollows, signposts } from '../../src/text/discourse.ts';
+import { asksAboutWhatCameBefore, leaningOf, setsUpWhatFollows, signposts } from '../../src/text/discourse.ts';
 
 describe('asksAboutWhatCameBefore', () => {
   it.each([
@@ -45,5 +45,31 @@ describe('setsUpWhatFollows', () => {
     expect(setsUpWhatFollows("For example, let's say you're a digital marketer at an agency.")).toBe(true);
     expect(setsUpWhatFollows('Imagine you run a small bakery.')).toBe(true);
     expect(setsUpWhatFollows("It's recommended that you transfer to a marketing role.")).toBe(false);
+  });
+
+  it('is true of a promise of an enumeration the next sentences give', () => {
+    expect(setsUpWhatFollows('Getting certified as a PM is a great step to take, for a number of reasons.')).toBe(true);
+    expect(setsUpWhatFollows("If you're a marketer, there are several things you do all the time that matter.")).toBe(
+      true,
+    );
+    expect(setsUpWhatFollows('There are plenty of companies who value character over experience.')).toBe(false);
+  });
+});
+
+describe('leaningOf', () => {
+  it.each([
+    ['This is because they already know you.', 'previous'],
+    ['It also consolidates the knowledge you already have.', 'previous'],
+    ['The first option is great if you work for an organization that has PMs.', 'list'],
+    ["It's recommended that you transfer to a marketing role.", 'none'],
+    ['Anyone with the right attitude can become a Product Manager.', 'none'],
+    // After a clause that opens the sentence: a pronoun that adds to something said before leans on it...
+    ["If you've never worked in product before, it also shows how serious you are.", 'previous'],
+    ['When you apply, they will ask about your projects.', 'previous'],
+    // ...while "this" may stand for the opening clause itself.
+    ['If you can find leadership opportunities as a consultant, this will boost your skill set.', 'none'],
+    ["If you don't work for a company that has PMs, the leap may be too large.", 'none'],
+  ])('"%s" leans on %s', (sentence, leaning) => {
+    expect(leaningOf(sentence)).toBe(leaning);
   });
 });
