@@ -55,7 +55,7 @@ await measure('outcome (answered / related / none)', (q, i) =>
   decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings),
 );
 const decisions = questions.map((q, i) => decideOutcome(q, retrievals[i]!.passages, retrievals[i]!.terms, headings));
-await measure('composition', (q, i) => extractiveAnswer(index, q, retrievals[i]!, decisions[i]!));
+await measure('composition', (q, i) => extractiveAnswer(index, { text: q }, retrievals[i]!, decisions[i]!));
 
 // The costliest requests the contract accepts: the longest question made of words no corpus
 // has (each looked up, expanded and perhaps spelling-corrected), one single long "word", and a

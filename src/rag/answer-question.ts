@@ -116,7 +116,7 @@ export async function* answerQuestion(
     // still the closest the guide gets: shown as a related answer, not hidden.
     const closest =
       decision.score >= SUPPORT_THRESHOLD
-        ? extractiveAnswer(index, query.text, retrieval, { ...decision, support: 'related' })
+        ? extractiveAnswer(index, query, retrieval, { ...decision, support: 'related' })
         : null;
     const fallback = closest ? { ...closest, mode: 'llm' as const } : notCoveredResponse(index, 'llm');
     if (!streamedAny) yield { type: 'delta', text: fallback.answer };
@@ -145,7 +145,7 @@ async function cachedExtractiveResponse(
   if (!asksToOverrideInstructions(input.question)) {
     const { query, retrieval, decision } = await retrieveAndDecide(index, input, k, signal);
     if (decision.support !== 'none')
-      response = extractiveAnswer(index, query.text, retrieval, decision, trustedHistory(input.history));
+      response = extractiveAnswer(index, query, retrieval, decision, trustedHistory(input.history));
   }
   response ??= notCoveredResponse(index, 'extractive');
   cache?.set(key, response);

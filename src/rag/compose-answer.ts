@@ -24,6 +24,8 @@ import type { Citation, Passage } from './types.ts';
 
 export interface CompositionRequest {
   question: string;
+  /** The earlier turns a follow-up carries (see condense.ts): what it is about, when it names little itself. */
+  context?: string;
   passages: Passage[];
   terms: QueryTerm[];
   queryVector: Float32Array;
@@ -116,10 +118,14 @@ export function composeAnswer(index: LoadedIndex, request: CompositionRequest): 
 function candidateStatements(index: LoadedIndex, request: CompositionRequest, kind: QuestionKind): Candidate[] {
   const topical = request.terms.filter(isAsked);
   const background = topical.filter((t) => t.role === 'background');
-  // Promotion is welcome when the question is about what it offers: a thing the question asks
-  // about by name ("Do I need a *certification*?"), not a verb it happens to share ("what would
-  // I need to *learn*?" and "Enroll for free to learn...").
-  const named = askedPhrases(request.question).words;
+  // Promotion is welcome when the question is about what it offers: a thing the question (or
+  // the turn a follow-up carries) asks about by name ("Do I need a *certification*?", then
+  // "Which one?"), not a verb it happens to share ("what would I need to *learn*?" and "Enroll
+  // for free to learn...").
+  const named = new Set([
+    ...askedPhrases(request.question).words,
+    ...(request.context ? askedPhrases(request.context).words : []),
+  ]);
   const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF && named.has(t.stem));
   const promotionWelcome = (statement: Statement) => matchesAny(specific, statement.ownStems);
   // What the guide says about itself answers only a question about the guide ("What does this

@@ -3,7 +3,7 @@ import { citationFor } from './citations.ts';
 import { composeAnswer, sameStatement } from './compose-answer.ts';
 import { notSaidSentence, type OutcomeDecision } from './outcome.ts';
 import type { Retrieval } from './retrieve.ts';
-import type { ChatTurn, ComposedAnswer } from './types.ts';
+import type { ChatTurn, ComposedAnswer, RetrievalQuery } from './types.ts';
 
 /**
  * The offline answer: the guide's own statements, composed (compose-answer.ts). A `related`
@@ -13,14 +13,15 @@ import type { ChatTurn, ComposedAnswer } from './types.ts';
  */
 export function extractiveAnswer(
   index: LoadedIndex,
-  question: string,
+  query: RetrievalQuery,
   retrieval: Retrieval,
   decision: OutcomeDecision,
   history: ChatTurn[] = [],
 ): ComposedAnswer | null {
   const alreadySaid = saidBefore(history);
   const composition = composeAnswer(index, {
-    question,
+    question: query.text,
+    ...(query.context === undefined ? {} : { context: query.context }),
     passages: retrieval.passages,
     terms: retrieval.terms,
     queryVector: retrieval.localQueryVector,

@@ -274,6 +274,49 @@ describe('promotion', () => {
     expect(response.answer).not.toMatch(PROMOTION);
   });
 
+  it('is welcome in a follow-up to a question about certification: "Which one?"', async () => {
+    await withCorpusIndex(
+      await tempDir(),
+      {
+        'certification.md': [
+          '# Certification for career changers',
+          '',
+          '## Getting certified',
+          '',
+          'Getting certified as a product manager fills the gaps in what you know about the job.',
+          '',
+          'Enroll in the Product Foundations™ certification to learn the basics of product management in four weeks.',
+          '',
+          '## Talking to product managers',
+          '',
+          'Product managers at your company can tell you what the job is like day to day.',
+          '',
+          '## Side projects',
+          '',
+          'A side project shows what you can build and gives you something to talk about in interviews.',
+          '',
+          '## Moving inside your company',
+          '',
+          'Moving into product inside your own company is easier, because your managers already know your work.',
+          '',
+        ],
+      },
+      async (index) => {
+        const history = [
+          { role: 'user' as const, content: 'Do I need a certification?' },
+          {
+            role: 'assistant' as const,
+            content: 'Getting certified as a product manager fills the gaps in what you know about the job. [1]',
+          },
+        ];
+        const which = await askExtractive(index, 'Which one?', history);
+        expect(which.answer, which.answer).toMatch(/Product Foundations™ certification/);
+        // Alone, with nothing carried, the same words welcome no course.
+        expect((await askExtractive(index, 'Which one?')).answer).not.toMatch(/Enroll/);
+      },
+    );
+  });
+
   it('is left out next to a relevant sentence of a purpose-built guide', async () => {
     await withCorpusIndex(
       await tempDir(),
