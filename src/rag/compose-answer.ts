@@ -89,7 +89,7 @@ interface Candidate {
   /**
    * Said earlier in the conversation: never quoted again, but still the item of its list on
    * the question's focus, so its neighbours stay out ("What skills would transfer?" after the
-   * "Teacher" item was quoted does not turn to the other backgrounds' items).
+   * item "Teacher: Crowd control!..." was quoted does not turn to the other backgrounds' items).
    */
   said: boolean;
 }

@@ -202,6 +202,10 @@ function markCircumstances(
   // Most questions are one sentence with every word known: nothing to tell apart.
   if (terms.every((t) => t.evidence === 'word') || (!context && !SENTENCE_BREAK.test(question.trim()))) return;
   const { asked, background: circumstances, said } = sentenceRoles(question, backgroundWords);
+  // What the asker says they lack ("a barista with *no degree*") is their situation, not a
+  // subject, whatever the question asks: the guide not mentioning it changes nothing.
+  const lacked = new Set(lackedStems(question).filter((s) => !asked.has(s)));
+  for (const term of terms) if (term.evidence !== 'word' && lacked.has(term.stem)) term.role = 'circumstance';
   if (context) {
     // The carried turn was asked, and answered, before: what the follow-up does not repeat is context.
     for (const s of contentTerms(context)) if (!said.has(s) && !backgroundWords.has(s)) circumstances.add(s);
@@ -212,6 +216,17 @@ function markCircumstances(
   )
     return;
   for (const term of terms) if (term.evidence !== 'word' && circumstances.has(term.stem)) term.role = 'circumstance';
+}
+
+/** "no degree", "without a degree", "don't have a degree": what a sentence says the asker lacks. */
+const LACKING =
+  /\b(?:no|without(?:\s+an?|\s+any)?|zero|lack(?:ing)?(?:\s+an?|\s+any)?|(?:don['’]?t|do not|never)\s+(?:have|had)(?:\s+an?|\s+any)?)\s+([\p{L}][\p{L}'’-]*)/giu;
+
+function lackedStems(text: string): string[] {
+  return [...text.matchAll(LACKING)]
+    .map((m) => m[1]!.toLowerCase())
+    .filter((w) => !isStopword(w))
+    .map((w) => stem(w));
 }
 
 /** What matchesOf looks stand-ins up in, for one question. */
@@ -343,7 +358,7 @@ const ROLE_CUES = [
   // "Paralegal here, 8 years.": chat's way of saying "I'm a paralegal", opening a sentence and
   // ending a clause ("any recipes here?" asks about the guide).
   /(?:^|[.!?;:]\s+)((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here(?=\s*(?:[,.!;:]|[-–—]\s|$))/gi,
-  // A role held before is a background wherever it is said: "Ex-military, 10 years.", "my edge as a former lawyer".
+  // A role held before is a background wherever it is said: "Ex-military, 10 years.", "my edge as a former pilot".
   /\b(?:ex-|former\s+)((?:[\w/]+\s+){0,2}[\w/]+)/gi,
 ];
 /** Looser cues to a background than a role ("I'm in retail", "any recipes here?", "my coding background"). */

@@ -37,4 +37,11 @@ describe("the asker's circumstances", () => {
   ])('are still the topic when the question asks nothing the guide knows: "%s"', async (question) => {
     expect(await ask(question)).toMatchObject({ support: 'none', grounded: false, citations: [] });
   });
+
+  it('include what the asker says they lack, whatever the question asks: "a barista with no degree"', async () => {
+    const response = await ask("I'm a barista with no degree. Any hope for me?");
+    expect(response.support).toBe('answered');
+    // Said in the question itself, the same word is asked: the guide does not mention degrees.
+    expect((await ask('Can I become a PM without a degree?')).support).toBe('related');
+  });
 });
