@@ -1,6 +1,6 @@
 import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
-import { asksAboutWhatCameBefore, isRequestWord } from '../text/discourse.ts';
+import { askerVerb, asksAboutWhatCameBefore, isRequestWord } from '../text/discourse.ts';
 import { askedPhrases, askingAt, sentencesOf } from '../text/noun-phrases.ts';
 import { looksLikeQualifier } from '../text/word-shape.ts';
 import { GENERAL_BACKGROUND_STEMS, isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
@@ -240,8 +240,9 @@ interface QuestionShape {
   ownStems: ReadonlySet<string>;
   /**
    * It points back at a sentence that tells, with no word but those that ask for a kind of
-   * answer ("Any tips?", "Is it worth it?", "Thoughts?"): it asks about that sentence. "I'm a
-   * chef. Recipes?" names its own subject.
+   * answer ("Any tips?", "Is it worth it?", "Thoughts?") or the verb of a yes-no question about
+   * the asker ("Am I kidding myself?", "Could I pull this off?"): it asks about that sentence.
+   * "I'm a chef. Recipes?" names its own subject.
    */
   namesNothingItself: boolean;
 }
@@ -258,6 +259,7 @@ function questionShape(question: string, terms: readonly QueryTerm[]): QuestionS
   const own = stems[at] ?? [];
   const before = sentences[at - 1];
   const pointsBack = before !== undefined && asksAboutWhatCameBefore(sentences[at]!, own.length);
+  const verb = askerVerb(sentences[at]!);
   return {
     sentences,
     story: new Set(story.filter((s) => !askedStems.has(s))),
@@ -267,7 +269,7 @@ function questionShape(question: string, terms: readonly QueryTerm[]): QuestionS
     namesNothingItself:
       pointsBack &&
       !before.includes('?') &&
-      terms.every((t) => !own.includes(t.stem) || isRequestWord(t.word) || t.qualifier),
+      terms.every((t) => !own.includes(t.stem) || isRequestWord(t.word) || t.qualifier || t.word === verb),
   };
 }
 

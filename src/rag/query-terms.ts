@@ -350,7 +350,7 @@ const BACKGROUND_WEIGHT = 2;
 export const GENERAL_BACKGROUND_STEMS: readonly string[] = ['background', 'discipline', 'career'].map((w) => stem(w));
 /** Cues that name the asker's job ("I'm a nurse", "worked as a chef"): a role, whatever the word. */
 const ROLE_CUES = [
-  /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:an?|the)\s+((?:[\w/-]+\s+){0,3}[\w/-]+)/gi,
+  /\b(?:i am|i'm|im|i was|i've been|i have been|used to be|used to work as|i worked as|i work as|trained as)\s+(?:\d{1,2}(?:\s+years?\s+old)?(?:,|\s+and)\s+)?(?:an?|the)\s+((?:[\w/-]+\s+){0,3}[\w/-]+)/gi,
   // "As a teacher, ..." names a background only at the start of a clause; mid-sentence it
   // usually names the goal ("hire me as a PM", "the hardest part of being a PM"). Chat
   // drops the subject: "been a project lead for 8 yrs", "worked as a nurse".

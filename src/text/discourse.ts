@@ -254,3 +254,15 @@ const REQUEST_WORDS: ReadonlySet<string> = new Set(
 export function isRequestWord(word: string): boolean {
   return REQUEST_WORDS.has(word.toLowerCase());
 }
+
+/**
+ * The verb of a yes-no question the asker asks about themself ("Am I *kidding* myself?",
+ * "Could I *pull* this off?"): what they would do, not a subject. Null when the sentence is
+ * not such a question.
+ */
+const ASKS_ABOUT_ME =
+  /^[^\p{L}]*(?:(?:and|so|but)\s+)?(?:am|could|can|should|will|would|might|must)\s+i\s+(\p{L}[\p{L}'’-]*)/iu;
+
+export function askerVerb(sentence: string): string | null {
+  return ASKS_ABOUT_ME.exec(sentence)?.[1]?.toLowerCase() ?? null;
+}

@@ -201,6 +201,16 @@ describe('a role held before ("ex-military", "a former lawyer")', () => {
   });
 });
 
+describe('a yes-no question about the asker after their story', () => {
+  it('asks about that story: "I\'m a mechanic. Am I kidding myself?" is answered', async () => {
+    expect(await supportOf("I'm a mechanic. Am I kidding myself?")).toBe('answered');
+    expect(await supportOf("I'm a bartender. Could I pull this off?")).toBe('answered');
+  });
+
+  it('names nothing of the guide when the story does not either: "My dog is sick. Should I worry?" is none', () =>
+    expectNone('My dog is sick. Should I worry?'));
+});
+
 describe('a one-word question that names a thing, not a kind of answer', () => {
   it('asks about that thing: "I\'m a chef. Recipes?" is none, though "I\'m a chef. Advice?" is answered', async () => {
     await expectNone("I'm a chef. Recipes?");

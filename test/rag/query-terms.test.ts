@@ -42,6 +42,7 @@ describe('backgroundStems', () => {
     ["I'm a teacher thinking about PM. Where do I start?", 'teacher'],
     ["I'm a high school math teacher thinking about PM.", 'teacher'],
     ["I'm a senior marketing manager. What's my edge?", 'manager'],
+    ["I'm 45 and a teacher. Am I dreaming?", 'teacher'],
     ["What's my edge as a former lawyer?", 'lawyer'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutWhatCameBefore, leaningOf, setsUpWhatFollows, signposts } from '../../src/text/discourse.ts';
+import {
+  askerVerb,
+  asksAboutWhatCameBefore,
+  leaningOf,
+  setsUpWhatFollows,
+  signposts,
+} from '../../src/text/discourse.ts';
 
 describe('asksAboutWhatCameBefore', () => {
   it.each([
@@ -71,5 +77,14 @@ describe('leaningOf', () => {
     ["If you don't work for a company that has PMs, the leap may be too large.", 'none'],
   ])('"%s" leans on %s', (sentence, leaning) => {
     expect(leaningOf(sentence)).toBe(leaning);
+  });
+});
+
+describe('askerVerb', () => {
+  it('gives the verb of a yes-no question the asker asks about themself', () => {
+    expect(askerVerb('Am I kidding myself?')).toBe('kidding');
+    expect(askerVerb('Could I pull this off?')).toBe('pull');
+    expect(askerVerb('How do I fix my brakes?')).toBeNull();
+    expect(askerVerb('Is it worth it?')).toBeNull();
   });
 });
