@@ -155,6 +155,11 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
         const intro = listIntro.get(block.list);
         if (intro !== undefined) needs.push(intro);
       }
+      // The sentence that introduces a list heads its items, as the section's heading heads the
+      // section: "two main ways to get a Product Management job:" is what "Make the move to
+      // product within your own company." answers.
+      const introduced = block.list === undefined ? undefined : listIntro.get(block.list);
+      const heading = introduced === undefined ? '' : statements[introduced]!.text;
       const wordCount = words(text).length;
       const firstWord = IMPERATIVE.exec(body)?.[1] ?? '';
       const imperative = firstWord !== '' && !NOT_IMPERATIVE_ENDINGS.test(firstWord) && /^[A-Z]/.test(body);
@@ -181,10 +186,10 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
           ADVICE.test(body),
         reason: REASON.test(body),
         skill: SKILL.test(body) || (ownLabel !== null && block.list !== undefined),
-        stems: new Set(contentTerms(`${section.heading} ${text}`)),
+        stems: new Set(contentTerms(`${section.heading} ${heading} ${text}`)),
         ownStems: new Set(contentTerms(text)),
         labelStems: new Set(ownLabel ? contentTerms(ownLabel) : []),
-        vector: embedder.embedPassage(`${section.heading}\n${text}`),
+        vector: embedder.embedPassage(`${section.heading}\n${heading}\n${text}`),
         words: wordCount,
       });
       if (block.list !== undefined) listItems.set(block.list, [...(listItems.get(block.list) ?? []), position]);

@@ -237,6 +237,13 @@ describe('focus on list items', () => {
     );
   });
 
+  it('reads a list item with the sentence that introduces it: "What are the two main ways to get a PM job?" opens with that list', async () => {
+    const response = await grounded('What are the two main ways to get a PM job?');
+    const lines = response.answer.split('\n').filter((line) => line.trim());
+    expect(lines[0], response.answer).toMatch(/two main ways to get a Product Management job: \[\d+\]$/);
+    expect(lines[1]).toMatch(/^1\. Make the move to product within your own company\./);
+  });
+
   it('answers "how" with the steps first, as the numbered list of the guide (with what introduces it)', async () => {
     const response = await grounded("I'm a teacher, how can I move into product management?");
     const lines = response.answer.split('\n').filter((line) => line.trim());
