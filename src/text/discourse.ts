@@ -166,11 +166,12 @@ export function isPromotional(text: string): boolean {
 
 /**
  * A sentence that sets up the one after it: a hypothetical ("For example, let's say you're a
- * digital marketer at an agency."), alone a scene with nothing happening in it, or a promise
- * of an enumeration (below).
+ * digital marketer at an agency."), alone a scene with nothing happening in it; a saying
+ * quoted to be turned ("You've heard the expression 'all roads lead to Rome.'", then "Well,
+ * many paths lead to product!"); or a promise of an enumeration (below).
  */
 const SETS_UP =
-  /^(?:for (?:example|instance),?\s+)?(?:let(?:'|’)s say|let us say|say you(?:'|’)re|suppose|imagine|picture this)\b/i;
+  /^(?:(?:for (?:example|instance),?\s+)?(?:let(?:'|’)s say|let us say|say you(?:'|’)re|suppose|imagine|picture this)|you(?:'|’)ve (?:probably |likely |all |surely )?heard (?:the|that|it))\b/i;
 /**
  * A sentence that promises an enumeration the next ones give ("Getting certified is a great
  * step, for a number of reasons.", "If you're a marketer, there are several things you do

@@ -50,6 +50,7 @@ describe('setsUpWhatFollows', () => {
   it('is true of a hypothetical that sets up the next sentence, false of a claim', () => {
     expect(setsUpWhatFollows("For example, let's say you're a digital marketer at an agency.")).toBe(true);
     expect(setsUpWhatFollows('Imagine you run a small bakery.')).toBe(true);
+    expect(setsUpWhatFollows('You’ve heard the expression ‘all roads lead to Rome.’')).toBe(true);
     expect(setsUpWhatFollows("It's recommended that you transfer to a marketing role.")).toBe(false);
   });
 
