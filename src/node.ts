@@ -22,6 +22,8 @@ import { QuestionStore } from './storage/question-store.ts';
 import { buildWeb, webAssetsStale, WEB_OUT_DIR } from '../web/build.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long the server keeps an idle keep-alive socket: longer than clients do (Node's fetch 4 s, proxies up to 60 s). */
+const KEEP_ALIVE_MS = 65_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -67,6 +69,12 @@ async function main(): Promise<void> {
     const host = info.address.includes(':') ? `[${info.address}]` : info.address;
     announce(`http://${host}:${info.port}/`, config, watcher.current(), logger.format);
   });
+  // An idle keep-alive socket is closed by the client first: a server that closes it at the
+  // moment a busy client reuses it fails that request ("fetch failed"). Clients (Node's fetch,
+  // browsers, proxies) keep idle sockets for seconds; the server keeps them well past that.
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = KEEP_ALIVE_MS;
+  http.headersTimeout = KEEP_ALIVE_MS + 1000;
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +20,9 @@ import { parseSse, sleep, TEST_API_KEY } from './support.ts';
  *     request fails, every response's citations come from one generation, and the section
  *     the first change added is answerable without a restart;
  *  2. generations that fail verification are refused and logged while the old one serves;
- *  3. SIGTERM with 20 requests in flight: all of them complete, and the process exits 0
+ *  3. an idle keep-alive connection stays open past Node's 5 s default, so a client reusing
+ *     it after a pause is not refused mid-request;
+ *  4. SIGTERM with 20 requests in flight: all of them complete, and the process exits 0
  *     within 10 s.
  *
  * Telling generations apart: each edition of the corpus carries its number in the document's
@@ -210,7 +214,9 @@ async function askOnce(question: string, stream: boolean): Promise<Outcome & { r
     if (problems.length) return { ok: false, problem: problems.join('; ') };
     return { ok: true, rev: citations.length ? revOf(citations[0]!) : undefined, response };
   } catch (error) {
-    return { ok: false, problem: `${(error as Error).name}: ${(error as Error).message}` };
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause ? ` (${cause.code ?? cause.message})` : '';
+    return { ok: false, problem: `${(error as Error).name}: ${(error as Error).message}${why}` };
   }
 }
 
@@ -331,6 +337,36 @@ describe('the Node server under load', () => {
     // Point back at the good generation for what follows.
     await pointTo(indexDir, good);
     expect(server.output()).not.toContain(TEST_API_KEY);
+  });
+
+  it('keeps an idle keep-alive connection open past the 5 s a Node server closes it at by default', {
+    timeout: 30_000,
+  }, async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets: Socket[] = [];
+    const get = () =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.get(`${server.url}/health`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        });
+        request.on('socket', (socket) => sockets.push(socket));
+        request.on('error', reject);
+      });
+    try {
+      expect(await get()).toBe(200);
+      const first = sockets[0]!;
+      let closedByServer = false;
+      first.on('close', () => {
+        closedByServer = true;
+      });
+      await sleep(6000);
+      expect(closedByServer).toBe(false);
+      expect(await get()).toBe(200);
+      expect(sockets[1]).toBe(first);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('SIGTERM with 20 requests in flight: all complete with 200, new connections are refused, exit 0 within 10 s', {
