@@ -72,9 +72,9 @@ async function main(): Promise<void> {
   // An idle keep-alive socket is closed by the client first: a server that closes it at the
   // moment a busy client reuses it fails that request ("fetch failed"). Clients (Node's fetch,
   // browsers, proxies) keep idle sockets for seconds; the server keeps them well past that.
-  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
-  http.keepAliveTimeout = KEEP_ALIVE_MS;
-  http.headersTimeout = KEEP_ALIVE_MS + 1000;
+  const sockets = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  sockets.keepAliveTimeout = KEEP_ALIVE_MS;
+  sockets.headersTimeout = KEEP_ALIVE_MS + 1000;
 
   let stopping = false;
   const shutdown = (signal: string) => {
