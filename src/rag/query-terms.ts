@@ -360,6 +360,8 @@ const ROLE_CUES = [
   /(?:^|[.!?;:]\s+)((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here(?=\s*(?:[,.!;:]|[-–—]\s|$))/gi,
   // A role held before is a background wherever it is said: "Ex-military, 10 years.", "my edge as a former pilot".
   /\b(?:ex-|former\s+)((?:[\w/]+\s+){0,2}[\w/]+)/gi,
+  // The asker described as someone else: "the best first move for a junior accountant who wants to be a PM".
+  /\bfor\s+(?:an?|someone like an?)\s+((?:[\w/-]+\s+){0,3}?[\w/-]+)\s+(?:who|that)\b/gi,
 ];
 /** Looser cues to a background than a role ("I'm in retail", "any recipes here?", "my coding background"). */
 const OTHER_BACKGROUND_CUES = [

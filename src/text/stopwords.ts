@@ -25,7 +25,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   without within besides despite except throughout amid unlike versus vs every either neither whose whatever whoever
   whenever wherever however may might must shall
   anyone anybody someone somebody something anything everything nothing everyone everybody nobody
-  somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think know want wanted
+  somewhere anywhere everywhere nowhere else elsewhere thing things stuff way ways guess think thinks know knows want wants wanted
   one ones say said please thanks thank hi hello hey ok okay yes yeah well oh um used
   tho u ur r n abt pls plz thx cuz bc gonna wanna gotta lol btw imo tbh idk rn ex`
     .split(/\s+/)

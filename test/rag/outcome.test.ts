@@ -195,6 +195,14 @@ describe('a question that names nothing itself ("Any tips?") after a sentence th
   );
 });
 
+describe('the asker described as someone else ("for a junior accountant who wants to...")', () => {
+  it('is their background: the question is answered', async () => {
+    expect(await supportOf("What's the best first move for a junior accountant who wants to be a PM?")).toBe(
+      'answered',
+    );
+  });
+});
+
 describe('a role held before ("ex-military", "a former lawyer")', () => {
   it('is the asker\'s background: "Ex-military, 10 years. Where would I fit?" is answered', async () => {
     expect(await supportOf('Ex-military, 10 years. Where would I fit?')).toBe('answered');

@@ -43,6 +43,7 @@ describe('backgroundStems', () => {
     ["I'm a high school math teacher thinking about PM.", 'teacher'],
     ["I'm a senior marketing manager. What's my edge?", 'manager'],
     ["I'm 45 and a teacher. Am I dreaming?", 'teacher'],
+    ["What's the best first move for a junior accountant who wants to be a PM?", 'accountant'],
     ["What's my edge as a former lawyer?", 'lawyer'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));

@@ -15,6 +15,11 @@ describe('isStopword', () => {
       expect(isStopword(word)).toBe(true);
     for (const word of ["manager'd", "pm've", 'product']) expect(isStopword(word)).toBe(false);
   });
+
+  it('lists the forms of a listed word together: "wants" beside "want", "lots" beside "lot", "ex" of "ex-military"', () => {
+    for (const word of ['want', 'wants', 'wanted', 'know', 'knows', 'think', 'thinks', 'lot', 'lots', 'ex'])
+      expect(isStopword(word), word).toBe(true);
+  });
 });
 
 describe('contentWords', () => {
