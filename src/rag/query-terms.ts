@@ -370,6 +370,8 @@ const OTHER_BACKGROUND_CUES = [
   /\b(?:an?|my)\s+((?:[\w/-]+\s+){0,1}[\w/-]+\s+degree)\b/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,
   /\bmy\s+((?:[\w/-]+\s+){0,1}[\w/-]+)\s+(?:background|experience|career|skills)\b/gi,
+  // Where a move starts: "go from QA testing to product manager", "switching from sales into PM".
+  /\b(?:go|goes|going|went|move|moves|moving|moved|switch|switches|switching|switched|transition|transitioning|pivot|pivoting|jump|jumping|get|getting)\s+from\s+((?:[\w/-]+\s+){0,1}[\w/-]+)(?=\s+(?:to|into)\b)/gi,
 ];
 
 /** Stems of the asker's background words: roles ("I'm a pilot") and looser cues ("SDR here"). */

@@ -44,6 +44,8 @@ describe('backgroundStems', () => {
     ["I'm a senior marketing manager. What's my edge?", 'manager'],
     ["I'm 45 and a teacher. Am I dreaming?", 'teacher'],
     ["What's the best first move for a junior accountant who wants to be a PM?", 'accountant'],
+    ['How hard is it to go from QA testing to product manager?', 'qa'],
+    ['how do I get from sales into product management?', 'sales'],
     ["What's my edge as a former lawyer?", 'lawyer'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
     expect(backgroundStems(question)).toContain(stem(word));
