@@ -45,6 +45,8 @@ describe('backgroundStems', () => {
     ["I'm 45 and a teacher. Am I dreaming?", 'teacher'],
     ["What's the best first move for a junior accountant who wants to be a PM?", 'accountant'],
     ['How hard is it to go from QA testing to product manager?', 'qa'],
+    ['Been in hospitality for 12 years, managing a hotel front desk. Would PMs hire someone like me?', 'hospitality'],
+    ["I've been in retail for 8 years.", 'retail'],
     ['how do I get from sales into product management?', 'sales'],
     ["What's my edge as a former lawyer?", 'lawyer'],
   ])('finds the asker\'s background in "%s"', (question, word) => {
@@ -55,6 +57,7 @@ describe('backgroundStems', () => {
     'will FAANG companies hire me as a PM if I have never been one?',
     'what is the hardest part of being a PM?',
     'do certifications matter when getting hired as a product manager?',
+    'Have you been in a PM interview?',
   ])('does not take the goal for a background mid-sentence: "%s"', (question) => {
     expect(backgroundStems(question)).toEqual([]);
   });
