@@ -97,12 +97,23 @@ export function decideOutcome(
   // before it, whose words are counted instead: "I'm a teacher. Any tips?" asks about the
   // background alone, "I'm a baker who loves sourdough. Any tips?" about sourdough.
   const { story } = shape;
+  // A verb names nothing when what it acts on is something the guide never mentions: "How
+  // often should I change the oil?" is about oil, whatever "change" means in the guide; nor is
+  // it evidence that the guide has what is asked ("learn *piano*").
+  const byStem = new Map(asked.map((t) => [t.stem, t]));
+  const actsOnTheUnknown = (t: QueryTerm) =>
+    (phrases.objects.get(t.stem) ?? []).some((m) => {
+      const object = byStem.get(m);
+      return (
+        object !== undefined && isLooselyBacked(object) && object.word.length > 2 && !looksLikeQualifier(object.word)
+      );
+    });
   const countable = (t: QueryTerm) => t.role !== 'background' && !(t.qualifier && isLooselyBacked(t));
   const counted = shape.namesNothingItself
     ? asked.filter((t) => shape.pointedAt.has(t.stem) && countable(t))
     : asked.filter((t) => !story.has(t.stem) && countable(t));
   const backedShare = counted.length
-    ? counted.filter((t) => !isLooselyBacked(t)).length / counted.length
+    ? counted.filter((t) => !isLooselyBacked(t) && !actsOnTheUnknown(t)).length / counted.length
     : shape.namesNothingItself
       ? 1
       : 0;
@@ -133,16 +144,6 @@ export function decideOutcome(
   const asksOnlyWhatTheGuideHas = counted.every((t) => !isLooselyBacked(t));
   const lent = asksOnlyWhatTheGuideHas ? story : shape.pointedAt;
   const naming = asked.filter((t) => !story.has(t.stem) || lent.has(t.stem));
-  // A verb names nothing when what it acts on is something the guide never mentions: "How
-  // often should I change the oil?" is about oil, whatever "change" means in the guide.
-  const byStem = new Map(asked.map((t) => [t.stem, t]));
-  const actsOnTheUnknown = (t: QueryTerm) =>
-    (phrases.objects.get(t.stem) ?? []).some((m) => {
-      const object = byStem.get(m);
-      return (
-        object !== undefined && isLooselyBacked(object) && object.word.length > 2 && !looksLikeQualifier(object.word)
-      );
-    });
   const names = (stems: ReadonlySet<string>, terms = naming) =>
     terms.some((t) => namesStems(t, stems) && !actsOnTheUnknown(t));
   // The asker's own background counts when a heading names it ("I'm a pilot": a heading

@@ -360,8 +360,10 @@ const ROLE_CUES = [
   /(?:^|[.!?;:]\s+)((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here(?=\s*(?:[,.!;:]|[-–—]\s|$))/gi,
   // A role held before is a background wherever it is said: "Ex-military, 10 years.", "my edge as a former pilot".
   /\b(?:ex-|former\s+)((?:[\w/]+\s+){0,2}[\w/]+)/gi,
-  // The asker described as someone else: "the best first move for a junior accountant who wants to be a PM".
-  /\bfor\s+(?:an?|someone like an?)\s+((?:[\w/-]+\s+){0,3}?[\w/-]+)\s+(?:who|that)\b/gi,
+  // The asker described as someone else, on their way to another role: "the best first move
+  // for a junior accountant who wants to be a PM" ("a beginner who wants to learn piano" is
+  // not on the way anywhere).
+  /\bfor\s+(?:an?|someone like an?)\s+((?:[\w/-]+\s+){0,3}?[\w/-]+)\s+(?:who|that)\s+(?:wants?|hopes?|plans?|would like|is trying|is looking)\s+to\s+(?:be|become|get|move|switch|transition|pivot|break)\b/gi,
 ];
 /** Looser cues to a background than a role ("I'm in retail", "any recipes here?", "my coding background"). */
 const OTHER_BACKGROUND_CUES = [

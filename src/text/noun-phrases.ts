@@ -117,6 +117,8 @@ export function askedPhrases(
   let inPhrase = false;
   let head: string | null = null;
   let objectOf: string[] | null = null;
+  // A verb of motion whose start comes before its goal: "switch from iPhone *to* Android".
+  let awaitingGoal: string[] | null = null;
   const close = () => {
     if (head) heads.add(stem(head));
     inPhrase = false;
@@ -125,15 +127,23 @@ export function askedPhrases(
   };
   const tokens = words(clause);
   tokens.forEach((word, i) => {
-    if (OPENERS.has(word) || (objectOf !== null && head === null && opensGoal(tokens, i))) {
+    const verbAwaits = objectOf !== null && head === null;
+    if (word === 'from' && verbAwaits) awaitingGoal = objectOf;
+    if (OPENERS.has(word) || ((verbAwaits || awaitingGoal !== null) && opensGoal(tokens, i))) {
       // A determiner opens the verb's object ("change *the* oil"); so does the preposition of a
-      // verb of motion, whose goal is what it acts on ("switch *to* Android", "move *into* PM").
+      // verb of motion, whose goal is what it acts on ("switch *to* Android", "move *into* PM"),
+      // also after where it starts ("switch from iPhone *to* Android").
       const object =
-        objectOf !== null && head === null && (DETERMINERS.has(word) || opensGoal(tokens, i)) ? objectOf : null;
+        verbAwaits && (DETERMINERS.has(word) || opensGoal(tokens, i))
+          ? objectOf
+          : awaitingGoal !== null && opensGoal(tokens, i)
+            ? awaitingGoal
+            : null;
+      if (object === awaitingGoal && object !== null && word !== 'from') awaitingGoal = null;
       close();
       inPhrase = true;
       objectOf = object;
-    } else if (!isStopword(word) && /ing$/.test(word) && opensGoal(tokens, i + 1)) {
+    } else if (!isStopword(word) && /ing$/.test(word) && (opensGoal(tokens, i + 1) || tokens[i + 1] === 'from')) {
       // A gerund with its goal ("is *moving* to Berlin a good idea"): a verb, and the goal its object.
       close();
       objectOf = [];

@@ -259,6 +259,17 @@ describe("a verb of the guide's topic acting on something the guide never mentio
   it('names the topic when the guide has where it goes: "Should I switch to PM?" is answered', async () => {
     expect(await supportOf('Should I switch to PM?')).toBe('answered');
   });
+
+  it.each(['How do I switch from iPhone to Android?', 'Is it worth moving from London to Berlin?'])(
+    'nor when it moves, from somewhere, to somewhere the guide never mentions: "%s" is none',
+    (question) => expectNone(question),
+  );
+
+  it('is no sign the guide has what is asked: "How do I build guitar skills as a beginner?" is none', async () => {
+    await expectNone('How do I build guitar skills as a beginner?');
+    // Control: the same verb acting on what the guide has.
+    expect(await supportOf('How do I build my product skills?')).toBe('answered');
+  });
 });
 
 describe('a word that asks for a kind of answer (tips, worth, edge)', () => {

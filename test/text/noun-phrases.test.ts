@@ -73,6 +73,13 @@ describe('the noun phrases a question asks about', () => {
       stem('role'),
     ]);
     expect(askedPhrases('Is moving to Berlin a good idea?').objects.get(stem('moving'))).toEqual([stem('berlin')]);
+    // Where it starts may come first: the goal is still what it acts on.
+    expect(askedPhrases('How do I switch from iPhone to Android?').objects.get(stem('switch'))).toEqual([
+      stem('android'),
+    ]);
+    expect(askedPhrases('Is it worth moving from London to Berlin?').objects.get(stem('moving'))).toEqual([
+      stem('berlin'),
+    ]);
   });
 
   it('does not take the "to" of an infinitive for a goal', () => {
