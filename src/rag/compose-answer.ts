@@ -121,13 +121,18 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
   // Promotion is welcome when the question is about what it offers: a thing the question (or
   // the turn a follow-up carries) asks about by name ("Do I need a *certification*?", then
   // "Which one?"), not a verb it happens to share ("what would I need to *learn*?" and "Enroll
-  // for free to learn...").
-  const named = new Set([
-    ...askedPhrases(request.question).words,
-    ...(request.context ? askedPhrases(request.context).words : []),
-  ]);
-  const specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF && named.has(t.stem));
-  const promotionWelcome = (statement: Statement) => matchesAny(specific, statement.ownStems);
+  // for free to learn..."). Read only when the passages hold promotion: most hold none.
+  let specific: QueryTerm[] | null = null;
+  const promotionWelcome = (statement: Statement) => {
+    if (specific === null) {
+      const named = new Set([
+        ...askedPhrases(request.question).words,
+        ...(request.context ? askedPhrases(request.context).words : []),
+      ]);
+      specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF && named.has(t.stem));
+    }
+    return matchesAny(specific, statement.ownStems);
+  };
   // What the guide says about itself answers only a question about the guide ("What does this
   // article cover?").
   const aboutTheGuide = matchesAny(topical, new Set(SELF_REFERENCE));
