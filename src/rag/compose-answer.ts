@@ -135,7 +135,7 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
   };
   // What the guide says about itself answers only a question about the guide ("What does this
   // article cover?").
-  const aboutTheGuide = matchesAny(topical, new Set(SELF_REFERENCE));
+  const aboutTheGuide = matchesAny(topical, SELF_REFERENCE);
   const candidates: Candidate[] = [];
   // Passages come best first: a section's first passage gives its rank and score. The whole
   // section of a retrieved passage may be quoted (a statement it leans on, or a better one,

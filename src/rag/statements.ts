@@ -70,7 +70,7 @@ export interface SectionStatements {
 /** Interrogatives that titles open with ("How to..."): they name no topic. */
 const QUESTION_WORDS: ReadonlySet<string> = new Set(['how', 'what', 'why', 'when', 'where', 'which', 'who']);
 /** What a reader calls the corpus itself ("what does this guide cover?"): a question about it is on topic. */
-export const SELF_REFERENCE: readonly string[] = contentTerms('guide article document page post');
+export const SELF_REFERENCE: ReadonlySet<string> = new Set(contentTerms('guide article document page post'));
 const CLOSES_SENTENCE = /[.!?…]["'”’)\]]*$/;
 /** Sentences shorter than this carry no answer on their own ("That's great!"). */
 const MIN_WORDS = 6;

@@ -129,17 +129,13 @@ export function askedPhrases(
   tokens.forEach((word, i) => {
     const verbAwaits = objectOf !== null && head === null;
     if (word === 'from' && verbAwaits) awaitingGoal = objectOf;
-    if (OPENERS.has(word) || ((verbAwaits || awaitingGoal !== null) && opensGoal(tokens, i))) {
+    const goal = (verbAwaits || awaitingGoal !== null) && opensGoal(tokens, i);
+    if (OPENERS.has(word) || goal) {
       // A determiner opens the verb's object ("change *the* oil"); so does the preposition of a
       // verb of motion, whose goal is what it acts on ("switch *to* Android", "move *into* PM"),
       // also after where it starts ("switch from iPhone *to* Android").
-      const object =
-        verbAwaits && (DETERMINERS.has(word) || opensGoal(tokens, i))
-          ? objectOf
-          : awaitingGoal !== null && opensGoal(tokens, i)
-            ? awaitingGoal
-            : null;
-      if (object === awaitingGoal && object !== null && word !== 'from') awaitingGoal = null;
+      const object = verbAwaits && (DETERMINERS.has(word) || goal) ? objectOf : goal ? awaitingGoal : null;
+      if (goal) awaitingGoal = null;
       close();
       inPhrase = true;
       objectOf = object;
