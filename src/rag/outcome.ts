@@ -1,6 +1,7 @@
 import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { askerVerb, asksAboutWhatCameBefore, isRequestWord } from '../text/discourse.ts';
+import { movesIn, specificStems } from '../text/destinations.ts';
 import { askedPhrases, askingAt, sentencesOf } from '../text/noun-phrases.ts';
 import { looksLikeQualifier } from '../text/word-shape.ts';
 import { GENERAL_BACKGROUND_STEMS, isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
@@ -46,10 +47,14 @@ const RELATED_THRESHOLD = 0.05;
 /** The least share of the asked words that must have evidence (the word or a synonym) for a question to be on topic. */
 const ON_TOPIC_SHARE = 0.5;
 
-/** What the corpus names: its documents' titles (its topic), and every heading (what some part of it is about). */
+/**
+ * What the corpus names: its documents' titles (its topic), every heading (what some part of
+ * it is about), and where its headings say a reader goes (see destinations.ts).
+ */
 export interface CorpusNames {
   topicStems: ReadonlySet<string>;
   headingStems: ReadonlySet<string>;
+  destinationStems: ReadonlySet<string>;
 }
 
 export function decideOutcome(
@@ -171,6 +176,12 @@ export function decideOutcome(
   // question that points back names little itself ("Where do I start?" names a heading's
   // "start"): with what it points at, it must name the guide's topic ("I want to learn the
   // violin. Where do I start?" does not).
+  const elsewhere = goesElsewhere(
+    shape.sentences[askingAt(shape.sentences)] ?? question,
+    terms,
+    corpus.destinationStems,
+  );
+  if (elsewhere !== null) return decision('none', `asks how to get to “${elsewhere}”, where the guide does not go`);
   const fullyAnswered = score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0;
   if (
     fullyAnswered &&
@@ -206,6 +217,34 @@ export function decideOutcome(
 function namesStems(term: QueryTerm, stems: ReadonlySet<string>): boolean {
   if (term.evidence === 'word' && term.idf <= PERVASIVE_IDF && !QUESTION_WORDS.has(term.word)) return true;
   return [...term.matches].some(([m, credit]) => stems.has(m) && credit >= SYNONYM_CREDIT);
+}
+
+/**
+ * Where a question's asking sentence wants to go when the guide does not go there: the goal
+ * of a move that names a role none of the guide's headings moves to ("How do I become a UX
+ * designer?", "switch from marketing into a data scientist role"), or any goal of a move
+ * that says where it starts, which makes it a move between careers ("from sales to software
+ * engineering", "from product management into data science"). The guide's words in such a
+ * question are where the asker comes from, or what they leave. Null
+ * when the sentence also names where the guide goes ("become a consultant or a PM?"), and
+ * for a goal that says nothing of which one it is ("move into their role").
+ */
+function goesElsewhere(asking: string, terms: readonly QueryTerm[], destination: ReadonlySet<string>): string | null {
+  if (destination.size === 0) return null;
+  const byStem = new Map(terms.map((t) => [t.stem, t]));
+  const namesDestination = (stems: readonly string[]) =>
+    stems.some(
+      (s) =>
+        destination.has(s) ||
+        [...(byStem.get(s)?.matches ?? [])].some(([m, credit]) => destination.has(m) && credit >= SYNONYM_CREDIT),
+    );
+  const moves = movesIn(asking);
+  const away = moves.find(
+    (m) => specificStems(m.to).length > 0 && !namesDestination(m.to) && (m.toRole || m.from.length > 0),
+  );
+  if (!away || moves.some((m) => namesDestination(m.to))) return null;
+  const inMoves = new Set(moves.flatMap((m) => [...m.from, ...m.to]));
+  return namesDestination(contentTerms(asking).filter((s) => !inMoves.has(s))) ? null : away.toText;
 }
 
 /** A word at most this rare (in over a third of the passages) runs through the whole corpus. */

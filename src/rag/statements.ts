@@ -6,6 +6,7 @@ import type { Chunk, Section } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import type { StoredDocument } from '../index/loaded-index.ts';
 import { contentTerms, words } from '../text/analyze.ts';
+import { destinationStems } from '../text/destinations.ts';
 import {
   announcesList,
   isPromotional,
@@ -213,6 +214,8 @@ export class IndexStatements {
   readonly topicStems: ReadonlySet<string>;
   /** Stems of every title, heading and item label, question words aside: what some part of the corpus is about. */
   readonly headingStems: ReadonlySet<string>;
+  /** Stems of where the headings say a reader goes, and not where they start (see destinations.ts). */
+  readonly destinationStems: ReadonlySet<string>;
 
   constructor(
     private readonly documents: ReadonlyMap<string, StoredDocument>,
@@ -226,6 +229,7 @@ export class IndexStatements {
     this.topicStems = naming(new Set(chunks.map((c) => c.headingPath[0] ?? c.section)));
     // A label ("Get certified as a PM: ...") works as a small heading (see lexicalHeading).
     this.headingStems = naming(new Set(chunks.map((c) => `${c.headingPath.join('\n')}\n${lexicalHeading(c)}`)));
+    this.destinationStems = destinationStems(new Set(chunks.flatMap((c) => c.headingPath)));
   }
 
   /** The statements of a document's section, or null when there is no such section. */

@@ -272,6 +272,26 @@ describe("a verb of the guide's topic acting on something the guide never mentio
   });
 });
 
+describe('a question that asks how to get somewhere the guide does not go', () => {
+  it.each([
+    'How do I become a UX designer?',
+    "I'm actually more interested in data science than product. How do I switch from marketing into a data scientist role?",
+    'How do I move from product management into data science?',
+    'How can I transition from sales to software engineering?',
+  ])('is none, though the guide uses its words: "%s"', (question) => expectNone(question));
+
+  it.each([
+    'How can a designer become a product manager?',
+    'Can I move into a product role from customer support?',
+    'UX designer here, I sit next to our PMs every day. How do I move into their role?',
+    'Should I become a consultant first before moving into product?',
+    'How do I go from teacher to PM?',
+    'How do I become a better communicator as a PM?',
+  ])('is answered when the move goes where the guide goes, or names no goal: "%s"', async (question) => {
+    expect(await supportOf(question)).toBe('answered');
+  });
+});
+
 describe('a word that asks for a kind of answer (tips, worth, edge)', () => {
   it('is no gap when the guide lacks it: "Is a certification worth it?" is answered, not "the guide doesn\'t mention worth"', async () => {
     const response = await askExtractive(shipped.index, 'Is a certification worth it?');
