@@ -131,7 +131,7 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
       ]);
       specific = topical.filter((t) => t.idf >= PROMOTION_MIN_IDF && named.has(t.stem));
     }
-    return matchesAny(specific, statement.ownStems);
+    return matchesAny(specific, statement.offer);
   };
   // What the guide says about itself answers only a question about the guide ("What does this
   // article cover?").

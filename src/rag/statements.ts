@@ -44,6 +44,8 @@ export interface Statement {
   /** Carries a link or markup: never quoted, and neither is anything that needs it. */
   unquotable: boolean;
   promotional: boolean;
+  /** For promotion: stems of what it offers (see markOffers); empty otherwise. */
+  offer: ReadonlySet<string>;
   /** About the text itself ("We'll dive deep into...", "But first, a quick word of advice."): see signposts. */
   signpost: boolean;
   step: boolean;
@@ -179,6 +181,7 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
         standalone: ownLabel !== null || (wordCount >= MIN_WORDS && !announcesList(text) && CLOSES_SENTENCE.test(text)),
         unquotable: orphan || CARRIES_LINK.test(text),
         promotional: promotionalBlock,
+        offer: NO_STEMS,
         signpost: signposts(body),
         step:
           block.shape.kind === 'numbered' ||
@@ -196,7 +199,63 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
       if (block.list !== undefined) listItems.set(block.list, [...(listItems.get(block.list) ?? []), position]);
     });
   });
+  markOffers(statements);
   return statements;
+}
+
+const NO_STEMS: ReadonlySet<string> = new Set();
+
+/**
+ * What each run of promotion offers, so that a question welcomes it only when it asks about
+ * that ("Do I need a certification?"), not when it shares some word with the blurb ("How
+ * does it further company objectives?" in a course's description). A run's course card names
+ * the offer ("Product Roadmapping Micro-Certification (PRC)™": a certification, on
+ * roadmapping), and so do the paragraphs that call to act on it ("...partnered with
+ * Productboard to create a micro-certification... Enroll for free to learn..."). The rest of
+ * the run offers nothing: it is never quoted. A one-sentence paragraph
+ * right before a run, naming what it offers, is its lead-in ("...you can always get up to
+ * speed with a free micro-certification!"): promotion too.
+ */
+function markOffers(statements: Statement[]): void {
+  for (let start = 0; start < statements.length; ) {
+    if (!statements[start]!.promotional) {
+      start++;
+      continue;
+    }
+    let end = start + 1;
+    while (
+      end < statements.length &&
+      statements[end]!.promotional &&
+      statements[end]!.block - statements[end - 1]!.block <= 1
+    )
+      end++;
+    const run = statements.slice(start, end);
+    // The offer is said in the card's name and in the blocks that call to act on it. A
+    // description around them is ad copy: it offers nothing to quote.
+    const offerBlocks = new Set(run.filter((s) => isPromotional(s.text)).map((s) => s.block));
+    const card = (s: Statement) => !CLOSES_SENTENCE.test(s.text);
+    const offering = run.filter((s) => card(s) || offerBlocks.has(s.block));
+    const offer = new Set(offering.flatMap((s) => (card(s) ? nameStems(s.text) : [...s.ownStems])));
+    for (const s of offering) s.offer = offer;
+    const leadIn = statements[start - 1];
+    const aloneInBlock = (s: Statement) => statements.filter((o) => o.block === s.block).length === 1;
+    if (
+      leadIn &&
+      leadIn.block === run[0]!.block - 1 &&
+      leadIn.label === null &&
+      aloneInBlock(leadIn) &&
+      [...offer].some((stem) => leadIn.ownStems.has(stem))
+    ) {
+      leadIn.promotional = true;
+      leadIn.offer = offer;
+    }
+    start = end;
+  }
+}
+
+/** The stems of a name, without a parenthesised short form or marks: "Product Roadmapping Micro-Certification (PRC)™". */
+function nameStems(name: string): string[] {
+  return contentTerms(name.replace(/\([^)]*\)|[™®℠]/g, ' '));
 }
 
 /**

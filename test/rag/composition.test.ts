@@ -276,6 +276,28 @@ describe('promotion', () => {
     }
   });
 
+  it("is welcome for what it offers, not for a word of a course's description", async () => {
+    // The guide's course card is followed by its description, which asks "How does it further
+    // company objectives?": a question about companies is not about that course.
+    const response = await grounded(
+      'Is it easier to move into PM inside my current company or to apply somewhere new?',
+    );
+    expect(response.answer).not.toMatch(/company objectives/);
+    expect(response.answer).not.toMatch(PROMOTION);
+    // Asked about what the card offers (roadmapping, with Productboard), the offer may be quoted.
+    const asked = await grounded(
+      'Where can I learn about building product roadmaps? I heard Product School has something with Productboard?',
+    );
+    expect(asked.answer).toMatch(/micro-certification on how to build and maintain effective Roadmaps/);
+  });
+
+  it('reads the sentence that leads into a course card as promotion too: "...with a free micro-certification!"', async () => {
+    const response = await grounded(
+      "should I tell my manager that I want to become a PM eventually, even though I'm not ready?",
+    );
+    expect(response.answer).not.toMatch(/free micro-certification/i);
+  });
+
   it('is left out when the question shares only a verb with it: "what would I need to learn?" is not about a course', async () => {
     const response = await grounded("I'm a high school math teacher thinking about PM. what would I need to learn?");
     expect(response.answer).not.toMatch(PROMOTION);
