@@ -298,8 +298,10 @@ function questionShape(question: string, terms: readonly QueryTerm[]): QuestionS
   const at = askingAt(sentences);
   const own = stems[at] ?? [];
   const before = sentences[at - 1];
-  const pointsBack = before !== undefined && asksAboutWhatCameBefore(sentences[at]!, own.length);
   const verb = askerVerb(sentences[at]!);
+  // "How should I proceed?" asks how to go about what came before: its "how" names nothing.
+  const ownNaming = verb === null ? own : own.filter((s) => !QUESTION_WORDS.has(s));
+  const pointsBack = before !== undefined && asksAboutWhatCameBefore(sentences[at]!, ownNaming.length);
   return {
     sentences,
     story: new Set(story.filter((s) => !askedStems.has(s))),
@@ -309,7 +311,14 @@ function questionShape(question: string, terms: readonly QueryTerm[]): QuestionS
     namesNothingItself:
       pointsBack &&
       !before.includes('?') &&
-      terms.every((t) => !own.includes(t.stem) || isRequestWord(t.word) || t.qualifier || t.word === verb),
+      terms.every(
+        (t) =>
+          !own.includes(t.stem) ||
+          isRequestWord(t.word) ||
+          t.qualifier ||
+          t.word === verb ||
+          QUESTION_WORDS.has(t.word),
+      ),
   };
 }
 

@@ -200,7 +200,15 @@ function markCircumstances(
   backgroundWords: ReadonlySet<string>,
 ): void {
   // Most questions are one sentence with every word known: nothing to tell apart.
-  if (terms.every((t) => t.evidence === 'word') || (!context && !SENTENCE_BREAK.test(question.trim()))) return;
+  if (terms.every((t) => t.evidence === 'word')) return;
+  // A turn that only tells where the asker comes from ("I'm a software engineer at Google.")
+  // asks how that leads into the guide's topic: the words around the background the corpus
+  // lacks (an employer, a city, an industry) are where they are, not what they ask.
+  if (!context && tellsOnlyBackground(question)) {
+    for (const term of terms) if (term.evidence !== 'word' && term.role === 'topic') term.role = 'circumstance';
+    return;
+  }
+  if (!context && !SENTENCE_BREAK.test(question.trim())) return;
   const { asked, background: circumstances, said } = sentenceRoles(question, backgroundWords);
   // What the asker says they lack ("a barista with *no degree*") is their situation, not a
   // subject, whatever the question asks: the guide not mentioning it changes nothing.
@@ -217,6 +225,23 @@ function markCircumstances(
     return;
   for (const term of terms) if (term.evidence !== 'word' && circumstances.has(term.stem)) term.role = 'circumstance';
 }
+
+/**
+ * Whether a turn asks nothing, even without a question mark ("I'm a chef and want to know
+ * how to..."), and each of its sentences says where the asker comes from.
+ */
+function tellsOnlyBackground(text: string): boolean {
+  const sentences = text.split(SENTENCE_BREAK).filter((s) => s.trim());
+  return (
+    !text.includes('?') &&
+    !words(text).some((w) => ASKING_WORDS.has(w)) &&
+    sentences.every((s) => backgroundStems(s).length > 0)
+  );
+}
+/** Words that ask or want something, wherever they stand in a sentence. */
+const ASKING_WORDS: ReadonlySet<string> = new Set(
+  'how what why which where when who whom whether want wants wanted wanting need needs would like help know'.split(' '),
+);
 
 /** "no degree", "without a degree", "don't have a degree": what a sentence says the asker lacks. */
 const LACKING =

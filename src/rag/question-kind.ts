@@ -14,7 +14,8 @@ const HOW = new RegExp(
     // Not a skill the question names ("do I need to know how to code?" asks whether, not how).
     String.raw`(?<!\b(?:know|knowing|learn|learning|understand)\s)\bhow to\b`,
     String.raw`\bwhat (?:steps|should i do|do i do|can i do|to do|would you do|is the best way|are the steps|are the ways)\b`,
-    String.raw`\bwhere (?:do|should|can) i (?:start|begin)\b`,
+    String.raw`\bwhere (?:do|should|can|could|would) i (?:even |first |now )?(?:start|begin)\b`,
+    String.raw`\bwhere to (?:start|begin)\b`,
     String.raw`\b(?:ways?|steps?) to\b`,
     String.raw`\bfirst steps?\b`,
     String.raw`\b(?:get|break|move|switch|pivot|transition) into\b`,

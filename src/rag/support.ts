@@ -1,5 +1,5 @@
 import { answerTypeMet } from './answer-type.ts';
-import { isAsked, type QueryTerm } from './query-terms.ts';
+import { isAsked, isLooselyBacked, type QueryTerm } from './query-terms.ts';
 import type { Passage } from './types.ts';
 
 /**
@@ -23,10 +23,13 @@ export function supportSignals(passages: Passage[], terms: QueryTerm[]): Support
   const top = passages.slice(0, 3);
   // The asker's circumstances, and qualifiers the guide never uses, are not part of what they ask.
   const asked = terms.filter(isAsked);
+  // A word of the asker's background the corpus lacks is no gap when the guide knows another
+  // word of it ("a high school *chemistry* teacher"): it says which teacher, not what is asked.
+  const knownBackground = asked.some((t) => t.role === 'background' && !isLooselyBacked(t));
   return {
     coverage: Math.max(0, ...top.map((p) => p.coverage)),
     similarity: Math.max(0, ...top.map((p) => p.vectorScore)),
-    unknown: idfShare(asked, (t) => t.evidence === 'none'),
+    unknown: idfShare(asked, (t) => t.evidence === 'none' && !(knownBackground && t.role === 'background')),
     loose: idfShare(asked, (t) => t.evidence === 'related' && t.role !== 'background'),
   };
 }

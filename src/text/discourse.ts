@@ -257,13 +257,20 @@ export function isRequestWord(word: string): boolean {
 }
 
 /**
- * The verb of a yes-no question the asker asks about themself ("Am I *kidding* myself?",
- * "Could I *pull* this off?"): what they would do, not a subject. Null when the sentence is
- * not such a question.
+ * The verb of a question the asker asks about what they would do: a yes-no question ("Am I
+ * *kidding* myself?", "Could I *pull* this off?") or one asking where or how to go about it
+ * ("Where do I even *begin*?", "How should I *proceed*?"). What they would do, not a subject.
+ * Null when the sentence is not such a question.
  */
 const ASKS_ABOUT_ME =
   /^[^\p{L}]*(?:(?:and|so|but)\s+)?(?:am|could|can|should|will|would|might|must)\s+i\s+(\p{L}[\p{L}'’-]*)/iu;
+/**
+ * Where or how to set about it, with a verb of going about things and nothing after it. "How
+ * do I fix my brakes?" asks about brakes; "How do I cook?" about cooking.
+ */
+const ASKS_HOW_I_GO_ABOUT_IT =
+  /^[^\p{L}]*(?:(?:and|so|but|ok|okay)\s+)?(?:where|how)\s+(?:do|should|can|could|would|will|shall)\s+i\s+(?:even\s+|first\s+|now\s+|then\s+)?(begin|start|proceed|go|continue|get started)(?:\s+(?:first|next|now|then|from here))?\s*[?.!]*\s*$/iu;
 
 export function askerVerb(sentence: string): string | null {
-  return ASKS_ABOUT_ME.exec(sentence)?.[1]?.toLowerCase() ?? null;
+  return (ASKS_ABOUT_ME.exec(sentence) ?? ASKS_HOW_I_GO_ABOUT_IT.exec(sentence))?.[1]?.toLowerCase() ?? null;
 }

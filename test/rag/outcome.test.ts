@@ -219,6 +219,33 @@ describe('a yes-no question about the asker after their story', () => {
     expectNone('My dog is sick. Should I worry?'));
 });
 
+describe('a question about how to set about what the story tells ("Where do I even begin?")', () => {
+  it('asks about that story', async () => {
+    expect(
+      await supportOf(
+        "I've been a high school chemistry teacher for 7 years and I'm thinking about product management. Where do I even begin?",
+      ),
+    ).toBe('answered');
+    expect(await supportOf("I'm a nurse. How should I proceed?")).toBe('answered');
+  });
+
+  it('but "how do I" with a verb of its own asks about that: "I\'m a runner. How do I train?" is none', () =>
+    expectNone("I'm a runner. How do I train?"));
+});
+
+describe('a turn that only tells where the asker comes from', () => {
+  it.each([
+    "I'm an SDR at a B2B SaaS company.",
+    "I'm a software engineer at Google.",
+    "I'm a project manager in construction.",
+  ])('asks how that background leads into the guide\'s topic: "%s" is answered', async (question) => {
+    expect(await supportOf(question)).toBe('answered');
+  });
+
+  it('tells nothing when it has no background cue: "I love baking sourdough." is none', () =>
+    expectNone('I love baking sourdough.'));
+});
+
 describe('a one-word question that names a thing, not a kind of answer', () => {
   it('asks about that thing: "I\'m a chef. Recipes?" is none, though "I\'m a chef. Advice?" is answered', async () => {
     await expectNone("I'm a chef. Recipes?");

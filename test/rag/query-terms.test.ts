@@ -229,6 +229,22 @@ describe('supportSignals', () => {
   });
 });
 
+describe('an unknown word of a known background', () => {
+  it('is no gap: "a high school chemistry teacher" says which teacher', () => {
+    const passage = { coverage: 0.5, vectorScore: 0.2 } as Passage;
+    const withModifier = supportSignals([passage], queryTerms("I'm a chemistry teacher. Can I become a PM?", embedder));
+    const plain = supportSignals([passage], queryTerms("I'm a teacher. Can I become a PM?", embedder));
+    expect(withModifier.unknown).toBe(plain.unknown);
+  });
+
+  it('is a gap when the background has no word the guide knows: "my chess skills"', () => {
+    const passage = { coverage: 0.5, vectorScore: 0.2 } as Passage;
+    expect(
+      supportSignals([passage], queryTerms('How do I improve my chess skills?', embedder)).unknown,
+    ).toBeGreaterThan(0);
+  });
+});
+
 describe("circumstances: words said only in a sentence about the asker's background", () => {
   const circumstantial = (question: string) =>
     queryTerms(question, embedder)
@@ -269,6 +285,15 @@ describe("circumstances: words said only in a sentence about the asker's backgro
     expect(flagged).toContain(stem('madrid'));
     // Unknown, but asked in the follow-up itself.
     expect(flagged).not.toContain(stem('lisbon'));
+  });
+
+  it('marks the unknown words around the background of a turn that only tells it ("at a B2B SaaS company")', () => {
+    // This small corpus knows none of them; the background itself ("SDR") stays.
+    expect(circumstantial("I'm an SDR at a B2B SaaS company.").sort()).toEqual(
+      [stem('b2b'), stem('saas'), stem('company')].sort(),
+    );
+    // Not when the turn asks something, with or without a question mark.
+    expect(circumstantial("I'm a chef and want to know how to make risotto")).toEqual([]);
   });
 
   it('leaves circumstances out of the unknown share, so they do not count against support', () => {

@@ -7,6 +7,8 @@ describe('questionKind', () => {
     ['how to get into PM?', 'how'],
     ['Can you tell me how to start?', 'how'],
     ['Where should I start?', 'how'],
+    ['Where do I even begin?', 'how'],
+    ['No idea where to start.', 'how'],
     ['Why would a company hire a former engineer as a PM?', 'why'],
     ['What skills do I bring from teaching?', 'bring'],
     ['Is product management stressful?', 'other'],

@@ -86,6 +86,8 @@ describe('askerVerb', () => {
     expect(askerVerb('Am I kidding myself?')).toBe('kidding');
     expect(askerVerb('Could I pull this off?')).toBe('pull');
     expect(askerVerb('How do I fix my brakes?')).toBeNull();
+    expect(askerVerb('Where do I even begin?')).toBe('begin');
+    expect(askerVerb('How should I proceed from here?')).toBe('proceed');
     expect(askerVerb('Is it worth it?')).toBeNull();
   });
 });
