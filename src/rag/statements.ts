@@ -183,10 +183,11 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
         promotional: promotionalBlock,
         offer: NO_STEMS,
         signpost: signposts(body),
+        // A labelled item is a step by its label ("Start a conversation: ..."), not by the first
+        // word of what follows it ("Freelancer: Excellent time management skills.").
         step:
           block.shape.kind === 'numbered' ||
-          imperative ||
-          (ownLabel !== null && IMPERATIVE.test(ownLabel)) ||
+          (ownLabel === null ? imperative : IMPERATIVE.test(ownLabel)) ||
           ADVICE.test(body),
         reason: REASON.test(body),
         skill: SKILL.test(body) || (ownLabel !== null && block.list !== undefined),

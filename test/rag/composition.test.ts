@@ -454,3 +454,21 @@ describe('Markdown safety', () => {
     );
   });
 });
+
+describe('what a statement is', () => {
+  /** The shipped guide's statement that starts with the text. */
+  function statementStarting(text: string) {
+    for (const chunk of shipped.index.chunks) {
+      const section = shipped.index.statements.of(chunk.document, chunk.anchor);
+      const found = section?.statements.find((s) => s.text.startsWith(text));
+      if (found) return found;
+    }
+    throw new Error(`no statement starts with ${text}`);
+  }
+
+  it('reads a labelled item as a step by its label, not by the first word after it', () => {
+    expect(statementStarting('Start a conversation:').step).toBe(true);
+    // "Excellent time management skills." is what a freelancer is good at, not something to do.
+    expect(statementStarting('Freelancer:').step).toBe(false);
+  });
+});
