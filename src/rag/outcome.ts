@@ -166,7 +166,11 @@ export function decideOutcome(
         ([...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || looseLinkCounts)) ||
           (looseLinkCounts && GENERAL_BACKGROUND_STEMS.some((general) => stems.has(general)))),
     );
+  // A phrase the guide itself uses names what its passage is about, whether or not a title or
+  // heading does ("What is a rotational program?": "...offer rotational programs that...").
+  const usesGuidePhrase = namesPassagePhrase(shape.sentences[askingAt(shape.sentences)] ?? question, asked, passages);
   const namesTopic = (terms = naming) =>
+    usesGuidePhrase ||
     names(corpus.topicStems, terms) ||
     namesBackground(corpus.topicStems, terms) ||
     namesBackground(corpus.headingStems, terms);
@@ -185,7 +189,7 @@ export function decideOutcome(
   const fullyAnswered = score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0;
   if (
     fullyAnswered &&
-    (names(corpus.headingStems) || namesBackground(corpus.headingStems)) &&
+    (usesGuidePhrase || names(corpus.headingStems) || namesBackground(corpus.headingStems)) &&
     (!shape.pointsBack || namesTopic())
   )
     return decision('answered', 'supported');
@@ -207,6 +211,40 @@ export function decideOutcome(
   if (unnamedChoice) return decision('related', 'asks to choose between things the guide never names');
   if (missing.length > 0) return decision('related', `the guide never mentions ${missing.join(', ')}`);
   return decision('related', 'on topic, but weakly supported');
+}
+
+/**
+ * Whether a question asks what a phrase means ("What is a rotational program?", "What are
+ * user stories?") and the phrase is one of the top passages' own: two words side by side, both
+ * ones the guide uses and neither one that runs through the whole corpus. The guide then
+ * talks about the very thing asked. Only such a question: a phrase of the guide in another
+ * ("Where can I buy a coffee near me?", after "buy them a coffee") names an everyday thing.
+ */
+function namesPassagePhrase(asking: string, asked: readonly QueryTerm[], passages: readonly Passage[]): boolean {
+  const match = ASKS_WHAT_IT_IS.exec(asking);
+  const defined = match?.[1] ?? match?.[2];
+  if (defined === undefined) return false;
+  const distinctive = new Set(
+    asked
+      .filter((t) => t.evidence === 'word' && t.idf > PERVASIVE_IDF && !QUESTION_WORDS.has(t.word))
+      .map((t) => t.stem),
+  );
+  const stems = contentTerms(defined);
+  const pairs = adjacentPairs(stems);
+  if (pairs.length === 0 || !stems.every((s) => distinctive.has(s))) return false;
+  return passages.slice(0, PHRASE_PASSAGES).some((p) => {
+    const inPassage = new Set(adjacentPairs(contentTerms(p.chunk.text)).map(([a, b]) => `${a} ${b}`));
+    return pairs.some(([a, b]) => inPassage.has(`${a} ${b}`));
+  });
+}
+/** "What is/are (a|an|the) <phrase>?", "What's a <phrase>?", "What does <phrase> mean?". */
+const ASKS_WHAT_IT_IS =
+  /^[^\p{L}]*(?:so\s+|and\s+|ok\s+)?(?:what(?:['’]s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?([\p{L}\s'’-]+?)|what\s+does\s+(?:an?\s+|the\s+)?([\p{L}\s'’-]+?)\s+mean)\s*\?*\s*$/iu;
+/** How many of the best passages a phrase of the question is looked for in. */
+const PHRASE_PASSAGES = 3;
+
+function adjacentPairs(stems: readonly string[]): [string, string][] {
+  return stems.slice(1).map((s, i) => [stems[i]!, s]);
 }
 
 /**

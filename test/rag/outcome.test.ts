@@ -233,6 +233,16 @@ describe('a question about how to set about what the story tells ("Where do I ev
     expectNone("I'm a runner. How do I train?"));
 });
 
+describe("a question asking what one of the guide's phrases means", () => {
+  it('is answered, though no heading names it: "What is a rotational program?"', async () => {
+    expect(await supportOf('What is a rotational program?')).toBe('answered');
+    expect(await supportOf('What are user stories?')).toBe('answered');
+  });
+
+  it('but a phrase of the guide in another question names an everyday thing: "Where can I buy a coffee near me?" is none', () =>
+    expectNone('Where can I buy a coffee near me?'));
+});
+
 describe('a turn that only tells where the asker comes from', () => {
   it.each([
     "I'm an SDR at a B2B SaaS company.",
