@@ -71,6 +71,8 @@ function opensGoal(tokens: string[], i: number): boolean {
   return !(verbTakesObject || GOAL_PREPOSITIONS.has(afterNext));
 }
 
+const COPULAS: ReadonlySet<string> = new Set(['is', 'are', 'was', 'were']);
+
 /** Verbs that are also stop words, for the little they say on their own: "how do I get better sleep". */
 const LIGHT_VERBS: ReadonlySet<string> = new Set(['get', 'have']);
 
@@ -130,7 +132,9 @@ export function askedPhrases(
     const verbAwaits = objectOf !== null && head === null;
     if (word === 'from' && verbAwaits) awaitingGoal = objectOf;
     const goal = (verbAwaits || awaitingGoal !== null) && opensGoal(tokens, i);
-    if (OPENERS.has(word) || goal) {
+    // The subject of a yes-no question opens after its verb: "Is *remote PM work* common?".
+    const opensSubject = i === 0 && COPULAS.has(word);
+    if (OPENERS.has(word) || goal || opensSubject) {
       // A determiner opens the verb's object ("change *the* oil"); so does the preposition of a
       // verb of motion, whose goal is what it acts on ("switch *to* Android", "move *into* PM"),
       // also after where it starts ("switch from iPhone *to* Android").

@@ -233,6 +233,12 @@ describe('a question about how to set about what the story tells ("Where do I ev
     expectNone("I'm a runner. How do I train?"));
 });
 
+describe('the subject of a yes-no question', () => {
+  it('names what is asked: "Is remote PM work common?" is related, the guide never mentions remote work', async () => {
+    expect(await supportOf('Is remote PM work common?')).toBe('related');
+  });
+});
+
 describe("a question asking what one of the guide's phrases means", () => {
   it('is answered, though no heading names it: "What is a rotational program?"', async () => {
     expect(await supportOf('What is a rotational program?')).toBe('answered');

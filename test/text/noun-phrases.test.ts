@@ -11,6 +11,11 @@ describe('the noun phrases a question asks about', () => {
     expect(phrases.words).toEqual(stems('common', 'pm', 'interview', 'questions'));
   });
 
+  it('opens the subject of a yes-no question after its verb', () => {
+    expect(askedPhrases('Is remote PM work common?').words).toEqual(stems('remote', 'pm', 'work', 'common'));
+    expect(askedPhrases('Is it hard?').words).toEqual(new Set());
+  });
+
   it('opens a phrase at a preposition, "by" included', () => {
     expect(askedPhrases('Which PM certification is accredited by PMI?').heads).toContain(stem('pmi'));
   });
