@@ -1,6 +1,6 @@
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import { contentTerms, contentWords, isStopword, stem, words } from '../text/analyze.ts';
-import { isRequestWord } from '../text/discourse.ts';
+import { idiomStems, isRequestWord } from '../text/discourse.ts';
 import { isNumber, isTimeUnit } from '../text/quantities.ts';
 import { isCorrectable, oneSlipAway } from '../text/spelling.ts';
 import { looksLikeModifier, looksLikeQualifier } from '../text/word-shape.ts';
@@ -106,6 +106,7 @@ export function queryTerms(
     inCorpus: (s) => embedder.knowsTerm(s) && (vocabulary?.has(s) ?? true),
     spellingBudget: MAX_SPELLING_CORRECTIONS,
   };
+  const idioms = idiomStems(text);
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   let previous: string | null = null;
@@ -151,7 +152,7 @@ export function queryTerms(
       matches,
       evidence,
       role,
-      modifier: looksLikeModifier(word) || isRequestWord(word),
+      modifier: looksLikeModifier(word) || isRequestWord(word) || idioms.has(termStem),
       qualifier: looksLikeQualifier(word) || embedder.qualifiers.has(word),
     });
   }

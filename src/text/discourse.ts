@@ -274,3 +274,16 @@ const ASKS_HOW_I_GO_ABOUT_IT =
 export function askerVerb(sentence: string): string | null {
   return (ASKS_ABOUT_ME.exec(sentence) ?? ASKS_HOW_I_GO_ABOUT_IT.exec(sentence))?.[1]?.toLowerCase() ?? null;
 }
+
+/**
+ * Figures of speech whose nouns name no subject: "what do designers bring *to the table*?"
+ * asks what they contribute, not about tables; "get a *foot in the door*", "I'm *on the
+ * fence*", "*at the end of the day*", "the *ins and outs*", "years *under my belt*".
+ */
+const IDIOMS =
+  /\b(?:to the table|foot in the door|on the fence|at the end of the day|ins and outs|under (?:my|your|his|her|our|their) belt)\b/gi;
+
+/** The stems of the words of a text's figures of speech (see IDIOMS). */
+export function idiomStems(text: string): Set<string> {
+  return new Set([...text.matchAll(IDIOMS)].flatMap((m) => contentTerms(m[0])));
+}

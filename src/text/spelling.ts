@@ -16,7 +16,7 @@ export function isCorrectable(word: string): boolean {
 
 /**
  * The stems of the words one typing slip away from `word` (a letter left out, doubled,
- * swapped with the next or struck for another) that `accept` takes, as a chat spelling
+ * swapped with the next or struck for another, the first letter kept) that `accept` takes, as a chat spelling
  * corrector does ("prodcut" -> product, "expereince" -> experi[ence]). `word` is the word as
  * typed (normalised), not its stem: a stem of a typo is not a word to edit. Only words
  * `isCorrectable` allows are tried; stop words are never the correction.
@@ -32,8 +32,11 @@ export function oneSlipAway(word: string, accept: (stem: string) => boolean): st
   for (let i = 0; i <= word.length; i++) {
     const head = word.slice(0, i);
     const tail = word.slice(i);
-    if (tail) consider(head + tail.slice(1));
     if (tail.length > 1) consider(head + tail[1] + tail[0] + tail.slice(2));
+    // The first letter is rarely the slip, and a word that differs only there is most often
+    // another word ("letter", "better"): it is kept, save for a swap with the second.
+    if (i === 0) continue;
+    if (tail) consider(head + tail.slice(1));
     for (const letter of LETTERS) {
       if (tail) consider(head + letter + tail.slice(1));
       consider(head + letter + tail);

@@ -233,6 +233,12 @@ describe('a question about how to set about what the story tells ("Where do I ev
     expectNone("I'm a runner. How do I train?"));
 });
 
+describe('a figure of speech', () => {
+  it('names no subject: "what do designers bring to the table as PMs?" is answered', async () => {
+    expect(await supportOf('what do designers bring to the table as PMs?')).toBe('answered');
+  });
+});
+
 describe('the subject of a yes-no question', () => {
   it('names what is asked: "Is remote PM work common?" is related, the guide never mentions remote work', async () => {
     expect(await supportOf('Is remote PM work common?')).toBe('related');

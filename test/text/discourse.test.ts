@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { stem } from '../../src/text/analyze.ts';
 import {
   askerVerb,
   asksAboutWhatCameBefore,
+  idiomStems,
   leaningOf,
   setsUpWhatFollows,
   signposts,
@@ -89,5 +91,12 @@ describe('askerVerb', () => {
     expect(askerVerb('Where do I even begin?')).toBe('begin');
     expect(askerVerb('How should I proceed from here?')).toBe('proceed');
     expect(askerVerb('Is it worth it?')).toBeNull();
+  });
+});
+
+describe('idiomStems', () => {
+  it('gives the words of a figure of speech, which name no subject', () => {
+    expect([...idiomStems('what do designers bring to the table as PMs?')]).toEqual([stem('table')]);
+    expect(idiomStems('Where should the table go in my kitchen?').size).toBe(0);
   });
 });

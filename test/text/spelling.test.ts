@@ -19,6 +19,18 @@ describe('oneSlipAway', () => {
     expect(oneSlipAway(typo, accept)).toEqual([stem(word)]);
   });
 
+  it('keeps the first letter: a word that differs only there is most often another word', () => {
+    const accepts = (...words: string[]) => {
+      const stems = new Set(words.map(stem));
+      return (s: string) => stems.has(s);
+    };
+    // "table" is not a slip for "able", nor "night" for "right".
+    expect(oneSlipAway('table', accepts('able'))).toEqual([]);
+    expect(oneSlipAway('night', accepts('right'))).toEqual([]);
+    // A swap of the first two letters still is.
+    expect(oneSlipAway('rpoduct', accept)).toEqual([stem('product')]);
+  });
+
   it('finds nothing for a word two slips away or a word unlike any corpus word', () => {
     expect(oneSlipAway('pordcut', accept)).toEqual([]);
     expect(oneSlipAway('kubernetes', accept)).toEqual([]);
