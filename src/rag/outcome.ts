@@ -276,7 +276,9 @@ function goesElsewhere(asking: string, terms: readonly QueryTerm[], destination:
         destination.has(s) ||
         [...(byStem.get(s)?.matches ?? [])].some(([m, credit]) => destination.has(m) && credit >= SYNONYM_CREDIT),
     );
-  const moves = movesIn(asking);
+  // Becoming better at what one is where the guide goes is no move away ("How do I become a
+  // better communicator as a PM?").
+  const moves = movesIn(asking).filter((m) => !(m.improves && namesDestination(m.from)));
   const away = moves.find(
     (m) => specificStems(m.to).length > 0 && !namesDestination(m.to) && (m.toRole || m.from.length > 0),
   );

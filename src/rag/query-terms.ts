@@ -394,6 +394,8 @@ const ROLE_CUES = [
 /** Looser cues to a background than a role ("I'm in retail", "any recipes here?", "my coding background"). */
 const OTHER_BACKGROUND_CUES = [
   /\b(?:i work in|i worked in|(?<=\b(?:and|but|also)\s+)work(?:ed)? in|i'm in|i am in|(?:i've |i have |(?<=(?:^|[.!?,;:]\s*))\s*)been in|background in|coming from|i come from|career in|years in|degree in|studied|majored in)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
+  // "I manage a restaurant", "I run a bakery": the business someone runs is where they come from.
+  /\bi (?:manage|managed|run|ran|own|owned) (?:an?|my|the|our)\s+((?:[\w/-]+\s+){0,1}[\w/-]+)/gi,
   // "an English degree", "my law degree": what someone studied is part of where they come from.
   /\b(?:an?|my)\s+((?:[\w/-]+\s+){0,1}[\w/-]+\s+degree)\b/gi,
   /\b((?:[\w/-]+\s+){0,2}[\w/-]+)\s+here\b/gi,

@@ -21,6 +21,8 @@ export interface Move {
   toRole: boolean;
   /** The goal as written, for a reason a person reads. */
   toText: string;
+  /** Becoming better at a role, not a new one ("become a better communicator as a PM"). */
+  improves: boolean;
 }
 
 const MOTION: ReadonlySet<string> = new Set(
@@ -32,7 +34,7 @@ const MOTION: ReadonlySet<string> = new Set(
 const BECOME: ReadonlySet<string> = new Set(['become', 'becomes', 'becoming', 'became']);
 /** Words whose "as a ..." is a role taken on ("a job as a data analyst"), not the one held ("as a teacher, ..."). */
 const TAKES_ROLE_AS: ReadonlySet<string> = new Set(
-  'job jobs role roles position positions career careers work working hired employed'.split(' '),
+  'job jobs role roles position positions career careers work working hired employed certified qualified'.split(' '),
 );
 /** Nouns for a place in working life, which say nothing of which one ("into a new role"). */
 const CAREER_NOUNS: ReadonlySet<string> = new Set(
@@ -70,8 +72,8 @@ export function movesIn(text: string): Move[] {
     if (BECOME.has(word)) {
       const goal = phraseAt(tokens, i + 1);
       const aRole = goal.article || AGENT_NOUN.test(goal.words.at(-1) ?? '');
-      if (aRole && !goal.words.some((w) => QUALIFYING.has(w) || looksLikeQualifier(w)) && !onTheWay(tokens, goal))
-        moves.push(move(sourceAfter(tokens, goal.end), goal, true));
+      // Becoming a better one of what one is ("become a better engineer") goes to that role too.
+      if (aRole && !onTheWay(tokens, goal)) moves.push(move(sourceAfter(tokens, goal.end), goal, true));
     } else if (TAKES_ROLE_AS.has(word) && tokens[i + 1] === 'as') {
       const goal = phraseAt(tokens, i + 2);
       if (goal.words.length > 0 && !onTheWay(tokens, goal)) moves.push(move([], goal, true));
@@ -134,6 +136,7 @@ function onTheWay(tokens: readonly string[], phrase: Phrase): boolean {
 
 function move(from: readonly string[], goal: Phrase, toRole: boolean): Move {
   return {
+    improves: goal.words.some((w) => QUALIFYING.has(w) || looksLikeQualifier(w)),
     from: from.filter((w) => !looksLikeQualifier(w)).map(stem),
     to: goal.words.filter((w) => !looksLikeQualifier(w)).map(stem),
     toRole,

@@ -72,6 +72,12 @@ function opensGoal(tokens: string[], i: number): boolean {
 }
 
 const COPULAS: ReadonlySet<string> = new Set(['is', 'are', 'was', 'were']);
+const SUPERLATIVES: ReadonlySet<string> = new Set(['most', 'least']);
+const PARTITIVES: ReadonlySet<string> = new Set(
+  'part parts kind kinds type types aspect aspects bit bits piece pieces element elements area areas side sides'.split(
+    ' ',
+  ),
+);
 
 /** Verbs that are also stop words, for the little they say on their own: "how do I get better sleep". */
 const LIGHT_VERBS: ReadonlySet<string> = new Set(['get', 'have']);
@@ -134,6 +140,10 @@ export function askedPhrases(
     const goal = (verbAwaits || awaitingGoal !== null) && opensGoal(tokens, i);
     // The subject of a yes-no question opens after its verb: "Is *remote PM work* common?".
     const opensSubject = i === 0 && COPULAS.has(word);
+    // A superlative inside a phrase is part of it: "the single *most* important skill".
+    if (inPhrase && head !== null && SUPERLATIVES.has(word)) return;
+    // A word for a share of something is no head: "what *parts* of that", "which *aspects* of PM".
+    if (word === 'of' && head !== null && PARTITIVES.has(head)) head = null;
     if (OPENERS.has(word) || goal || opensSubject) {
       // A determiner opens the verb's object ("change *the* oil"); so does the preposition of a
       // verb of motion, whose goal is what it acts on ("switch *to* Android", "move *into* PM"),

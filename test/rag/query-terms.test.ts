@@ -68,6 +68,15 @@ describe('backgroundStems', () => {
   });
 });
 
+describe('the business someone runs', () => {
+  it('is their background: "I manage a restaurant", "I run a bakery"', () => {
+    expect(backgroundStems('I manage a restaurant. What parts of that translate to product?')).toEqual([
+      stem('restaurant'),
+    ]);
+    expect(backgroundStems('I run a small bakery.')).toContain(stem('bakery'));
+  });
+});
+
 describe("the words before a role's head", () => {
   it.each([
     ["I'm a QA tester. Do I have any advantage?", 'qa', 'tester'],

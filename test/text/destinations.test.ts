@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stem } from '../../src/text/analyze.ts';
 import { destinationStems, movesIn, specificStems } from '../../src/text/destinations.ts';
 
 /** Each move as "from -> to", stems joined by spaces, with "(role)" when the goal names one. */
@@ -29,10 +30,16 @@ describe('movesIn', () => {
     expect(moves('How do PMs take a product from idea to launch?')).toEqual([]);
   });
 
-  it('is no goal when it is a step on the way, or being better at something', () => {
+  it('is no goal when it is a step on the way', () => {
     expect(moves('Should I become a consultant first?')).toEqual([]);
-    expect(moves('How do I become a better communicator?')).toEqual([]);
     expect(moves('I want to learn to code')).toEqual([]);
+  });
+
+  it('marks becoming better at a role, where the role may be the one held', () => {
+    expect(movesIn('How do I become a better communicator as a PM?')).toMatchObject([
+      { from: ['pm'], to: [stem('better'), stem('communicator')], improves: true },
+    ]);
+    expect(movesIn('How do I become a UX designer?')[0]?.improves).toBe(false);
   });
 
   it('stops a phrase at punctuation', () => {

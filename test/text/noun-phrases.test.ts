@@ -11,6 +11,11 @@ describe('the noun phrases a question asks about', () => {
     expect(phrases.words).toEqual(stems('common', 'pm', 'interview', 'questions'));
   });
 
+  it('keeps a superlative inside its phrase, and takes no word for a share of something as a head', () => {
+    expect(askedPhrases("What's the single most important skill for a new PM?").heads).toEqual(stems('skill', 'pm'));
+    expect(askedPhrases('What parts of that translate to product?').heads).not.toContain(stem('parts'));
+  });
+
   it('opens the subject of a yes-no question after its verb', () => {
     expect(askedPhrases('Is remote PM work common?').words).toEqual(stems('remote', 'pm', 'work', 'common'));
     expect(askedPhrases('Is it hard?').words).toEqual(new Set());
