@@ -124,7 +124,7 @@ interface PlacedSentence {
  * Statements that lean on a sentence the answer does not include (see leaningOf). A sentence
  * that leans on the one before it (`previous`) must follow, in the answer, the very sentence
  * that precedes it in its cited section; a hypothetical that sets up the next (`next`, see
- * setsUpWhatFollows) must be followed by it. One that points at the items of a list (`list`) must
+ * setsUpWhatFollows) must be followed by it, and the sentence it sets up preceded by it. One that points at the items of a list (`list`) must
  * come after a list item line, or after an item of that list quoted as text.
  * `sectionOf` gives the cited section of a statement (its first marker's), undefined if unknown.
  */
@@ -149,7 +149,14 @@ export function danglingStatements(
       const reason = missingNext(sentence, placed[i + 1]);
       if (reason) out.push({ statement: sentence.statement, sentence: sentence.text, leaning: 'next', reason });
     }
-    const leaning = leaningOf(sentence.text);
+    // What a hypothetical sets up holds only within it ("It's recommended that you transfer to
+    // a marketing role" after "let's say you're a digital marketer"): it leans on it too.
+    const setUp =
+      sentence.section && sentence.position > 0 ? sentence.section.sentences[sentence.position - 1] : undefined;
+    const leaning =
+      setUp && setUp.block === sentence.section!.sentences[sentence.position]!.block && setsUpWhatFollows(setUp.text)
+        ? 'previous'
+        : leaningOf(sentence.text);
     if (leaning === 'none') return;
     const reason =
       leaning === 'previous'

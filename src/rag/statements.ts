@@ -146,8 +146,13 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
       // opening it) cannot be satisfied within the section: such a statement is never quoted.
       const orphan = leaning !== 'none' && position === 0;
       if (leaning === 'previous' && position > 0) needs.push(position - 1);
-      // A hypothetical is read with the sentence it sets up ("let's say you're a digital marketer...").
+      // A hypothetical is read with the sentence it sets up ("let's say you're a digital marketer..."),
+      // and that sentence with it: "It's recommended that you transfer to a marketing role" is
+      // advice for that marketer, not for every reader.
       if (setsUpWhatFollows(body) && i < units.length - 1) needs.push(position + 1);
+      const setUp = statements.at(-1);
+      if (i > 0 && setUp !== undefined && setsUpWhatFollows(setUp.text) && !needs.includes(position - 1))
+        needs.push(position - 1);
       if (leaning === 'list' && lastList !== undefined && block.list === undefined) {
         // "The first option...": every item of the list before it, and what introduces that list.
         const intro = listIntro.get(lastList);

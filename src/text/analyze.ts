@@ -13,7 +13,7 @@ import { STOPWORDS } from './stopwords.ts';
  * analysed words, and a server refuses (npm start rebuilds) one built with another. Bump it
  * with any change to what a word analyses to (git log has what each version changed).
  */
-export const TEXT_ANALYSIS_VERSION = 15;
+export const TEXT_ANALYSIS_VERSION = 16;
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const COMBINING_MARKS = /\p{M}+/gu;

@@ -20,7 +20,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   s t d ll m re ve y really even still much many lot lots get got
   whats hows whos wheres im ive id dont doesnt didnt cant wont isnt arent wasnt thats theres youre theyre
   actually honestly basically kind kinda sort like maybe probably pretty quite yet already ever
-  eventually literally totally definitely seriously obviously truly simply instead anyway anyways rather perhaps
+  eventually literally totally definitely seriously obviously truly simply instead anyway anyways rather perhaps mine
   otherwise meanwhile furthermore moreover therefore thus hence somehow somewhat sorta
   onto upon toward towards across along among around behind beside beyond via whether though although unless since per done
   without within besides despite except throughout amid unlike versus vs every either neither whose whatever whoever

@@ -101,6 +101,16 @@ describe('danglingStatements', () => {
     expect(check(`${LEAP} [1] ${SETUP} [1] ${ADVICE} [1]`)).toEqual([]);
   });
 
+  it('needs the hypothetical before the sentence it sets up: that advice is for the marketer it imagines', () => {
+    const LEAP = 'If your company has no PMs, the leap may be too large.';
+    const SETUP = "For example, let's say you're a marketer at an agency.";
+    const ADVICE = "It's recommended that you move to a company with PMs.";
+    const example = sourceSection([{ text: `${LEAP} ${SETUP} ${ADVICE}` }]);
+    const check = (answer: string) => danglingStatements(statementsOf(answer), () => example);
+    expect(check(`${ADVICE} [1]`)).toMatchObject([{ statement: 0, leaning: 'previous' }]);
+    expect(check(`${LEAP} [1] ${SETUP} [1] ${ADVICE} [1]`)).toEqual([]);
+  });
+
   it('needs a list before a sentence that points at its items', () => {
     const FIRST_OPTION = 'The first option is great if your company has PMs.';
     expect(dangling(`${FIRST_OPTION} [1]`)).toMatchObject([{ leaning: 'list' }]);

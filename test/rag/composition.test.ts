@@ -471,4 +471,10 @@ describe('what a statement is', () => {
     // "Excellent time management skills." is what a freelancer is good at, not something to do.
     expect(statementStarting('Freelancer:').step).toBe(false);
   });
+
+  it('reads the sentence a hypothetical sets up with that hypothetical', () => {
+    const advice = statementStarting('It’s recommended that you transfer to a marketing role');
+    const setUp = statementStarting('For example, let’s say you’re a digital marketer');
+    expect(advice.needs).toContain(setUp.position);
+  });
 });
