@@ -2,6 +2,7 @@ import type { LoadedIndex } from '../index/loaded-index.ts';
 import { dot } from '../vector.ts';
 import { coverage, isAsked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { asksForList, type QuestionKind, questionKind } from './question-kind.ts';
+import { contentTerms } from '../text/analyze.ts';
 import { askedPhrases } from '../text/noun-phrases.ts';
 import { SELF_REFERENCE, type SectionStatements, type Statement } from './statements.ts';
 import { sectionCitation } from './citations.ts';
@@ -197,6 +198,15 @@ function candidateStatements(index: LoadedIndex, request: CompositionRequest, ki
  */
 function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
   const topical = terms.filter(isAsked);
+  // The words a section's heading shares with the question say what all its named items are
+  // ("What skills would transfer?" and "Transferable Skills: Teacher: ..."): such an item is on
+  // the focus by the other words of the question, when it has any ("I'm a nurse."), not by its
+  // list's theme. Steps and unlabelled items answer by what they say.
+  const itemTermsOf = memoisedBySection((section) => {
+    const theme = new Set(contentTerms(section.heading));
+    const rest = topical.filter((t) => !matchesAny([t], theme));
+    return rest.length > 0 ? rest : topical;
+  });
   const labelled = new Set<string>();
   for (const c of candidates) {
     const key = itemKey(c);
@@ -207,8 +217,23 @@ function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
     const key = itemKey(c);
     if (key === null) return true;
     if (labelled.has(key)) return matchesAny(topical, c.statement.labelStems);
-    return c.statement.list === undefined || coverage(topical, c.statement.ownStems) > 0;
+    const named = c.statement.label !== null && !c.statement.step;
+    return (
+      c.statement.list === undefined || coverage(named ? itemTermsOf(c.section) : topical, c.statement.ownStems) > 0
+    );
   });
+}
+
+function memoisedBySection<T>(make: (section: SectionStatements) => T): (section: SectionStatements) => T {
+  const made = new Map<SectionStatements, T>();
+  return (section) => {
+    let value = made.get(section);
+    if (value === undefined) {
+      value = make(section);
+      made.set(section, value);
+    }
+    return value;
+  };
 }
 
 /** Whether some question word (or a synonym of it: not a loose relative) is among the stems. */

@@ -107,6 +107,7 @@ export function queryTerms(
     spellingBudget: MAX_SPELLING_CORRECTIONS,
   };
   const idioms = idiomStems(text);
+  const phraseStandIns = synonymPhraseStandIns(text, embedder.synonyms.phrases);
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   let previous: string | null = null;
@@ -123,6 +124,8 @@ export function queryTerms(
     // word's id by chance ("oil" and the "mil" of "million").
     const known = lookup.inCorpus(termStem);
     const { matches, unlistedBackground } = matchesOf(word, termStem, known, lookup);
+    for (const standIn of phraseStandIns.get(termStem) ?? [])
+      if (!matches.has(standIn) && lookup.inCorpus(standIn)) matches.set(standIn, SYNONYM_CREDIT);
     // A word the corpus lacks but whose stand-ins it has is a vocabulary gap, not a new
     // topic: weigh it like its stand-ins, on average.
     const standIns = [...matches.keys()]
@@ -161,6 +164,30 @@ export function queryTerms(
 }
 
 const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
+
+/**
+ * The stand-ins a synonyms term of several words lends each of its words when the question
+ * says it, its words in order ("account executive" in "account executive here" stands for
+ * sales): a word alone ("my bank account") lends nothing.
+ */
+function synonymPhraseStandIns(
+  text: string,
+  phrases: ReadonlyArray<{ stems: readonly string[]; standsFor: ReadonlySet<string> }>,
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (phrases.length === 0) return out;
+  const stems = contentWords(text).map((w) => (w === null ? null : stem(w)));
+  for (const phrase of phrases) {
+    const says = stems.some((_, i) => phrase.stems.every((s, j) => stems[i + j] === s));
+    if (!says) continue;
+    for (const s of phrase.stems) {
+      const set = out.get(s) ?? new Set<string>();
+      for (const standIn of phrase.standsFor) set.add(standIn);
+      out.set(s, set);
+    }
+  }
+  return out;
+}
 
 /**
  * Where the question's words are said: `asked`, the stems of the question sentence (the

@@ -40,8 +40,15 @@ describe('follow-ups', () => {
   it('carry the topic: "what should I do first?" after "I work in marketing." gives first steps tied to marketing', async () => {
     const [earlier, later] = await converse(['I work in marketing.', 'what should I do first?']);
     const { quoted } = quotedStatements(shipped.index, later!);
-    // First steps: the answer opens with something to do.
-    expect(quoted[0]!.statement.step, later!.answer).toBe(true);
+    // First steps: the answer opens with something to do, with what it rests on before it
+    // ("If you don't work for a company that has PMs, the leap... may be too large. For example,
+    // let's say you're a digital marketer... It's recommended that you transfer...": ANSWERS.md).
+    const end = quoted.findIndex((q) => q.section !== quoted[0]!.section);
+    const opening = quoted.slice(0, end < 0 ? quoted.length : end);
+    expect(
+      opening.some((q) => q.statement.step),
+      later!.answer,
+    ).toBe(true);
     // Led by the steps the guide gives a marketer (its digital-marketer example is in that section),
     // or, when the first answer already quoted that example, by the section's other steps.
     expect(quoted[0]!.section.heading, later!.answer).toBe('How to Pivot into Product Management');
@@ -82,6 +89,18 @@ describe('follow-ups', () => {
     expect(quoted.length).toBeGreaterThan(0);
     const labels = quoted.map((q) => q.statement.label).filter((label) => label !== null);
     expect(labels, later!.answer).toEqual([]);
+  });
+
+  it('quote no background\'s item for a background the guide does not list: "What skills would transfer?" after "I\'m a nurse."', async () => {
+    // The list is of transferable skills: its theme matches every item, the nurse none.
+    const [, later] = await converse(["I'm a nurse.", 'What skills would transfer?']);
+    expect(later!.support).toBe('answered');
+    const { quoted } = quotedStatements(shipped.index, later!);
+    expect(quoted.length).toBeGreaterThan(0);
+    expect(
+      quoted.map((q) => q.statement.label).filter((label) => label !== null),
+      later!.answer,
+    ).toEqual([]);
   });
 
   it('carry the topic to a question that names nothing of the guide, which alone would be none', async () => {

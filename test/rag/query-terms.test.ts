@@ -142,6 +142,23 @@ describe('queryTerms', () => {
   });
 });
 
+describe("a synonyms term of several words ('account executive, sales')", () => {
+  const withPhrase = new LocalEmbeddings(
+    fitLocalEmbedder(corpus, 64),
+    SynonymTable.fromRules(parseSolrSynonyms('sales, account executive')),
+  );
+  const matchesOf = (question: string, word: string) =>
+    queryTerms(question, withPhrase).find((t) => t.stem === stem(word))?.matches;
+
+  it('lends its stand-ins to its words when the question says it, in order', () => {
+    expect(matchesOf('account executive here, can I move to product?', 'executive')?.get(stem('sales'))).toBe(0.8);
+  });
+
+  it('lends nothing to one of its words alone', () => {
+    expect(matchesOf('how do I close my bank account?', 'account')?.has(stem('sales'))).toBe(false);
+  });
+});
+
 describe('an unlisted background', () => {
   const guide = new LocalEmbeddings(
     fitLocalEmbedder(
