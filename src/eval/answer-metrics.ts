@@ -124,8 +124,9 @@ interface PlacedSentence {
  * Statements that lean on a sentence the answer does not include (see leaningOf). A sentence
  * that leans on the one before it (`previous`) must follow, in the answer, the very sentence
  * that precedes it in its cited section; a hypothetical that sets up the next (`next`, see
- * setsUpWhatFollows) must be followed by it, and the sentence it sets up preceded by it. One that points at the items of a list (`list`) must
- * come after a list item line, or after an item of that list quoted as text.
+ * setsUpWhatFollows) must be followed by it, and the sentence it sets up preceded by it. One
+ * that points at the items of a list (`list`) must come after a list item line, or after an
+ * item of that list quoted as text.
  * `sectionOf` gives the cited section of a statement (its first marker's), undefined if unknown.
  */
 export function danglingStatements(

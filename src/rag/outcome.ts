@@ -19,7 +19,8 @@ import type { Passage, Support } from './types.ts';
  *   the documents' titles name, most of what it asks has evidence, and the passages
  *   support that part ("How long does the switch take?", "Which books should I read to
  *   become a PM?");
- * - `none`: nothing in the guide is about it.
+ * - `none`: nothing in the guide is about it, or it asks how to get somewhere the guide's
+ *   headings never go ("How do I become a UX designer?" of a guide to moving into product).
  * What is asked is read from the question's shape: the story told before it ("I'm a nurse in
  * Leeds.") sets the scene but is not asked, and lends the question its topic only when the
  * question asks nothing else or points back at it ("Does that count?", "Any tips?").
@@ -166,26 +167,24 @@ export function decideOutcome(
         ([...t.matches].some(([m, credit]) => stems.has(m) && (credit >= SYNONYM_CREDIT || looseLinkCounts)) ||
           (looseLinkCounts && GENERAL_BACKGROUND_STEMS.some((general) => stems.has(general)))),
     );
-  // A phrase the guide itself uses names what its passage is about, whether or not a title or
-  // heading does ("What is a rotational program?": "...offer rotational programs that...").
-  const usesGuidePhrase = namesPassagePhrase(shape.sentences[askingAt(shape.sentences)] ?? question, asked, passages);
+  // Asked what a phrase of the guide's own means, the question is about what its passage is
+  // about, whether or not a title or heading names it ("What is a rotational program?").
+  const asking = shape.sentences[askingAt(shape.sentences)] ?? question;
+  const usesGuidePhrase = namesPassagePhrase(asking, asked, passages);
   const namesTopic = (terms = naming) =>
     usesGuidePhrase ||
     names(corpus.topicStems, terms) ||
     namesBackground(corpus.topicStems, terms) ||
     namesBackground(corpus.headingStems, terms);
   const onTopic = namesTopic() && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
+  // How to get somewhere the guide does not go is not about the guide, whatever else it says.
+  const elsewhere = goesElsewhere(asking, terms, corpus.destinationStems);
+  if (elsewhere !== null) return decision('none', `asks how to get to “${elsewhere}”, where the guide does not go`);
   // Answered: supported, and naming something a heading names (a question that shares only
   // everyday words with some passage, "Can you tell my fortune?", is not about the guide). A
   // question that points back names little itself ("Where do I start?" names a heading's
   // "start"): with what it points at, it must name the guide's topic ("I want to learn the
   // violin. Where do I start?" does not).
-  const elsewhere = goesElsewhere(
-    shape.sentences[askingAt(shape.sentences)] ?? question,
-    terms,
-    corpus.destinationStems,
-  );
-  if (elsewhere !== null) return decision('none', `asks how to get to “${elsewhere}”, where the guide does not go`);
   const fullyAnswered = score >= SUPPORT_THRESHOLD && !unmetAmount && !unnamedChoice && missing.length === 0;
   if (
     fullyAnswered &&
@@ -263,9 +262,9 @@ function namesStems(term: QueryTerm, stems: ReadonlySet<string>): boolean {
  * designer?", "switch from marketing into a data scientist role"), or any goal of a move
  * that says where it starts, which makes it a move between careers ("from sales to software
  * engineering", "from product management into data science"). The guide's words in such a
- * question are where the asker comes from, or what they leave. Null
- * when the sentence also names where the guide goes ("become a consultant or a PM?"), and
- * for a goal that says nothing of which one it is ("move into their role").
+ * question are where the asker comes from, or what they leave. Null when the sentence also
+ * names where the guide goes ("become a consultant or a PM?"), and for a goal that says
+ * nothing of which one it is ("move into their role").
  */
 function goesElsewhere(asking: string, terms: readonly QueryTerm[], destination: ReadonlySet<string>): string | null {
   if (destination.size === 0) return null;

@@ -146,9 +146,9 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
       // opening it) cannot be satisfied within the section: such a statement is never quoted.
       const orphan = leaning !== 'none' && position === 0;
       if (leaning === 'previous' && position > 0) needs.push(position - 1);
-      // A hypothetical is read with the sentence it sets up ("let's say you're a digital marketer..."),
-      // and that sentence with it: "It's recommended that you transfer to a marketing role" is
-      // advice for that marketer, not for every reader.
+      // A hypothetical is read with the sentence it sets up ("let's say you're a digital
+      // marketer..."), and that sentence with it: "It's recommended that you transfer to a
+      // marketing role" is advice for that marketer, not for every reader.
       if (setsUpWhatFollows(body) && i < units.length - 1) needs.push(position + 1);
       const setUp = statements.at(-1);
       if (i > 0 && setUp !== undefined && setsUpWhatFollows(setUp.text) && !needs.includes(position - 1))
@@ -218,9 +218,9 @@ const NO_STEMS: ReadonlySet<string> = new Set();
  * the offer ("Product Roadmapping Micro-Certification (PRC)™": a certification, on
  * roadmapping), and so do the paragraphs that call to act on it ("...partnered with
  * Productboard to create a micro-certification... Enroll for free to learn..."). The rest of
- * the run offers nothing: it is never quoted. A one-sentence paragraph
- * right before a run, naming what it offers, is its lead-in ("...you can always get up to
- * speed with a free micro-certification!"): promotion too.
+ * the run offers nothing: it is never quoted. A one-sentence paragraph right before a run,
+ * naming what it offers, is its lead-in ("...you can always get up to speed with a free
+ * micro-certification!"): promotion too.
  */
 function markOffers(statements: Statement[]): void {
   for (let start = 0; start < statements.length; ) {

@@ -64,6 +64,7 @@ interface Phrase {
   end: number;
 }
 
+/** The moves a text describes, in order (see Move). */
 export function movesIn(text: string): Move[] {
   const tokens = text.split(/[,;:()!?.\n]|\s[-–—]\s/).flatMap((part) => [...words(part), BREAK]);
   const moves: Move[] = [];
