@@ -107,11 +107,12 @@ export function queryTerms(
     spellingBudget: MAX_SPELLING_CORRECTIONS,
   };
   const idioms = idiomStems(text);
-  const phraseStandIns = synonymPhraseStandIns(text, embedder.synonyms.phrases);
+  const textWords = contentWords(text);
+  const phraseStandIns = synonymPhraseStandIns(textWords, embedder.synonyms.phrases);
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   let previous: string | null = null;
-  for (const word of contentWords(text)) {
+  for (const word of textWords) {
     const afterNumber = previous !== null && isNumber(previous);
     previous = word;
     if (word === null) continue;
@@ -171,12 +172,12 @@ const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
  * sales): a word alone ("my bank account") lends nothing.
  */
 function synonymPhraseStandIns(
-  text: string,
+  textWords: ReadonlyArray<string | null>,
   phrases: ReadonlyArray<{ stems: readonly string[]; standsFor: ReadonlySet<string> }>,
 ): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   if (phrases.length === 0) return out;
-  const stems = contentWords(text).map((w) => (w === null ? null : stem(w)));
+  const stems = textWords.map((w) => (w === null ? null : stem(w)));
   for (const phrase of phrases) {
     const says = stems.some((_, i) => phrase.stems.every((s, j) => stems[i + j] === s));
     if (!says) continue;

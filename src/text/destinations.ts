@@ -1,4 +1,4 @@
-import { isStopword, stem, words } from './analyze.ts';
+import { isStopword, stem } from './analyze.ts';
 import { isRequestWord } from './discourse.ts';
 import { looksLikeQualifier } from './word-shape.ts';
 
@@ -66,7 +66,7 @@ interface Phrase {
 
 /** The moves a text describes, in order (see Move). */
 export function movesIn(text: string): Move[] {
-  const tokens = text.split(/[,;:()!?.\n]|\s[-–—]\s/).flatMap((part) => [...words(part), BREAK]);
+  const tokens = tokensOf(text);
   const moves: Move[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const word = tokens[i]!;
@@ -96,6 +96,19 @@ export function movesIn(text: string): Move[] {
   }
   return moves;
 }
+
+/**
+ * A text's words, lower-cased, possessive "'s" dropped, with BREAK for punctuation that ends a
+ * phrase. Plain English words only (no accent folding, as words() does): a move is said in
+ * them, and one pass over the text keeps this cheap on every question.
+ */
+function tokensOf(text: string): string[] {
+  const tokens: string[] = [];
+  for (const [, word] of text.toLowerCase().matchAll(TOKEN))
+    tokens.push(word === undefined ? BREAK : word.endsWith("'s") || word.endsWith('’s') ? word.slice(0, -2) : word);
+  return tokens;
+}
+const TOKEN = /([\p{L}\p{N}]+(?:['’]\p{L}+)*)|[,;:()!?.\n]|\s[-–—]\s/gu;
 
 /**
  * The stems that say where a corpus goes and nowhere else: those of the goals its headings
