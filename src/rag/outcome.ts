@@ -1,7 +1,7 @@
 import { type AmountKind, unmetAnswerType } from './answer-type.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { askerVerb, asksAboutWhatCameBefore, isRequestWord } from '../text/discourse.ts';
-import { movesIn, specificStems } from '../text/destinations.ts';
+import { type CorpusMoves, movesIn, specificStems } from '../text/destinations.ts';
 import { askedPhrases, askingAt, sentencesOf } from '../text/noun-phrases.ts';
 import { looksLikeQualifier } from '../text/word-shape.ts';
 import { GENERAL_BACKGROUND_STEMS, isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
@@ -55,7 +55,7 @@ const ON_TOPIC_SHARE = 0.5;
 export interface CorpusNames {
   topicStems: ReadonlySet<string>;
   headingStems: ReadonlySet<string>;
-  destinationStems: ReadonlySet<string>;
+  moves: CorpusMoves;
 }
 
 export function decideOutcome(
@@ -178,7 +178,7 @@ export function decideOutcome(
     namesBackground(corpus.headingStems, terms);
   const onTopic = namesTopic() && relatedScore >= RELATED_THRESHOLD && backedShare >= ON_TOPIC_SHARE;
   // How to get somewhere the guide does not go is not about the guide, whatever else it says.
-  const elsewhere = goesElsewhere(asking, terms, corpus.destinationStems);
+  const elsewhere = goesElsewhere(asking, terms, corpus.moves);
   if (elsewhere !== null) return decision('none', `asks how to get to “${elsewhere}”, where the guide does not go`);
   // Answered: supported, and naming something a heading names (a question that shares only
   // everyday words with some passage, "Can you tell my fortune?", is not about the guide). A
@@ -259,27 +259,33 @@ function namesStems(term: QueryTerm, stems: ReadonlySet<string>): boolean {
 /**
  * Where a question's asking sentence wants to go when the guide does not go there: the goal
  * of a move that names a role none of the guide's headings moves to ("How do I become a UX
- * designer?", "switch from marketing into a data scientist role"), or any goal of a move
- * that says where it starts, which makes it a move between careers ("from sales to software
- * engineering", "from product management into data science"). The guide's words in such a
- * question are where the asker comes from, or what they leave. Null when the sentence also
+ * designer?", "switch from marketing into a data scientist role"), the goal of a move that
+ * starts where the guide goes ("from product management into data science"), or one where
+ * the guide's moves start ("from sales to software engineering", "into a marketing role"). The guide's words in such
+ * a question are where the asker comes from, or what they leave; a move to somewhere the
+ * guide says nothing of ("from teaching to tech") is left to the other rules. Null when the sentence also
  * names where the guide goes ("become a consultant or a PM?"), and for a goal that says
  * nothing of which one it is ("move into their role").
  */
-function goesElsewhere(asking: string, terms: readonly QueryTerm[], destination: ReadonlySet<string>): string | null {
-  if (destination.size === 0) return null;
+function goesElsewhere(asking: string, terms: readonly QueryTerm[], corpus: CorpusMoves): string | null {
+  if (corpus.destination.size === 0) return null;
   const byStem = new Map(terms.map((t) => [t.stem, t]));
-  const namesDestination = (stems: readonly string[]) =>
+  const names = (place: ReadonlySet<string>) => (stems: readonly string[]) =>
     stems.some(
       (s) =>
-        destination.has(s) ||
-        [...(byStem.get(s)?.matches ?? [])].some(([m, credit]) => destination.has(m) && credit >= SYNONYM_CREDIT),
+        place.has(s) ||
+        [...(byStem.get(s)?.matches ?? [])].some(([m, credit]) => place.has(m) && credit >= SYNONYM_CREDIT),
     );
+  const namesDestination = names(corpus.destination);
+  const namesOrigin = names(corpus.origins);
   // Becoming better at what one is where the guide goes is no move away ("How do I become a
   // better communicator as a PM?").
   const moves = movesIn(asking).filter((m) => !(m.improves && namesDestination(m.from)));
   const away = moves.find(
-    (m) => specificStems(m.to).length > 0 && !namesDestination(m.to) && (m.toRole || m.from.length > 0),
+    (m) =>
+      specificStems(m.to).length > 0 &&
+      !namesDestination(m.to) &&
+      (m.toRole || namesDestination(m.from) || namesOrigin(m.to)),
   );
   if (!away || moves.some((m) => namesDestination(m.to))) return null;
   const inMoves = new Set(moves.flatMap((m) => [...m.from, ...m.to]));

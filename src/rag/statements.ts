@@ -6,7 +6,7 @@ import type { Chunk, Section } from '../corpus/types.ts';
 import type { LocalEmbeddings } from '../embeddings/local-embeddings.ts';
 import type { StoredDocument } from '../index/loaded-index.ts';
 import { contentTerms, words } from '../text/analyze.ts';
-import { destinationStems } from '../text/destinations.ts';
+import { type CorpusMoves, corpusMoves } from '../text/destinations.ts';
 import {
   announcesList,
   isPromotional,
@@ -279,8 +279,8 @@ export class IndexStatements {
   readonly topicStems: ReadonlySet<string>;
   /** Stems of every title, heading and item label, question words aside: what some part of the corpus is about. */
   readonly headingStems: ReadonlySet<string>;
-  /** Stems of where the headings say a reader goes, and not where they start (see destinations.ts). */
-  readonly destinationStems: ReadonlySet<string>;
+  /** Where the headings say a reader goes, and comes from (see destinations.ts). */
+  readonly moves: CorpusMoves;
 
   constructor(
     private readonly documents: ReadonlyMap<string, StoredDocument>,
@@ -294,7 +294,7 @@ export class IndexStatements {
     this.topicStems = naming(new Set(chunks.map((c) => c.headingPath[0] ?? c.section)));
     // A label ("Get certified as a PM: ...") works as a small heading (see lexicalHeading).
     this.headingStems = naming(new Set(chunks.map((c) => `${c.headingPath.join('\n')}\n${lexicalHeading(c)}`)));
-    this.destinationStems = destinationStems(new Set(chunks.flatMap((c) => c.headingPath)));
+    this.moves = corpusMoves(new Set(chunks.flatMap((c) => c.headingPath)));
   }
 
   /** The statements of a document's section, or null when there is no such section. */

@@ -110,13 +110,20 @@ function tokensOf(text: string): string[] {
 }
 const TOKEN = /([\p{L}\p{N}]+(?:['’]\p{L}+)*)|[,;:()!?.\n]|\s[-–—]\s/gu;
 
-/**
- * The stems that say where a corpus goes and nowhere else: those of the goals its headings
- * move to, less those of where they start ("Transition from Project Manager to Product
- * Manager" goes to "product", not to "manager", which is also where it starts). Empty for a
- * corpus whose headings describe no move: then no question is judged by where it goes.
- */
-export function destinationStems(headings: Iterable<string>): Set<string> {
+/** Where a corpus's headings say its readers go, and where they come from. */
+export interface CorpusMoves {
+  /**
+   * The stems of the goals the headings move to, less those of where they start ("Transition
+   * from Project Manager to Product Manager" goes to "product", not to "manager", which is
+   * also where it starts). Empty for a corpus whose headings describe no move: then no
+   * question is judged by where it goes.
+   */
+  destination: ReadonlySet<string>;
+  /** The stems of where the headings' moves start, less the destination's ("design", "sale"). */
+  origins: ReadonlySet<string>;
+}
+
+export function corpusMoves(headings: Iterable<string>): CorpusMoves {
   const goals = new Set<string>();
   const starts = new Set<string>();
   for (const heading of headings)
@@ -124,7 +131,8 @@ export function destinationStems(headings: Iterable<string>): Set<string> {
       for (const s of m.to) goals.add(s);
       for (const s of m.from) starts.add(s);
     }
-  return new Set([...goals].filter((s) => !starts.has(s)));
+  const destination = new Set([...goals].filter((s) => !starts.has(s)));
+  return { destination, origins: new Set([...starts].filter((s) => !destination.has(s))) };
 }
 
 /** Stems of a goal that name which one it is: not a bare "role", nor "a new" or "a senior" one. */
@@ -134,9 +142,10 @@ export function specificStems(stems: readonly string[]): string[] {
 const CAREER_NOUN_STEMS = new Set([...CAREER_NOUNS].map(stem));
 const QUALIFYING_STEMS = new Set([...QUALIFYING].map(stem));
 
+/** A role: who does it ("a UX designer"), or a job named by who does it ("a data scientist role"), not "a tech job". */
 function namesARole(phrase: readonly string[]): boolean {
   const head = phrase.at(-1) ?? '';
-  return CAREER_NOUNS.has(head) || AGENT_NOUN.test(head);
+  return AGENT_NOUN.test(head) || (CAREER_NOUNS.has(head) && phrase.slice(0, -1).some((w) => AGENT_NOUN.test(w)));
 }
 
 /** "Becoming a Product Manager *as an Engineer*": where that move starts. */

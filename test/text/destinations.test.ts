@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stem } from '../../src/text/analyze.ts';
-import { destinationStems, movesIn, specificStems } from '../../src/text/destinations.ts';
+import { corpusMoves, movesIn, specificStems } from '../../src/text/destinations.ts';
 
 /** Each move as "from -> to", stems joined by spaces, with "(role)" when the goal names one. */
 function moves(text: string): string[] {
@@ -47,18 +47,20 @@ describe('movesIn', () => {
   });
 });
 
-describe('destinationStems', () => {
-  it('is where the headings go, less where they start', () => {
+describe('corpusMoves', () => {
+  it('goes where the headings go, less where they start, and comes from where they start', () => {
     const headings = [
       'How to Transition from Project Manager to Product Manager',
       'Career Shift from Consultant to Product Manager',
       'Tips',
     ];
-    expect([...destinationStems(headings)]).toEqual(['product']);
+    const { destination, origins } = corpusMoves(headings);
+    expect([...destination]).toEqual(['product']);
+    expect([...origins].sort()).toEqual([stem('consultant'), stem('manager'), stem('project')].sort());
   });
 
-  it('is empty for headings that describe no move', () => {
-    expect(destinationStems(['Getting Started', 'Pricing', 'FAQ']).size).toBe(0);
+  it('goes nowhere for headings that describe no move', () => {
+    expect(corpusMoves(['Getting Started', 'Pricing', 'FAQ']).destination.size).toBe(0);
   });
 });
 
