@@ -268,25 +268,32 @@ function namesStems(term: QueryTerm, stems: ReadonlySet<string>): boolean {
  * nothing of which one it is ("move into their role").
  */
 function goesElsewhere(asking: string, terms: readonly QueryTerm[], corpus: CorpusMoves): string | null {
-  if (corpus.destination.size === 0) return null;
+  const { destination, origins, headed: headingStems } = corpus;
+  if (destination.size === 0) return null;
   const byStem = new Map(terms.map((t) => [t.stem, t]));
-  const names = (place: ReadonlySet<string>) => (stems: readonly string[]) =>
+  const namesAny = (place: ReadonlySet<string>, stems: readonly string[]) =>
     stems.some(
       (s) =>
         place.has(s) ||
         [...(byStem.get(s)?.matches ?? [])].some(([m, credit]) => place.has(m) && credit >= SYNONYM_CREDIT),
     );
-  const namesDestination = names(corpus.destination);
-  const namesOrigin = names(corpus.origins);
+  const namesDestination = (stems: readonly string[]) => namesAny(destination, stems);
+  // A goal every word of which some heading names, none of them where the guide's moves start,
+  // is something the corpus is about (another document's "Accounting basics" for "become an
+  // accountant"), wherever the moves of its other headings go.
+  const headed = (stems: readonly string[]) => stems.every((s) => headingStems.has(s)) && !namesAny(origins, stems);
   // Becoming better at what one is where the guide goes is no move away ("How do I become a
   // better communicator as a PM?").
   const moves = movesIn(asking).filter((m) => !(m.improves && namesDestination(m.from)));
-  const away = moves.find(
-    (m) =>
-      specificStems(m.to).length > 0 &&
+  const away = moves.find((m) => {
+    const specific = specificStems(m.to);
+    return (
+      specific.length > 0 &&
       !namesDestination(m.to) &&
-      (m.toRole || namesDestination(m.from) || namesOrigin(m.to)),
-  );
+      !headed(specific) &&
+      (m.toRole || namesDestination(m.from) || namesAny(origins, m.to))
+    );
+  });
   if (!away || moves.some((m) => namesDestination(m.to))) return null;
   const inMoves = new Set(moves.flatMap((m) => [...m.from, ...m.to]));
   return namesDestination(contentTerms(asking).filter((s) => !inMoves.has(s))) ? null : away.toText;

@@ -1,4 +1,4 @@
-import { isStopword, stem } from './analyze.ts';
+import { contentTerms, isStopword, stem } from './analyze.ts';
 import { isRequestWord } from './discourse.ts';
 import { looksLikeQualifier } from './word-shape.ts';
 
@@ -121,18 +121,23 @@ export interface CorpusMoves {
   destination: ReadonlySet<string>;
   /** The stems of where the headings' moves start, less the destination's ("design", "sale"). */
   origins: ReadonlySet<string>;
+  /** Every content stem of the headings: what some part of the corpus is about. */
+  headed: ReadonlySet<string>;
 }
 
 export function corpusMoves(headings: Iterable<string>): CorpusMoves {
   const goals = new Set<string>();
   const starts = new Set<string>();
-  for (const heading of headings)
+  const headed = new Set<string>();
+  for (const heading of headings) {
+    for (const s of contentTerms(heading)) headed.add(s);
     for (const m of movesIn(heading)) {
       for (const s of m.to) goals.add(s);
       for (const s of m.from) starts.add(s);
     }
+  }
   const destination = new Set([...goals].filter((s) => !starts.has(s)));
-  return { destination, origins: new Set([...starts].filter((s) => !destination.has(s))) };
+  return { destination, origins: new Set([...starts].filter((s) => !destination.has(s))), headed };
 }
 
 /** Stems of a goal that name which one it is: not a bare "role", nor "a new" or "a senior" one. */

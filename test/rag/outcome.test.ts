@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { askExtractive } from '../helpers/ask-extractive.ts';
-import { useFixtureIndex } from '../helpers/build-fixture-index.ts';
+import { useFixtureIndex, withCorpusIndex } from '../helpers/build-fixture-index.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
 
 const guide = useFixtureIndex();
 const shipped = useFixtureIndex(fileURLToPath(new URL('../../corpus/', import.meta.url)));
+const tempDir = useTempDirs('atg-outcome-');
 
 /** The outcome the shipped guide gives a question. */
 async function supportOf(question: string) {
@@ -342,6 +344,37 @@ describe('a question that asks how to get somewhere the guide does not go', () =
     'How do I become a better communicator as a PM?',
   ])('is answered when the move goes where the guide goes, or names no goal: "%s"', async (question) => {
     expect(await supportOf(question)).toBe('answered');
+  });
+});
+
+describe('where a corpus of several documents goes', () => {
+  it("is judged by all its headings: another document's own subject is not elsewhere", async () => {
+    await withCorpusIndex(
+      await tempDir(),
+      {
+        'moving.md': [
+          '# Moving from Sales to Product Management',
+          '',
+          '## First steps',
+          '',
+          'Talk to the product managers at your company about how they decide what to build next.',
+          '',
+        ],
+        'accounting.md': [
+          '# Accountant Careers',
+          '',
+          '## Qualifications',
+          '',
+          'An accountant usually holds a degree and passes professional exams before signing audits.',
+          '',
+        ],
+      },
+      async (index) => {
+        expect((await askExtractive(index, 'How do I become an accountant?')).support).not.toBe('none');
+        // A role neither document is about still goes elsewhere.
+        expect((await askExtractive(index, 'How do I become a data scientist?')).support).toBe('none');
+      },
+    );
   });
 });
 
