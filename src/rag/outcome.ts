@@ -261,11 +261,11 @@ function namesStems(term: QueryTerm, stems: ReadonlySet<string>): boolean {
  * of a move that names a role none of the guide's headings moves to ("How do I become a UX
  * designer?", "switch from marketing into a data scientist role"), the goal of a move that
  * starts where the guide goes ("from product management into data science"), or one where
- * the guide's moves start ("from sales to software engineering", "into a marketing role"). The guide's words in such
- * a question are where the asker comes from, or what they leave; a move to somewhere the
- * guide says nothing of ("from teaching to tech") is left to the other rules. Null when the sentence also
- * names where the guide goes ("become a consultant or a PM?"), and for a goal that says
- * nothing of which one it is ("move into their role").
+ * the guide's moves start ("from sales to software engineering", "into a marketing role").
+ * The guide's words in such a question are where the asker comes from, or what they leave;
+ * a move to somewhere the guide says nothing of ("from teaching to tech") is left to the
+ * other rules. Null when the sentence also names where the guide goes ("become a consultant
+ * or a PM?"), and for a goal that says nothing of which one it is ("move into their role").
  */
 function goesElsewhere(asking: string, terms: readonly QueryTerm[], corpus: CorpusMoves): string | null {
   const { destination, origins, headed: headingStems } = corpus;
