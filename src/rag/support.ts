@@ -24,7 +24,7 @@ export function supportSignals(passages: Passage[], terms: QueryTerm[]): Support
   // The asker's circumstances, and qualifiers the guide never uses, are not part of what they ask.
   const asked = terms.filter(isAsked);
   // A word of the asker's background the corpus lacks is no gap when the guide knows another
-  // word of it ("a high school *chemistry* teacher"): it says which teacher, not what is asked.
+  // word of it ("a *hospital* pharmacist"): it says which pharmacist, not what is asked.
   const knownBackground = asked.some((t) => t.role === 'background' && !isLooselyBacked(t));
   return {
     coverage: Math.max(0, ...top.map((p) => p.coverage)),

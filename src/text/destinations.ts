@@ -73,7 +73,7 @@ export function movesIn(text: string): Move[] {
     if (BECOME.has(word)) {
       const goal = phraseAt(tokens, i + 1);
       const aRole = goal.article || AGENT_NOUN.test(goal.words.at(-1) ?? '');
-      // Becoming a better one of what one is ("become a better engineer") goes to that role too.
+      // Becoming a better one of what one is ("become a better analyst") goes to that role too.
       if (aRole && !onTheWay(tokens, goal)) moves.push(move(sourceAfter(tokens, goal.end), goal, true));
     } else if (TAKES_ROLE_AS.has(word) && tokens[i + 1] === 'as') {
       const goal = phraseAt(tokens, i + 2);
@@ -147,7 +147,7 @@ export function specificStems(stems: readonly string[]): string[] {
 const CAREER_NOUN_STEMS = new Set([...CAREER_NOUNS].map(stem));
 const QUALIFYING_STEMS = new Set([...QUALIFYING].map(stem));
 
-/** A role: who does it ("a UX designer"), or a job named by who does it ("a data scientist role"), not "a tech job". */
+/** A role: who does it ("a data analyst"), or a job named by who does it ("a data scientist role"), not "a tech job". */
 function namesARole(phrase: readonly string[]): boolean {
   const head = phrase.at(-1) ?? '';
   return AGENT_NOUN.test(head) || (CAREER_NOUNS.has(head) && phrase.slice(0, -1).some((w) => AGENT_NOUN.test(w)));
