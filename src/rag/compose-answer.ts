@@ -1,4 +1,5 @@
 import type { LoadedIndex } from '../index/loaded-index.ts';
+import { memoised } from '../memo.ts';
 import { dot } from '../vector.ts';
 import { coverage, isAsked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
 import { asksForList, type QuestionKind, questionKind } from './question-kind.ts';
@@ -202,11 +203,13 @@ function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
   // ("What skills would transfer?" and "Transferable Skills: Teacher: ..."): such an item is on
   // the focus by the other words of the question, when it has any ("I'm a nurse."), not by its
   // list's theme. Steps and unlabelled items answer by what they say.
-  const itemTermsOf = memoisedBySection((section) => {
-    const theme = new Set(contentTerms(section.heading));
-    const rest = topical.filter((t) => !matchesAny([t], theme));
-    return rest.length > 0 ? rest : topical;
-  });
+  const itemTerms = new Map<SectionStatements, QueryTerm[]>();
+  const itemTermsOf = (section: SectionStatements) =>
+    memoised(itemTerms, section, () => {
+      const theme = new Set(contentTerms(section.heading));
+      const rest = topical.filter((t) => !matchesAny([t], theme));
+      return rest.length > 0 ? rest : topical;
+    });
   const labelled = new Set<string>();
   for (const c of candidates) {
     const key = itemKey(c);
@@ -220,18 +223,6 @@ function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
     const named = c.statement.label !== null && !c.statement.step;
     return c.statement.list === undefined || matchesAny(named ? itemTermsOf(c.section) : topical, c.statement.ownStems);
   });
-}
-
-function memoisedBySection<T>(make: (section: SectionStatements) => T): (section: SectionStatements) => T {
-  const made = new Map<SectionStatements, T>();
-  return (section) => {
-    let value = made.get(section);
-    if (value === undefined) {
-      value = make(section);
-      made.set(section, value);
-    }
-    return value;
-  };
 }
 
 /** Whether some question word (or a synonym of it: not a loose relative) is among the stems. */
