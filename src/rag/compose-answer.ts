@@ -221,7 +221,9 @@ function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
     if (key === null) return true;
     if (labelled.has(key)) return matchesAny(topical, c.statement.labelStems);
     const named = c.statement.label !== null && !c.statement.step;
-    return c.statement.list === undefined || matchesAny(named ? itemTermsOf(c.section) : topical, c.statement.ownStems);
+    return (
+      c.statement.list === undefined || coverage(named ? itemTermsOf(c.section) : topical, c.statement.ownStems) > 0
+    );
   });
 }
 
