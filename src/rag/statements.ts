@@ -135,6 +135,8 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
     }
     lastList = block.list ?? lastList;
 
+    // Whether the unit before, in this block, sets up the next one.
+    let setUpByPrevious = false;
     units.forEach((unit, i) => {
       const text = section.text.slice(unit.start, unit.end);
       const ownLabel = i === 0 ? label : null;
@@ -149,10 +151,9 @@ export function sectionStatements(section: Section, embedder: LocalEmbeddings): 
       // A hypothetical is read with the sentence it sets up ("let's say you're a digital
       // marketer..."), and that sentence with it: "It's recommended that you transfer to a
       // marketing role" is advice for that marketer, not for every reader.
-      if (setsUpWhatFollows(body) && i < units.length - 1) needs.push(position + 1);
-      const setUp = statements.at(-1);
-      if (i > 0 && setUp !== undefined && setsUpWhatFollows(setUp.text) && !needs.includes(position - 1))
-        needs.push(position - 1);
+      if (setUpByPrevious && !needs.includes(position - 1)) needs.push(position - 1);
+      setUpByPrevious = setsUpWhatFollows(body) && i < units.length - 1;
+      if (setUpByPrevious) needs.push(position + 1);
       if (leaning === 'list' && lastList !== undefined && block.list === undefined) {
         // "The first option...": every item of the list before it, and what introduces that list.
         const intro = listIntro.get(lastList);
@@ -243,13 +244,14 @@ function markOffers(statements: Statement[]): void {
     const offering = run.filter((s) => card(s) || offerBlocks.has(s.block));
     const offer = new Set(offering.flatMap((s) => (card(s) ? nameStems(s.text) : [...s.ownStems])));
     for (const s of offering) s.offer = offer;
+    // A block's statements stand together, so the lead-in is alone in its block when the
+    // statement before it is of another.
     const leadIn = statements[start - 1];
-    const aloneInBlock = (s: Statement) => statements.filter((o) => o.block === s.block).length === 1;
     if (
       leadIn &&
       leadIn.block === run[0]!.block - 1 &&
       leadIn.label === null &&
-      aloneInBlock(leadIn) &&
+      statements[start - 2]?.block !== leadIn.block &&
       [...offer].some((stem) => leadIn.ownStems.has(stem))
     ) {
       leadIn.promotional = true;

@@ -17,9 +17,9 @@ export function isCorrectable(word: string): boolean {
 /**
  * The stems of the words one typing slip away from `word` (a letter left out, doubled,
  * swapped with the next or struck for another, the first letter kept) that `accept` takes,
- * as a chat spelling corrector does ("prodcut" -> product, "expereince" -> experi[ence]). `word` is the word as
- * typed (normalised), not its stem: a stem of a typo is not a word to edit. Only words
- * `isCorrectable` allows are tried; stop words are never the correction.
+ * as a chat spelling corrector does ("prodcut" -> product, "expereince" -> experi[ence]).
+ * `word` is the word as typed (normalised), not its stem: a stem of a typo is not a word to
+ * edit. Only words `isCorrectable` allows are tried; stop words are never the correction.
  */
 export function oneSlipAway(word: string, accept: (stem: string) => boolean): string[] {
   if (!isCorrectable(word)) return [];
