@@ -1,7 +1,7 @@
 import type { LoadedIndex } from '../index/loaded-index.ts';
 import { memoised } from '../memo.ts';
 import { dot } from '../vector.ts';
-import { coverage, isAsked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
+import { coverage, isAsked, matchesAny, type QueryTerm } from './query-terms.ts';
 import { asksForList, type QuestionKind, questionKind } from './question-kind.ts';
 import { contentTerms } from '../text/analyze.ts';
 import { askedPhrases } from '../text/noun-phrases.ts';
@@ -225,15 +225,6 @@ function focused(candidates: Candidate[], terms: QueryTerm[]): Candidate[] {
       c.statement.list === undefined || coverage(named ? itemTermsOf(c.section) : topical, c.statement.ownStems) > 0
     );
   });
-}
-
-/** Whether some question word (or a synonym of it: not a loose relative) is among the stems. */
-function matchesAny(terms: QueryTerm[], stems: ReadonlySet<string>): boolean {
-  if (stems.size === 0) return false;
-  for (const term of terms) {
-    for (const [match, credit] of term.matches) if (credit >= SYNONYM_CREDIT && stems.has(match)) return true;
-  }
-  return false;
 }
 
 /** The list (or run of labelled paragraphs) of its section a candidate is an item of, or null. */

@@ -4,7 +4,14 @@ import { askerVerb, asksAboutWhatCameBefore, isRequestWord } from '../text/disco
 import { type CorpusMoves, movesIn, specificStems } from '../text/destinations.ts';
 import { askedPhrases, askingAt, sentencesOf } from '../text/noun-phrases.ts';
 import { looksLikeQualifier } from '../text/word-shape.ts';
-import { GENERAL_BACKGROUND_STEMS, isAsked, isLooselyBacked, type QueryTerm, SYNONYM_CREDIT } from './query-terms.ts';
+import {
+  GENERAL_BACKGROUND_STEMS,
+  isAsked,
+  isLooselyBacked,
+  matchesAny,
+  type QueryTerm,
+  SYNONYM_CREDIT,
+} from './query-terms.ts';
 import { combineSignals, SUPPORT_THRESHOLD, SUPPORT_WEIGHTS, supportSignals } from './support.ts';
 import type { Passage, Support } from './types.ts';
 
@@ -253,7 +260,7 @@ function adjacentPairs(stems: readonly string[]): [string, string][] {
  */
 function namesStems(term: QueryTerm, stems: ReadonlySet<string>): boolean {
   if (term.evidence === 'word' && term.idf <= PERVASIVE_IDF && !QUESTION_WORDS.has(term.word)) return true;
-  return [...term.matches].some(([m, credit]) => stems.has(m) && credit >= SYNONYM_CREDIT);
+  return matchesAny([term], stems);
 }
 
 /**
@@ -271,11 +278,12 @@ function goesElsewhere(asking: string, terms: readonly QueryTerm[], corpus: Corp
   const { destination, origins, headed: headingStems } = corpus;
   if (destination.size === 0) return null;
   const byStem = new Map(terms.map((t) => [t.stem, t]));
+  // A word of a move names a place itself, or through its question term's synonyms.
   const namesAny = (place: ReadonlySet<string>, stems: readonly string[]) =>
-    stems.some(
-      (s) =>
-        place.has(s) ||
-        [...(byStem.get(s)?.matches ?? [])].some(([m, credit]) => place.has(m) && credit >= SYNONYM_CREDIT),
+    stems.some((s) => place.has(s)) ||
+    matchesAny(
+      stems.flatMap((s) => byStem.get(s) ?? []),
+      place,
     );
   const namesDestination = (stems: readonly string[]) => namesAny(destination, stems);
   // A goal every word of which some heading names, none of them where the guide's moves start,

@@ -60,6 +60,15 @@ export function isAsked(term: QueryTerm): boolean {
   return term.role !== 'circumstance' && !(term.modifier && isLooselyBacked(term));
 }
 
+/** Whether some question word (or a synonym of it: not a loose relative) is among the stems. */
+export function matchesAny(terms: readonly QueryTerm[], stems: ReadonlySet<string>): boolean {
+  if (stems.size === 0) return false;
+  for (const term of terms) {
+    for (const [match, credit] of term.matches) if (credit >= SYNONYM_CREDIT && stems.has(match)) return true;
+  }
+  return false;
+}
+
 /** Only loosely backed by the corpus: no evidence, or only a related word (the asker's own background aside). */
 export function isLooselyBacked(term: QueryTerm): boolean {
   return term.evidence === 'none' || (term.evidence === 'related' && term.role !== 'background');
